@@ -1,0 +1,116 @@
+import { z } from 'zod';
+import { VestnikError } from './errors';
+
+/** "key1:admin|stats,key2:service" → one entry per key with its roles. */
+const apiKeys = z
+  .string()
+  .default('dev-admin-key:admin|service|stats')
+  .transform((raw, ctx) => {
+    const entries = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    const keys: { key: string; roles: string[] }[] = [];
+    for (const entry of entries) {
+      const [key, roles] = entry.split(':');
+      if (!key || !roles) {
+        ctx.addIssue({ code: 'custom', message: 'expected key:role|role entries separated by commas' });
+        return z.NEVER;
+      }
+      keys.push({ key, roles: roles.split('|').filter(Boolean) });
+    }
+    return keys;
+  });
+
+const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
+const bool = (fallback: boolean) =>
+  z.enum(['true', 'false', '1', '0']).default(fallback ? 'true' : 'false').transform((v) => v === 'true' || v === '1');
+
+/** Environment variables, their defaults and their rules: the configuration table of the README. */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
+  KAFKA_CLIENT_ID: z.string().default('vestnik'),
+  SCHEMA_REGISTRY_URL: z.url().optional(),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379/0'),
+  REDIS_KEY_PREFIX: z.string().default('vestnik:'),
+  CLICKHOUSE_URL: z.url().default('http://127.0.0.1:8123'),
+  CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('vestnik'),
+  CLICKHOUSE_USER: z.string().default('default'),
+  CLICKHOUSE_PASSWORD: z.string().default(''),
+  HTTP_HOST: z.string().default('127.0.0.1'),
+  HTTP_PORT: int(8080, 0),
+  PUBLIC_BASE_URL: z.url().default('http://127.0.0.1:8080'),
+  API_KEYS: apiKeys,
+  JWT_SECRET: z.string().min(16).default('dev-only-secret-change-me-please'),
+  SMS_API_URL: z.url().default('http://127.0.0.1:8091'),
+  SMS_API_TOKEN: z.string().default('dev-sms-token'),
+  SMS_CONCURRENCY: int(64, 1),
+  SMS_TIMEOUT_MS: int(5000, 1),
+  SMTP_URL: z.string().default('smtp://127.0.0.1:2525'),
+  MAIL_FROM: z.string().default('Vestnik <no-reply@vestnik.local>'),
+  PUSH_API_URL: z.url().default('http://127.0.0.1:8092'),
+  RETRY_MAX_ATTEMPTS: int(8, 1),
+  RETRY_BASE_MS: int(1000, 1),
+  RETRY_MAX_MS: int(60000, 1),
+  FANOUT_BATCH_SIZE: int(1000, 1),
+  METRICS_ENABLED: bool(true),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  logLevel: Env['LOG_LEVEL'];
+  kafka: { brokers: string[]; clientId: string; schemaRegistryUrl?: string };
+  redis: { url: string; keyPrefix: string };
+  clickhouse: { url: string; database: string; user: string; password: string };
+  http: { host: string; port: number; publicBaseUrl: string };
+  auth: { apiKeys: { key: string; roles: string[] }[]; jwtSecret: string };
+  sms: { url: string; token: string; concurrency: number; timeoutMs: number };
+  email: { smtpUrl: string; from: string };
+  push: { url: string };
+  retry: { maxAttempts: number; baseMs: number; maxMs: number };
+  fanout: { batchSize: number };
+  metricsEnabled: boolean;
+}
+
+/** Parses the environment once; a bad value names its variable. The result is frozen. */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new VestnikError('CONFIG_INVALID', `invalid configuration — ${problems.join('; ')}`, {
+      details: problems,
+    });
+  }
+  const e = parsed.data;
+  if (e.RETRY_BASE_MS > e.RETRY_MAX_MS) {
+    throw new VestnikError('CONFIG_INVALID', 'invalid configuration — RETRY_BASE_MS must not exceed RETRY_MAX_MS');
+  }
+  return deepFreeze({
+    env: e.NODE_ENV,
+    logLevel: e.LOG_LEVEL,
+    kafka: {
+      brokers: e.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean),
+      clientId: e.KAFKA_CLIENT_ID,
+      schemaRegistryUrl: e.SCHEMA_REGISTRY_URL,
+    },
+    redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
+    clickhouse: { url: e.CLICKHOUSE_URL, database: e.CLICKHOUSE_DATABASE, user: e.CLICKHOUSE_USER, password: e.CLICKHOUSE_PASSWORD },
+    http: { host: e.HTTP_HOST, port: e.HTTP_PORT, publicBaseUrl: e.PUBLIC_BASE_URL },
+    auth: { apiKeys: e.API_KEYS, jwtSecret: e.JWT_SECRET },
+    sms: { url: e.SMS_API_URL, token: e.SMS_API_TOKEN, concurrency: e.SMS_CONCURRENCY, timeoutMs: e.SMS_TIMEOUT_MS },
+    email: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    push: { url: e.PUSH_API_URL },
+    retry: { maxAttempts: e.RETRY_MAX_ATTEMPTS, baseMs: e.RETRY_BASE_MS, maxMs: e.RETRY_MAX_MS },
+    fanout: { batchSize: e.FANOUT_BATCH_SIZE },
+    metricsEnabled: e.METRICS_ENABLED,
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

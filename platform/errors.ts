@@ -1,0 +1,80 @@
+/**
+ * One error taxonomy for the whole pipeline. Consumers and the API decide what to do by `code` and
+ * `retriable`, following the `cause` chain — never by parsing message text.
+ */
+export const ERROR_CODES = [
+  'CONFIG_INVALID',
+  'VALIDATION_FAILED',
+  'DECODE_FAILED',
+  'UNKNOWN_SCHEMA',
+  'NOT_FOUND',
+  'CONFLICT',
+  'UNAUTHORIZED',
+  'FORBIDDEN',
+  'PROVIDER_UNAVAILABLE',
+  'PROVIDER_REJECTED',
+  'PROVIDER_BAD_RESPONSE',
+  'CIRCUIT_OPEN',
+  'TEMPLATE_FAILED',
+  'DEPENDENCY_UNAVAILABLE',
+  'EXPIRED',
+  'INTERNAL',
+] as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface VestnikErrorOptions {
+  retriable?: boolean;
+  cause?: unknown;
+  details?: unknown;
+}
+
+export class VestnikError extends Error {
+  readonly code: ErrorCode;
+  readonly retriable: boolean;
+  readonly details: unknown;
+
+  constructor(code: ErrorCode, message: string, options: VestnikErrorOptions = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'VestnikError';
+    this.code = code;
+    this.retriable = options.retriable ?? false;
+    this.details = options.details;
+  }
+}
+
+/** Walks the cause chain; the first VestnikError found decides. Programmer errors never retry. */
+export function isRetriable(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (current instanceof Error && !seen.has(current)) {
+    seen.add(current);
+    if (current instanceof VestnikError) return current.retriable;
+    if (current instanceof TypeError || current instanceof RangeError) return false;
+    current = (current as Error & { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/** The code of the first VestnikError on the cause chain, or INTERNAL. */
+export function errorCode(error: unknown): ErrorCode {
+  const seen = new Set<unknown>();
+  let current: unknown = error;
+  while (current instanceof Error && !seen.has(current)) {
+    seen.add(current);
+    if (current instanceof VestnikError) return current.code;
+    current = (current as Error & { cause?: unknown }).cause;
+  }
+  return 'INTERNAL';
+}
+
+/** A short, log-safe description of any thrown value. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return `${error.name}: ${error.message}`;
+  return String(error);
+}
+
+/** Compile-time exhaustiveness for discriminated unions. */
+export function assertUnreachable(value: never): never {
+  throw new TypeError(`unhandled variant: ${JSON.stringify(value)}`);
+}
