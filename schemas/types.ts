@@ -1,0 +1,111 @@
+/**
+ * TypeScript shapes of the Avro records in this folder (the .avsc files are the truth; the codec
+ * round-trip test keeps these in step). Timestamps are epoch milliseconds in TypeScript as on the wire.
+ */
+export const CHANNELS = ['sms', 'email', 'push', 'inapp'] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+export const PRIORITIES = ['bulk', 'express'] as const;
+export type Priority = (typeof PRIORITIES)[number];
+
+export const SOURCE_TYPES = ['mailing', 'notification', 'welcome', 'episode', 'activity'] as const;
+export type SourceType = (typeof SOURCE_TYPES)[number];
+
+export const DELIVERY_STATUSES = ['queued', 'sent', 'delivered', 'retrying', 'failed', 'expired', 'suppressed', 'fallback'] as const;
+export type DeliveryStatusName = (typeof DELIVERY_STATUSES)[number];
+
+/** Statuses after which nothing more happens to a delivery. */
+export const FINAL_STATUSES: ReadonlySet<DeliveryStatusName> = new Set(['sent', 'delivered', 'failed', 'expired', 'suppressed', 'fallback']);
+
+export const MAILING_STATUSES = ['scheduled', 'running', 'finished', 'cancelled'] as const;
+export type MailingStatus = (typeof MAILING_STATUSES)[number];
+
+/** "HH:mm"–"HH:mm" in the recipient's local time; from > to wraps past midnight. */
+export interface TimeWindow { from: string; to: string }
+
+export interface UserRegistered {
+  eventId: string; occurredAt: number; userId: string; email: string; name: string; locale: string; timezone: string | null;
+}
+
+export interface EpisodeReleased {
+  eventId: string; occurredAt: number; seriesId: string; seriesTitle: string; episodeId: string; episodeTitle: string;
+  seasonNumber: number | null; episodeNumber: number | null; url: string;
+}
+
+export interface NotificationRequested {
+  requestId: string; occurredAt: number; templateId: string; userIds: string[]; segmentTags: string[]; contextJson: string;
+  priority: Priority; promo: boolean; channels: Channel[]; notBefore: number | null; expiresAt: number | null;
+  recurrence: { cron: string; timezone: string } | null; requestedBy: string | null;
+}
+
+export interface UserActivity {
+  eventId: string; occurredAt: number; userId: string; actorId: string; actorName: string; kind: string;
+  objectId: string; objectTitle: string | null; url: string | null;
+}
+
+export interface MailingStarted { eventId: string; occurredAt: number; mailingId: string; scheduledFor: number }
+
+export interface Preferences { promo: boolean; channels: Record<string, boolean>; quietHours: TimeWindow | null }
+
+export interface Client {
+  id: string; phone: string; operatorCode: string; tags: string[]; timezone: string; email: string | null;
+  emailConfirmed: boolean; name: string | null; locale: string; deviceTokens: string[]; preferences: Preferences;
+  subscriptions: string[]; updatedAt: number;
+}
+
+export interface MailingFilter { operatorCodes: string[]; tags: string[] }
+
+export interface Mailing {
+  id: string; text: string | null; templateId: string | null; startAt: number; endAt: number; filter: MailingFilter;
+  channel: Channel; sendWindow: TimeWindow | null; promo: boolean; priority: Priority; status: MailingStatus;
+  createdAt: number; updatedAt: number;
+}
+
+export interface TemplateVariant {
+  email: { subject: string; html: string | null; text: string } | null;
+  sms: string | null;
+  push: { title: string; body: string } | null;
+  inapp: string | null;
+}
+
+export interface Template {
+  id: string; name: string | null; defaultLocale: string; variants: Record<string, TemplateVariant>;
+  contextProvider: string | null; updatedAt: number;
+}
+
+export interface MessageContent {
+  text: string; subject: string | null; html: string | null; title: string | null; headers: Record<string, string>;
+}
+
+export interface DeliveryCommand {
+  deliveryId: string; sourceType: SourceType; sourceId: string; clientId: string; channel: Channel; priority: Priority;
+  address: string; deviceTokens: string[]; content: MessageContent; fallback: { channel: Channel; address: string } | null;
+  promo: boolean; timezone: string; sendWindow: TimeWindow | null; notBefore: number | null; expiresAt: number | null;
+  attempt: number; createdAt: number;
+}
+
+export interface DeliveryStatus {
+  statusId: string; deliveryId: string; sourceType: SourceType; sourceId: string; clientId: string; channel: Channel;
+  priority: Priority; status: DeliveryStatusName; attempt: number; reason: string | null; providerMessageId: string | null;
+  occurredAt: number;
+}
+
+export interface DeadLetter {
+  originalTopic: string; partition: number; offset: string; key: Buffer | null; value: Buffer | null;
+  consumerGroup: string; reasonCode: string; reason: string; attempts: number; failedAt: number;
+}
+
+/** The TypeScript value type of each schema, for typed produce/consume. */
+export interface SchemaValues {
+  'events.user-registered': UserRegistered;
+  'events.episode-released': EpisodeReleased;
+  'events.notification-requested': NotificationRequested;
+  'events.user-activity': UserActivity;
+  'events.mailing-started': MailingStarted;
+  'state.clients': Client;
+  'state.mailings': Mailing;
+  'state.templates': Template;
+  'deliveries.command': DeliveryCommand;
+  'deliveries.status': DeliveryStatus;
+  'deliveries.dead-letter': DeadLetter;
+}
