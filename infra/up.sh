@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Brings up everything Vestnik needs on loopback, idempotently: Kafka (KRaft), Redis, ClickHouse, then builds the
+# project and creates the topics and ClickHouse tables. Safe to run any number of times.
+set -euo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+root=$(cd "$here/.." && pwd)
+source "$here/lib.sh"
+
+missing=()
+command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
+command -v mvn >/dev/null || missing+=(maven)
+command -v clickhouse-server >/dev/null || missing+=(clickhouse-server clickhouse-client)
+command -v redis-cli >/dev/null || missing+=(redis-tools)
+if ((${#missing[@]})); then
+  log "installing Debian packages: ${missing[*]}"
+  apt_install "${missing[@]}"
+fi
+
+[[ -d "$root/node_modules" ]] || (cd "$root" && npm ci --no-audit --no-fund)
+
+bash "$here/kafka.sh"
+bash "$here/redis.sh"
+bash "$here/clickhouse.sh"
+
+cd "$root"
+log "building (tsc)"
+npx tsc -p tsconfig.build.json
+log "creating topics and ClickHouse tables"
+node dist/cli/vestnik.js setup
+log "all services up: kafka 127.0.0.1:${KAFKA_PORT:-9092}, redis 127.0.0.1:${REDIS_PORT:-6379}, clickhouse http://127.0.0.1:${CLICKHOUSE_HTTP_PORT:-8123}"
