@@ -1,0 +1,31 @@
+/**
+ * Every Redis key Vestnik uses, in one place. The directory view (client/mailing/template docs and their
+ * indexes) is derived from the compacted state.* topics and can be rebuilt from them; the rest (schedules,
+ * fan-out checkpoints, delivery claims, the delay queue) is operational state.
+ */
+export const KEYS = {
+  client: (id: string) => `client:${id}`,
+  clientIds: 'clients',
+  clientsByTag: (tag: string) => `clients:tag:${tag}`,
+  clientsByOperator: (code: string) => `clients:op:${code}`,
+  mailing: (id: string) => `mailing:${id}`,
+  mailingIds: 'mailings',
+  template: (id: string) => `template:${id}`,
+  templateIds: 'templates',
+  /** Last state-topic offset applied to the view, per partition: read-your-writes waits on it. */
+  viewOffset: (topic: string, partition: number) => `view:offset:${topic}:${partition}`,
+  /** Mailings waiting for their start time (score = startAt). */
+  mailingSchedule: 'schedule:mailings',
+  /** Runtime lifecycle of a mailing: status, fan-out progress, times. */
+  mailingRun: (id: string) => `mailing-run:${id}`,
+  /** Fan-out checkpoint of a mailing: where to resume after a crash. */
+  fanoutCursor: (mailingId: string) => `fanout:${mailingId}`,
+  /** A delivery's claim: "sending:<owner>" while in flight (leased), "done:<status>" once final. */
+  deliveryClaim: (deliveryId: string) => `delivery:${deliveryId}`,
+  /** Delayed commands (retries, deferrals) by due time, and their encoded payloads. */
+  delayQueue: 'delay:due',
+  delayPayload: (member: string) => `delay:payload:${member}`,
+} as const;
+
+/** The view's index key prefixes, for a rebuild that clears them. */
+export const VIEW_KEY_PATTERNS = ['client:*', 'clients', 'clients:*', 'mailing:*', 'mailings', 'template:*', 'templates', 'view:offset:*'];

@@ -1,0 +1,75 @@
+import { planBatch, planClientWrites, planMailingWrites, StateRecord } from './plan';
+import type { Client, Mailing } from '../../schemas/types';
+
+const client = (over: Partial<Client> = {}): Client => ({
+  id: 'c1', phone: '79001234567', operatorCode: '900', tags: ['vip'], timezone: 'UTC', email: null,
+  emailConfirmed: false, name: null, locale: 'en', deviceTokens: [],
+  preferences: { promo: true, channels: {}, quietHours: null }, subscriptions: [], updatedAt: 1, ...over,
+});
+
+const mailing = (over: Partial<Mailing> = {}): Mailing => ({
+  id: 'm1', text: 'hi', templateId: null, startAt: 1000, endAt: 2000, filter: { operatorCodes: [], tags: [] },
+  channel: 'sms', sendWindow: null, promo: false, priority: 'bulk', status: 'scheduled', createdAt: 1, updatedAt: 1, ...over,
+});
+
+describe('planClientWrites', () => {
+  it('indexes a new client by id, operator code and every tag', () => {
+    const ops = planClientWrites('c1', null, client({ tags: ['vip', 'beta'] }));
+    expect(ops.filter((o) => o.op === 'zadd').map((o) => o.key).sort()).toEqual(
+      ['clients', 'clients:op:900', 'clients:tag:beta', 'clients:tag:vip'],
+    );
+    expect(ops[ops.length - 1]).toMatchObject({ op: 'set', key: 'client:c1' });
+  });
+
+  it('moves a client between indexes when its tags and operator change', () => {
+    const ops = planClientWrites('c1', client(), client({ tags: ['new'], operatorCode: '901' }));
+    expect(ops).toContainEqual({ op: 'zrem', key: 'clients:tag:vip', member: 'c1' });
+    expect(ops).toContainEqual({ op: 'zrem', key: 'clients:op:900', member: 'c1' });
+    expect(ops).toContainEqual({ op: 'zadd', key: 'clients:tag:new', score: 0, member: 'c1' });
+    expect(ops).not.toContainEqual(expect.objectContaining({ op: 'zadd', key: 'clients' }));
+  });
+
+  it('removes every index entry and the doc on a tombstone', () => {
+    const ops = planClientWrites('c1', client(), null);
+    expect(ops.map((o) => o.op)).toEqual(['zrem', 'zrem', 'zrem', 'del']);
+  });
+});
+
+describe('planMailingWrites', () => {
+  it.each([
+    ['scheduled', 'zadd'],
+    ['running', 'zrem'],
+    ['cancelled', 'zrem'],
+  ] as const)('a %s mailing is %s-ed in the start schedule', (status, op) => {
+    const ops = planMailingWrites('m1', mailing({ status }));
+    expect(ops).toContainEqual(expect.objectContaining({ op, key: 'schedule:mailings', member: 'm1' }));
+  });
+
+  it('a deleted mailing leaves the schedule and the index', () => {
+    expect(planMailingWrites('m1', null)).toEqual([
+      { op: 'del', key: 'mailing:m1' },
+      { op: 'zrem', key: 'mailings', member: 'm1' },
+      { op: 'zrem', key: 'schedule:mailings', member: 'm1' },
+    ]);
+  });
+});
+
+describe('planBatch', () => {
+  const rec = (offset: string, value: Client | null, partition = 0): StateRecord => ({
+    topic: 'state.clients', partition, offset, key: 'c1', value,
+  });
+
+  it('diffs a client written twice in one batch against its own earlier write', () => {
+    const ops = planBatch([rec('5', client({ tags: ['a'] })), rec('6', client({ tags: ['b'] }))], new Map([['c1', null]]));
+    expect(ops).toContainEqual({ op: 'zrem', key: 'clients:tag:a', member: 'c1' });
+  });
+
+  it('records the last applied offset of each partition once', () => {
+    const ops = planBatch([rec('5', client()), rec('9', client(), 1), rec('6', client())], new Map());
+    const offsets = ops.filter((o) => o.op === 'set' && o.key.startsWith('view:offset'));
+    expect(offsets).toEqual([
+      { op: 'set', key: 'view:offset:state.clients:0', value: '6' },
+      { op: 'set', key: 'view:offset:state.clients:1', value: '9' },
+    ]);
+  });
+});
