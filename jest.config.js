@@ -1,6 +1,8 @@
 /** Two tiers: fast unit tests beside the code (no I/O), integration tests on the real stack. */
 const tsJest = ['ts-jest', { isolatedModules: true }];
 module.exports = {
+  // testTimeout is a global option (jest ignores it inside projects); unit tests never come near it.
+  testTimeout: 120000,
   projects: [
     {
       displayName: 'unit',
@@ -13,7 +15,6 @@ module.exports = {
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': tsJest },
       testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
-      testTimeout: 120000,
     },
   ],
 };
