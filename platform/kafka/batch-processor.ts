@@ -1,0 +1,174 @@
+import type { Batch, EachBatchPayload, KafkaMessage } from 'kafkajs';
+import type { Codec, SchemaName } from '../codec/codec';
+import { describeError, errorCode, isRetriable } from '../errors';
+import type { Logger } from '../logger';
+import { toDeadLetterRecord, type DeadLetterCandidate } from './dead-letter';
+import { decodeBatch } from './decode-batch';
+import type { PartitionBackoff, RetryPolicy } from './partition-backoff';
+import type { TypedProducer } from './producer';
+import type { DecodedRecord } from './types';
+
+/** What the handler gets besides its records. */
+export interface BatchContext<T> {
+  topic: string;
+  partition: number;
+  groupId: string;
+  /** 1 on the first try of this batch, 2 after one retriable failure, and so on. */
+  attempt: number;
+  /** Marks one record as poison (a permanent error): it is dead-lettered, the others are committed. */
+  deadLetter(record: DecodedRecord<T>, error: unknown): void;
+  /** Keeps the group membership alive; also sent automatically while the handler runs. */
+  heartbeat(): Promise<void>;
+}
+
+export type BatchHandler<T> = (records: DecodedRecord<T>[], context: BatchContext<T>) => Promise<void>;
+
+/** Counts of one batch attempt, for metrics. */
+export interface BatchMetrics {
+  topic: string;
+  partition: number;
+  attempt: number;
+  outcome: 'processed' | 'retrying' | 'batch-dead-lettered';
+  /** Records in the batch as fetched. */
+  received: number;
+  /** Records the handler took without flagging them. */
+  handled: number;
+  deadLettered: number;
+  durationMs: number;
+}
+
+export interface BatchProcessorDeps<T> {
+  codec: Codec;
+  producer: TypedProducer;
+  groupId: string;
+  schemaOf(topic: string): SchemaName;
+  handler: BatchHandler<T>;
+  deadLetterTopic: string;
+  backoff: PartitionBackoff;
+  retry: RetryPolicy;
+  heartbeatIntervalMs: number;
+  logger: Logger;
+  onBatch?(metrics: BatchMetrics): void;
+}
+
+type Settled = Pick<BatchMetrics, 'outcome' | 'handled' | 'deadLettered'>;
+
+/** The eachBatch callback implementing the policy written at the top of consumer.ts. */
+export function createBatchProcessor<T>(deps: BatchProcessorDeps<T>): (payload: EachBatchPayload) => Promise<void> {
+  return async (payload) => {
+    const { batch } = payload;
+    const key = `${batch.topic}|${batch.partition}`;
+    const attempt = deps.backoff.attempts(key) + 1;
+    const started = Date.now();
+    const report = (settled: Settled) =>
+      safely(deps, () => deps.onBatch?.({ topic: batch.topic, partition: batch.partition, attempt,
+        received: batch.messages.length, durationMs: Date.now() - started, ...settled }));
+    let settled: Settled;
+    try {
+      settled = await settle(deps, payload, attempt);
+    } catch (error) {
+      // Only retriable errors reach here; the records stay unresolved, so kafkajs fetches them again.
+      if (!isRetriable(error)) throw error;
+      deps.backoff.fail(key);
+      const delayMs = deps.backoff.pauseFor(key, payload.pause);
+      deps.logger.warn({ topic: batch.topic, partition: batch.partition, attempt, delayMs, code: errorCode(error),
+        reason: describeError(error) }, 'batch failed, retrying after backoff');
+      report({ outcome: 'retrying', handled: 0, deadLettered: 0 });
+      return;
+    }
+    deps.backoff.succeed(key);
+    payload.resolveOffset(lastOffset(batch));
+    await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
+    report(settled);
+  };
+}
+
+/** Decodes, runs the handler and writes dead letters; throws only what deserves a retry. */
+async function settle<T>(deps: BatchProcessorDeps<T>, payload: EachBatchPayload, attempt: number): Promise<Settled> {
+  const { batch } = payload;
+  const decoded = await decodeBatch<T>(deps.codec, deps.schemaOf(batch.topic), batch);
+  const undecodable = decoded.undecodable.map(({ message, error }) => candidate(batch, message, error));
+  const rawOf = new Map(batch.messages.map((message) => [message.offset, message]));
+  const flagged = new Map<string, DeadLetterCandidate>();
+  const context = createContext(deps, payload, attempt, { rawOf, flagged });
+  try {
+    if (decoded.records.length > 0) await withHeartbeats(deps, payload, () => deps.handler(decoded.records, context));
+  } catch (error) {
+    if (isRetriable(error) && attempt < deps.retry.maxAttempts) throw error;
+    // Permanent for the whole batch, or out of attempts: park every record with the reason and move on.
+    const all = decoded.records.flatMap((record) => {
+      const message = rawOf.get(record.offset);
+      return message ? [candidate(batch, message, error)] : [];
+    });
+    await sendDeadLetters(deps, [...undecodable, ...all], attempt);
+    return { outcome: 'batch-dead-lettered', handled: 0, deadLettered: undecodable.length + all.length };
+  }
+  await sendDeadLetters(deps, [...undecodable, ...flagged.values()], attempt);
+  return { outcome: 'processed', handled: decoded.records.length - flagged.size, deadLettered: undecodable.length + flagged.size };
+}
+
+function createContext<T>(
+  deps: BatchProcessorDeps<T>,
+  payload: EachBatchPayload,
+  attempt: number,
+  { rawOf, flagged }: { rawOf: Map<string, KafkaMessage>; flagged: Map<string, DeadLetterCandidate> },
+): BatchContext<T> {
+  const { batch } = payload;
+  return {
+    topic: batch.topic,
+    partition: batch.partition,
+    groupId: deps.groupId,
+    attempt,
+    deadLetter(record, error) {
+      const message = rawOf.get(record.offset);
+      if (!message || record.topic !== batch.topic || record.partition !== batch.partition) {
+        throw new RangeError(`record ${record.topic}/${record.partition}@${record.offset} is not in this batch`);
+      }
+      flagged.set(record.offset, candidate(batch, message, error));
+    },
+    heartbeat: () => payload.heartbeat(),
+  };
+}
+
+/** Heartbeats on a timer while the handler runs, so a long batch does not cost the group membership. */
+async function withHeartbeats<T>(deps: BatchProcessorDeps<T>, payload: EachBatchPayload, run: () => Promise<void>) {
+  const timer = setInterval(() => {
+    payload.heartbeat().catch((error: unknown) => {
+      // A rebalance is under way: the commit after the handler will fail and the records come back.
+      deps.logger.debug({ reason: describeError(error) }, 'heartbeat during batch failed');
+    });
+  }, deps.heartbeatIntervalMs);
+  try {
+    await run();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function sendDeadLetters<T>(deps: BatchProcessorDeps<T>, candidates: DeadLetterCandidate[], attempts: number) {
+  if (candidates.length === 0) return;
+  const now = Date.now();
+  const records = candidates.map((c) => toDeadLetterRecord(c, { groupId: deps.groupId, attempts, now }));
+  await deps.producer.send(deps.deadLetterTopic, records, { schema: 'deliveries.dead-letter' });
+  for (const c of candidates) {
+    deps.logger.warn({ topic: c.topic, partition: c.partition, offset: c.message.offset, code: errorCode(c.error) },
+      'record dead-lettered');
+  }
+}
+
+function candidate(batch: Batch, message: KafkaMessage, error: unknown): DeadLetterCandidate {
+  return { topic: batch.topic, partition: batch.partition, message, error };
+}
+
+function lastOffset(batch: Batch): string {
+  return batch.messages[batch.messages.length - 1]?.offset ?? batch.lastOffset();
+}
+
+/** Metrics hooks are the caller's code: a throwing hook must not fail the batch it reports on. */
+function safely<T>(deps: BatchProcessorDeps<T>, fn: () => void): void {
+  try {
+    fn();
+  } catch (error) {
+    deps.logger.error({ reason: describeError(error) }, 'batch metrics hook failed');
+  }
+}

@@ -1,0 +1,157 @@
+/**
+ * The batch consumer every Vestnik stage reads Kafka with. Its policy, in order of the life of a batch:
+ *
+ * 1. Decode. kafkajs hands over one partition's batch; each value is decoded with its topic's schema.
+ *    Null values are tombstones (compacted state.* topics) and reach the handler as `value: null`.
+ *    A record that cannot be decoded (DECODE_FAILED, UNKNOWN_SCHEMA, VALIDATION_FAILED, or any other
+ *    permanent error) is NOT given to the handler: it is dead-lettered, and the good records of the
+ *    same batch go on. A retriable decode error (schema registry down) retries the batch (step 4).
+ * 2. Handle. The handler gets the decoded records of the batch in offset order and may flag single
+ *    records as poison with `ctx.deadLetter(record, error)`. Heartbeats are sent while it runs.
+ * 3. Settle. When the handler resolves, the undecodable and flagged records are produced to the
+ *    dead-letter topic (deliveries.dead-letter schema: original topic, partition, offset, raw key and
+ *    value bytes, group, reasonCode, reason, attempts, failedAt); only then are the batch's offsets
+ *    resolved and committed. A crash anywhere before the commit replays the batch: at-least-once,
+ *    so handlers must be idempotent (DESIGN.md: Redis claim keys).
+ * 4. Retriable failure (`isRetriable(error)`, thrown by the handler or by the dead-letter produce):
+ *    nothing is resolved or committed; the partition is paused for an exponential, jittered, capped
+ *    backoff and resumed, and kafkajs then fetches the same records again. Other partitions go on.
+ *    After `retry.maxAttempts` (unbounded by default) the batch is treated as permanently failed.
+ * 5. Permanent failure thrown for the whole batch: every record of the batch is dead-lettered with
+ *    that reason and the offsets move past them. A poison record never stalls a partition forever.
+ * 6. `stop()` stops fetching, waits for the batch in flight to settle and commit, leaves the group.
+ *
+ * Counts of every batch attempt go to `onBatch` (metrics); `lag()` asks the broker for the group's lag.
+ */
+import type { Admin, Kafka } from 'kafkajs';
+import { SCHEMA_OF_TOPIC, type Codec, type SchemaName } from '../codec/codec';
+import { VestnikError } from '../errors';
+import type { Logger } from '../logger';
+import { TOPICS } from '../topics';
+import { createBatchProcessor, type BatchHandler, type BatchMetrics } from './batch-processor';
+import { fetchConsumerLag, type PartitionLag } from './lag';
+import { createPartitionBackoff, DEFAULT_RETRY_POLICY, type RetryPolicy } from './partition-backoff';
+import type { TypedProducer } from './producer';
+
+export type { BatchContext, BatchHandler, BatchMetrics } from './batch-processor';
+export type { PartitionLag } from './lag';
+export type { RetryPolicy } from './partition-backoff';
+
+/** A topic to read; `schema` overrides SCHEMA_OF_TOPIC (test topics, or topics outside the map). */
+export interface ConsumedTopic {
+  topic: string;
+  schema?: SchemaName;
+}
+
+export interface BatchConsumerOptions<T> {
+  kafka: Kafka;
+  codec: Codec;
+  /** Writes the dead letters; owned (connected, disconnected) by the caller. */
+  producer: TypedProducer;
+  groupId: string;
+  topics: readonly ConsumedTopic[];
+  handler: BatchHandler<T>;
+  logger: Logger;
+  /** Where a group without committed offsets starts: the beginning, or only new records (default). */
+  fromBeginning?: boolean;
+  deadLetterTopic?: string;
+  /** Partitions handled at once by this process; ordering holds within each partition. */
+  partitionsConsumedConcurrently?: number;
+  retry?: Partial<RetryPolicy>;
+  sessionTimeoutMs?: number;
+  heartbeatIntervalMs?: number;
+  /**
+   * Fetch long-poll. kafkajs waits 5 s by default; 1 s keeps stop() and the first fetch after a
+   * resume prompt at the cost of one empty fetch a second on idle partitions.
+   */
+  maxWaitTimeMs?: number;
+  onBatch?(metrics: BatchMetrics): void;
+}
+
+export interface BatchConsumer {
+  /** Joins the group and starts consuming; resolves once the group is joined. */
+  start(): Promise<void>;
+  /** Stops fetching, lets the batch in flight finish and commit, then leaves the group. */
+  stop(): Promise<void>;
+  /** The group's committed lag per partition of its topics. */
+  lag(): Promise<PartitionLag[]>;
+}
+
+/** A consumer group member that hands decoded batches to `handler` under the policy above. */
+export function createBatchConsumer<T = unknown>(options: BatchConsumerOptions<T>): BatchConsumer {
+  const logger = options.logger.child({ module: 'kafka-consumer', groupId: options.groupId });
+  const schemas = schemaMap(options.topics);
+  const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+  const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 3_000;
+  const backoff = createPartitionBackoff(retry);
+  const consumer = options.kafka.consumer({
+    groupId: options.groupId,
+    sessionTimeout: options.sessionTimeoutMs ?? 30_000,
+    heartbeatInterval: heartbeatIntervalMs,
+    maxWaitTimeInMs: options.maxWaitTimeMs ?? 1_000,
+    allowAutoTopicCreation: false,
+  });
+  const eachBatch = createBatchProcessor<T>({
+    ...options,
+    schemaOf: (topic) => schemas.get(topic) as SchemaName,
+    deadLetterTopic: options.deadLetterTopic ?? TOPICS.deliveriesDeadLetter,
+    backoff,
+    retry,
+    heartbeatIntervalMs,
+    logger,
+  });
+  let admin: Promise<Admin> | null = null;
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    // kafkajs restarts after retriable crashes by itself; a crash it does not restart leaves the
+    // group without this member, which an operator must see.
+    if (!payload.restart) logger.fatal({ reason: payload.error.message }, 'consumer crashed and will not restart');
+  });
+
+  return {
+    async start() {
+      await options.producer.connect();
+      await consumer.connect();
+      await consumer.subscribe({ topics: [...schemas.keys()], fromBeginning: options.fromBeginning ?? false });
+      await consumer.run({
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+        eachBatch,
+      });
+      logger.info({ topics: [...schemas.keys()] }, 'consumer started');
+    },
+    async stop() {
+      backoff.clear();
+      await consumer.disconnect();
+      const connected = admin;
+      admin = null;
+      if (connected) await connected.then((a) => a.disconnect(), () => undefined);
+      logger.info('consumer stopped');
+    },
+    async lag() {
+      admin ??= connectAdmin(options.kafka).catch((error: unknown) => {
+        admin = null;
+        throw error;
+      });
+      return fetchConsumerLag(await admin, options.groupId, [...schemas.keys()]);
+    },
+  };
+}
+
+/** Every topic must have a schema before the first record arrives: checked at construction. */
+function schemaMap(topics: readonly ConsumedTopic[]): Map<string, SchemaName> {
+  const known = SCHEMA_OF_TOPIC as Record<string, SchemaName | undefined>;
+  const map = new Map<string, SchemaName>();
+  for (const { topic, schema } of topics) {
+    const resolved = schema ?? known[topic];
+    if (!resolved) throw new VestnikError('UNKNOWN_SCHEMA', 'no schema for consumed topic', { details: { topic } });
+    map.set(topic, resolved);
+  }
+  if (map.size === 0) throw new VestnikError('CONFIG_INVALID', 'a consumer needs at least one topic');
+  return map;
+}
+
+async function connectAdmin(kafka: Kafka): Promise<Admin> {
+  const admin = kafka.admin();
+  await admin.connect();
+  return admin;
+}

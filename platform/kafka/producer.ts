@@ -1,0 +1,145 @@
+import {
+  CompressionTypes, Partitioners, type ICustomPartitioner, type Kafka, type Message, type RecordMetadata,
+} from 'kafkajs';
+import { SCHEMA_OF_TOPIC, type Codec, type SchemaName } from '../codec/codec';
+import { VestnikError } from '../errors';
+import type { Logger } from '../logger';
+import type { TopicName } from '../topics';
+import type { SchemaValues } from '../../schemas/types';
+import { recordOffsets } from './produced-offsets';
+import type { OutgoingRecord, ProducedRecord, TopicValue } from './types';
+
+export interface TypedProducerOptions {
+  kafka: Kafka;
+  codec: Codec;
+  logger: Logger;
+  /** gzip trades CPU for bytes on bulk topics; none is the default. */
+  compression?: 'none' | 'gzip';
+}
+
+/** Records for one topic inside a multi-topic sendBatch; `schema` overrides the topic's own (test topics). */
+export type TopicBatch =
+  | { [T in TopicName]: { topic: T; records: readonly OutgoingRecord<TopicValue<T>>[]; schema?: undefined } }[TopicName]
+  | { [S in SchemaName]: { topic: string; records: readonly OutgoingRecord<SchemaValues[S]>[]; schema: S } }[SchemaName];
+
+/** A producer of typed records: values are validated and Avro-encoded by the codec before they leave. */
+export interface TypedProducer {
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  /** Encodes with the topic's schema and produces all records in one request; returns each record's offset. */
+  send<T extends TopicName>(topic: T, records: readonly OutgoingRecord<TopicValue<T>>[]): Promise<ProducedRecord[]>;
+  send<S extends SchemaName>(
+    topic: string,
+    records: readonly OutgoingRecord<SchemaValues[S]>[],
+    options: { schema: S },
+  ): Promise<ProducedRecord[]>;
+  /** Several topics in one request; the result lists records in the order given. */
+  sendBatch(batches: readonly TopicBatch[]): Promise<ProducedRecord[]>;
+}
+
+interface EncodedBatch {
+  topic: string;
+  messages: Message[];
+}
+
+/**
+ * An idempotent producer (acks=all, one request in flight per broker, unlimited kafkajs retries), so a
+ * retried request never writes a record twice nor reorders a partition. Records of one call go out in
+ * one sendBatch request; the Java-compatible murmur2 partitioner keeps keys on the partitions other
+ * Kafka clients would pick.
+ */
+export function createTypedProducer(options: TypedProducerOptions): TypedProducer {
+  const logger = options.logger.child({ module: 'kafka-producer' });
+  const partitionOf = new WeakMap<Message, number>();
+  const producer = options.kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    createPartitioner: recordingPartitioner(partitionOf),
+  });
+  const compression = options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+  let connecting: Promise<void> | null = null;
+
+  const connect = (): Promise<void> => {
+    connecting ??= producer.connect().catch((error: unknown) => {
+      connecting = null;
+      throw new VestnikError('DEPENDENCY_UNAVAILABLE', 'kafka producer could not connect', { retriable: true, cause: error });
+    });
+    return connecting;
+  };
+
+  const sendBatch = async (batches: readonly TopicBatch[]): Promise<ProducedRecord[]> => {
+    const encoded = await Promise.all(batches.map((batch) => encodeBatch(options.codec, batch)));
+    const nonEmpty = encoded.filter((batch) => batch.messages.length > 0);
+    if (nonEmpty.length === 0) return [];
+    await connect();
+    let metadata: RecordMetadata[];
+    try {
+      metadata = await producer.sendBatch({ topicMessages: nonEmpty, acks: -1, compression });
+    } catch (error) {
+      logger.error({ topics: nonEmpty.map((b) => b.topic), err: error }, 'produce failed');
+      throw produceError(error);
+    }
+    return nonEmpty.flatMap((batch) => recordOffsets(batch.topic, batch.messages, metadata, (m) => partitionOf.get(m)));
+  };
+
+  return {
+    connect,
+    async disconnect() {
+      connecting = null;
+      await producer.disconnect();
+    },
+    send(topic: string, records: readonly OutgoingRecord<unknown>[], sendOptions?: { schema?: SchemaName }) {
+      return sendBatch([{ topic, records, schema: sendOptions?.schema } as TopicBatch]);
+    },
+    sendBatch,
+  };
+}
+
+/** murmur2 like the Java client, remembering each record's partition to compute its offset later. */
+function recordingPartitioner(partitionOf: WeakMap<Message, number>): ICustomPartitioner {
+  return () => {
+    const partition = Partitioners.DefaultPartitioner();
+    return (args) => {
+      const chosen = partition(args);
+      partitionOf.set(args.message, chosen);
+      return chosen;
+    };
+  };
+}
+
+function schemaFor(topic: string, override: SchemaName | undefined): SchemaName {
+  const schema = override ?? (SCHEMA_OF_TOPIC as Record<string, SchemaName | undefined>)[topic];
+  if (!schema) {
+    throw new VestnikError('UNKNOWN_SCHEMA', 'no schema for topic; pass { schema }', { details: { topic } });
+  }
+  return schema;
+}
+
+async function encodeBatch(codec: Codec, batch: TopicBatch): Promise<EncodedBatch> {
+  const schema = schemaFor(batch.topic, batch.schema);
+  const messages = await Promise.all(
+    batch.records.map(async (record: OutgoingRecord<unknown>): Promise<Message> => ({
+      key: record.key,
+      // A null value is a tombstone: Kafka's delete marker for the key on a compacted topic.
+      value: record.value === null ? null : await codec.encode(schema, record.value),
+      headers: record.headers,
+    })),
+  );
+  return { topic: batch.topic, messages };
+}
+
+/**
+ * kafkajs has already retried transient failures by the time it throws; what reaches us is either
+ * exhausted retries (the cluster is unwell: retriable later) or a broker verdict on the records
+ * themselves, such as MESSAGE_TOO_LARGE, which no retry will change.
+ */
+function produceError(error: unknown): VestnikError {
+  let root: unknown = error;
+  while (root instanceof Error && root.cause instanceof Error) root = root.cause;
+  const brokerRejected = root instanceof Error && 'type' in root && (root as { retriable?: boolean }).retriable === false;
+  return new VestnikError(brokerRejected ? 'INTERNAL' : 'DEPENDENCY_UNAVAILABLE', 'kafka produce failed', {
+    retriable: !brokerRejected,
+    cause: error,
+  });
+}
