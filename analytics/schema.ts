@@ -1,0 +1,73 @@
+/**
+ * Creating the analytics database and tables, and the one mapping from a DeliveryStatus record to
+ * a row of `delivery_status`.
+ */
+import type { DeliveryStatus } from '../schemas/types';
+import type { ClickHouseClient } from './clickhouse-client';
+import { DELIVERY_STATUS_TABLE, MIGRATIONS } from './migrations';
+import { SqlFragment, sql, sqlIdentifier } from './sql-escape';
+
+export { DELIVERY_STATUS_TABLE };
+
+/** A row of `delivery_status` as sent in JSONEachRow. */
+export interface DeliveryStatusRow {
+  statusId: string;
+  deliveryId: string;
+  sourceType: string;
+  sourceId: string;
+  clientId: string;
+  channel: string;
+  priority: string;
+  status: string;
+  attempt: number;
+  reason: string;
+  providerMessageId: string;
+  /** 'YYYY-MM-DD hh:mm:ss' in UTC: the text form both 18.16 and current servers parse for DateTime('UTC'). */
+  occurredAt: string;
+  occurredAtMs: number;
+  insertedAt: string;
+}
+
+/** Creates `database` and every table, if missing. Safe to call at every boot and concurrently. */
+export async function migrate(client: ClickHouseClient, database: string): Promise<void> {
+  await client.exec(sql`CREATE DATABASE IF NOT EXISTS ${sqlIdentifier(database)}`);
+  for (const migration of MIGRATIONS) {
+    for (const statement of migration.statements(database)) await client.exec(statement);
+  }
+}
+
+/** `db.delivery_status`; the client validates it against the identifier whitelist when used. */
+export function statusTableName(database: string): string {
+  return `${database}.${DELIVERY_STATUS_TABLE}`;
+}
+
+/** The status table as a quoted SQL identifier (throws on a database name outside the whitelist). */
+export function statusTable(database: string): SqlFragment {
+  return sqlIdentifier(statusTableName(database));
+}
+
+/** Maps one status change to its row; `insertedAtMs` is when this process wrote it. */
+export function toDeliveryStatusRow(status: DeliveryStatus, insertedAtMs: number): DeliveryStatusRow {
+  return {
+    statusId: status.statusId,
+    deliveryId: status.deliveryId,
+    sourceType: status.sourceType,
+    sourceId: status.sourceId,
+    clientId: status.clientId,
+    channel: status.channel,
+    priority: status.priority,
+    status: status.status,
+    attempt: status.attempt,
+    reason: status.reason ?? '',
+    providerMessageId: status.providerMessageId ?? '',
+    occurredAt: formatDateTimeUtc(status.occurredAt),
+    occurredAtMs: status.occurredAt,
+    insertedAt: formatDateTimeUtc(insertedAtMs),
+  };
+}
+
+/** Epoch milliseconds → 'YYYY-MM-DD hh:mm:ss' (UTC, whole seconds). */
+export function formatDateTimeUtc(epochMs: number): string {
+  if (!Number.isFinite(epochMs) || epochMs < 0) throw new RangeError(`not a DateTime: ${epochMs}`);
+  return new Date(epochMs).toISOString().slice(0, 19).replace('T', ' ');
+}

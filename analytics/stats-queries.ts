@@ -1,0 +1,160 @@
+/**
+ * The statistics queries behind the API, over `delivery_status` (one row per status change).
+ *
+ * Exact before merges: ReplacingMergeTree folds duplicate rows (a replayed batch) only eventually, so
+ * no query counts rows. A delivery's current status is argMax over its rows by (time, precedence,
+ * attempt, statusId) — a duplicate row has the same key and the same status, so it cannot change the
+ * result — and we count deliveries (one group per deliveryId) or distinct statusIds, never rows.
+ */
+import { VestnikError } from '../platform/errors';
+import type { Channel, DeliveryStatusName, SourceType } from '../schemas/types';
+import type { ClickHouseClient } from './clickhouse-client';
+import { statusTable } from './schema';
+import { SqlFragment, sql, sqlArray, sqlJoin, sqlList } from './sql-escape';
+import {
+  DayCounts, MessageRow, SourceMessage, StatusCountRow, StatusCounts, decodeCursor, encodeCursor,
+  groupStatusCounts, toDayCounts, toSourceMessage, toStatusCounts,
+} from './stats-mappers';
+
+/** When two changes of one delivery share a millisecond, the one further along the lifecycle wins. */
+export const STATUS_PRECEDENCE = [
+  'queued', 'retrying', 'sent', 'delivered', 'fallback', 'suppressed', 'expired', 'failed',
+] as const satisfies readonly DeliveryStatusName[];
+
+/** Statuses whose reason is an error worth showing as a message's `lastError`. */
+export const ERROR_STATUSES = ['failed', 'retrying'] as const satisfies readonly DeliveryStatusName[];
+
+export const MAX_PAGE_SIZE = 1000;
+
+const LATEST = sql`tuple(occurredAtMs, indexOf(${sqlArray(STATUS_PRECEDENCE)}, status), attempt, statusId)`;
+
+export interface SourceDetail extends StatusCounts {
+  messages: SourceMessage[];
+  nextCursor: string | null;
+}
+
+export interface StatsFilter {
+  sourceType?: SourceType;
+  sourceId?: string;
+}
+
+export interface DayFilter extends StatsFilter {
+  /** Epoch ms, inclusive. */
+  fromMs?: number;
+  /** Epoch ms, exclusive. */
+  toMs?: number;
+}
+
+export interface StatsQueries {
+  /** Deliveries of each source by current status; every id of `sourceIds` is in the map (zeros when none). */
+  countsBySource(sourceType: SourceType, sourceIds?: readonly string[]): Promise<Map<string, StatusCounts>>;
+  /** A source's counts and one page of its deliveries, ordered by deliveryId (keyset pagination). */
+  sourceDetail(sourceType: SourceType, sourceId: string, page?: { limit?: number; cursor?: string | null }): Promise<SourceDetail>;
+  /** Deliveries by channel and current status. */
+  countsByChannel(filter?: StatsFilter): Promise<Map<Channel, StatusCounts>>;
+  /** Status changes per UTC day of occurrence and status (a retried delivery counts each retry). */
+  countsByDay(filter?: DayFilter): Promise<DayCounts[]>;
+}
+
+export function createStatsQueries({ client, database }: { client: ClickHouseClient; database: string }): StatsQueries {
+  const table = statusTable(database);
+
+  /** One row per delivery matching `where`, with its channel and current status. */
+  const currentStatuses = (where: SqlFragment) => sql`
+    SELECT sourceType, sourceId, deliveryId, any(channel) AS deliveryChannel, argMax(status, ${LATEST}) AS currentStatus
+    FROM ${table} WHERE ${where}
+    GROUP BY sourceType, sourceId, deliveryId`;
+
+  async function sourceCounts(sourceType: SourceType, sourceId: string): Promise<StatusCounts> {
+    const rows = await client.query<StatusCountRow>(sql`
+      SELECT currentStatus AS status, count() AS n
+      FROM (${currentStatuses(sql`sourceType = ${sourceType} AND sourceId = ${sourceId}`)})
+      GROUP BY currentStatus`);
+    return toStatusCounts(rows);
+  }
+
+  async function messagePage(sourceType: SourceType, sourceId: string, limit: number, after: string | null) {
+    const conditions = [sql`sourceType = ${sourceType}`, sql`sourceId = ${sourceId}`];
+    if (after !== null) conditions.push(sql`deliveryId > ${after}`);
+    const rows = await client.query<MessageRow>(sql`
+      SELECT deliveryId,
+        any(clientId) AS deliveryClientId,
+        any(channel) AS deliveryChannel,
+        argMax(status, ${LATEST}) AS currentStatus,
+        max(attempt) AS attempts,
+        argMaxIf(reason, ${LATEST}, status IN ${sqlList(ERROR_STATUSES)}) AS lastError,
+        min(occurredAtMs) AS firstAt,
+        max(occurredAtMs) AS lastAt
+      FROM ${table} WHERE ${whereAll(conditions)}
+      GROUP BY deliveryId
+      ORDER BY deliveryId
+      LIMIT ${limit + 1}`);
+    const page = rows.slice(0, limit).map(toSourceMessage);
+    const last = page[page.length - 1];
+    return { messages: page, nextCursor: rows.length > limit && last ? encodeCursor(last.deliveryId) : null };
+  }
+
+  return {
+    async countsBySource(sourceType, sourceIds) {
+      if (sourceIds && sourceIds.length === 0) return new Map();
+      const conditions = [sql`sourceType = ${sourceType}`];
+      if (sourceIds) conditions.push(sql`sourceId IN ${sqlList(sourceIds)}`);
+      const rows = await client.query<StatusCountRow & { sourceId: string }>(sql`
+        SELECT sourceId, currentStatus AS status, count() AS n
+        FROM (${currentStatuses(whereAll(conditions))})
+        GROUP BY sourceId, currentStatus
+        ORDER BY sourceId`);
+      return groupStatusCounts(rows, 'sourceId', sourceIds ?? []);
+    },
+
+    async sourceDetail(sourceType, sourceId, page = {}) {
+      const limit = checkLimit(page.limit ?? 100);
+      const after = page.cursor ? decodeCursor(page.cursor) : null;
+      const [counts, messages] = await Promise.all([
+        sourceCounts(sourceType, sourceId),
+        messagePage(sourceType, sourceId, limit, after),
+      ]);
+      return { ...counts, ...messages };
+    },
+
+    async countsByChannel(filter = {}) {
+      const rows = await client.query<StatusCountRow & { channel: string }>(sql`
+        SELECT deliveryChannel AS channel, currentStatus AS status, count() AS n
+        FROM (${currentStatuses(whereAll(sourceConditions(filter)))})
+        GROUP BY deliveryChannel, currentStatus
+        ORDER BY deliveryChannel`);
+      return groupStatusCounts(rows, 'channel') as Map<Channel, StatusCounts>;
+    },
+
+    async countsByDay(filter = {}) {
+      const conditions = sourceConditions(filter);
+      if (filter.fromMs !== undefined) conditions.push(sql`occurredAt >= ${new Date(filter.fromMs)}`);
+      if (filter.toMs !== undefined) conditions.push(sql`occurredAt < ${new Date(filter.toMs)}`);
+      // uniqExact(statusId): a change written twice (replay) is still one change.
+      const rows = await client.query<StatusCountRow & { day: string }>(sql`
+        SELECT toString(toDate(occurredAt)) AS day, status, uniqExact(statusId) AS n
+        FROM ${table} WHERE ${whereAll(conditions)}
+        GROUP BY day, status
+        ORDER BY day`);
+      return toDayCounts(rows);
+    },
+  };
+}
+
+function sourceConditions(filter: StatsFilter): SqlFragment[] {
+  const conditions: SqlFragment[] = [];
+  if (filter.sourceType !== undefined) conditions.push(sql`sourceType = ${filter.sourceType}`);
+  if (filter.sourceId !== undefined) conditions.push(sql`sourceId = ${filter.sourceId}`);
+  return conditions;
+}
+
+function whereAll(conditions: readonly SqlFragment[]): SqlFragment {
+  return conditions.length === 0 ? sql`1` : sqlJoin(conditions.map((c) => sql`(${c})`), ' AND ');
+}
+
+function checkLimit(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw new VestnikError('VALIDATION_FAILED', `limit must be an integer from 1 to ${MAX_PAGE_SIZE}`, { details: { limit } });
+  }
+  return limit;
+}

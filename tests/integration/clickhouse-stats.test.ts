@@ -1,0 +1,192 @@
+/**
+ * The analytics store and queries on the real ClickHouse (start it with `bash infra/clickhouse.sh`).
+ * Each run works in its own database, dropped in afterAll. Replays and duplicates are inserted on
+ * purpose: every count must be exact before ReplacingMergeTree has merged anything, and after.
+ */
+import { loadConfig } from '../../platform/config';
+import type { Channel, DeliveryStatus, DeliveryStatusName, SourceType } from '../../schemas/types';
+import { createClickHouseClient, type ClickHouseClient } from '../../analytics/clickhouse-client';
+import { migrate, statusTable } from '../../analytics/schema';
+import { sql, sqlIdentifier } from '../../analytics/sql-escape';
+import { createStatsQueries, type StatsQueries } from '../../analytics/stats-queries';
+import { createStatusStore } from '../../analytics/status-store';
+import { uniqueName } from '../support/unique';
+
+jest.setTimeout(60_000);
+
+const DAY1 = Date.UTC(2024, 2, 1, 10, 0, 0);
+const DAY2 = Date.UTC(2024, 2, 2, 9, 0, 0);
+const database = uniqueName('vestnik_test_stats', { separator: '_' });
+let client: ClickHouseClient;
+let stats: StatsQueries;
+
+function change(
+  source: [SourceType, string], deliveryId: string, clientId: string, channel: Channel,
+  status: DeliveryStatusName, attempt: number, occurredAt: number, reason: string | null = null,
+): DeliveryStatus {
+  return {
+    statusId: `${deliveryId}:${status}:${attempt}`, deliveryId, sourceType: source[0], sourceId: source[1], clientId,
+    channel, priority: 'bulk', status, attempt, reason, providerMessageId: null, occurredAt,
+  };
+}
+
+const M1: [SourceType, string] = ['mailing', 'm1'];
+const M2: [SourceType, string] = ['mailing', 'm2'];
+const N1: [SourceType, string] = ['notification', 'm1']; // same id, other source type: must not mix
+
+// d2's final failure and d4's retry happen on day 2; d5 is queued and falls back in the same millisecond.
+const batchA = [
+  change(M1, 'd1', 'c1', 'sms', 'queued', 0, DAY1),
+  change(M1, 'd1', 'c1', 'sms', 'sent', 1, DAY1 + 1000),
+  change(M1, 'd1', 'c1', 'sms', 'sent', 1, DAY1 + 1000), // the same change twice in one batch
+  change(M1, 'd2', 'c2', 'sms', 'queued', 0, DAY1),
+  change(M1, 'd2', 'c2', 'sms', 'retrying', 1, DAY1 + 2000, 'HTTP 503'),
+  change(M1, 'd3', 'c3', 'email', 'queued', 0, DAY1),
+  change(M1, 'd3', 'c3', 'email', 'sent', 1, DAY1 + 500),
+  change(M1, 'd5', 'c5', 'sms', 'fallback', 0, DAY1 + 7), // 'fallback' < 'queued' as text: precedence, not statusId, decides
+  change(M1, 'd5', 'c5', 'sms', 'queued', 0, DAY1 + 7),
+];
+const batchB = [
+  change(M1, 'd1', 'c1', 'sms', 'delivered', 1, DAY1 + 1500),
+  change(M1, 'd2', 'c2', 'sms', 'failed', 2, DAY2, 'HTTP 500'),
+  change(M1, 'd4', 'c4', 'sms', 'sent', 2, DAY2 + 60_000), // written before its earlier changes
+  change(M1, 'd4', 'c4', 'sms', 'queued', 0, DAY1),
+  change(M1, 'd4', 'c4', 'sms', 'retrying', 1, DAY2, 'timeout'),
+  change(M2, 'e1', 'c1', 'email', 'queued', 0, DAY1),
+  change(M2, 'e1', 'c1', 'email', 'sent', 1, DAY1 + 100),
+  change(M2, 'e2', 'c2', 'push', 'queued', 0, DAY1),
+  change(M2, 'e2', 'c2', 'push', 'expired', 0, DAY2),
+  change(N1, 'x1', 'c9', 'sms', 'queued', 0, DAY1),
+  change(N1, 'x1', 'c9', 'sms', 'sent', 1, DAY1 + 10),
+];
+
+function counts(byStatus: Partial<Record<DeliveryStatusName, number>>) {
+  const total = Object.values(byStatus).reduce((a, b) => a + b, 0);
+  return { total, byStatus: expect.objectContaining({ queued: 0, ...byStatus }) };
+}
+
+beforeAll(async () => {
+  const config = loadConfig();
+  client = createClickHouseClient({ url: config.clickhouse.url, username: config.clickhouse.user, password: config.clickhouse.password });
+  if (!(await client.ping())) throw new Error(`ClickHouse is not answering at ${config.clickhouse.url}: run bash infra/clickhouse.sh`);
+  await migrate(client, database);
+  await migrate(client, database); // idempotent: a second boot changes nothing and does not fail
+  const store = createStatusStore({ client, database });
+  await store.insertBatch(batchA);
+  await store.insertBatch(batchB);
+  await store.insertBatch(batchA); // a replayed Kafka batch
+  stats = createStatsQueries({ client, database });
+});
+
+afterAll(async () => {
+  if (!client) return;
+  await client.exec(sql`DROP DATABASE IF EXISTS ${sqlIdentifier(database)}`);
+  await client.close();
+});
+
+describe('schema', () => {
+  it('creates delivery_status as a ReplacingMergeTree, once', async () => {
+    const tables = await client.query<{ name: string; engine: string }>(
+      sql`SELECT name, engine FROM system.tables WHERE database = ${database}`,
+    );
+    expect(tables).toEqual([{ name: 'delivery_status', engine: 'ReplacingMergeTree' }]);
+  });
+
+  it('holds the duplicates physically before any merge (so the exact counts below mean something)', async () => {
+    const [row] = await client.query<{ rows: string; changes: string }>(
+      sql`SELECT count() AS rows, uniqExact(statusId) AS changes FROM ${statusTable(database)}`,
+    );
+    expect(Number(row?.changes)).toBe(new Set([...batchA, ...batchB].map((s) => s.statusId)).size);
+    expect(Number(row?.rows)).toBeGreaterThan(Number(row?.changes));
+  });
+});
+
+describe('countsBySource', () => {
+  it('counts each delivery once, by its current status', async () => {
+    const bySource = await stats.countsBySource('mailing');
+    expect([...bySource.keys()]).toEqual(['m1', 'm2']);
+    expect(bySource.get('m1')).toEqual(counts({ delivered: 1, failed: 1, sent: 2, fallback: 1 }));
+    expect(bySource.get('m2')).toEqual(counts({ sent: 1, expired: 1 }));
+  });
+
+  it('keeps source types apart and lists requested sources without deliveries as zero', async () => {
+    const bySource = await stats.countsBySource('notification', ['m1', 'nothing-here']);
+    expect(bySource.get('m1')).toEqual(counts({ sent: 1 }));
+    expect(bySource.get('nothing-here')).toEqual(counts({}));
+    expect(bySource.size).toBe(2);
+  });
+});
+
+describe('sourceDetail', () => {
+  it('pages through the deliveries by deliveryId with the counts on every page', async () => {
+    const pages = [];
+    let cursor: string | null = null;
+    do {
+      const page = await stats.sourceDetail('mailing', 'm1', { limit: 2, cursor });
+      expect(page).toMatchObject(counts({ delivered: 1, failed: 1, sent: 2, fallback: 1 }));
+      pages.push(page.messages.map((m) => m.deliveryId));
+      cursor = page.nextCursor;
+    } while (cursor !== null && pages.length < 10);
+    expect(pages).toEqual([['d1', 'd2'], ['d3', 'd4'], ['d5']]);
+  });
+
+  it('reports attempts, the last error and the first and last times of each delivery', async () => {
+    const { messages } = await stats.sourceDetail('mailing', 'm1', { limit: 10 });
+    const byId = new Map(messages.map((m) => [m.deliveryId, m]));
+    expect(byId.get('d2')).toEqual({
+      deliveryId: 'd2', clientId: 'c2', channel: 'sms', status: 'failed', attempts: 2, lastError: 'HTTP 500',
+      firstAt: DAY1, lastAt: DAY2,
+    });
+    expect(byId.get('d4')).toMatchObject({ status: 'sent', attempts: 2, lastError: 'timeout', firstAt: DAY1, lastAt: DAY2 + 60_000 });
+    expect(byId.get('d1')).toMatchObject({ status: 'delivered', attempts: 1, lastError: null });
+    expect(byId.get('d5')).toMatchObject({ status: 'fallback' }); // same millisecond: precedence decides
+  });
+
+  it('returns an empty page and zero counts for an unknown source', async () => {
+    const page = await stats.sourceDetail('mailing', "no'such", { limit: 5 });
+    expect(page).toEqual({ ...counts({}), messages: [], nextCursor: null });
+  });
+});
+
+describe('countsByChannel', () => {
+  it('counts deliveries by channel and current status, filtered by source', async () => {
+    const m1 = await stats.countsByChannel({ sourceType: 'mailing', sourceId: 'm1' });
+    expect(m1.get('sms')).toEqual(counts({ delivered: 1, failed: 1, sent: 1, fallback: 1 }));
+    expect(m1.get('email')).toEqual(counts({ sent: 1 }));
+    expect(m1.has('push')).toBe(false);
+
+    const mailings = await stats.countsByChannel({ sourceType: 'mailing' });
+    expect(mailings.get('email')).toEqual(counts({ sent: 2 }));
+    expect(mailings.get('push')).toEqual(counts({ expired: 1 }));
+
+    const all = await stats.countsByChannel();
+    expect(all.get('sms')?.total).toBe(5);
+  });
+});
+
+describe('countsByDay', () => {
+  it('counts distinct status changes per UTC day and status', async () => {
+    const days = await stats.countsByDay({ sourceType: 'mailing', sourceId: 'm1' });
+    expect(days.map((d) => d.day)).toEqual(['2024-03-01', '2024-03-02']);
+    expect(days[0]).toEqual({ day: '2024-03-01', ...counts({ queued: 5, sent: 2, delivered: 1, retrying: 1, fallback: 1 }) });
+    expect(days[0]?.byStatus.queued).toBe(5);
+    expect(days[1]).toEqual({ day: '2024-03-02', ...counts({ failed: 1, sent: 1, retrying: 1 }) });
+  });
+
+  it('limits to a time range', async () => {
+    const days = await stats.countsByDay({ sourceType: 'mailing', fromMs: DAY2, toMs: DAY2 + 60_000 });
+    expect(days).toEqual([{ day: '2024-03-02', ...counts({ failed: 1, retrying: 1, expired: 1 }) }]);
+  });
+});
+
+describe('after the background merge', () => {
+  it('gives the same answers once the duplicates are folded', async () => {
+    const before = await stats.countsBySource('mailing');
+    await client.exec(sql`OPTIMIZE TABLE ${statusTable(database)} FINAL`);
+    const [row] = await client.query<{ rows: string; changes: string }>(
+      sql`SELECT count() AS rows, uniqExact(statusId) AS changes FROM ${statusTable(database)}`,
+    );
+    expect(row?.rows).toBe(row?.changes);
+    expect(await stats.countsBySource('mailing')).toEqual(before);
+  });
+});
