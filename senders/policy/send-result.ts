@@ -1,0 +1,27 @@
+import type { ErrorCode } from '../../platform/errors';
+
+/**
+ * The outcome of one provider call, as every sender's consumer loop sees it. The provider adapter
+ * (classify.ts of a channel) decides the kind once; the loop only switches on it.
+ */
+export type SendResult =
+  | { kind: 'sent'; providerMessageId?: string }
+  | { kind: 'retriable'; code: ErrorCode; reason: string; retryAfterMs?: number }
+  | { kind: 'permanent'; code: ErrorCode; reason: string };
+
+export type SendResultKind = SendResult['kind'];
+
+/** The provider accepted the message. */
+export function sent(providerMessageId?: string): SendResult {
+  return providerMessageId === undefined ? { kind: 'sent' } : { kind: 'sent', providerMessageId };
+}
+
+/** Worth another attempt later; `retryAfterMs` when the provider said how long to wait. */
+export function retriable(code: ErrorCode, reason: string, retryAfterMs?: number): SendResult {
+  return retryAfterMs === undefined ? { kind: 'retriable', code, reason } : { kind: 'retriable', code, reason, retryAfterMs };
+}
+
+/** No retry can succeed: the delivery becomes failed. */
+export function permanent(code: ErrorCode, reason: string): SendResult {
+  return { kind: 'permanent', code, reason };
+}

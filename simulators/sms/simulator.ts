@@ -1,0 +1,216 @@
+import { Server, createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Logger, silentLogger } from '../../platform/logger';
+import { createDelays, sendJson } from '../shared/http';
+import { createSeededRandom } from '../shared/seeded-random';
+import { SimulatorControl, handleControl } from './control';
+import { FaultsPatch, NO_FAULTS, SmsFaults, activeOutage, applyFaultsPatch } from './faults';
+import { MessageRecord, SmsSimulatorStats, createLedger } from './ledger';
+import { matchSendPath } from './request';
+import { handleSend } from './send-handler';
+
+export interface SmsSimulatorOptions {
+  /** The HS256 secret the bearer JWT must be signed with (see createSmsApiToken). */
+  jwtSecret: string;
+  /** 0 (default) picks a free port; it is kept across outages so the url stays valid. */
+  port?: number;
+  host?: string;
+  /** A second listener serving only /_control/*, still reachable while a "refuse" outage is on. */
+  controlPort?: number;
+  /** Faults from the start; reset() returns to these (without the outage). */
+  faults?: FaultsPatch;
+  seed?: number;
+  now?: () => number;
+  logger?: Logger;
+}
+
+export interface SmsSimulator {
+  /** Base URL of the provider API (SMS_API_URL); also serves /_control/*. Known after start(). */
+  readonly url: string;
+  /** Base URL of the control-only listener, or `url` when there is none. */
+  readonly controlUrl: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  setFaults(patch: FaultsPatch): Promise<SmsFaults>;
+  faults(): SmsFaults;
+  stats(): SmsSimulatorStats & { listening: boolean };
+  message(msgId: number): MessageRecord | undefined;
+  /** Zeroes the counters and restores the start faults; an outage in force ends. */
+  reset(): Promise<void>;
+}
+
+/** A local stand-in for the SMS provider with switchable faults (see faults.ts and DESIGN.md). */
+export function createSmsSimulator(options: SmsSimulatorOptions): SmsSimulator {
+  const now = options.now ?? Date.now;
+  const host = options.host ?? '127.0.0.1';
+  const log = (options.logger ?? silentLogger).child({ module: 'sms-simulator' });
+  const settings = createFaultSettings(options, now, log);
+  const ledger = createLedger();
+  const delays = createDelays();
+  const listener = createListenerState(host, options.port ?? 0);
+  const control: SimulatorControl = {
+    faults: settings.current,
+    applyFaults: settings.apply,
+    syncListener: () => {
+      const outage = activeOutage(settings.faults(), now());
+      return listener.sync(outage?.mode === 'refuse' ? outage.until : null, now);
+    },
+    stats: () => ({ ...ledger.snapshot(), listening: listener.listening() }),
+    message: (msgId) => ledger.message(msgId),
+    async reset() {
+      ledger.reset();
+      settings.restore();
+      await control.syncListener();
+    },
+  };
+  const sendContext = { faults: settings.faults, random: settings.random, now, jwtSecret: options.jwtSecret, ledger, delays };
+  listener.server.on('request', routeRequests(control, sendContext, log));
+  let controlServer: Server | null = null;
+  const baseUrl = (port: number) => `http://${host}:${port}`;
+
+  return {
+    get url() {
+      return baseUrl(listener.port());
+    },
+    get controlUrl() {
+      return baseUrl(controlServer ? (controlServer.address() as AddressInfo).port : listener.port());
+    },
+    async start() {
+      listener.enable();
+      await control.syncListener();
+      if (options.controlPort !== undefined) {
+        controlServer = createServer(routeRequests(control, null, log));
+        await listen(controlServer, host, options.controlPort);
+      }
+      log.info({ url: baseUrl(listener.port()), controlPort: options.controlPort }, 'sms simulator listening');
+    },
+    async stop() {
+      listener.disable();
+      delays.cancelAll();
+      await listener.sync(null, now);
+      if (controlServer) await closeServer(controlServer);
+      controlServer = null;
+    },
+    async setFaults(patch) {
+      const applied = control.applyFaults(patch);
+      await control.syncListener();
+      return applied;
+    },
+    faults: settings.faults,
+    stats: control.stats,
+    message: control.message,
+    reset: control.reset,
+  };
+}
+
+/** The faults in force and the seeded draws behind them; restore() returns to the start options. */
+function createFaultSettings(options: SmsSimulatorOptions, now: () => number, log: Logger) {
+  const initial = applyFaultsPatch(NO_FAULTS, options.faults ?? {}, now());
+  const initialSeed = initial.seed ?? options.seed ?? 1;
+  let faults = initial.faults;
+  let seed = initialSeed;
+  let random = createSeededRandom(seed);
+  const reseed = (next: number) => {
+    seed = next;
+    random = createSeededRandom(seed);
+  };
+  return {
+    faults: (): SmsFaults => ({ ...faults }),
+    current: () => ({ ...faults, seed }),
+    random: () => random(),
+    apply(patch: unknown) {
+      const applied = applyFaultsPatch(faults, patch, now());
+      faults = applied.faults;
+      if (applied.seed !== undefined) reseed(applied.seed);
+      log.info({ faults, seed }, 'faults changed');
+      return { ...faults, seed };
+    },
+    restore() {
+      faults = { ...initial.faults, outage: null };
+      reseed(initialSeed);
+    },
+  };
+}
+
+type RequestHandler = Parameters<typeof createServer>[1] & {};
+
+/** Routes provider sends (when `send` is given) and /_control/*; unexpected failures become a 500. */
+function routeRequests(control: SimulatorControl, send: Parameters<typeof handleSend>[3] | null, log: Logger): RequestHandler {
+  return (request, response) => {
+    const pathname = new URL(request.url ?? '/', 'http://simulator').pathname;
+    const work = async () => {
+      if (pathname.startsWith('/_control/')) return handleControl(request, response, pathname, control);
+      const segment = send && matchSendPath(pathname);
+      if (!send || segment === null || segment === undefined) return sendJson(response, 404, { code: 404, message: 'Not Found' });
+      if (request.method !== 'POST') return sendJson(response, 405, { code: 405, message: 'Method Not Allowed' });
+      return handleSend(request, response, segment, send);
+    };
+    work().catch((error: unknown) => {
+      log.error({ err: error, pathname }, 'simulator request failed');
+      sendJson(response, 500, { code: 500, message: 'simulator error' });
+    });
+  };
+}
+
+/**
+ * The provider's listening socket, opened and closed to follow "refuse" outages. Operations are
+ * chained so overlapping calls never race; a timer reopens the socket when the outage ends.
+ */
+function createListenerState(host: string, requestedPort: number) {
+  const server = createServer();
+  let enabled = false;
+  let open = false;
+  let port = requestedPort;
+  let reopenTimer: NodeJS.Timeout | null = null;
+  let chain: Promise<void> = Promise.resolve();
+
+  const apply = async (refuseUntil: number | null, now: () => number): Promise<void> => {
+    if (reopenTimer) clearTimeout(reopenTimer);
+    reopenTimer = null;
+    const wantOpen = enabled && refuseUntil === null;
+    if (wantOpen && !open) {
+      port = await listen(server, host, port);
+      open = true;
+    } else if (!wantOpen && open) {
+      await closeServer(server);
+      open = false;
+    }
+    if (enabled && refuseUntil !== null) {
+      reopenTimer = setTimeout(() => void sync(null, now), Math.max(0, refuseUntil - now()));
+    }
+  };
+  const sync = (refuseUntil: number | null, now: () => number): Promise<void> => {
+    chain = chain.then(() => apply(refuseUntil, now));
+    return chain;
+  };
+
+  return {
+    server,
+    sync,
+    enable: () => void (enabled = true),
+    disable: () => void (enabled = false),
+    listening: () => open,
+    port: () => {
+      if (port === 0) throw new Error('the simulator has not started yet');
+      return port;
+    },
+  };
+}
+
+function listen(server: Server, host: string, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Stops accepting and drops every connection, idle or busy: an outage is not a graceful drain. */
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}

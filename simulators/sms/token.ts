@@ -1,0 +1,28 @@
+import jwt from 'jsonwebtoken';
+
+/**
+ * The real provider hands out one long-lived HS256 JWT that goes into SMS_API_TOKEN; the simulator
+ * verifies such a token against its configured secret.
+ */
+export interface SmsApiTokenOptions {
+  subject?: string;
+  /** Seconds until expiry; omitted means no expiry, like the provider's long-lived token. */
+  expiresInSeconds?: number;
+}
+
+/** Signs an HS256 JWT the simulator (configured with the same secret) accepts. */
+export function createSmsApiToken(secret: string, options: SmsApiTokenOptions = {}): string {
+  const signOptions: jwt.SignOptions = { algorithm: 'HS256', subject: options.subject ?? 'vestnik' };
+  if (options.expiresInSeconds !== undefined) signOptions.expiresIn = options.expiresInSeconds;
+  return jwt.sign({}, secret, signOptions);
+}
+
+/** True for an HS256 JWT signed with `secret` and not expired; other algorithms are refused. */
+export function verifySmsApiToken(token: string, secret: string): boolean {
+  try {
+    jwt.verify(token, secret, { algorithms: ['HS256'] });
+    return true;
+  } catch {
+    return false;
+  }
+}
