@@ -1,0 +1,79 @@
+import Router from '@koa/router';
+import Koa from 'koa';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { Logger } from '../platform/logger';
+import type { Client, Mailing, Template } from '../schemas/types';
+import type { ApiState } from './http/context';
+import type { RouteTarget } from './http/route';
+import { AuthConfig, createAuthenticator, requireRole } from './middleware/auth';
+import { errorHandler } from './middleware/error-handler';
+import { jsonBody } from './middleware/json-body';
+import { httpMetrics } from './middleware/metrics';
+import { requestLog } from './middleware/request-log';
+import { createRegistry } from './openapi/document';
+import { swaggerUi } from './openapi/swagger-ui';
+import type { Clock, EventPublisher, HealthCheck, IdGenerator, ResourceStore, StatsQueries } from './ports';
+import { mountClientRoutes } from './routes/clients';
+import { mountEventRoutes } from './routes/events';
+import { mountHealthRoute } from './routes/health';
+import { mountMailingRoutes } from './routes/mailings';
+import { mountMetricsRoute, mountOpenApiRoute } from './routes/operations';
+import { mountStatsRoutes } from './routes/stats';
+import { mountTemplateRoutes } from './routes/templates';
+
+/** Everything the API needs, passed in by the composition root (or by tests, as fakes). */
+export interface AppDeps {
+  clients: ResourceStore<Client>;
+  mailings: ResourceStore<Mailing>;
+  templates: ResourceStore<Template>;
+  events: EventPublisher;
+  stats: StatsQueries;
+  health: readonly HealthCheck[];
+  auth: AuthConfig;
+  clock: Clock;
+  newId: IdGenerator;
+  logger: Logger;
+  /** Defaults to a fresh registry with the default process metrics. */
+  metricsRegistry?: Registry;
+  /** Per health check; default 2000 ms. */
+  healthTimeoutMs?: number;
+  /** Shown in the OpenAPI document. */
+  version?: string;
+}
+
+/** Builds the Koa app of the HTTP API. It never listens: see server.ts, or pass app.callback() to supertest. */
+export function createApp(deps: AppDeps): Koa<ApiState> {
+  const logger = deps.logger.child({ module: 'ingest' });
+  const metrics = deps.metricsRegistry ?? defaultRegistry();
+  const authenticate = createAuthenticator(deps.auth);
+  const target: RouteTarget = {
+    router: new Router<ApiState>(),
+    registry: createRegistry(),
+    guard: (role) => requireRole(authenticate, role),
+  };
+  const { clock, newId } = deps;
+  mountClientRoutes(target, { clients: deps.clients, clock, newId });
+  mountMailingRoutes(target, { mailings: deps.mailings, templates: deps.templates, clock, newId });
+  mountTemplateRoutes(target, { templates: deps.templates, clock, newId });
+  mountEventRoutes(target, { events: deps.events, clock, newId });
+  mountStatsRoutes(target, { mailings: deps.mailings, stats: deps.stats });
+  mountHealthRoute(target, { health: deps.health, timeoutMs: deps.healthTimeoutMs ?? 2000 });
+  mountMetricsRoute(target, metrics);
+  mountOpenApiRoute(target, target.registry, deps.version ?? '0.1.0');
+
+  const app = new Koa<ApiState>();
+  app.use(errorHandler(logger)); // first: maps whatever any later middleware throws
+  app.use(requestLog({ logger }));
+  app.use(httpMetrics(metrics));
+  app.use(swaggerUi());
+  app.use(jsonBody());
+  app.use(target.router.routes());
+  app.use(target.router.allowedMethods());
+  return app;
+}
+
+function defaultRegistry(): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return registry;
+}

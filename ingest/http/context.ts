@@ -1,0 +1,27 @@
+import type Router from '@koa/router';
+import type { RouterContext } from '@koa/router';
+import type { Logger } from '../../platform/logger';
+
+/** Who made the request: an API key of a service/admin, or an end user holding a JWT. */
+export interface Principal {
+  kind: 'apiKey' | 'user';
+  /** A log-safe id: a fingerprint of the key, or the user's client id (JWT subject). */
+  id: string;
+  roles: readonly string[];
+}
+
+/** What the middleware stack keeps on `ctx.state` for the rest of the request. */
+export interface ApiState {
+  requestId: string;
+  /** pino child carrying the request id; handlers log through it. */
+  log: Logger;
+  /** Extra fields of the access log line (ids of the resource the route touched). */
+  logFields: Record<string, string>;
+  principal?: Principal;
+}
+
+/** The Koa context every route handler receives. */
+export type ApiContext = RouterContext<ApiState>;
+
+/** The router all API routes are mounted on. */
+export type ApiRouter = Router<ApiState>;

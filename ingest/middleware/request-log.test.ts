@@ -1,0 +1,64 @@
+import request from 'supertest';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { REDACT_PATHS } from '../../platform/logger';
+import { KEYS, bearer, createTestApp } from '../testing/test-app';
+
+function capture() {
+  const lines: Record<string, unknown>[] = [];
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(JSON.parse(String(chunk)));
+      done();
+    },
+  });
+  return { logger: pino({ level: 'info', redact: REDACT_PATHS }, stream), lines };
+}
+
+/** The access-log line is written on response finish, which can trail supertest's resolution by a tick. */
+async function accessLine(lines: Record<string, unknown>[]): Promise<Record<string, unknown>> {
+  for (let i = 0; i < 50 && !lines.some((l) => l.msg === 'request completed'); i++) await new Promise((r) => setImmediate(r));
+  const line = lines.find((l) => l.msg === 'request completed');
+  if (!line) throw new Error('no access-log line');
+  return line;
+}
+
+describe('request log', () => {
+  it('writes one line with request id, route, status, duration and the client id; no body, no token', async () => {
+    const { logger, lines } = capture();
+    const { app } = createTestApp({ logger });
+    const res = await request(app.callback())
+      .patch('/api/clients/c-77')
+      .set('Authorization', bearer(KEYS.admin))
+      .set('X-Request-Id', 'req-abc')
+      .send({ name: 'Secret Name' });
+    expect(res.status).toBe(404);
+    expect(res.headers['x-request-id']).toBe('req-abc');
+    const line = await accessLine(lines);
+    expect(line).toMatchObject({
+      requestId: 'req-abc',
+      method: 'PATCH',
+      path: '/api/clients/c-77',
+      route: '/api/clients/:id',
+      status: 404,
+      clientId: 'c-77',
+      durationMs: expect.any(Number),
+    });
+    const all = JSON.stringify(lines);
+    expect(all).not.toContain(KEYS.admin);
+    expect(all).not.toContain('Secret Name');
+  });
+
+  it('logs the mailing id even when the request is refused with 401', async () => {
+    const { logger, lines } = capture();
+    const { app } = createTestApp({ logger });
+    await request(app.callback()).get('/api/mailings/m-5').expect(401);
+    expect(await accessLine(lines)).toMatchObject({ status: 401, mailingId: 'm-5' });
+  });
+
+  it('makes up a request id when the incoming one is unsafe', async () => {
+    const { app } = createTestApp();
+    const res = await request(app.callback()).get('/healthz').set('X-Request-Id', 'bad id\twith spaces');
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});

@@ -1,0 +1,11 @@
+/** Schema of GET /healthz. */
+import { z } from './zod';
+
+export const HealthSchema = z
+  .object({
+    status: z.enum(['ok', 'down']),
+    checks: z.record(z.string(), z.enum(['up', 'down'])),
+    reasons: z.record(z.string(), z.string()).optional().openapi({ description: 'Why each failing check is down' }),
+  })
+  .openapi('Health', { example: { status: 'ok', checks: { kafka: 'up', redis: 'up', clickhouse: 'up' } } });
+export type HealthView = z.output<typeof HealthSchema>;

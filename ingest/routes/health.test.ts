@@ -1,0 +1,49 @@
+import request from 'supertest';
+import type { HealthCheck } from '../ports';
+import { createTestApp } from '../testing/test-app';
+import { probe } from './health';
+
+const up = (name: string): HealthCheck => ({ name, check: async () => undefined });
+const down = (name: string, message: string): HealthCheck => ({
+  name,
+  check: async () => {
+    throw new Error(message);
+  },
+});
+const hanging = (name: string): HealthCheck => ({ name, check: () => new Promise(() => undefined) });
+
+describe('GET /healthz', () => {
+  it('answers 200 when every check is up, without auth', async () => {
+    const { app } = createTestApp({ health: [up('kafka'), up('redis'), up('clickhouse')] });
+    const res = await request(app.callback()).get('/healthz');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok', checks: { kafka: 'up', redis: 'up', clickhouse: 'up' } });
+  });
+
+  it('answers 503 naming each failing check and why; a hanging check times out', async () => {
+    const { app } = createTestApp({
+      health: [up('kafka'), down('redis', 'ECONNREFUSED 127.0.0.1:6379'), hanging('clickhouse')],
+      healthTimeoutMs: 50,
+    });
+    const res = await request(app.callback()).get('/healthz');
+    expect(res.status).toBe(503);
+    expect(res.body).toEqual({
+      status: 'down',
+      checks: { kafka: 'up', redis: 'down', clickhouse: 'down' },
+      reasons: { redis: 'Error: ECONNREFUSED 127.0.0.1:6379', clickhouse: 'no answer within 50 ms' },
+    });
+  });
+});
+
+describe('probe', () => {
+  it('runs checks in parallel, each bounded by its own timeout', async () => {
+    const started = Date.now();
+    const outcomes = await Promise.all([hanging('a'), hanging('b'), hanging('c')].map((c) => probe(c, 100)));
+    expect(outcomes).toEqual(['no answer within 100 ms', 'no answer within 100 ms', 'no answer within 100 ms']);
+    expect(Date.now() - started).toBeLessThan(290);
+  });
+
+  it('shortens a long reason', async () => {
+    expect((await probe(down('x', 'y'.repeat(1000)), 100))?.length).toBe(200);
+  });
+});

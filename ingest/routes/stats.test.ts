@@ -1,0 +1,77 @@
+import request from 'supertest';
+import type { MessageStat } from '../ports';
+import { MailingStatsDetailSchema, MailingStatsListSchema } from '../openapi/stats';
+import { KEYS, NOW, bearer, createTestApp } from '../testing/test-app';
+import type { Mailing } from '../../schemas/types';
+
+const stats = bearer(KEYS.stats);
+
+const mailing = (id: string): Mailing => ({
+  id, text: 'hi', templateId: null, startAt: NOW, endAt: NOW + 1000, filter: { operatorCodes: [], tags: [] },
+  channel: 'sms', sendWindow: null, promo: false, priority: 'bulk', status: 'running', createdAt: NOW, updatedAt: NOW,
+});
+
+const message = (n: number, status: string): MessageStat => ({
+  deliveryId: `d-${n}`, clientId: `c-${n}`, channel: 'sms', status, attempts: 1, lastError: null,
+  firstAt: new Date(NOW).toISOString(), lastAt: new Date(NOW).toISOString(),
+});
+
+async function setup(mailingCount = 3) {
+  const t = createTestApp();
+  for (let i = 1; i <= mailingCount; i++) await t.mailings.put(mailing(`m-${String(i).padStart(4, '0')}`));
+  t.stats.messages.set('m-0001', [message(1, 'sent'), message(2, 'sent'), message(3, 'failed')]);
+  return { ...t, http: request(t.app.callback()) };
+}
+
+describe('GET /api/stats/mailings', () => {
+  it('lists every mailing with its counts; those without messages show zeros', async () => {
+    const { http } = await setup();
+    const res = await http.get('/api/stats/mailings').set('Authorization', stats).expect(200);
+    const body = MailingStatsListSchema.parse(res.body);
+    expect(body.items).toEqual([
+      { id: 'm-0001', status: 'running', startAt: new Date(NOW).toISOString(), endAt: new Date(NOW + 1000).toISOString(), total: 3, byStatus: { sent: 2, failed: 1 } },
+      expect.objectContaining({ id: 'm-0002', total: 0, byStatus: {} }),
+      expect.objectContaining({ id: 'm-0003', total: 0, byStatus: {} }),
+    ]);
+  });
+
+  it('walks past the first page of the store', async () => {
+    const { http } = await setup(1203);
+    const res = await http.get('/api/stats/mailings').set('Authorization', stats).expect(200);
+    expect(res.body.items).toHaveLength(1203);
+    expect(res.body.items[1202].id).toBe('m-1203');
+  });
+});
+
+describe('GET /api/stats/mailings/{id}', () => {
+  it('answers counts and a page of messages', async () => {
+    const { http } = await setup();
+    const first = await http.get('/api/stats/mailings/m-0001?limit=2').set('Authorization', stats).expect(200);
+    const body = MailingStatsDetailSchema.parse(first.body);
+    expect(body).toMatchObject({ id: 'm-0001', total: 3, byStatus: { sent: 2, failed: 1 } });
+    expect(body.messages.map((m) => m.deliveryId)).toEqual(['d-1', 'd-2']);
+    const second = await http.get(`/api/stats/mailings/m-0001?limit=2&cursor=${body.nextCursor}`).set('Authorization', stats).expect(200);
+    expect(second.body.messages.map((m: MessageStat) => m.deliveryId)).toEqual(['d-3']);
+    expect(second.body.nextCursor).toBeNull();
+  });
+
+  it('answers 404 for an unknown mailing', async () => {
+    const { http } = await setup();
+    const res = await http.get('/api/stats/mailings/nope').set('Authorization', stats);
+    expect(res.status).toBe(404);
+  });
+});
+
+describe('GET /api/stats/channels', () => {
+  it('answers the counts per channel', async () => {
+    const { http, stats: fake } = await setup();
+    fake.channels.push({ channel: 'sms', byStatus: { sent: 5 } });
+    const res = await http.get('/api/stats/channels?sourceType=mailing&sourceId=m-0001').set('Authorization', stats).expect(200);
+    expect(res.body).toEqual({ items: [{ channel: 'sms', byStatus: { sent: 5 } }] });
+  });
+
+  it.each(['sourceType=planet', 'sourceId=m-1'])('answers 400 to the query %s', async (query) => {
+    const { http } = await setup();
+    await http.get(`/api/stats/channels?${query}`).set('Authorization', stats).expect(400);
+  });
+});

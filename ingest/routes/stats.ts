@@ -1,0 +1,87 @@
+import type { Mailing } from '../../schemas/types';
+import { notFound } from '../http/errors';
+import { RouteTarget, mountRoute } from '../http/route';
+import { IdParams, toIso } from '../openapi/common';
+import { ChannelStatsQuery, ChannelStatsSchema, MailingStatsDetailSchema, MailingStatsListSchema, MailingStatsQuery } from '../openapi/stats';
+import type { ResourceStore, SourceCounts, StatsQueries } from '../ports';
+
+export interface StatsRoutesDeps {
+  mailings: ResourceStore<Mailing>;
+  stats: StatsQueries;
+}
+
+const tag = 'stats';
+const role = 'stats';
+/** Page size when walking every mailing, and how many ids go into one counts query. */
+const SCAN_PAGE = 500;
+const COUNTS_BATCH = 1000;
+const NO_MESSAGES: SourceCounts = { total: 0, byStatus: {} };
+
+/** Every stored mailing, page after page. */
+async function allMailings(mailings: ResourceStore<Mailing>): Promise<Mailing[]> {
+  const all: Mailing[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await mailings.list({ cursor, limit: SCAN_PAGE });
+    all.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return all;
+}
+
+async function countsOf(stats: StatsQueries, ids: string[]): Promise<Map<string, SourceCounts>> {
+  const counts = new Map<string, SourceCounts>();
+  for (let i = 0; i < ids.length; i += COUNTS_BATCH) {
+    const batch = await stats.countsBySource('mailing', ids.slice(i, i + COUNTS_BATCH));
+    for (const [id, value] of batch) counts.set(id, value);
+  }
+  return counts;
+}
+
+const header = (mailing: Mailing) => ({
+  id: mailing.id,
+  status: mailing.status,
+  startAt: toIso(mailing.startAt),
+  endAt: toIso(mailing.endAt),
+});
+
+/** Mounts the statistics routes (role stats): the mailings come from the store, the counts from analytics. */
+export function mountStatsRoutes(target: RouteTarget, deps: StatsRoutesDeps): void {
+  for (const mount of [mailingStatsList, mailingStatsDetail, channelStats]) mount(target, deps);
+}
+
+function mailingStatsList(target: RouteTarget, deps: StatsRoutesDeps): void {
+  const spec = {
+    method: 'get', path: '/api/stats/mailings', summary: 'Every mailing with its message counts by status', tag, role,
+    responses: { 200: { description: 'All mailings; those without messages show zeros', schema: MailingStatsListSchema } },
+  } as const;
+  mountRoute(target, spec, async (ctx) => {
+    const all = await allMailings(deps.mailings);
+    const counts = await countsOf(deps.stats, all.map((m) => m.id));
+    ctx.body = { items: all.map((m) => ({ ...header(m), ...(counts.get(m.id) ?? NO_MESSAGES) })) };
+  });
+}
+
+function mailingStatsDetail(target: RouteTarget, deps: StatsRoutesDeps): void {
+  const spec = {
+    method: 'get', path: '/api/stats/mailings/{id}', summary: 'Counts and messages of one mailing', tag, role,
+    logIdAs: 'mailingId', params: IdParams, query: MailingStatsQuery,
+    responses: { 200: { description: 'Counts and one page of messages', schema: MailingStatsDetailSchema } },
+  } as const;
+  mountRoute(target, spec, async (ctx, { params, query }) => {
+    const mailing = await deps.mailings.get(params.id);
+    if (!mailing) throw notFound('mailing', params.id);
+    const detail = await deps.stats.sourceDetail('mailing', mailing.id, { limit: query.limit, cursor: query.cursor });
+    ctx.body = { ...header(mailing), ...detail };
+  });
+}
+
+function channelStats(target: RouteTarget, deps: StatsRoutesDeps): void {
+  const spec = {
+    method: 'get', path: '/api/stats/channels', summary: 'Message counts per channel and status', tag, role,
+    query: ChannelStatsQuery, responses: { 200: { description: 'Counts per channel', schema: ChannelStatsSchema } },
+  } as const;
+  mountRoute(target, spec, async (ctx, { query }) => {
+    ctx.body = { items: await deps.stats.countsByChannel(query.sourceType, query.sourceId) };
+  });
+}

@@ -1,0 +1,41 @@
+import { DELIVERY_STATUSES, DeliveryStatusName } from '../schemas/types';
+import { statsFromAnalytics } from './stats-from-analytics';
+
+const zeros = () => Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, 0])) as Record<DeliveryStatusName, number>;
+const counts = (sent: number) => ({ total: sent, byStatus: { ...zeros(), sent } });
+
+describe('statsFromAnalytics', () => {
+  const calls: unknown[] = [];
+  const stats = statsFromAnalytics({
+    countsBySource: async (_type, ids) => new Map((ids ?? []).map((id) => [id, counts(1)])),
+    sourceDetail: async (type, id, page) => {
+      calls.push([type, id, page]);
+      return {
+        ...counts(1),
+        messages: [{ deliveryId: 'd', clientId: 'c', channel: 'sms', status: 'sent', attempts: 1, lastError: null, firstAt: 0, lastAt: 1000 }],
+        nextCursor: 'n',
+      };
+    },
+    countsByChannel: async (filter) => {
+      calls.push(filter);
+      return new Map([['sms', counts(2)], ['email', counts(3)]]);
+    },
+  });
+
+  it('passes counts by source through', async () => {
+    expect((await stats.countsBySource('mailing', ['m']))?.get('m')?.byStatus.sent).toBe(1);
+  });
+
+  it('turns message times into ISO strings and passes the page through', async () => {
+    const detail = await stats.sourceDetail('mailing', 'm', { limit: 5, cursor: 'c' });
+    expect(detail.messages[0]).toMatchObject({ firstAt: '1970-01-01T00:00:00.000Z', lastAt: '1970-01-01T00:00:01.000Z' });
+    expect(detail.nextCursor).toBe('n');
+    expect(calls).toContainEqual(['mailing', 'm', { limit: 5, cursor: 'c' }]);
+  });
+
+  it('turns the channel map into a list and the arguments into a filter', async () => {
+    const list = await stats.countsByChannel('mailing', 'm');
+    expect(list.map((c) => [c.channel, c.byStatus.sent])).toEqual([['sms', 2], ['email', 3]]);
+    expect(calls).toContainEqual({ sourceType: 'mailing', sourceId: 'm' });
+  });
+});

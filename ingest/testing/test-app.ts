@@ -1,0 +1,51 @@
+import jwt from 'jsonwebtoken';
+import { Registry } from 'prom-client';
+import { silentLogger } from '../../platform/logger';
+import type { Client, Mailing, Template } from '../../schemas/types';
+import { AppDeps, createApp } from '../app';
+import { createAvroCheckingPublisher } from './avro-publisher';
+import { createMemoryStats } from './memory-stats';
+import { createMemoryStore, fieldMatcher } from './memory-store';
+
+/** API keys of the test app, one per role, plus a key with no useful role. */
+export const KEYS = { admin: 'test-admin-key', stats: 'test-stats-key', service: 'test-service-key', none: 'test-nobody-key' };
+export const JWT_SECRET = 'test-jwt-secret-at-least-16';
+/** "Now" of the test clock: 2030-01-01T00:00:00Z. */
+export const NOW = Date.parse('2030-01-01T00:00:00Z');
+
+export const bearer = (token: string): string => `Bearer ${token}`;
+
+/** A JWT an end user of the in-app channel would hold. */
+export const userToken = (clientId: string, secret = JWT_SECRET): string =>
+  jwt.sign({ sub: clientId }, secret, { algorithm: 'HS256', expiresIn: '1h' });
+
+/** The app with in-memory fakes of every port; the fakes are returned for arranging and asserting. */
+export function createTestApp(overrides: Partial<AppDeps> = {}) {
+  let seq = 0;
+  const fakes = {
+    clients: createMemoryStore<Client>(fieldMatcher<Client>({ tag: 'tags', operatorCode: 'operatorCode' })),
+    mailings: createMemoryStore<Mailing>(fieldMatcher<Mailing>({ status: 'status' })),
+    templates: createMemoryStore<Template>(),
+    events: createAvroCheckingPublisher(),
+    stats: createMemoryStats(),
+    clock: { now: () => NOW },
+    metricsRegistry: new Registry(),
+  };
+  const deps: AppDeps = {
+    ...fakes,
+    health: [],
+    auth: {
+      apiKeys: [
+        { key: KEYS.admin, roles: ['admin'] },
+        { key: KEYS.stats, roles: ['stats'] },
+        { key: KEYS.service, roles: ['service'] },
+        { key: KEYS.none, roles: ['reader'] },
+      ],
+      jwtSecret: JWT_SECRET,
+    },
+    newId: () => `id-${++seq}`,
+    logger: silentLogger,
+    ...overrides,
+  };
+  return { app: createApp(deps), ...fakes, deps };
+}
