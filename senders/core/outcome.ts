@@ -1,0 +1,100 @@
+import { deliveryIdOf, statusIdOf } from '../../platform/ids';
+import { decideSendTime } from '../../platform/time-window';
+import { assertUnreachable } from '../../platform/errors';
+import type { DeliveryCommand, DeliveryStatus, DeliveryStatusName } from '../../schemas/types';
+import { nextRetryDelay } from '../policy/backoff';
+import type { SendResult } from './channel';
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseMs: number;
+  maxMs: number;
+  random: () => number;
+}
+
+/** What a sender does with a command before calling the provider. */
+export type Precheck =
+  | { kind: 'send' }
+  | { kind: 'defer'; until: number }
+  | { kind: 'expire'; status: DeliveryStatus };
+
+/** What a sender records after the provider answered. */
+export interface Outcome {
+  status: DeliveryStatus;
+  /** done: the delivery is final and must never be sent again; release: it will be tried again. */
+  claim: 'done' | 'release';
+  /** Try again at dueAt with this command (attempt already incremented). */
+  retry?: { command: DeliveryCommand; dueAt: number };
+  /** A new delivery on the fallback channel (push failed → email). */
+  fallback?: DeliveryCommand;
+}
+
+/** The status record of a command's change; its id is deterministic so a replay counts once. */
+export function statusOf(
+  command: DeliveryCommand,
+  status: DeliveryStatusName,
+  now: number,
+  reason: string | null = null,
+  providerMessageId: string | null = null,
+): DeliveryStatus {
+  return {
+    statusId: statusIdOf(command.deliveryId, status, command.attempt), deliveryId: command.deliveryId,
+    sourceType: command.sourceType, sourceId: command.sourceId, clientId: command.clientId, channel: command.channel,
+    priority: command.priority, status, attempt: command.attempt, reason, providerMessageId, occurredAt: now,
+  };
+}
+
+/**
+ * Before sending: a cancelled source or a passed expiry ends the delivery as `expired`; a time before
+ * notBefore or outside the send window defers it to the first allowed instant.
+ */
+export function precheck(command: DeliveryCommand, now: number, sourceCancelled: boolean): Precheck {
+  if (sourceCancelled) return { kind: 'expire', status: statusOf(command, 'expired', now, 'source cancelled') };
+  const decision = decideSendTime({
+    now, notBefore: command.notBefore, expiresAt: command.expiresAt, sendWindow: command.sendWindow,
+    timezone: command.timezone,
+  });
+  switch (decision.kind) {
+    case 'now': return { kind: 'send' };
+    case 'defer': return { kind: 'defer', until: decision.until };
+    case 'expire': return { kind: 'expire', status: statusOf(command, 'expired', now, 'expired before it could be sent') };
+    default: return assertUnreachable(decision);
+  }
+}
+
+/** After the provider answered: final, retried later with backoff, or handed to the fallback channel. */
+export function decideOutcome(command: DeliveryCommand, result: SendResult, now: number, policy: RetryPolicy): Outcome {
+  switch (result.kind) {
+    case 'sent':
+      return { status: statusOf(command, 'sent', now, null, result.providerMessageId ?? null), claim: 'done' };
+    case 'permanent':
+      return failPermanently(command, `${result.code}: ${result.reason}`, now);
+    case 'retriable': {
+      const reason = `${result.code}: ${result.reason}`;
+      if (command.attempt + 1 >= policy.maxAttempts) {
+        return failPermanently(command, `gave up after ${command.attempt + 1} attempts; last: ${reason}`, now);
+      }
+      const dueAt = now + nextRetryDelay(command.attempt + 1, policy);
+      if (command.expiresAt !== null && dueAt >= command.expiresAt) {
+        return { status: statusOf(command, 'expired', now, `expires before the next attempt; last: ${reason}`), claim: 'done' };
+      }
+      return {
+        status: statusOf(command, 'retrying', now, reason),
+        claim: 'release',
+        retry: { command: { ...command, attempt: command.attempt + 1 }, dueAt },
+      };
+    }
+    default:
+      return assertUnreachable(result);
+  }
+}
+
+function failPermanently(command: DeliveryCommand, reason: string, now: number): Outcome {
+  if (!command.fallback) return { status: statusOf(command, 'failed', now, reason), claim: 'done' };
+  const { channel, address } = command.fallback;
+  const fallback: DeliveryCommand = {
+    ...command, channel, address, fallback: null, attempt: 0, deviceTokens: [], createdAt: now,
+    deliveryId: deliveryIdOf(command.sourceType, command.sourceId, command.clientId, channel),
+  };
+  return { status: statusOf(command, 'fallback', now, reason), claim: 'done', fallback };
+}
