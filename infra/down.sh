@@ -4,4 +4,5 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 bash "$here/kafka.sh" stop
 bash "$here/clickhouse.sh" stop || true
+bash "$here/registry.sh" stop || true
 bash "$here/redis.sh" stop

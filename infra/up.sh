@@ -9,7 +9,10 @@ source "$here/lib.sh"
 missing=()
 command -v java >/dev/null || missing+=(openjdk-17-jre-headless)
 command -v mvn >/dev/null || missing+=(maven)
-command -v clickhouse-server >/dev/null || missing+=(clickhouse-server clickhouse-client)
+[[ -x /usr/sbin/clickhouse-server ]] || command -v clickhouse-server >/dev/null || missing+=(clickhouse-server clickhouse-client)
+command -v curl >/dev/null || missing+=(curl)
+# The interop tests check our Avro bytes against an independent implementation.
+/usr/bin/python3 -c 'import avro' 2>/dev/null || missing+=(python3-avro)
 command -v redis-cli >/dev/null || missing+=(redis-tools)
 if ((${#missing[@]})); then
   log "installing Debian packages: ${missing[*]}"
@@ -21,6 +24,8 @@ fi
 bash "$here/kafka.sh"
 bash "$here/redis.sh"
 bash "$here/clickhouse.sh"
+# A Confluent-compatible schema registry (Apicurio, in memory), for the SCHEMA_REGISTRY_URL path.
+bash "$here/registry.sh"
 
 cd "$root"
 log "building (tsc)"

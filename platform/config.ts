@@ -29,6 +29,8 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
   KAFKA_CLIENT_ID: z.string().default('vestnik'),
+  /** Consumer group ids are `<prefix>-<stage>`: a second deployment (or a test run) on the same topics uses another prefix. */
+  KAFKA_GROUP_PREFIX: z.string().regex(/^[A-Za-z0-9._-]+$/).default('vestnik'),
   SCHEMA_REGISTRY_URL: z.url().optional(),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379/0'),
   REDIS_KEY_PREFIX: z.string().default('vestnik:'),
@@ -42,7 +44,9 @@ export const envSchema = z.object({
   API_KEYS: apiKeys,
   JWT_SECRET: z.string().min(16).default('dev-only-secret-change-me-please'),
   SMS_API_URL: z.url().default('http://127.0.0.1:8091'),
-  SMS_API_TOKEN: z.string().default('dev-sms-token'),
+  /** The provider's long-lived JWT. The default is accepted by the bundled simulator (secret SMS_SIMULATOR_SECRET). */
+  SMS_API_TOKEN: z.string().default('eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ2ZXN0bmlrIn0.5p2XOZE59aROIJl8a90X4gRx_EdmfUFQ25gGUBp51Js'),
+  SMS_SIMULATOR_SECRET: z.string().default('dev-sms-simulator-secret'),
   SMS_CONCURRENCY: int(64, 1),
   SMS_TIMEOUT_MS: int(5000, 1),
   SMTP_URL: z.string().default('smtp://127.0.0.1:2525'),
@@ -60,12 +64,12 @@ export type Env = z.infer<typeof envSchema>;
 export interface Config {
   env: Env['NODE_ENV'];
   logLevel: Env['LOG_LEVEL'];
-  kafka: { brokers: string[]; clientId: string; schemaRegistryUrl?: string };
+  kafka: { brokers: string[]; clientId: string; groupPrefix: string; schemaRegistryUrl?: string };
   redis: { url: string; keyPrefix: string };
   clickhouse: { url: string; database: string; user: string; password: string };
   http: { host: string; port: number; publicBaseUrl: string };
   auth: { apiKeys: { key: string; roles: string[] }[]; jwtSecret: string };
-  sms: { url: string; token: string; concurrency: number; timeoutMs: number };
+  sms: { url: string; token: string; concurrency: number; timeoutMs: number; simulatorSecret: string };
   email: { smtpUrl: string; from: string };
   push: { url: string };
   retry: { maxAttempts: number; baseMs: number; maxMs: number };
@@ -92,13 +96,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     kafka: {
       brokers: e.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean),
       clientId: e.KAFKA_CLIENT_ID,
+      groupPrefix: e.KAFKA_GROUP_PREFIX,
       schemaRegistryUrl: e.SCHEMA_REGISTRY_URL,
     },
     redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
     clickhouse: { url: e.CLICKHOUSE_URL, database: e.CLICKHOUSE_DATABASE, user: e.CLICKHOUSE_USER, password: e.CLICKHOUSE_PASSWORD },
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, publicBaseUrl: e.PUBLIC_BASE_URL },
     auth: { apiKeys: e.API_KEYS, jwtSecret: e.JWT_SECRET },
-    sms: { url: e.SMS_API_URL, token: e.SMS_API_TOKEN, concurrency: e.SMS_CONCURRENCY, timeoutMs: e.SMS_TIMEOUT_MS },
+    sms: { url: e.SMS_API_URL, token: e.SMS_API_TOKEN, concurrency: e.SMS_CONCURRENCY, timeoutMs: e.SMS_TIMEOUT_MS, simulatorSecret: e.SMS_SIMULATOR_SECRET },
     email: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
     push: { url: e.PUSH_API_URL },
     retry: { maxAttempts: e.RETRY_MAX_ATTEMPTS, baseMs: e.RETRY_BASE_MS, maxMs: e.RETRY_MAX_MS },

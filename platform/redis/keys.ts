@@ -18,6 +18,10 @@ export const KEYS = {
   mailingSchedule: 'schedule:mailings',
   /** Runtime lifecycle of a mailing: status, fan-out progress, times. */
   mailingRun: (id: string) => `mailing-run:${id}`,
+  /** Mailings whose fan-out started and which are not finished yet (the scheduler finishes them). */
+  runningMailings: 'mailings:running',
+  /** Only one scheduler acts per tick, whatever the number of processes. */
+  schedulerLock: 'scheduler:lock',
   /** Fan-out checkpoint of a mailing: where to resume after a crash. */
   fanoutCursor: (mailingId: string) => `fanout:${mailingId}`,
   /** A delivery's claim: "sending:<owner>" while in flight (leased), "done:<status>" once final. */

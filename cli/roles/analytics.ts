@@ -1,0 +1,16 @@
+import { createAnalyticsConsumer } from '../../analytics/consumer';
+import { createStatusStore } from '../../analytics/status-store';
+import type { Runtime, Stoppable } from '../runtime';
+
+/** analytics: deliveries.status → ClickHouse. */
+export async function startAnalytics(runtime: Runtime): Promise<Stoppable[]> {
+  const store = createStatusStore({
+    client: runtime.clickhouse(), database: runtime.config.clickhouse.database, logger: runtime.logger,
+  });
+  const consumer = createAnalyticsConsumer({
+    kafka: runtime.kafka(), codec: runtime.codec(), producer: await runtime.producer(), store, logger: runtime.logger,
+    groupId: runtime.groupId('analytics'),
+  });
+  await consumer.start();
+  return [{ name: 'analytics-consumer', stop: () => consumer.stop() }];
+}

@@ -1,0 +1,28 @@
+import { createMailingFanoutConsumer } from '../../processors/mailing-fanout/consumer';
+import { createStateViewConsumer, rebuildView } from '../../processors/state-view/consumer';
+import type { Runtime, Stoppable } from '../runtime';
+
+/** processors: the directory view (state.* → Redis) and the mailing fan-out (mailing-started → deliveries). */
+export async function startProcessors(runtime: Runtime): Promise<Stoppable[]> {
+  const producer = await runtime.producer();
+  const view = createStateViewConsumer({
+    kafka: runtime.kafka(), codec: runtime.codec(), producer, redis: runtime.redis('view'), logger: runtime.logger,
+    groupId: runtime.groupId('state-view'),
+  });
+  const fanout = createMailingFanoutConsumer({
+    kafka: runtime.kafka(), codec: runtime.codec(), producer, redis: runtime.redis('fanout'), logger: runtime.logger,
+    batchSize: runtime.config.fanout.batchSize, groupId: runtime.groupId('mailing-fanout'),
+  });
+  await view.start();
+  await fanout.start();
+  return [
+    { name: 'state-view', stop: () => view.stop() },
+    { name: 'mailing-fanout', stop: () => fanout.stop() },
+  ];
+}
+
+/** Clears the Redis directory view and rewinds its group; the processors role must be stopped. */
+export async function rebuildDirectoryView(runtime: Runtime): Promise<void> {
+  const deleted = await rebuildView({ kafka: runtime.kafka(), redis: runtime.redis(), groupId: runtime.groupId('state-view') });
+  runtime.logger.info({ deleted }, 'directory view cleared; it is rebuilt when the processors role starts');
+}

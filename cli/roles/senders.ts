@@ -1,0 +1,53 @@
+import { createDelayQueue } from '../../platform/redis/delay-queue';
+import { TOPICS } from '../../platform/topics';
+import { createSenderConsumer } from '../../senders/core/consumer';
+import { createSmsChannel } from '../../senders/sms/channel';
+import type { Runtime, Stoppable } from '../runtime';
+
+/** A claim outlives the slowest batch of provider calls; a crashed sender's claims free up after it. */
+const LEASE_MS = 30_000;
+
+/**
+ * senders: two lanes with nothing shared but the process — express (deliveries.express) and bulk
+ * (deliveries.bulk + deliveries.retry) each have their own consumer group, Kafka connections, Redis
+ * connection and provider connection pool, so a million-message mailing never delays an express message.
+ */
+export async function startSenders(runtime: Runtime): Promise<Stoppable[]> {
+  const lanes = [
+    { lane: 'express', topics: [TOPICS.deliveriesExpress] },
+    { lane: 'bulk', topics: [TOPICS.deliveriesBulk, TOPICS.deliveriesRetry] },
+  ];
+  const started: Stoppable[] = [];
+  for (const { lane, topics } of lanes) started.push(...(await startLane(runtime, lane, topics)));
+  return started;
+}
+
+async function startLane(runtime: Runtime, lane: string, topics: string[]): Promise<Stoppable[]> {
+  const { config, logger } = runtime;
+  const redis = runtime.redis(`senders-${lane}`);
+  const sms = createSmsChannel({
+    url: config.sms.url, token: config.sms.token, timeoutMs: config.sms.timeoutMs, concurrency: config.sms.concurrency,
+    logger: logger.child({ module: 'sms', lane }),
+  });
+  const consumer = createSenderConsumer({
+    kafka: runtime.kafka(lane),
+    codec: runtime.codec(),
+    producer: await runtime.producer(lane),
+    redis,
+    delayQueue: createDelayQueue({ redis }),
+    deliverers: { sms },
+    groupId: runtime.groupId(`senders-${lane}`),
+    topics: topics.map((topic) => ({ topic })),
+    retryPolicy: { ...config.retry, random: Math.random },
+    leaseMs: LEASE_MS,
+    clock: { now: () => Date.now() },
+    logger: logger.child({ lane }),
+    ownerId: `${lane}-${process.pid}`,
+    partitionsConsumedConcurrently: 3,
+  });
+  await consumer.start();
+  return [
+    { name: `sms-${lane}`, stop: () => sms.close() },
+    { name: `senders-${lane}`, stop: () => consumer.stop() },
+  ];
+}

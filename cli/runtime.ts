@@ -1,0 +1,103 @@
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import { createClickHouseClient, type ClickHouseClient } from '../analytics/clickhouse-client';
+import { createCodec } from '../platform/codec';
+import type { Codec } from '../platform/codec/codec';
+import type { Config } from '../platform/config';
+import { describeError } from '../platform/errors';
+import { createKafka, createTypedProducer, type TypedProducer } from '../platform/kafka';
+import type { Logger } from '../platform/logger';
+import { createRedis, type Redis } from '../platform/redis/client';
+
+/** Something a role started and must stop on shutdown. */
+export interface Stoppable {
+  name: string;
+  /** Where it listens, for parts that serve HTTP. */
+  url?: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The clients of one process, created on first use and shared by its roles, closed last on shutdown.
+ * Express traffic gets its own Kafka client (own connections), so it never queues behind bulk requests.
+ */
+export function createRuntime(config: Readonly<Config>, logger: Logger) {
+  const closers: (() => Promise<void>)[] = [];
+  const kafkas = new Map<string, Kafka>();
+  const producers = new Map<string, TypedProducer>();
+  const rawProducers = new Map<string, Producer>();
+  const redises = new Map<string, Redis>();
+  let codec: Codec | null = null;
+  let clickhouse: ClickHouseClient | null = null;
+
+  const runtime = {
+    config,
+    logger,
+    /** The consumer group id of a stage. */
+    groupId(stage: string): string {
+      return `${config.kafka.groupPrefix}-${stage}`;
+    },
+    codec(): Codec {
+      codec ??= createCodec({ registryUrl: config.kafka.schemaRegistryUrl, logger });
+      return codec;
+    },
+    kafka(lane = 'main'): Kafka {
+      let kafka = kafkas.get(lane);
+      if (!kafka) {
+        kafka = createKafka({ brokers: [...config.kafka.brokers], clientId: `${config.kafka.clientId}-${lane}`, logger });
+        kafkas.set(lane, kafka);
+      }
+      return kafka;
+    },
+    async producer(lane = 'main'): Promise<TypedProducer> {
+      let producer = producers.get(lane);
+      if (!producer) {
+        producer = createTypedProducer({ kafka: runtime.kafka(lane), codec: runtime.codec(), logger });
+        producers.set(lane, producer);
+        await producer.connect();
+        closers.push(() => producer!.disconnect());
+      }
+      return producer;
+    },
+    /** A plain idempotent producer for records that are already encoded (the delay queue's). */
+    async rawProducer(lane = 'main'): Promise<Producer> {
+      let producer = rawProducers.get(lane);
+      if (!producer) {
+        const created = runtime.kafka(lane).producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+        rawProducers.set(lane, created);
+        await created.connect();
+        closers.push(() => created.disconnect());
+        producer = created;
+      }
+      return producer;
+    },
+    redis(name = 'main'): Redis {
+      let redis = redises.get(name);
+      if (!redis) {
+        redis = createRedis({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, logger, name: `vestnik-${name}` });
+        redises.set(name, redis);
+        const client = redis;
+        closers.push(async () => void (await client.quit()));
+      }
+      return redis;
+    },
+    clickhouse(): ClickHouseClient {
+      if (!clickhouse) {
+        const client = createClickHouseClient({
+          url: config.clickhouse.url, username: config.clickhouse.user, password: config.clickhouse.password, logger,
+        });
+        clickhouse = client;
+        closers.push(() => client.close());
+      }
+      return clickhouse;
+    },
+    /** Closes every client, newest first; a failure to close one does not keep the others open. */
+    async close(): Promise<void> {
+      for (const close of closers.reverse()) {
+        await close().catch((error) => logger.warn({ err: describeError(error) }, 'closing a client failed'));
+      }
+    },
+  };
+  return runtime;
+}
+
+export type Runtime = ReturnType<typeof createRuntime>;

@@ -1,0 +1,87 @@
+import type { TypedProducer } from '../../platform/kafka';
+import type { Logger } from '../../platform/logger';
+import type { Redis } from '../../platform/redis/client';
+import { KEYS } from '../../platform/redis/keys';
+import { describeError } from '../../platform/errors';
+import { DELAY_PAGE_SIZE } from './delay-pump';
+import { startDueMailings } from './mailing-starts';
+import { finishMailings, type MailingCounts } from './mailing-lifecycle';
+
+export interface SchedulerOptions {
+  redis: Redis;
+  producer: TypedProducer;
+  stats: MailingCounts;
+  logger: Logger;
+  /** Moves due delayed deliveries (retries, deferrals) back to Kafka; returns how many. */
+  pumpDelayed(now: number): Promise<number>;
+  ownerId: string;
+  clock?: { now(): number };
+  tickMs?: number;
+  lifecycleEveryMs?: number;
+}
+
+/**
+ * The time-driven part of Vestnik: starts mailings, releases delayed deliveries, finishes mailings.
+ * Every process may run it; a short Redis lease lets one of them act per tick, so nothing fires twice
+ * at once and a dead scheduler is replaced within one lease.
+ */
+export function createScheduler(options: SchedulerOptions) {
+  const clock = options.clock ?? { now: () => Date.now() };
+  const tickMs = options.tickMs ?? 250;
+  const lifecycleEveryMs = options.lifecycleEveryMs ?? 2000;
+  const log = options.logger.child({ module: 'scheduler' });
+  let timer: NodeJS.Timeout | null = null;
+  let running: Promise<void> | null = null;
+  let lastLifecycle = 0;
+
+  async function holdsLease(): Promise<boolean> {
+    const leaseMs = Math.max(tickMs * 8, 2000);
+    const ok = await options.redis.set(KEYS.schedulerLock, options.ownerId, 'PX', leaseMs, 'NX');
+    if (ok === 'OK') return true;
+    if ((await options.redis.get(KEYS.schedulerLock)) !== options.ownerId) return false;
+    await options.redis.pexpire(KEYS.schedulerLock, leaseMs);
+    return true;
+  }
+
+  async function tick(): Promise<void> {
+    if (!(await holdsLease())) return;
+    const now = clock.now();
+    const started = await startDueMailings({ redis: options.redis, producer: options.producer, now });
+    let released = 0;
+    // Drain what is due now in pages, so a burst of retries does not wait a tick per page.
+    for (let page = DELAY_PAGE_SIZE; page === DELAY_PAGE_SIZE; released += page) page = await options.pumpDelayed(now);
+    if (now - lastLifecycle >= lifecycleEveryMs) {
+      lastLifecycle = now;
+      const finished = await finishMailings({ redis: options.redis, stats: options.stats, now });
+      for (const mailingId of finished) log.info({ mailingId }, 'mailing finished');
+    }
+    if (started > 0 || released > 0) log.debug({ started, released }, 'scheduler tick');
+  }
+
+  function loop(): void {
+    running = tick()
+      .catch((error) => log.warn({ err: describeError(error) }, 'scheduler tick failed; trying again next tick'))
+      .finally(() => {
+        running = null;
+        if (timer !== null) timer = setTimeout(loop, tickMs);
+      });
+  }
+
+  return {
+    start(): void {
+      if (timer !== null) return;
+      timer = setTimeout(loop, 0);
+    },
+    /** Stops ticking and waits for the tick in progress. */
+    async stop(): Promise<void> {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      await running;
+      const owner = await options.redis.get(KEYS.schedulerLock);
+      if (owner === options.ownerId) await options.redis.del(KEYS.schedulerLock);
+    },
+    tick,
+  };
+}
+
+export type Scheduler = ReturnType<typeof createScheduler>;
