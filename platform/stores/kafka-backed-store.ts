@@ -1,0 +1,106 @@
+import type { ListQuery, Page, ResourceStore } from '../../ingest/ports';
+import type { SchemaName } from '../codec/codec';
+import type { TypedProducer } from '../kafka';
+import type { Redis } from '../redis/client';
+import { waitForView } from './wait-for-view';
+
+export type StoreKind = 'clients' | 'mailings' | 'templates';
+export type StoreFilter = Record<string, string | undefined>;
+
+const SCHEMA_OF_KIND: Record<StoreKind, SchemaName> = {
+  clients: 'state.clients',
+  mailings: 'state.mailings',
+  templates: 'state.templates',
+};
+
+export interface KafkaBackedStoreOptions<T> {
+  kind: StoreKind;
+  producer: TypedProducer;
+  redis: Redis;
+  /** The compacted state topic of this kind (tests pass their own). */
+  topic: string;
+  docKey(id: string): string;
+  /** The lexicographic zset of every id: the default listing order. */
+  idsKey: string;
+  /** A narrower index zset to walk for this filter, or null to walk every id. */
+  indexFor?(filter: StoreFilter): string | null;
+  /** The filter as checked on each doc; whatever the index did not narrow is decided here. */
+  matches?(item: T, filter: StoreFilter): boolean;
+  /** Rewrites a page of docs with runtime state kept outside the view (one round trip per page). */
+  overlay?(items: T[]): Promise<T[]>;
+  /** How long put/remove wait for the view to show the write. */
+  viewTimeoutMs?: number;
+}
+
+/**
+ * A ResourceStore over a compacted state topic (the truth) and its Redis view (the reads). Writes go
+ * to Kafka and return once the view consumer has applied them, so the caller reads its own writes.
+ * Listing walks an index zset in id order; the cursor is the last id returned.
+ */
+export function createKafkaBackedStore<T extends { id: string }>(options: KafkaBackedStoreOptions<T>): ResourceStore<T> {
+  const { redis, producer, topic } = options;
+  const schema = SCHEMA_OF_KIND[options.kind];
+  const matches = options.matches ?? (() => true);
+
+  const readDocs = async (ids: readonly string[]): Promise<T[]> => {
+    if (ids.length === 0) return [];
+    const raw = await redis.mget(ids.map((id) => options.docKey(id)));
+    // An id without a doc is skipped: the view writes both in one MULTI, so this only follows a manual edit.
+    const docs = raw.flatMap((value) => (value === null ? [] : [JSON.parse(value) as T]));
+    return options.overlay && docs.length > 0 ? options.overlay(docs) : docs;
+  };
+
+  const publish = async (id: string, value: T | null): Promise<void> => {
+    const [produced] = await producer.send(topic, [{ key: id, value: value as never }], { schema });
+    if (!produced) return;
+    await waitForView({ redis, ...produced, timeoutMs: options.viewTimeoutMs });
+  };
+
+  const get = async (id: string): Promise<T | null> => (await readDocs([id]))[0] ?? null;
+
+  return {
+    get,
+    async list(query: ListQuery): Promise<Page<T>> {
+      const filter = query.filter ?? {};
+      const zset = options.indexFor?.(filter) ?? options.idsKey;
+      return listPage(query.cursor, Math.max(1, query.limit), (from, count) =>
+        redis.zrangebylex(zset, from === undefined ? '-' : `(${from}`, '+', 'LIMIT', 0, count),
+      readDocs, (item) => matches(item, filter));
+    },
+    async put(value: T) {
+      await publish(value.id, value);
+    },
+    async remove(id: string) {
+      const existed = (await get(id)) !== null;
+      // The tombstone goes out even when the view shows nothing: a write not yet applied is removed too.
+      await publish(id, null);
+      return existed;
+    },
+  };
+}
+
+/**
+ * Walks the ids after `cursor` in chunks of limit+1 until limit+1 docs match (so there is a next page)
+ * or the ids end. Filters checked in code may skip docs, so one page can take several chunks; only one
+ * chunk is held at a time.
+ */
+async function listPage<T extends { id: string }>(
+  cursor: string | undefined,
+  limit: number,
+  rangeAfter: (from: string | undefined, count: number) => Promise<string[]>,
+  readDocs: (ids: readonly string[]) => Promise<T[]>,
+  matches: (item: T) => boolean,
+): Promise<Page<T>> {
+  const items: T[] = [];
+  let from = cursor;
+  for (;;) {
+    const ids = await rangeAfter(from, limit + 1);
+    for (const doc of await readDocs(ids)) {
+      if (!matches(doc)) continue;
+      items.push(doc);
+      if (items.length > limit) return { items: items.slice(0, limit), nextCursor: items[limit - 1]?.id ?? null };
+    }
+    if (ids.length < limit + 1) return { items, nextCursor: null };
+    from = ids[ids.length - 1];
+  }
+}

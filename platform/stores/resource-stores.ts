@@ -1,0 +1,56 @@
+import type { ResourceStore } from '../../ingest/ports';
+import type { TypedProducer } from '../kafka';
+import type { Redis } from '../redis/client';
+import { KEYS } from '../redis/keys';
+import { TOPICS } from '../topics';
+import type { Client, Mailing, Template } from '../../schemas/types';
+import { createKafkaBackedStore, type StoreFilter } from './kafka-backed-store';
+import { createRunStatusOverlay } from './mailing-status';
+
+export interface ResourceStoreOptions {
+  producer: TypedProducer;
+  redis: Redis;
+  /** Defaults to the kind's state topic. */
+  topic?: string;
+  viewTimeoutMs?: number;
+}
+
+/**
+ * The index a client listing walks: the operator set when an operator is named (usually the smaller
+ * one, and the tag is then checked on each doc), else the tag set, else every id.
+ */
+export function clientIndexFor(filter: StoreFilter): string | null {
+  if (filter.operatorCode !== undefined) return KEYS.clientsByOperator(filter.operatorCode);
+  if (filter.tag !== undefined) return KEYS.clientsByTag(filter.tag);
+  return null;
+}
+
+export function clientMatches(client: Client, filter: StoreFilter): boolean {
+  return (filter.tag === undefined || client.tags.includes(filter.tag))
+    && (filter.operatorCode === undefined || client.operatorCode === filter.operatorCode);
+}
+
+/** Clients, filterable by `tag` and `operatorCode`. */
+export function createClientStore(options: ResourceStoreOptions): ResourceStore<Client> {
+  return createKafkaBackedStore<Client>({
+    ...options, kind: 'clients', topic: options.topic ?? TOPICS.clients,
+    docKey: KEYS.client, idsKey: KEYS.clientIds, indexFor: clientIndexFor, matches: clientMatches,
+  });
+}
+
+/** Mailings with their runtime status overlaid, filterable by (effective) `status`. */
+export function createMailingStore(options: ResourceStoreOptions): ResourceStore<Mailing> {
+  return createKafkaBackedStore<Mailing>({
+    ...options, kind: 'mailings', topic: options.topic ?? TOPICS.mailings,
+    docKey: KEYS.mailing, idsKey: KEYS.mailingIds,
+    matches: (mailing, filter) => filter.status === undefined || mailing.status === filter.status,
+    overlay: createRunStatusOverlay(options.redis),
+  });
+}
+
+export function createTemplateStore(options: ResourceStoreOptions): ResourceStore<Template> {
+  return createKafkaBackedStore<Template>({
+    ...options, kind: 'templates', topic: options.topic ?? TOPICS.templates,
+    docKey: KEYS.template, idsKey: KEYS.templateIds,
+  });
+}

@@ -1,0 +1,154 @@
+/**
+ * The directory view: consumes the compacted state.* topics and keeps Redis docs, id/tag/operator
+ * indexes and the mailing schedule in step with them. plan.ts decides the writes; this file only
+ * loads the previous client docs, plans and applies one MULTI per batch. Replays are harmless: every
+ * write sets the final state, so at-least-once delivery leaves the same view.
+ */
+import type { Kafka } from 'kafkajs';
+import type { Codec } from '../../platform/codec/codec';
+import { VestnikError } from '../../platform/errors';
+import { createBatchConsumer, type BatchContext, type DecodedRecord, type TypedProducer } from '../../platform/kafka';
+import type { Logger } from '../../platform/logger';
+import type { Redis } from '../../platform/redis/client';
+import { KEYS, VIEW_KEY_PATTERNS } from '../../platform/redis/keys';
+import { TOPICS } from '../../platform/topics';
+import type { Client, Mailing, Template } from '../../schemas/types';
+import { applyViewOps } from './apply';
+import { planBatch, type StateRecord, type ViewOp } from './plan';
+
+type StateValue = Client | Mailing | Template;
+
+/** The topic of each state kind; tests point them at their own topics. */
+export interface StateTopics {
+  clients: string;
+  mailings: string;
+  templates: string;
+}
+
+export const DEFAULT_STATE_TOPICS: StateTopics = { clients: TOPICS.clients, mailings: TOPICS.mailings, templates: TOPICS.templates };
+export const DEFAULT_STATE_VIEW_GROUP = 'vestnik-state-view';
+
+export interface StateViewConsumerOptions {
+  kafka: Kafka;
+  codec: Codec;
+  /** Writes dead letters (keyless records); owned by the caller. */
+  producer: TypedProducer;
+  redis: Redis;
+  logger: Logger;
+  groupId?: string;
+  topics?: StateTopics;
+  deadLetterTopic?: string;
+}
+
+export interface StateViewConsumer {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The consumer that maintains the Redis directory view. A new group reads from the beginning: a rebuild. */
+export function createStateViewConsumer(options: StateViewConsumerOptions): StateViewConsumer {
+  const topics = options.topics ?? DEFAULT_STATE_TOPICS;
+  const logger = options.logger.child({ module: 'state-view' });
+  // plan.ts routes by the canonical topic names; a renamed (test) topic is mapped back to its kind.
+  const canonicalOf = new Map<string, string>([
+    [topics.clients, TOPICS.clients],
+    [topics.mailings, TOPICS.mailings],
+    [topics.templates, TOPICS.templates],
+  ]);
+  const consumer = createBatchConsumer<StateValue>({
+    kafka: options.kafka,
+    codec: options.codec,
+    producer: options.producer,
+    groupId: options.groupId ?? DEFAULT_STATE_VIEW_GROUP,
+    logger: options.logger,
+    fromBeginning: true,
+    deadLetterTopic: options.deadLetterTopic,
+    topics: [
+      { topic: topics.clients, schema: 'state.clients' },
+      { topic: topics.mailings, schema: 'state.mailings' },
+      { topic: topics.templates, schema: 'state.templates' },
+    ],
+    handler: async (records, ctx) => {
+      const canonical = canonicalOf.get(ctx.topic) ?? ctx.topic;
+      for (const record of records) {
+        if (record.key === null) ctx.deadLetter(record, new VestnikError('VALIDATION_FAILED', 'state record without a key'));
+      }
+      const stateRecords = records.map((record) => toStateRecord(record, canonical));
+      const previous = canonical === TOPICS.clients ? await loadClients(options.redis, stateRecords) : new Map();
+      const ops = renameOffsetKey(planBatch(stateRecords, previous), canonical, ctx);
+      await applyViewOps(options.redis, ops);
+      logger.debug({ topic: ctx.topic, partition: ctx.partition, records: records.length, ops: ops.length }, 'view batch applied');
+    },
+  });
+  return { start: () => consumer.start(), stop: () => consumer.stop() };
+}
+
+function toStateRecord(record: DecodedRecord<StateValue>, canonicalTopic: string): StateRecord {
+  return { topic: canonicalTopic, partition: record.partition, offset: record.offset, key: record.key, value: record.value };
+}
+
+/** The view's current docs of the batch's clients (one MGET), so plan.ts can diff their indexes. */
+async function loadClients(redis: Redis, records: readonly StateRecord[]): Promise<Map<string, Client | null>> {
+  const ids = [...new Set(records.flatMap((r) => (r.key === null ? [] : [r.key])))];
+  const previous = new Map<string, Client | null>();
+  if (ids.length === 0) return previous;
+  const docs = await redis.mget(ids.map(KEYS.client));
+  ids.forEach((id, i) => previous.set(id, parseDoc<Client>(docs[i])));
+  return previous;
+}
+
+function parseDoc<T>(raw: string | null | undefined): T | null {
+  if (raw === null || raw === undefined) return null;
+  return JSON.parse(raw) as T;
+}
+
+/** The applied offset is kept under the topic the record really came from, which is what writers wait on. */
+function renameOffsetKey(ops: ViewOp[], canonicalTopic: string, ctx: BatchContext<StateValue>): ViewOp[] {
+  if (canonicalTopic === ctx.topic) return ops;
+  const from = KEYS.viewOffset(canonicalTopic, ctx.partition);
+  const to = KEYS.viewOffset(ctx.topic, ctx.partition);
+  return ops.map((op) => (op.op === 'set' && op.key === from ? { ...op, key: to } : op));
+}
+
+export interface RebuildViewOptions {
+  kafka: Kafka;
+  redis: Redis;
+  groupId?: string;
+  topics?: StateTopics;
+}
+
+/**
+ * Clears the directory view and rewinds the view group to the earliest offsets, so its next start
+ * replays the state topics into an empty view. The group's consumers must be stopped (Kafka refuses
+ * to reset the offsets of an active group). Returns how many keys were deleted.
+ */
+export async function rebuildView(options: RebuildViewOptions): Promise<number> {
+  const deleted = await deleteViewKeys(options.redis);
+  const admin = options.kafka.admin();
+  await admin.connect();
+  try {
+    const groupId = options.groupId ?? DEFAULT_STATE_VIEW_GROUP;
+    for (const topic of Object.values(options.topics ?? DEFAULT_STATE_TOPICS)) {
+      await admin.resetOffsets({ groupId, topic, earliest: true });
+    }
+  } finally {
+    await admin.disconnect();
+  }
+  return deleted;
+}
+
+/** SCAN does not apply ioredis' keyPrefix to MATCH, and returns prefixed keys that DEL would prefix again. */
+async function deleteViewKeys(redis: Redis): Promise<number> {
+  const prefix = redis.options.keyPrefix ?? '';
+  const globPrefix = prefix.replace(/[*?[\]\\]/g, '\\$&');
+  let deleted = 0;
+  for (const pattern of VIEW_KEY_PATTERNS) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${globPrefix}${pattern}`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) deleted += await redis.del(...keys.map((key) => key.slice(prefix.length)));
+    } while (cursor !== '0');
+  }
+  return deleted;
+}
