@@ -74,7 +74,9 @@ export function decideOutcome(command: DeliveryCommand, result: SendResult, now:
       if (command.attempt + 1 >= policy.maxAttempts) {
         return failPermanently(command, `gave up after ${command.attempt + 1} attempts; last: ${reason}`, now);
       }
-      const dueAt = now + nextRetryDelay(command.attempt + 1, policy);
+      // A provider that said when to come back (Retry-After) is not asked sooner; maxMs still caps it.
+      const waitMs = Math.max(nextRetryDelay(command.attempt + 1, policy), Math.min(result.retryAfterMs ?? 0, policy.maxMs));
+      const dueAt = now + waitMs;
       if (command.expiresAt !== null && dueAt >= command.expiresAt) {
         return { status: statusOf(command, 'expired', now, `expires before the next attempt; last: ${reason}`), claim: 'done' };
       }

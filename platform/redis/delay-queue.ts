@@ -1,0 +1,137 @@
+import type { ChainableCommander } from 'ioredis';
+import { VestnikError } from '../errors';
+import type { Redis } from './client';
+import { KEYS } from './keys';
+
+/**
+ * Records that must reach a Kafka topic later (retries, deferrals, lease re-checks), in Redis: a
+ * sorted set of members `${topic}|${id}` scored by due time, and one payload key per member holding
+ * the record's key and value bytes. Writes are queued on a caller's MULTI so a sender records its
+ * claims and its delayed records atomically. The scheduler drains it: takeDue → produce → ack, so
+ * delivery to Kafka is at-least-once (a crash between produce and ack produces again; sender claims
+ * make that harmless).
+ */
+export interface DelayedRecord {
+  topic: string;
+  /** The Kafka record key. */
+  key: string;
+  /** Unique per logical record (e.g. `${deliveryId}:${attempt}`): scheduling the same id again replaces it. */
+  id: string;
+  /** Epoch milliseconds at which it should be produced. */
+  dueAt: number;
+  /** The encoded Kafka record value. */
+  payload: Buffer;
+}
+
+/** A due record as taken from the queue; `member` and `score` identify exactly this version for ack. */
+export interface DueRecord extends DelayedRecord {
+  member: string;
+  score: string;
+}
+
+export interface DelayQueue {
+  /** Queues the writes on `target` (a MULTI or pipeline the caller executes); returns it. */
+  schedule(target: ChainableCommander, items: readonly DelayedRecord[]): ChainableCommander;
+  /** Schedules in a MULTI of its own. */
+  scheduleNow(items: readonly DelayedRecord[]): Promise<void>;
+  /** Up to `limit` records due at `now`, earliest first; they stay queued until acked. */
+  takeDue(now: number, limit: number): Promise<DueRecord[]>;
+  /**
+   * Removes taken records, each only if it was not rescheduled since it was taken (same score), so a
+   * record re-queued by a sender while the scheduler produced its previous version is kept.
+   */
+  ack(records: readonly Pick<DueRecord, 'member' | 'score'>[]): Promise<number>;
+  /** How many records are queued (due or not). */
+  size(): Promise<number>;
+}
+
+/** Removes member i (ARGV[2i-1]) and its payload (KEYS[i+1]) when its score is still ARGV[2i]. */
+const ACK_SCRIPT = `
+local removed = 0
+for i = 2, #KEYS do
+  local member = ARGV[2 * (i - 1) - 1]
+  local score = redis.call('ZSCORE', KEYS[1], member)
+  if score and tonumber(score) == tonumber(ARGV[2 * (i - 1)]) then
+    redis.call('ZREM', KEYS[1], member)
+    redis.call('DEL', KEYS[i])
+    removed = removed + 1
+  end
+end
+return removed`;
+
+/** The delay queue over one Redis connection (see DelayQueue). */
+export function createDelayQueue({ redis }: { redis: Redis }): DelayQueue {
+  const schedule = (target: ChainableCommander, items: readonly DelayedRecord[]): ChainableCommander => {
+    for (const item of items) {
+      const member = memberOf(item.topic, item.id);
+      // Payload first: a scheduler reading between the two commands of a non-MULTI pipeline finds it.
+      target.set(KEYS.delayPayload(member), encodeEnvelope(item.key, item.payload));
+      target.zadd(KEYS.delayQueue, item.dueAt, member);
+    }
+    return target;
+  };
+
+  return {
+    schedule,
+    async scheduleNow(items) {
+      if (items.length === 0) return;
+      await execOrThrow(schedule(redis.multi(), items));
+    },
+    async takeDue(now, limit) {
+      const flat = await redis.zrangebyscore(KEYS.delayQueue, '-inf', now, 'WITHSCORES', 'LIMIT', 0, limit);
+      const taken: { member: string; score: string }[] = [];
+      for (let i = 0; i + 1 < flat.length; i += 2) taken.push({ member: flat[i] as string, score: flat[i + 1] as string });
+      if (taken.length === 0) return [];
+      const payloads = await redis.mgetBuffer(...taken.map((t) => KEYS.delayPayload(t.member)));
+      const due: DueRecord[] = [];
+      const orphans: string[] = [];
+      taken.forEach((t, i) => {
+        const payload = payloads[i];
+        if (payload) due.push(toDueRecord(t.member, t.score, payload));
+        else orphans.push(t.member); // acked by another scheduler since the range read, or a torn write
+      });
+      if (orphans.length > 0) await redis.zrem(KEYS.delayQueue, ...orphans);
+      return due;
+    },
+    async ack(records) {
+      if (records.length === 0) return 0;
+      const keys = [KEYS.delayQueue, ...records.map((r) => KEYS.delayPayload(r.member))];
+      const args = records.flatMap((r) => [r.member, r.score]);
+      return Number(await redis.eval(ACK_SCRIPT, keys.length, ...keys, ...args));
+    },
+    size: () => redis.zcard(KEYS.delayQueue),
+  };
+}
+
+/** Runs a MULTI and fails loudly (retriable) when it or any command in it failed. */
+export async function execOrThrow(multi: ChainableCommander): Promise<void> {
+  const results = await multi.exec();
+  const failed = results === null ? new Error('transaction aborted') : results.find(([error]) => error)?.[0];
+  if (failed) throw new VestnikError('DEPENDENCY_UNAVAILABLE', 'redis transaction failed', { retriable: true, cause: failed });
+}
+
+export function memberOf(topic: string, id: string): string {
+  if (topic.includes('|')) throw new RangeError(`topic name must not contain "|": ${topic}`);
+  return `${topic}|${id}`;
+}
+
+/** Envelope: 4-byte big-endian length of the UTF-8 key, the key, then the value bytes. */
+export function encodeEnvelope(key: string, payload: Buffer): Buffer {
+  const keyBytes = Buffer.from(key, 'utf8');
+  const header = Buffer.alloc(4);
+  header.writeUInt32BE(keyBytes.length, 0);
+  return Buffer.concat([header, keyBytes, payload]);
+}
+
+export function decodeEnvelope(envelope: Buffer): { key: string; payload: Buffer } {
+  if (envelope.length < 4) throw new VestnikError('DECODE_FAILED', 'delay queue envelope too short');
+  const keyLength = envelope.readUInt32BE(0);
+  if (4 + keyLength > envelope.length) throw new VestnikError('DECODE_FAILED', 'delay queue envelope key overruns it');
+  return { key: envelope.subarray(4, 4 + keyLength).toString('utf8'), payload: envelope.subarray(4 + keyLength) };
+}
+
+function toDueRecord(member: string, score: string, envelope: Buffer): DueRecord {
+  const split = member.indexOf('|');
+  const { key, payload } = decodeEnvelope(envelope);
+  return { member, score, topic: member.slice(0, split), id: member.slice(split + 1), key, payload, dueAt: Number(score) };
+}

@@ -1,0 +1,137 @@
+import type { DeliveryCommand, DeliveryStatus, Mailing } from '../../schemas/types';
+import { precheck } from './outcome';
+import type { Outcome } from './outcome';
+
+/**
+ * The pure decisions of one sender batch, split from the I/O in consumer.ts so they are unit-tested
+ * with tables: which commands are sent, which end before sending, what a claim answer means, and
+ * which records and Redis writes settle the batch.
+ */
+
+/** The output topics of a sender; injectable so tests do not share the global ones. */
+export interface SenderTopics {
+  status: string;
+  retry: string;
+  express: string;
+  bulk: string;
+}
+
+/** A command to be produced later through the delay queue. */
+export interface DelayedCommand {
+  topic: string;
+  /** Kafka key: the delivery id on the retry topic, the recipient on express/bulk (DESIGN.md topics). */
+  key: string;
+  id: string;
+  dueAt: number;
+  command: DeliveryCommand;
+}
+
+export interface PrecheckPlan {
+  toSend: DeliveryCommand[];
+  /** Ended before sending (expired, source cancelled): status only, no claim, no provider call. */
+  statuses: DeliveryStatus[];
+  deferred: DelayedCommand[];
+}
+
+/** The mailing ids whose cancellation must be looked up (other sources cannot be cancelled). */
+export function mailingIdsOf(commands: readonly DeliveryCommand[]): string[] {
+  return [...new Set(commands.filter((c) => c.sourceType === 'mailing').map((c) => c.sourceId))];
+}
+
+/** Cancelled mailings from their view docs (JSON, as the state view writes them); a missing doc = deleted. */
+export function cancelledMailings(ids: readonly string[], docs: readonly (string | null)[]): Set<string> {
+  const cancelled = new Set<string>();
+  ids.forEach((id, i) => {
+    const doc = docs[i];
+    if (doc === null || doc === undefined) cancelled.add(id);
+    else if ((JSON.parse(doc) as Pick<Mailing, 'status'>).status === 'cancelled') cancelled.add(id);
+  });
+  return cancelled;
+}
+
+/** Runs precheck on every command; `sourceTopic` is where the batch came from (a deferral returns there). */
+export function planPrechecks(
+  commands: readonly DeliveryCommand[],
+  now: number,
+  cancelledMailingIds: ReadonlySet<string>,
+  route: { sourceTopic: string; topics: SenderTopics },
+): PrecheckPlan {
+  const plan: PrecheckPlan = { toSend: [], statuses: [], deferred: [] };
+  for (const command of commands) {
+    const cancelled = command.sourceType === 'mailing' && cancelledMailingIds.has(command.sourceId);
+    const decision = precheck(command, now, cancelled);
+    if (decision.kind === 'send') plan.toSend.push(command);
+    else if (decision.kind === 'expire') plan.statuses.push(decision.status);
+    else plan.deferred.push(recheckLater(command, decision.until, route));
+  }
+  return plan;
+}
+
+/** A command to be consumed again at `dueAt` as it is: back where it came from, express stays express. */
+export function recheckLater(
+  command: DeliveryCommand,
+  dueAt: number,
+  route: { sourceTopic: string; topics: SenderTopics },
+): DelayedCommand {
+  const topic = command.priority === 'express' ? route.topics.express : route.sourceTopic;
+  return { topic, key: keyFor(topic, command, route.topics), id: delayIdOf(command), dueAt, command };
+}
+
+/** One delivery's retry and its deferral share an id per attempt: the later schedule replaces the earlier. */
+export function delayIdOf(command: DeliveryCommand): string {
+  return `${command.deliveryId}:${command.attempt}`;
+}
+
+/** The claim value while a send is in flight. */
+export function sendingClaim(ownerId: string, command: DeliveryCommand): string {
+  return `sending:${ownerId}:${command.attempt}`;
+}
+
+/** The claim value once a delivery is final. */
+export function doneClaim(status: DeliveryStatus): string {
+  return `done:${status.status}`;
+}
+
+/**
+ * What an existing claim means for a command that could not claim: `done:` is a replay of a final
+ * delivery (drop it silently); `sending:` is a lease held by someone (re-check after the lease); a
+ * claim gone since the SET NX (released meanwhile) is re-checked too, never dropped.
+ */
+export function readClaim(value: string | null): 'replay' | 'leased' {
+  return value !== null && value.startsWith('done:') ? 'replay' : 'leased';
+}
+
+/** What settles a batch after the provider calls: produced records, then one Redis MULTI. */
+export interface SettlePlan {
+  statuses: DeliveryStatus[];
+  fallbacks: DeliveryCommand[];
+  done: { deliveryId: string; claim: string }[];
+  release: string[];
+  delayed: DelayedCommand[];
+}
+
+/** Gathers the outcomes of the sent commands into the writes that record them. */
+export function planSettle(sent: readonly { command: DeliveryCommand; outcome: Outcome }[], topics: SenderTopics): SettlePlan {
+  const plan: SettlePlan = { statuses: [], fallbacks: [], done: [], release: [], delayed: [] };
+  for (const { command, outcome } of sent) {
+    plan.statuses.push(outcome.status);
+    if (outcome.fallback) plan.fallbacks.push(outcome.fallback);
+    if (outcome.claim === 'done') plan.done.push({ deliveryId: command.deliveryId, claim: doneClaim(outcome.status) });
+    else plan.release.push(command.deliveryId);
+    if (outcome.retry) {
+      const next = outcome.retry.command;
+      const topic = next.priority === 'express' ? topics.express : topics.retry;
+      plan.delayed.push({ topic, key: keyFor(topic, next, topics), id: delayIdOf(next), dueAt: outcome.retry.dueAt, command: next });
+    }
+  }
+  return plan;
+}
+
+/** The topic a new (fallback) command goes to. */
+export function commandTopicOf(command: DeliveryCommand, topics: SenderTopics): string {
+  return command.priority === 'express' ? topics.express : topics.bulk;
+}
+
+function keyFor(topic: string, command: DeliveryCommand, topics: SenderTopics): string {
+  return topic === topics.retry ? command.deliveryId : command.clientId;
+}

@@ -1,0 +1,57 @@
+import type { ChainableCommander } from 'ioredis';
+import { VestnikError } from '../../platform/errors';
+import type { Redis } from '../../platform/redis/client';
+import { KEYS } from '../../platform/redis/keys';
+import type { DeliveryCommand } from '../../schemas/types';
+import { readClaim, sendingClaim, type SettlePlan } from './batch-plan';
+
+/** A final claim outlives any replay of the delivery's records (topics keep 7 days). */
+export const DONE_CLAIM_TTL_SECONDS = 30 * 24 * 60 * 60;
+
+export interface ClaimResult {
+  claimed: DeliveryCommand[];
+  /** Already final: replays to drop. */
+  replays: DeliveryCommand[];
+  /** Someone holds a live lease: to re-check once it expires. */
+  leased: DeliveryCommand[];
+}
+
+/**
+ * Claims every command of a batch in one pipeline (SET NX PX: a lease, so a crashed sender's claim
+ * frees itself), then reads the claims it did not get in one more round trip.
+ */
+export async function claimDeliveries(
+  redis: Redis,
+  commands: readonly DeliveryCommand[],
+  options: { ownerId: string; leaseMs: number },
+): Promise<ClaimResult> {
+  const result: ClaimResult = { claimed: [], replays: [], leased: [] };
+  if (commands.length === 0) return result;
+  const pipeline = redis.pipeline();
+  for (const c of commands) pipeline.set(KEYS.deliveryClaim(c.deliveryId), sendingClaim(options.ownerId, c), 'PX', options.leaseMs, 'NX');
+  const answers = await execPipeline(pipeline);
+  const refused = commands.filter((c, i) => {
+    if (answers[i] === 'OK') result.claimed.push(c);
+    return answers[i] !== 'OK';
+  });
+  if (refused.length === 0) return result;
+  const current = await redis.mget(...refused.map((c) => KEYS.deliveryClaim(c.deliveryId)));
+  refused.forEach((c, i) => result[readClaim(current[i] ?? null) === 'replay' ? 'replays' : 'leased'].push(c));
+  return result;
+}
+
+/** Queues the claim writes of a settled batch on `multi`: final claims kept 30 days, released ones deleted. */
+export function queueClaimWrites(multi: ChainableCommander, plan: Pick<SettlePlan, 'done' | 'release'>): ChainableCommander {
+  for (const { deliveryId, claim } of plan.done) multi.set(KEYS.deliveryClaim(deliveryId), claim, 'EX', DONE_CLAIM_TTL_SECONDS);
+  for (const deliveryId of plan.release) multi.del(KEYS.deliveryClaim(deliveryId));
+  return multi;
+}
+
+async function execPipeline(pipeline: ChainableCommander): Promise<unknown[]> {
+  const results = await pipeline.exec();
+  if (results === null) throw new VestnikError('DEPENDENCY_UNAVAILABLE', 'redis pipeline aborted', { retriable: true });
+  return results.map(([error, value]) => {
+    if (error) throw new VestnikError('DEPENDENCY_UNAVAILABLE', 'redis claim failed', { retriable: true, cause: error });
+    return value;
+  });
+}

@@ -1,0 +1,221 @@
+/**
+ * The sender loop: one consumer group reading delivery commands, per partition batch (never a Redis
+ * round trip per message):
+ *
+ *   a. cancellation: one MGET of the batch's mailing docs (deleted or cancelled → cancelled);
+ *   b. precheck: expired/cancelled → `expired` status; before notBefore / outside the send window →
+ *      the delay queue, due when it may be sent;
+ *   c. claim: one pipeline of SET NX PX leases; a `done:` claim is a replay (dropped), a `sending:`
+ *      lease someone else holds is re-checked through the delay queue after the lease, never lost;
+ *   d. deliver the claimed commands concurrently (each channel's pool bounds the concurrency);
+ *   e. record, in this order, which is what makes a crash safe:
+ *      (1) ONE produce of every status and fallback command;
+ *      (2) ONE Redis MULTI: final claims `done:<status>`, released claims deleted, retries and
+ *          deferrals into the delay queue;
+ *      (3) return, and the consumer layer commits the offsets.
+ *      A crash before (1) replays the batch: the lease blocks a second concurrent send until it
+ *      expires, then the command is sent again (the provider de-duplicates by the stable msgId).
+ *      A crash between (1) and (2) replays statuses whose statusId is the same, so they count once,
+ *      and re-sends as above. A crash between (2) and (3) replays commands whose claims say `done:`.
+ */
+import type { Kafka } from 'kafkajs';
+import type { Codec } from '../../platform/codec/codec';
+import { VestnikError } from '../../platform/errors';
+import { createBatchConsumer, type BatchConsumer, type ConsumedTopic, type TopicBatch } from '../../platform/kafka';
+import type { RetryPolicy as BatchRetryPolicy } from '../../platform/kafka';
+import type { TypedProducer } from '../../platform/kafka/producer';
+import type { Logger } from '../../platform/logger';
+import type { Redis } from '../../platform/redis/client';
+import { execOrThrow, type DelayQueue, type DelayedRecord } from '../../platform/redis/delay-queue';
+import { KEYS } from '../../platform/redis/keys';
+import { TOPICS } from '../../platform/topics';
+import type { Channel, DeliveryCommand, DeliveryStatusName } from '../../schemas/types';
+import { permanent, retriable, type SendResult } from '../policy/send-result';
+import {
+  cancelledMailings, commandTopicOf, mailingIdsOf, planPrechecks, planSettle, recheckLater,
+  type DelayedCommand, type PrecheckPlan, type SenderTopics, type SettlePlan,
+} from './batch-plan';
+import type { ChannelDeliverer } from './channel';
+import { claimDeliveries, queueClaimWrites, type ClaimResult } from './claims';
+import { decideOutcome, type RetryPolicy } from './outcome';
+
+/** What happened to one command, for metrics: a status name, or what was done instead of sending. */
+export type SenderResultKind = DeliveryStatusName | 'deferred' | 'replay' | 'leased';
+
+export interface SenderConsumerOptions {
+  kafka: Kafka;
+  codec: Codec;
+  producer: TypedProducer;
+  redis: Redis;
+  delayQueue: DelayQueue;
+  deliverers: Partial<Record<Channel, ChannelDeliverer>>;
+  groupId: string;
+  /** Command topics to read (deliveries.express / bulk / retry; a test topic with `schema`). */
+  topics: readonly ConsumedTopic[];
+  /** Where statuses, retries and fallback commands go; defaults to the TOPICS ones. */
+  outputs?: Partial<SenderTopics>;
+  retryPolicy: RetryPolicy;
+  /** How long a claim blocks other senders; longer than the slowest provider call. */
+  leaseMs: number;
+  clock: { now(): number };
+  logger: Logger;
+  /** Unique per process: written into leases so an operator sees who holds one. */
+  ownerId: string;
+  onResult?(channel: Channel, kind: SenderResultKind): void;
+  fromBeginning?: boolean;
+  partitionsConsumedConcurrently?: number;
+  batchRetry?: Partial<BatchRetryPolicy>;
+  deadLetterTopic?: string;
+}
+
+export interface SenderConsumer {
+  start(): Promise<void>;
+  /** Stops fetching and lets the batch in flight settle and commit. Deliverers are closed by the caller. */
+  stop(): Promise<void>;
+}
+
+export const DEFAULT_SENDER_TOPICS: SenderTopics = {
+  status: TOPICS.deliveriesStatus, retry: TOPICS.deliveriesRetry, express: TOPICS.deliveriesExpress, bulk: TOPICS.deliveriesBulk,
+};
+
+/** A sender consumer group member running the loop described at the top of this file. */
+export function createSenderConsumer(options: SenderConsumerOptions): SenderConsumer {
+  const topics: SenderTopics = { ...DEFAULT_SENDER_TOPICS, ...options.outputs };
+  const logger = options.logger.child({ module: 'sender', groupId: options.groupId });
+  const handleBatch = createBatchHandler({ ...options, topics, logger });
+  const consumer: BatchConsumer = createBatchConsumer<DeliveryCommand>({
+    kafka: options.kafka, codec: options.codec, producer: options.producer, groupId: options.groupId,
+    topics: options.topics, logger: options.logger, fromBeginning: options.fromBeginning,
+    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently, retry: options.batchRetry,
+    deadLetterTopic: options.deadLetterTopic,
+    handler: async (records, context) => {
+      const commands = records.flatMap((r) => (r.value ? [r.value] : []));
+      if (commands.length > 0) await handleBatch(commands, context.topic);
+    },
+  });
+  return { start: () => consumer.start(), stop: () => consumer.stop() };
+}
+
+type HandlerDeps = Omit<SenderConsumerOptions, 'kafka' | 'groupId' | 'topics' | 'outputs' | 'deadLetterTopic'> & { topics: SenderTopics };
+
+/** The per-batch work (a–e above), independent of how the batch was fetched. */
+export function createBatchHandler(deps: HandlerDeps): (commands: DeliveryCommand[], sourceTopic: string) => Promise<void> {
+  const count = (channel: Channel, kind: SenderResultKind) => {
+    try {
+      deps.onResult?.(channel, kind);
+    } catch (error) {
+      deps.logger.error({ err: error }, 'sender metrics hook failed');
+    }
+  };
+  return async (commands: DeliveryCommand[], sourceTopic: string): Promise<void> => {
+    const now = deps.clock.now();
+    const cancelled = await redisStep('cancellation lookup', () => loadCancelled(deps.redis, commands));
+    const prechecked = planPrechecks(commands, now, cancelled, { sourceTopic, topics: deps.topics });
+    const claims = await redisStep('claim', () => claimDeliveries(deps.redis, prechecked.toSend, deps));
+    const leased = claims.leased.map((c) => recheckLater(c, now + deps.leaseMs, { sourceTopic, topics: deps.topics }));
+    const settled = await deliverAll(deps, claims.claimed);
+    await record(deps, prechecked, settled, [...prechecked.deferred, ...leased]);
+    report(deps, count, { prechecked, claims, settled, sourceTopic });
+  };
+}
+
+async function loadCancelled(redis: Redis, commands: readonly DeliveryCommand[]): Promise<Set<string>> {
+  const ids = mailingIdsOf(commands);
+  if (ids.length === 0) return new Set();
+  return cancelledMailings(ids, await redis.mget(...ids.map((id) => KEYS.mailing(id))));
+}
+
+/** Calls each claimed command's channel at once and decides its outcome. */
+async function deliverAll(deps: HandlerDeps, claimed: readonly DeliveryCommand[]): Promise<SettlePlan> {
+  const sent = await Promise.all(
+    claimed.map(async (command) => {
+      const result = await deliverOne(deps, command);
+      return { command, outcome: decideOutcome(command, result, deps.clock.now(), deps.retryPolicy) };
+    }),
+  );
+  return planSettle(sent, deps.topics);
+}
+
+async function deliverOne(deps: HandlerDeps, command: DeliveryCommand): Promise<SendResult> {
+  const deliverer = deps.deliverers[command.channel];
+  if (!deliverer) return permanent('INTERNAL', `no deliverer for channel ${command.channel}`);
+  try {
+    return await deliverer.deliver(command);
+  } catch (error) {
+    // A deliverer must not throw; one that does has a bug, and the attempt budget bounds its retries.
+    deps.logger.error({ deliveryId: command.deliveryId, channel: command.channel, err: error }, 'deliverer threw');
+    return retriable('INTERNAL', 'deliverer threw');
+  }
+}
+
+/** Steps (1) and (2) of the crash-safe order written at the top of this file. */
+async function record(deps: HandlerDeps, prechecked: PrecheckPlan, settled: SettlePlan, later: DelayedCommand[]): Promise<void> {
+  const batches: TopicBatch[] = [
+    {
+      topic: deps.topics.status, schema: 'deliveries.status',
+      records: [...prechecked.statuses, ...settled.statuses].map((s) => ({ key: s.deliveryId, value: s })),
+    },
+    ...fallbackBatches(settled.fallbacks, deps.topics),
+  ];
+  await deps.producer.sendBatch(batches);
+  const delayed = await Promise.all([...settled.delayed, ...later].map((d) => toDelayedRecord(deps.codec, d)));
+  await redisStep('settle', () => {
+    const multi = queueClaimWrites(deps.redis.multi(), settled);
+    return execOrThrow(deps.delayQueue.schedule(multi, delayed));
+  });
+}
+
+function fallbackBatches(fallbacks: readonly DeliveryCommand[], topics: SenderTopics): TopicBatch[] {
+  const byTopic = new Map<string, DeliveryCommand[]>();
+  for (const command of fallbacks) {
+    const topic = commandTopicOf(command, topics);
+    byTopic.set(topic, [...(byTopic.get(topic) ?? []), command]);
+  }
+  return [...byTopic].map(([topic, commands]) => ({
+    topic, schema: 'deliveries.command', records: commands.map((c) => ({ key: c.clientId, value: c })),
+  }));
+}
+
+async function toDelayedRecord(codec: Codec, delayed: DelayedCommand): Promise<DelayedRecord> {
+  const payload = await codec.encode('deliveries.command', delayed.command);
+  return { topic: delayed.topic, key: delayed.key, id: delayed.id, dueAt: delayed.dueAt, payload };
+}
+
+/** Redis trouble (connection lost, timeout) is transient: the batch is retried, not dead-lettered. */
+async function redisStep<T>(step: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (error) {
+    if (error instanceof VestnikError) throw error;
+    throw new VestnikError('DEPENDENCY_UNAVAILABLE', `redis ${step} failed`, { retriable: true, cause: error });
+  }
+}
+
+interface BatchReport {
+  prechecked: PrecheckPlan;
+  claims: ClaimResult;
+  settled: SettlePlan;
+  sourceTopic: string;
+}
+
+function report(deps: HandlerDeps, count: (channel: Channel, kind: SenderResultKind) => void, batch: BatchReport): void {
+  const { prechecked, claims, settled } = batch;
+  const line = (command: DeliveryCommand, kind: SenderResultKind) => {
+    count(command.channel, kind);
+    deps.logger.debug({ deliveryId: command.deliveryId, clientId: command.clientId, sourceId: command.sourceId,
+      channel: command.channel, attempt: command.attempt, result: kind }, 'delivery handled');
+  };
+  for (const status of [...prechecked.statuses, ...settled.statuses]) {
+    count(status.channel, status.status);
+    deps.logger.debug({ deliveryId: status.deliveryId, clientId: status.clientId, sourceId: status.sourceId,
+      channel: status.channel, attempt: status.attempt, result: status.status }, 'delivery handled');
+  }
+  for (const deferred of prechecked.deferred) line(deferred.command, 'deferred');
+  for (const command of claims.replays) line(command, 'replay');
+  for (const command of claims.leased) line(command, 'leased');
+  const tally: Record<string, number> = {};
+  for (const s of settled.statuses) tally[s.status] = (tally[s.status] ?? 0) + 1;
+  deps.logger.info({ topic: batch.sourceTopic, sent: claims.claimed.length, ended: prechecked.statuses.length,
+    deferred: prechecked.deferred.length, replays: claims.replays.length, leased: claims.leased.length, outcomes: tally },
+  'sender batch recorded');
+}

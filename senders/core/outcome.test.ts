@@ -1,0 +1,137 @@
+import { deliveryIdOf, statusIdOf } from '../../platform/ids';
+import type { DeliveryCommand } from '../../schemas/types';
+import { permanent, retriable, sent, type SendResult } from '../policy/send-result';
+import { decideOutcome, precheck, type RetryPolicy } from './outcome';
+
+const NOW = Date.UTC(2026, 0, 15, 12, 0, 0); // 15:00 in Moscow
+const HOUR = 3_600_000;
+
+const command = (overrides: Partial<DeliveryCommand> = {}): DeliveryCommand => ({
+  deliveryId: deliveryIdOf('mailing', 'm-1', 'c-1', 'push'), sourceType: 'mailing', sourceId: 'm-1', clientId: 'c-1',
+  channel: 'push', priority: 'bulk', address: 'device', deviceTokens: ['t1'],
+  content: { text: 'hello', subject: null, html: null, title: null, headers: {} }, fallback: null, promo: false,
+  timezone: 'Europe/Moscow', sendWindow: null, notBefore: null, expiresAt: null, attempt: 0, createdAt: 0, ...overrides,
+});
+
+const policy = (random = 0.5): RetryPolicy => ({ maxAttempts: 5, baseMs: 1_000, maxMs: 60_000, random: () => random });
+
+describe('decideOutcome', () => {
+  describe('a sent result', () => {
+    it('is final: status sent with the provider id, claim done, nothing more', () => {
+      const outcome = decideOutcome(command(), sent('42'), NOW, policy());
+      expect(outcome).toEqual({ status: expect.objectContaining({ status: 'sent', providerMessageId: '42', attempt: 0 }), claim: 'done' });
+      expect(outcome.status.statusId).toBe(statusIdOf(command().deliveryId, 'sent', 0));
+    });
+  });
+
+  describe('a retriable result', () => {
+    it.each([
+      { attempt: 0, random: 0, cap: 1_000 },
+      { attempt: 0, random: 0.999, cap: 1_000 },
+      { attempt: 2, random: 0.5, cap: 4_000 },
+      { attempt: 3, random: 0.999, cap: 8_000 },
+    ])('below max attempts (attempt $attempt, draw $random): retrying, retry with attempt+1 due in [now, now+$cap)', ({ attempt, random, cap }) => {
+      const outcome = decideOutcome(command({ attempt }), retriable('PROVIDER_UNAVAILABLE', 'http 500'), NOW, policy(random));
+      expect(outcome.status).toMatchObject({ status: 'retrying', attempt, reason: 'PROVIDER_UNAVAILABLE: http 500' });
+      expect(outcome.claim).toBe('release');
+      expect(outcome.retry?.command).toEqual(command({ attempt: attempt + 1 }));
+      expect(outcome.retry?.dueAt).toBeGreaterThanOrEqual(NOW);
+      expect(outcome.retry?.dueAt).toBeLessThan(NOW + cap);
+      expect(outcome.fallback).toBeUndefined();
+    });
+
+    it('waits at least the Retry-After the provider asked for, capped at maxMs', () => {
+      const asked = decideOutcome(command(), retriable('PROVIDER_UNAVAILABLE', '429', 30_000), NOW, policy(0));
+      expect(asked.retry?.dueAt).toBe(NOW + 30_000);
+      const tooLong = decideOutcome(command(), retriable('PROVIDER_UNAVAILABLE', '429', 3_600_000), NOW, policy(0));
+      expect(tooLong.retry?.dueAt).toBe(NOW + 60_000);
+    });
+
+    it('at the last allowed attempt: failed, claim done, no retry', () => {
+      const outcome = decideOutcome(command({ attempt: 4 }), retriable('PROVIDER_UNAVAILABLE', 'http 503'), NOW, policy());
+      expect(outcome.status.status).toBe('failed');
+      expect(outcome.status.reason).toContain('gave up after 5 attempts');
+      expect(outcome.claim).toBe('done');
+      expect(outcome.retry).toBeUndefined();
+    });
+
+    it('when the retry would be due after expiresAt: expired, claim done, no retry', () => {
+      const outcome = decideOutcome(command({ expiresAt: NOW + 100 }), retriable('PROVIDER_UNAVAILABLE', 'x'), NOW, policy(0.5));
+      expect(outcome.status.status).toBe('expired');
+      expect(outcome.claim).toBe('done');
+      expect(outcome.retry).toBeUndefined();
+    });
+  });
+
+  describe('a permanent result', () => {
+    it('without a fallback: failed, claim done', () => {
+      const outcome = decideOutcome(command(), permanent('PROVIDER_REJECTED', 'http 400'), NOW, policy());
+      expect(outcome).toEqual({ status: expect.objectContaining({ status: 'failed', reason: 'PROVIDER_REJECTED: http 400' }), claim: 'done' });
+    });
+
+    it('with a fallback: fallback status and a new command on the fallback channel with a deterministic id', () => {
+      const original = command({ attempt: 2, fallback: { channel: 'email', address: 'a@example.com' } });
+      const outcome = decideOutcome(original, permanent('PROVIDER_REJECTED', 'token gone'), NOW, policy());
+      expect(outcome.status).toMatchObject({ status: 'fallback', deliveryId: original.deliveryId, channel: 'push' });
+      expect(outcome.claim).toBe('done');
+      expect(outcome.fallback).toMatchObject({
+        channel: 'email', address: 'a@example.com', fallback: null, attempt: 0, deviceTokens: [], createdAt: NOW,
+        deliveryId: deliveryIdOf('mailing', 'm-1', 'c-1', 'email'), clientId: 'c-1', sourceId: 'm-1',
+      });
+      expect(outcome.fallback?.deliveryId).not.toBe(original.deliveryId);
+      const again = decideOutcome(original, permanent('PROVIDER_REJECTED', 'token gone'), NOW + 5, policy());
+      expect(again.fallback?.deliveryId).toBe(outcome.fallback?.deliveryId);
+    });
+
+    it('after retries ran out, with a fallback: fallback too', () => {
+      const original = command({ attempt: 4, fallback: { channel: 'email', address: 'a@example.com' } });
+      const outcome = decideOutcome(original, retriable('PROVIDER_UNAVAILABLE', 'x'), NOW, policy());
+      expect(outcome.status.status).toBe('fallback');
+      expect(outcome.fallback?.channel).toBe('email');
+    });
+  });
+
+  it('every result kind gives a status of the command it came from', () => {
+    const results: SendResult[] = [sent(), retriable('PROVIDER_UNAVAILABLE', 'x'), permanent('PROVIDER_REJECTED', 'y')];
+    for (const result of results) {
+      expect(decideOutcome(command(), result, NOW, policy()).status).toMatchObject({
+        deliveryId: command().deliveryId, clientId: 'c-1', sourceType: 'mailing', sourceId: 'm-1', occurredAt: NOW,
+      });
+    }
+  });
+});
+
+describe('precheck', () => {
+  it.each([
+    { name: 'a plain command', overrides: {}, cancelled: false, kind: 'send' },
+    { name: 'a cancelled source', overrides: {}, cancelled: true, kind: 'expire' },
+    { name: 'a past expiresAt', overrides: { expiresAt: NOW - 1 }, cancelled: false, kind: 'expire' },
+    { name: 'expiresAt exactly now', overrides: { expiresAt: NOW }, cancelled: false, kind: 'expire' },
+    { name: 'a future expiresAt', overrides: { expiresAt: NOW + HOUR }, cancelled: false, kind: 'send' },
+    { name: 'a future notBefore', overrides: { notBefore: NOW + HOUR }, cancelled: false, kind: 'defer' },
+    { name: 'inside the send window', overrides: { sendWindow: { from: '09:00', to: '21:00' } }, cancelled: false, kind: 'send' },
+    { name: 'outside the send window', overrides: { sendWindow: { from: '18:00', to: '21:00' } }, cancelled: false, kind: 'defer' },
+    {
+      name: 'outside a window that opens only after expiry',
+      overrides: { sendWindow: { from: '18:00', to: '21:00' }, expiresAt: NOW + HOUR },
+      cancelled: false, kind: 'expire',
+    },
+  ] as { name: string; overrides: Partial<DeliveryCommand>; cancelled: boolean; kind: string }[])(
+    '$name → $kind', ({ overrides, cancelled, kind }) => {
+      expect(precheck(command(overrides), NOW, cancelled).kind).toBe(kind);
+    });
+
+  it('a cancelled source expires with its reason, even when it could be sent', () => {
+    const decision = precheck(command(), NOW, true);
+    expect(decision).toEqual({ kind: 'expire', status: expect.objectContaining({ status: 'expired', reason: 'source cancelled' }) });
+  });
+
+  it('defers outside the window to the window opening (18:00 Moscow = 15:00 UTC)', () => {
+    const decision = precheck(command({ sendWindow: { from: '18:00', to: '21:00' } }), NOW, false);
+    expect(decision).toEqual({ kind: 'defer', until: Date.UTC(2026, 0, 15, 15, 0, 0) });
+  });
+
+  it('defers before notBefore to notBefore', () => {
+    expect(precheck(command({ notBefore: NOW + HOUR }), NOW, false)).toEqual({ kind: 'defer', until: NOW + HOUR });
+  });
+});
