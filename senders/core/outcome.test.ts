@@ -47,6 +47,12 @@ describe('decideOutcome', () => {
       expect(tooLong.retry?.dueAt).toBe(NOW + 60_000);
     });
 
+    it('past the attempt budget but before its expiry: still retrying (a deadline bounds it instead)', () => {
+      const outcome = decideOutcome(command({ attempt: 9, expiresAt: NOW + 3_600_000 }), retriable('PROVIDER_UNAVAILABLE', 'http 503'), NOW, policy());
+      expect(outcome.status.status).toBe('retrying');
+      expect(outcome.retry?.command.attempt).toBe(10);
+    });
+
     it('at the last allowed attempt: failed, claim done, no retry', () => {
       const outcome = decideOutcome(command({ attempt: 4 }), retriable('PROVIDER_UNAVAILABLE', 'http 503'), NOW, policy());
       expect(outcome.status.status).toBe('failed');

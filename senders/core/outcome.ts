@@ -6,6 +6,7 @@ import { nextRetryDelay } from '../policy/backoff';
 import type { SendResult } from './channel';
 
 export interface RetryPolicy {
+  /** Attempts of a command without expiresAt; a command with one is retried until it expires. */
   maxAttempts: number;
   baseMs: number;
   maxMs: number;
@@ -71,7 +72,8 @@ export function decideOutcome(command: DeliveryCommand, result: SendResult, now:
       return failPermanently(command, `${result.code}: ${result.reason}`, now);
     case 'retriable': {
       const reason = `${result.code}: ${result.reason}`;
-      if (command.attempt + 1 >= policy.maxAttempts) {
+      // A command with a deadline keeps trying until it (then expires); only open-ended ones give up by count.
+      if (command.expiresAt === null && command.attempt + 1 >= policy.maxAttempts) {
         return failPermanently(command, `gave up after ${command.attempt + 1} attempts; last: ${reason}`, now);
       }
       // A provider that said when to come back (Retry-After) is not asked sooner; maxMs still caps it.
