@@ -37,6 +37,7 @@ import {
 } from './batch-plan';
 import type { ChannelDeliverer } from './channel';
 import { claimDeliveries, queueClaimWrites, type ClaimResult } from './claims';
+import { deliveryLogFields } from '../../platform/log-fields';
 import { decideOutcome, type RetryPolicy } from './outcome';
 
 /** What happened to one command, for metrics: a status name, or what was done instead of sending. */
@@ -202,12 +203,12 @@ function report(deps: HandlerDeps, count: (channel: Channel, kind: SenderResultK
   const { prechecked, claims, settled } = batch;
   const line = (command: DeliveryCommand, kind: SenderResultKind) => {
     count(command.channel, kind);
-    deps.logger.debug({ deliveryId: command.deliveryId, clientId: command.clientId, sourceId: command.sourceId,
+    deps.logger.debug({ ...deliveryLogFields(command),
       channel: command.channel, attempt: command.attempt, result: kind }, 'delivery handled');
   };
   for (const status of [...prechecked.statuses, ...settled.statuses]) {
     count(status.channel, status.status);
-    deps.logger.debug({ deliveryId: status.deliveryId, clientId: status.clientId, sourceId: status.sourceId,
+    deps.logger.debug({ ...deliveryLogFields(status),
       channel: status.channel, attempt: status.attempt, result: status.status }, 'delivery handled');
   }
   for (const deferred of prechecked.deferred) line(deferred.command, 'deferred');

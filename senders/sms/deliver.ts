@@ -1,4 +1,5 @@
 import { Pool } from 'undici';
+import { deliveryLogFields } from '../../platform/log-fields';
 import { Logger, silentLogger } from '../../platform/logger';
 import type { DeliveryCommand } from '../../schemas/types';
 import { SendResult, retriable } from '../policy/send-result';
@@ -71,7 +72,7 @@ export function createSmsDeliverer(options: SmsDelivererOptions): SmsDeliverer {
 
   return {
     async deliver(command, callOptions = {}) {
-      const ids = { deliveryId: command.deliveryId, clientId: command.clientId, attempt: command.attempt };
+      const ids = { ...deliveryLogFields(command), attempt: command.attempt };
       const request = toSmsRequest(command);
       if (!request.ok) {
         log.warn({ ...ids, result: request.result }, 'sms command not sendable');
