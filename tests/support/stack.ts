@@ -13,7 +13,10 @@ export interface TestStack {
   apiUrl: string;
   /** Calls the API as the admin; JSON in, JSON out. */
   api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
-  stop(): Promise<void>;
+  /** Stops every role; `keepData` leaves Redis keys and the ClickHouse database for a restarted stack. */
+  stop(options?: { keepData?: boolean }): Promise<void>;
+  /** The isolation id: pass it to startStack to restart on the same data. */
+  id: string;
 }
 
 /**
@@ -21,8 +24,8 @@ export interface TestStack {
  * runs by a unique consumer-group prefix, Redis key prefix and ClickHouse database (all removed by stop()).
  * Topics are the real ones: tests tell their data apart by their own ids and tags.
  */
-export async function startStack(options: { roles: Role[]; env?: Record<string, string> }): Promise<TestStack> {
-  const id = uniqueName('e2e').replace(/[^A-Za-z0-9_]/g, '_');
+export async function startStack(options: { roles: Role[]; env?: Record<string, string>; id?: string }): Promise<TestStack> {
+  const id = options.id ?? uniqueName('e2e').replace(/[^A-Za-z0-9_]/g, '_');
   const config = loadConfig({
     ...process.env,
     NODE_ENV: 'test',
@@ -39,6 +42,7 @@ export async function startStack(options: { roles: Role[]; env?: Record<string, 
   const apiUrl = started.find((part) => part.url)?.url ?? '';
 
   return {
+    id,
     runtime,
     apiUrl,
     async api(method, path, body) {
@@ -50,10 +54,12 @@ export async function startStack(options: { roles: Role[]; env?: Record<string, 
       const text = await response.text();
       return { status: response.status, body: text ? JSON.parse(text) : null };
     },
-    async stop() {
+    async stop(stopOptions = {}) {
       for (const part of [...started].reverse()) await part.stop();
-      await deleteKeys(runtime, `${id}:*`);
-      await runtime.clickhouse().exec(sql`DROP DATABASE IF EXISTS ${sqlIdentifier(id)}`);
+      if (!stopOptions.keepData) {
+        await deleteKeys(runtime, `${id}:*`);
+        await runtime.clickhouse().exec(sql`DROP DATABASE IF EXISTS ${sqlIdentifier(id)}`);
+      }
       await runtime.close();
     },
   };
