@@ -1,21 +1,21 @@
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { silentLogger } from '../../platform/logger';
 import { createRedis } from '../../platform/redis/client';
 import { createDelayQueue, type DelayQueue } from '../../platform/redis/delay-queue';
 import { KEYS } from '../../platform/redis/keys';
+import { deleteKeysWithPrefix, TEST_REDIS_URL } from '../support/redis';
 import { uniqueName } from '../support/unique';
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `vestnik-test-${uniqueName('dq')}:`;
 let redis: Redis;
 let queue: DelayQueue;
 
 beforeAll(() => {
-  redis = createRedis({ url: REDIS_URL, keyPrefix: prefix, logger: silentLogger, name: 'test-delay-queue' });
+  redis = createRedis({ url: TEST_REDIS_URL, keyPrefix: prefix, logger: silentLogger, name: 'test-delay-queue' });
   queue = createDelayQueue({ redis });
 });
 afterAll(async () => {
-  await deleteKeys(prefix);
+  await deleteKeysWithPrefix(prefix);
   await redis.quit();
 });
 
@@ -59,12 +59,3 @@ describe('delay queue on Redis', () => {
   });
 });
 
-async function deleteKeys(keyPrefix: string): Promise<void> {
-  const raw = new Redis(REDIS_URL);
-  try {
-    const keys = await raw.keys(`${keyPrefix}*`);
-    if (keys.length > 0) await raw.del(...keys);
-  } finally {
-    await raw.quit();
-  }
-}

@@ -1,5 +1,5 @@
+import type Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import Redis from 'ioredis';
 import type { Producer } from 'kafkajs';
 import { createCodec } from '../../platform/codec';
 import type { Codec } from '../../platform/codec/codec';
@@ -15,12 +15,12 @@ import { createSmsChannel, type SmsChannel } from '../../senders/sms/channel';
 import { smsMessageId } from '../../senders/sms/message';
 import { createSmsApiToken, createSmsSimulator, type SmsSimulator } from '../../simulators/sms';
 import { createKafkaTestContext } from '../support/kafka';
+import { deleteKeysWithPrefix, TEST_REDIS_URL } from '../support/redis';
 import { uniqueName } from '../support/unique';
 import { waitFor } from '../support/wait-for';
 
 jest.setTimeout(90_000);
 
-const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const JWT_SECRET = 'sender-sms-test-secret-0123456789';
 const kt = createKafkaTestContext();
 const prefix = `vestnik-test-${uniqueName('sender-sms')}:`;
@@ -43,7 +43,7 @@ beforeAll(async () => {
   rawProducer = kt.kafka.producer({ allowAutoTopicCreation: false });
   await rawProducer.connect();
   kt.onCleanup(() => rawProducer.disconnect());
-  redis = createRedis({ url: REDIS_URL, keyPrefix: prefix, logger: silentLogger, name: 'test-sender-sms' });
+  redis = createRedis({ url: TEST_REDIS_URL, keyPrefix: prefix, logger: silentLogger, name: 'test-sender-sms' });
   delayQueue = createDelayQueue({ redis });
   simulator = createSmsSimulator({ jwtSecret: JWT_SECRET, host: '127.0.0.1', port: 0 });
   await simulator.start();
@@ -74,7 +74,7 @@ afterAll(async () => {
   await kt.cleanup();
   await sms?.close();
   await simulator?.stop();
-  await deleteKeys(prefix);
+  await deleteKeysWithPrefix(prefix);
   await redis?.quit();
 });
 
@@ -217,12 +217,3 @@ function mailingDoc(id: string, status: Mailing['status']): string {
   return JSON.stringify(mailing);
 }
 
-async function deleteKeys(keyPrefix: string): Promise<void> {
-  const raw = new Redis(REDIS_URL);
-  try {
-    const keys = await raw.keys(`${keyPrefix}*`);
-    if (keys.length > 0) await raw.del(...keys);
-  } finally {
-    await raw.quit();
-  }
-}

@@ -4,6 +4,7 @@ import { createRuntime, type Runtime, type Stoppable } from '../../cli/runtime';
 import { sql, sqlIdentifier } from '../../analytics/sql-escape';
 import { loadConfig } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
+import { deleteKeysWithPrefix } from './redis';
 import { uniqueName } from './unique';
 
 export const TEST_ADMIN_KEY = 'test-admin-key';
@@ -57,22 +58,10 @@ export async function startStack(options: { roles: Role[]; env?: Record<string, 
     async stop(stopOptions = {}) {
       for (const part of [...started].reverse()) await part.stop();
       if (!stopOptions.keepData) {
-        await deleteKeys(runtime, `${id}:*`);
+        await deleteKeysWithPrefix(`${id}:`);
         await runtime.clickhouse().exec(sql`DROP DATABASE IF EXISTS ${sqlIdentifier(id)}`);
       }
       await runtime.close();
     },
   };
-}
-
-async function deleteKeys(runtime: Runtime, pattern: string): Promise<void> {
-  // SCAN MATCH sees full key names; DEL through the prefixed connection must get them unprefixed.
-  const redis = runtime.redis('cleanup');
-  const prefix = runtime.config.redis.keyPrefix;
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis.del(...keys.map((key) => key.slice(prefix.length)));
-  } while (cursor !== '0');
 }
