@@ -1,5 +1,6 @@
 /** Two tiers: fast unit tests beside the code (no I/O), integration tests on the real stack. */
-const tsJest = ['ts-jest', { isolatedModules: true }];
+// isolatedModules (tsconfig) lets ts-jest transpile file by file; `npm run typecheck` does the type check once.
+const tsJest = ['ts-jest', {}];
 module.exports = {
   // testTimeout is a global option (jest ignores it inside projects); unit tests never come near it.
   testTimeout: 120000,
