@@ -1,8 +1,10 @@
 import { createMailingFanoutConsumer } from '../../processors/mailing-fanout/consumer';
+import { createNotificationFanoutConsumer } from '../../processors/notification-fanout/consumer';
+import { registerRecurring } from '../../processors/scheduler/recurring-notifications';
 import { createStateViewConsumer, rebuildView } from '../../processors/state-view/consumer';
 import type { Runtime, Stoppable } from '../runtime';
 
-/** processors: the directory view (state.* → Redis) and the mailing fan-out (mailing-started → deliveries). */
+/** processors: the directory view (state.* → Redis), the mailing fan-out and the notification fan-out (→ deliveries). */
 export async function startProcessors(runtime: Runtime): Promise<Stoppable[]> {
   const producer = await runtime.producer();
   const view = createStateViewConsumer({
@@ -13,11 +15,18 @@ export async function startProcessors(runtime: Runtime): Promise<Stoppable[]> {
     kafka: runtime.kafka(), codec: runtime.codec(), producer, redis: runtime.redis('fanout'), logger: runtime.logger,
     batchSize: runtime.config.fanout.batchSize, groupId: runtime.groupId('mailing-fanout'),
   });
+  const notifications = createNotificationFanoutConsumer({
+    kafka: runtime.kafka(), codec: runtime.codec(), producer, redis: runtime.redis('notifications'), logger: runtime.logger,
+    batchSize: runtime.config.fanout.batchSize, groupId: runtime.groupId('notification-fanout'),
+    onRecurring: async (request) => void (await registerRecurring(runtime.redis('notifications'), request, Date.now())),
+  });
   await view.start();
   await fanout.start();
+  await notifications.start();
   return [
     { name: 'state-view', stop: () => view.stop() },
     { name: 'mailing-fanout', stop: () => fanout.stop() },
+    { name: 'notification-fanout', stop: () => notifications.stop() },
   ];
 }
 

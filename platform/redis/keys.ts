@@ -16,6 +16,9 @@ export const KEYS = {
   viewOffset: (topic: string, partition: number) => `view:offset:${topic}:${partition}`,
   /** Mailings waiting for their start time (score = startAt). */
   mailingSchedule: 'schedule:mailings',
+  /** Recurring notification requests by next fire time, and each request's definition (deleted = cancelled). */
+  recurringSchedule: 'schedule:recurring',
+  recurring: (requestId: string) => `recurring:${requestId}`,
   /** Runtime lifecycle of a mailing: status, fan-out progress, times. */
   mailingRun: (id: string) => `mailing-run:${id}`,
   /** Mailings whose fan-out started and which are not finished yet (the scheduler finishes them). */

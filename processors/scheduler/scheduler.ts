@@ -5,6 +5,7 @@ import { KEYS } from '../../platform/redis/keys';
 import { describeError } from '../../platform/errors';
 import { DELAY_PAGE_SIZE } from './delay-pump';
 import { startDueMailings } from './mailing-starts';
+import { fireDueRecurring } from './recurring-notifications';
 import { finishMailings, type MailingCounts } from './mailing-lifecycle';
 
 export interface SchedulerOptions {
@@ -21,7 +22,8 @@ export interface SchedulerOptions {
 }
 
 /**
- * The time-driven part of Vestnik: starts mailings, releases delayed deliveries, finishes mailings.
+ * The time-driven part of Vestnik: starts mailings, fires recurring notifications, releases delayed
+ * deliveries, finishes mailings.
  * Every process may run it; a short Redis lease lets one of them act per tick, so nothing fires twice
  * at once and a dead scheduler is replaced within one lease.
  */
@@ -47,6 +49,7 @@ export function createScheduler(options: SchedulerOptions) {
     if (!(await holdsLease())) return;
     const now = clock.now();
     const started = await startDueMailings({ redis: options.redis, producer: options.producer, now });
+    const fired = await fireDueRecurring({ redis: options.redis, producer: options.producer, now });
     let released = 0;
     // Drain what is due now in pages, so a burst of retries does not wait a tick per page.
     for (let page = DELAY_PAGE_SIZE; page === DELAY_PAGE_SIZE; released += page) page = await options.pumpDelayed(now);
@@ -55,7 +58,7 @@ export function createScheduler(options: SchedulerOptions) {
       const finished = await finishMailings({ redis: options.redis, stats: options.stats, now });
       for (const mailingId of finished) log.info({ mailingId }, 'mailing finished');
     }
-    if (started > 0 || released > 0) log.debug({ started, released }, 'scheduler tick');
+    if (started > 0 || released > 0 || fired > 0) log.debug({ started, released, fired }, 'scheduler tick');
   }
 
   function loop(): void {

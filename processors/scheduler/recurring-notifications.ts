@@ -1,0 +1,64 @@
+import type { TypedProducer } from '../../platform/kafka';
+import type { Redis } from '../../platform/redis/client';
+import { KEYS } from '../../platform/redis/keys';
+import { TOPICS } from '../../platform/topics';
+import type { NotificationRequested } from '../../schemas/types';
+import { nextFireTime, occurrenceOf } from './recurrence';
+
+const CANCELLED = 'cancelled';
+const CANCELLED_TTL_SECONDS = 30 * 24 * 3600;
+
+/**
+ * Registers a recurring request once: a replay of the same request finds it registered (or cancelled)
+ * and changes nothing. Its definition and next fire time live in Redis, so they outlive every process.
+ */
+export async function registerRecurring(redis: Redis, request: NotificationRequested, now: number): Promise<boolean> {
+  if (!request.recurrence) return false;
+  const next = nextFireTime(request.recurrence, Math.max(now, request.notBefore ?? now), request.expiresAt);
+  if (next === null) return false;
+  const created = await redis.set(KEYS.recurring(request.requestId), JSON.stringify(request), 'NX');
+  if (created !== 'OK') return false;
+  await redis.zadd(KEYS.recurringSchedule, next, request.requestId);
+  return true;
+}
+
+/** Stops a recurring request; true when it was scheduled. */
+export async function cancelRecurring(redis: Redis, requestId: string): Promise<boolean> {
+  const [, removed] = (await redis.multi()
+    .set(KEYS.recurring(requestId), CANCELLED, 'EX', CANCELLED_TTL_SECONDS)
+    .zrem(KEYS.recurringSchedule, requestId)
+    .exec()) ?? [];
+  return removed?.[1] === 1;
+}
+
+/**
+ * Emits one occurrence of every recurring request that is due and moves it to its next fire time. The
+ * occurrence id includes the fire time, so emitting it twice (crash before the reschedule) yields the
+ * same deliveries, which senders claim once.
+ */
+export async function fireDueRecurring(deps: { redis: Redis; producer: TypedProducer; now: number; limit?: number }): Promise<number> {
+  const due = await deps.redis.zrangebyscore(KEYS.recurringSchedule, '-inf', deps.now, 'WITHSCORES', 'LIMIT', 0, deps.limit ?? 100);
+  if (due.length === 0) return 0;
+  const ids = due.filter((_, i) => i % 2 === 0);
+  const definitions = await deps.redis.mget(...ids.map(KEYS.recurring));
+  const occurrences: NotificationRequested[] = [];
+  const write = deps.redis.multi();
+  ids.forEach((id, i) => {
+    const raw = definitions[i];
+    const fireAt = Number(due[2 * i + 1]);
+    if (!raw || raw === CANCELLED) {
+      write.zrem(KEYS.recurringSchedule, id);
+      return;
+    }
+    const request = JSON.parse(raw) as NotificationRequested;
+    occurrences.push(occurrenceOf(request, fireAt));
+    const next = request.recurrence ? nextFireTime(request.recurrence, Math.max(fireAt, deps.now), request.expiresAt) : null;
+    if (next === null) write.zrem(KEYS.recurringSchedule, id);
+    else write.zadd(KEYS.recurringSchedule, next, id);
+  });
+  if (occurrences.length > 0) {
+    await deps.producer.send(TOPICS.notificationRequested, occurrences.map((o) => ({ key: o.requestId, value: o })));
+  }
+  await write.exec();
+  return occurrences.length;
+}
