@@ -12,7 +12,7 @@ import { httpMetrics } from './middleware/metrics';
 import { requestLog } from './middleware/request-log';
 import { createRegistry } from './openapi/document';
 import { swaggerUi } from './openapi/swagger-ui';
-import type { Clock, EventPublisher, HealthCheck, IdGenerator, ResourceStore, StatsQueries } from './ports';
+import type { Clock, EventPublisher, HealthCheck, IdGenerator, RecurringNotifications, ResourceStore, StatsQueries } from './ports';
 import { mountClientRoutes } from './routes/clients';
 import { mountEventRoutes } from './routes/events';
 import { mountHealthRoute } from './routes/health';
@@ -27,6 +27,7 @@ export interface AppDeps {
   mailings: ResourceStore<Mailing>;
   templates: ResourceStore<Template>;
   events: EventPublisher;
+  recurring: RecurringNotifications;
   stats: StatsQueries;
   health: readonly HealthCheck[];
   auth: AuthConfig;
@@ -55,7 +56,7 @@ export function createApp(deps: AppDeps): Koa<ApiState> {
   mountClientRoutes(target, { clients: deps.clients, clock, newId });
   mountMailingRoutes(target, { mailings: deps.mailings, templates: deps.templates, clock, newId });
   mountTemplateRoutes(target, { templates: deps.templates, clock, newId });
-  mountEventRoutes(target, { events: deps.events, clock, newId });
+  mountEventRoutes(target, { events: deps.events, recurring: deps.recurring, clock, newId });
   mountStatsRoutes(target, { mailings: deps.mailings, stats: deps.stats });
   mountHealthRoute(target, { health: deps.health, timeoutMs: deps.healthTimeoutMs ?? 2000 });
   mountMetricsRoute(target, metrics);

@@ -98,3 +98,8 @@ export interface Clock {
 
 /** Generates a fresh unique id (uuid v4 in production). */
 export type IdGenerator = () => string;
+
+/** Recurring notification requests: cancel(id) stops further occurrences; false when none was scheduled. */
+export interface RecurringNotifications {
+  cancel(requestId: string): Promise<boolean>;
+}

@@ -6,6 +6,7 @@ import { startHttpServer } from '../../ingest/server';
 import { statsFromAnalytics } from '../../ingest/stats-from-analytics';
 import { VestnikError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
+import { cancelRecurring } from '../../processors/scheduler/recurring-notifications';
 import { createClientStore, createEventPublisher, createMailingStore, createTemplateStore } from '../../platform/stores';
 import type { Runtime, Stoppable } from '../runtime';
 
@@ -21,6 +22,7 @@ export async function startApi(runtime: Runtime): Promise<Stoppable[]> {
     mailings: createMailingStore(stores),
     templates: createTemplateStore(stores),
     events: createEventPublisher({ producer }),
+    recurring: { cancel: (requestId) => cancelRecurring(redis, requestId) },
     stats: statsFromAnalytics(createStatsQueries({ client: runtime.clickhouse(), database: config.clickhouse.database })),
     health: healthChecks(runtime, admin),
     auth: config.auth,

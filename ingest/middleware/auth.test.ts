@@ -34,8 +34,8 @@ describe('auth on every protected route', () => {
     const count = (role: string) => operations.filter((o) => o.role === role).length;
     expect(count('admin')).toBe(16);
     expect(count('stats')).toBe(3);
-    expect(count('service')).toBe(2);
-    expect(operations).toHaveLength(21);
+    expect(count('service')).toBe(3);
+    expect(operations).toHaveLength(22);
   });
 
   it.each([

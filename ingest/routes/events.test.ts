@@ -81,3 +81,22 @@ describe('POST /api/notifications', () => {
     expect(JSON.stringify(events.published[0])).not.toContain(KEYS.service);
   });
 });
+
+describe('DELETE /api/notifications/{id}', () => {
+  it('cancels a scheduled recurring request, then says it is gone', async () => {
+    const { app, recurring } = createTestApp();
+    recurring.ids.add('r-1');
+    const first = await request(app.callback()).delete('/api/notifications/r-1').set('authorization', bearer(KEYS.service));
+    expect(first.status).toBe(204);
+    expect(recurring.ids.has('r-1')).toBe(false);
+    const second = await request(app.callback()).delete('/api/notifications/r-1').set('authorization', bearer(KEYS.service));
+    expect(second.status).toBe(404);
+    expect(second.body.error.code).toBe('NOT_FOUND');
+  });
+
+  it('needs the service role', async () => {
+    const { app } = createTestApp();
+    const response = await request(app.callback()).delete('/api/notifications/r-1').set('authorization', bearer(KEYS.stats));
+    expect(response.status).toBe(403);
+  });
+});

@@ -3,10 +3,13 @@ import type { ApiContext } from '../http/context';
 import { invalidField } from '../http/errors';
 import { RouteTarget, mountRoute } from '../http/route';
 import { AcceptedSchema, EVENT_TYPES, EventBodySchema, EventType, EventTypeParams } from '../openapi/events';
-import type { Clock, EventPublisher, IdGenerator } from '../ports';
+import type { Clock, EventPublisher, IdGenerator, RecurringNotifications } from '../ports';
+import { IdParams } from '../openapi/common';
+import { notFound } from '../http/errors';
 
 export interface EventRoutesDeps {
   events: EventPublisher;
+  recurring: RecurringNotifications;
   clock: Clock;
   newId: IdGenerator;
 }
@@ -54,5 +57,15 @@ export function mountEventRoutes(target: RouteTarget, deps: EventRoutesDeps): vo
   mountRoute(target, notificationSpec, async (ctx, { body }) => {
     ctx.status = 202;
     ctx.body = { id: await publish(deps, ctx, 'notification-requested', body) };
+  });
+
+  const cancelSpec = {
+    method: 'delete', path: '/api/notifications/{id}', summary: 'Cancel a recurring notification request (no further occurrences)',
+    tag, role, params: IdParams, responses: { 204: { description: 'Cancelled' } },
+  } as const;
+  mountRoute(target, cancelSpec, async (ctx, { params }) => {
+    ctx.state.logFields.eventId = params.id;
+    if (!(await deps.recurring.cancel(params.id))) throw notFound('recurring notification', params.id);
+    ctx.status = 204;
   });
 }

@@ -28,6 +28,7 @@ export function createTestApp(overrides: Partial<AppDeps> = {}) {
     templates: createMemoryStore<Template>(),
     events: createAvroCheckingPublisher(),
     stats: createMemoryStats(),
+    recurring: createMemoryRecurring(),
     clock: { now: () => NOW },
     metricsRegistry: new Registry(),
   };
@@ -48,4 +49,10 @@ export function createTestApp(overrides: Partial<AppDeps> = {}) {
     ...overrides,
   };
   return { app: createApp(deps), ...fakes, deps };
+}
+
+/** Recurring requests kept in a set: `scheduled` is what a test arranges, cancel() removes from it. */
+export function createMemoryRecurring(scheduled: string[] = []) {
+  const ids = new Set(scheduled);
+  return { ids, cancel: async (requestId: string) => ids.delete(requestId) };
 }
