@@ -1,0 +1,128 @@
+import { randomBytes } from 'node:crypto';
+import { VestnikError } from '../errors';
+import type { Redis } from '../redis/client';
+
+/**
+ * Short links kept in Redis: `link:<code>` holds the link until it expires (PX) or is used once.
+ * A used link leaves a tombstone `link-used:<code>` for a while, so the page can tell "already used"
+ * from "expired or unknown" (both of which are simply absent).
+ */
+export const LINK_KEYS = {
+  link: (code: string) => `link:${code}`,
+  used: (code: string) => `link-used:${code}`,
+  /** The code already created for a source (e.g. a welcome event): a replay reuses it. */
+  bySource: (sourceKey: string) => `link-source:${sourceKey}`,
+} as const;
+
+export interface Link {
+  url: string;
+  /** What the link confirms, e.g. 'email-confirmation'. */
+  purpose: string;
+  /** Whom or what it is about, e.g. the user id. */
+  subject: string;
+  expiresAt: number;
+}
+
+export interface NewLink {
+  url: string;
+  ttlMs: number;
+  purpose: string;
+  subject: string;
+}
+
+export type ConsumeResult = { kind: 'ok'; link: Link } | { kind: 'used' } | { kind: 'expired' };
+
+export interface LinkStore {
+  /** A new random code for the link, valid for ttlMs. */
+  create(link: NewLink): Promise<string>;
+  /** The code of the link created for `sourceKey`, creating it on the first call only (replays reuse it). */
+  createOnce(sourceKey: string, link: NewLink): Promise<string>;
+  /** The link, once: every later call says 'used' (while the tombstone lasts), an unknown code 'expired'. */
+  consume(code: string): Promise<ConsumeResult>;
+  /** Puts a consumed link back (its confirmation could not be recorded), for its remaining lifetime. */
+  restore(code: string, link: Link): Promise<void>;
+}
+
+export interface LinkStoreOptions {
+  redis: Redis;
+  /** How long "already used" is remembered (default 30 days). */
+  tombstoneMs?: number;
+  clock?: { now(): number };
+  /** Bytes of randomness per code (default 16 → 22 url-safe characters, unguessable). */
+  codeBytes?: number;
+}
+
+/** Codes are base64url: what `create` makes, and all the route accepts before asking Redis. */
+export const LINK_CODE_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+
+// GETDEL and the tombstone in one step: two concurrent clicks cannot both get the link.
+const CONSUME_SCRIPT = `
+local value = redis.call('GET', KEYS[1])
+if value then
+  redis.call('DEL', KEYS[1])
+  redis.call('SET', KEYS[2], '1', 'PX', ARGV[1])
+  return value
+end
+if redis.call('EXISTS', KEYS[2]) == 1 then return '!used' end
+return false`;
+
+// One code per source even when two replays race: the first SET wins, the others read it back.
+const CREATE_ONCE_SCRIPT = `
+local existing = redis.call('GET', KEYS[1])
+if existing then return existing end
+redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+return ARGV[1]`;
+
+/** The Redis-backed link store. */
+export function createLinkStore(options: LinkStoreOptions): LinkStore {
+  const { redis } = options;
+  const tombstoneMs = options.tombstoneMs ?? 30 * 24 * 60 * 60 * 1000;
+  const clock = options.clock ?? { now: () => Date.now() };
+  const newCode = () => randomBytes(options.codeBytes ?? 16).toString('base64url');
+  const docOf = (link: NewLink): string => {
+    if (!Number.isInteger(link.ttlMs) || link.ttlMs < 1) {
+      throw new VestnikError('VALIDATION_FAILED', `link ttlMs must be a positive integer, got ${link.ttlMs}`);
+    }
+    const doc: Link = { url: link.url, purpose: link.purpose, subject: link.subject, expiresAt: clock.now() + link.ttlMs };
+    return JSON.stringify(doc);
+  };
+
+  return {
+    async create(link) {
+      const doc = docOf(link);
+      const code = newCode();
+      await redisStep('create', () => redis.set(LINK_KEYS.link(code), doc, 'PX', link.ttlMs));
+      return code;
+    },
+    async createOnce(sourceKey, link) {
+      const doc = docOf(link);
+      const code = newCode();
+      const keys = [LINK_KEYS.bySource(sourceKey), LINK_KEYS.link(code)];
+      return (await redisStep('create once', () => redis.eval(CREATE_ONCE_SCRIPT, keys.length, ...keys, code, doc, link.ttlMs))) as string;
+    },
+    async consume(code) {
+      if (!LINK_CODE_PATTERN.test(code)) return { kind: 'expired' };
+      const keys = [LINK_KEYS.link(code), LINK_KEYS.used(code)];
+      const value = (await redisStep('consume', () => redis.eval(CONSUME_SCRIPT, keys.length, ...keys, tombstoneMs))) as string | null;
+      if (value === null) return { kind: 'expired' };
+      if (value === '!used') return { kind: 'used' };
+      return { kind: 'ok', link: JSON.parse(value) as Link };
+    },
+    async restore(code, link) {
+      const remainingMs = link.expiresAt - clock.now();
+      if (remainingMs < 1) return;
+      await redisStep('restore', () =>
+        redis.multi().set(LINK_KEYS.link(code), JSON.stringify(link), 'PX', remainingMs).del(LINK_KEYS.used(code)).exec());
+    },
+  };
+}
+
+/** Redis trouble is retriable: a consumer retries its batch, the API answers 503 instead of a bug's 500. */
+async function redisStep<T>(what: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step();
+  } catch (error) {
+    throw new VestnikError('DEPENDENCY_UNAVAILABLE', `link store: ${what} failed`, { cause: error, retriable: true });
+  }
+}

@@ -1,0 +1,91 @@
+import type { Kafka } from 'kafkajs';
+import type { Codec } from '../../platform/codec/codec';
+import { VestnikError } from '../../platform/errors';
+import { createBatchConsumer, type BatchConsumer, type TypedProducer } from '../../platform/kafka';
+import type { LinkStore } from '../../platform/links/link-store';
+import type { Logger } from '../../platform/logger';
+import { TOPICS } from '../../platform/topics';
+import type { DeliveryCommand, DeliveryStatus, UserRegistered } from '../../schemas/types';
+import { createRenderer } from '../rendering/render';
+import { EMAIL_CONFIRMATION, decideWelcome } from './decide';
+
+export interface WelcomeTopics {
+  /** events.user-registered */
+  input: string;
+  /** deliveries.express */
+  commands: string;
+  /** deliveries.status */
+  statuses: string;
+}
+
+export interface WelcomeConsumerOptions {
+  kafka: Kafka;
+  codec: Codec;
+  producer: TypedProducer;
+  links: LinkStore;
+  /** PUBLIC_BASE_URL: the links in the emails point there. */
+  baseUrl: string;
+  linkTtlMs: number;
+  /** Where a confirmed link redirects; default `${baseUrl}/links/confirmed` (served by the links route). */
+  confirmedUrl?: string;
+  logger: Logger;
+  groupId?: string;
+  clock?: { now(): number };
+  /** Test topics; default the TOPICS ones. */
+  topics?: Partial<WelcomeTopics>;
+  fromBeginning?: boolean;
+  deadLetterTopic?: string;
+}
+
+/**
+ * Consumes events.user-registered and queues one welcome email per registration. Per batch: one
+ * link per event (created once: a replay reads back the same code), the pure decision, then ONE
+ * produce of every command and its queued status before the offsets are committed. A replay after a
+ * crash produces the same delivery ids, so the sender sends each email once.
+ */
+export function createWelcomeConsumer(options: WelcomeConsumerOptions): BatchConsumer {
+  const logger = options.logger.child({ module: 'welcome' });
+  const topics: WelcomeTopics = {
+    input: TOPICS.userRegistered, commands: TOPICS.deliveriesExpress, statuses: TOPICS.deliveriesStatus, ...options.topics,
+  };
+  const clock = options.clock ?? { now: () => Date.now() };
+  const renderer = createRenderer();
+  const confirmedUrl = options.confirmedUrl ?? `${options.baseUrl.replace(/\/+$/, '')}/links/confirmed`;
+
+  return createBatchConsumer<UserRegistered>({
+    kafka: options.kafka,
+    codec: options.codec,
+    producer: options.producer,
+    groupId: options.groupId ?? 'vestnik-welcome',
+    topics: [{ topic: topics.input, schema: 'events.user-registered' }],
+    logger,
+    fromBeginning: options.fromBeginning,
+    deadLetterTopic: options.deadLetterTopic,
+    handler: async (records, ctx) => {
+      const commands: DeliveryCommand[] = [];
+      const statuses: DeliveryStatus[] = [];
+      for (const record of records) {
+        const event = record.value;
+        if (!event) continue;
+        const linkCode = await options.links.createOnce(`welcome:${event.eventId}`, {
+          url: confirmedUrl, ttlMs: options.linkTtlMs, purpose: EMAIL_CONFIRMATION, subject: event.userId,
+        });
+        try {
+          const decision = decideWelcome(event, { linkCode, baseUrl: options.baseUrl, now: clock.now(), ttlMs: options.linkTtlMs, renderer });
+          commands.push(decision.command);
+          statuses.push(decision.status);
+        } catch (error) {
+          // A template that cannot render this event never will: dead-letter it, keep the batch going.
+          if (error instanceof VestnikError && !error.retriable) ctx.deadLetter(record, error);
+          else throw error;
+        }
+      }
+      if (commands.length === 0) return;
+      await options.producer.sendBatch([
+        { topic: topics.commands, records: commands.map((c) => ({ key: c.clientId, value: c })), schema: 'deliveries.command' },
+        { topic: topics.statuses, records: statuses.map((s) => ({ key: s.deliveryId, value: s })), schema: 'deliveries.status' },
+      ]);
+      logger.debug({ count: commands.length }, 'welcome emails queued');
+    },
+  });
+}
