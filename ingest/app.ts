@@ -1,6 +1,7 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import { Registry, collectDefaultMetrics } from 'prom-client';
+import type { Link, LinkStore } from '../platform/links/link-store';
 import type { Logger } from '../platform/logger';
 import type { Client, Mailing, Template } from '../schemas/types';
 import type { ApiState } from './http/context';
@@ -16,6 +17,7 @@ import type { Clock, EventPublisher, HealthCheck, IdGenerator, RecurringNotifica
 import { mountClientRoutes } from './routes/clients';
 import { mountEventRoutes } from './routes/events';
 import { mountHealthRoute } from './routes/health';
+import { mountLinkRoutes } from './routes/links';
 import { mountMailingRoutes } from './routes/mailings';
 import { mountMetricsRoute, mountOpenApiRoute } from './routes/operations';
 import { mountStatsRoutes } from './routes/stats';
@@ -28,6 +30,9 @@ export interface AppDeps {
   templates: ResourceStore<Template>;
   events: EventPublisher;
   recurring: RecurringNotifications;
+  /** Short links (GET /l/{code}); onLinkConfirmed runs once on a link's first use. */
+  links?: LinkStore;
+  onLinkConfirmed?(link: Link): Promise<void>;
   stats: StatsQueries;
   health: readonly HealthCheck[];
   auth: AuthConfig;
@@ -57,6 +62,7 @@ export function createApp(deps: AppDeps): Koa<ApiState> {
   mountMailingRoutes(target, { mailings: deps.mailings, templates: deps.templates, clock, newId });
   mountTemplateRoutes(target, { templates: deps.templates, clock, newId });
   mountEventRoutes(target, { events: deps.events, recurring: deps.recurring, clock, newId });
+  if (deps.links) mountLinkRoutes(target, { links: deps.links, onConfirmed: deps.onLinkConfirmed ?? (async () => undefined), logger });
   mountStatsRoutes(target, { mailings: deps.mailings, stats: deps.stats });
   mountHealthRoute(target, { health: deps.health, timeoutMs: deps.healthTimeoutMs ?? 2000 });
   mountMetricsRoute(target, metrics);

@@ -51,6 +51,8 @@ export const envSchema = z.object({
   SMS_TIMEOUT_MS: int(5000, 1),
   SMTP_URL: z.string().default('smtp://127.0.0.1:2525'),
   MAIL_FROM: z.string().default('Vestnik <no-reply@vestnik.local>'),
+  /** How long an email confirmation link works (once). */
+  LINK_TTL_MS: int(24 * 3600 * 1000, 1),
   PUSH_API_URL: z.url().default('http://127.0.0.1:8092'),
   RETRY_MAX_ATTEMPTS: int(8, 1),
   RETRY_BASE_MS: int(1000, 1),
@@ -70,7 +72,7 @@ export interface Config {
   http: { host: string; port: number; publicBaseUrl: string };
   auth: { apiKeys: { key: string; roles: string[] }[]; jwtSecret: string };
   sms: { url: string; token: string; concurrency: number; timeoutMs: number; simulatorSecret: string };
-  email: { smtpUrl: string; from: string };
+  email: { smtpUrl: string; from: string; linkTtlMs: number };
   push: { url: string };
   retry: { maxAttempts: number; baseMs: number; maxMs: number };
   fanout: { batchSize: number };
@@ -104,7 +106,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, publicBaseUrl: e.PUBLIC_BASE_URL },
     auth: { apiKeys: e.API_KEYS, jwtSecret: e.JWT_SECRET },
     sms: { url: e.SMS_API_URL, token: e.SMS_API_TOKEN, concurrency: e.SMS_CONCURRENCY, timeoutMs: e.SMS_TIMEOUT_MS, simulatorSecret: e.SMS_SIMULATOR_SECRET },
-    email: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM },
+    email: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, linkTtlMs: e.LINK_TTL_MS },
     push: { url: e.PUSH_API_URL },
     retry: { maxAttempts: e.RETRY_MAX_ATTEMPTS, baseMs: e.RETRY_BASE_MS, maxMs: e.RETRY_MAX_MS },
     fanout: { batchSize: e.FANOUT_BATCH_SIZE },

@@ -6,6 +6,8 @@ import { startHttpServer } from '../../ingest/server';
 import { statsFromAnalytics } from '../../ingest/stats-from-analytics';
 import { VestnikError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
+import { createLinkStore } from '../../platform/links/link-store';
+import { EMAIL_CONFIRMATION } from '../../processors/welcome/decide';
 import { cancelRecurring } from '../../processors/scheduler/recurring-notifications';
 import { createClientStore, createEventPublisher, createMailingStore, createTemplateStore } from '../../platform/stores';
 import type { Runtime, Stoppable } from '../runtime';
@@ -17,12 +19,20 @@ export async function startApi(runtime: Runtime): Promise<Stoppable[]> {
   const redis = runtime.redis('api');
   const stores = { producer, redis };
   const admin = runtime.kafka().admin();
+  const clients = createClientStore(stores);
   const app = createApp({
-    clients: createClientStore(stores),
+    clients,
     mailings: createMailingStore(stores),
     templates: createTemplateStore(stores),
     events: createEventPublisher({ producer }),
     recurring: { cancel: (requestId) => cancelRecurring(redis, requestId) },
+    links: createLinkStore({ redis }),
+    // The registered user is the client of the same id: its first click confirms the address.
+    onLinkConfirmed: async (link) => {
+      if (link.purpose !== EMAIL_CONFIRMATION) return;
+      const client = await clients.get(link.subject);
+      if (client && !client.emailConfirmed) await clients.put({ ...client, emailConfirmed: true, updatedAt: Date.now() });
+    },
     stats: statsFromAnalytics(createStatsQueries({ client: runtime.clickhouse(), database: config.clickhouse.database })),
     health: healthChecks(runtime, admin),
     auth: config.auth,

@@ -1,6 +1,7 @@
 import { createDelayQueue } from '../../platform/redis/delay-queue';
 import { TOPICS } from '../../platform/topics';
 import { createSenderConsumer } from '../../senders/core/consumer';
+import { createEmailChannel } from '../../senders/email/channel';
 import { createSmsChannel } from '../../senders/sms/channel';
 import type { Runtime, Stoppable } from '../runtime';
 
@@ -29,13 +30,17 @@ async function startLane(runtime: Runtime, lane: string, topics: string[]): Prom
     url: config.sms.url, token: config.sms.token, timeoutMs: config.sms.timeoutMs, concurrency: config.sms.concurrency,
     logger: logger.child({ module: 'sms', lane }),
   });
+  const email = createEmailChannel({
+    smtpUrl: config.email.smtpUrl, from: config.email.from, pool: true, maxConnections: 5,
+    logger: logger.child({ module: 'email', lane }),
+  });
   const consumer = createSenderConsumer({
     kafka: runtime.kafka(lane),
     codec: runtime.codec(),
     producer: await runtime.producer(lane),
     redis,
     delayQueue: createDelayQueue({ redis }),
-    deliverers: { sms },
+    deliverers: { sms, email },
     groupId: runtime.groupId(`senders-${lane}`),
     topics: topics.map((topic) => ({ topic })),
     retryPolicy: { ...config.retry, random: Math.random },
@@ -48,6 +53,7 @@ async function startLane(runtime: Runtime, lane: string, topics: string[]): Prom
   await consumer.start();
   return [
     { name: `sms-${lane}`, stop: () => sms.close() },
+    { name: `email-${lane}`, stop: () => email.close() },
     { name: `senders-${lane}`, stop: () => consumer.stop() },
   ];
 }
