@@ -1,0 +1,104 @@
+import { Pool } from 'undici';
+import { deliveryLogFields } from '../../platform/log-fields';
+import { Logger, silentLogger } from '../../platform/logger';
+import type { DeliveryCommand } from '../../schemas/types';
+import { SendResult, retriable } from '../policy/send-result';
+import { TokenOutcome, classifyError, classifyTokenResponse, combineTokenOutcomes } from './classify';
+import { fcmSendPath, toFcmSendBody, toPushRequests } from './message';
+
+/** Told which device tokens the provider condemned, so they can be removed from the client. */
+export type InvalidTokensListener = (clientId: string, tokens: string[]) => void | Promise<void>;
+
+export interface PushDelivererOptions {
+  /** PUSH_API_URL: origin, optionally with a path prefix before /v1/projects. */
+  url: string;
+  /** PUSH_PROJECT_ID: the FCM project the messages are sent under. */
+  project: string;
+  /** PUSH_API_TOKEN: the OAuth2 access token, sent as a bearer token. */
+  token: string;
+  /** deliver() settles within this (a retriable timeout), every token's call and the queue wait included. */
+  timeoutMs: number;
+  /** Most requests in flight at once (= pooled keep-alive connections); more wait in the pool's queue. */
+  concurrency: number;
+  /** Called (and awaited) when tokens came back UNREGISTERED/invalid; its failure is logged, never thrown. */
+  onInvalidTokens?: InvalidTokensListener;
+  logger?: Logger;
+}
+
+export interface PushDeliverer {
+  /** One provider call per device token of the command (none if it cannot be sent), combined into one result. */
+  deliver(command: DeliveryCommand, options?: { signal?: AbortSignal }): Promise<SendResult>;
+  /** Waits for requests in flight, then closes the connections. */
+  close(): Promise<void>;
+}
+
+/** Answers bigger than this are not FCM's small JSON; refusing them protects memory. */
+const MAX_RESPONSE_BYTES = 64 * 1024;
+
+/**
+ * The push channel's provider calls: `POST {url}/v1/projects/{project}/messages:send` per device token,
+ * in parallel over a keep-alive undici pool whose connection count bounds the concurrency. No retries
+ * here: the consumer decides what a retriable result means; see combineTokenOutcomes for the rules.
+ */
+export function createPushDeliverer(options: PushDelivererOptions): PushDeliverer {
+  const base = new URL(options.url);
+  const path = fcmSendPath(base.pathname.replace(/\/+$/, ''), options.project);
+  const pool = new Pool(base.origin, {
+    connections: options.concurrency,
+    pipelining: 1,
+    keepAliveTimeout: 30_000,
+    keepAliveMaxTimeout: 60_000,
+    connect: { timeout: options.timeoutMs },
+    maxResponseSize: MAX_RESPONSE_BYTES,
+  });
+  const headers = { 'content-type': 'application/json', authorization: `Bearer ${options.token}` };
+  const log = (options.logger ?? silentLogger).child({ module: 'push-deliver' });
+
+  async function call(body: string, signal: AbortSignal, deadline: AbortSignal): Promise<TokenOutcome> {
+    try {
+      const response = await pool.request({
+        method: 'POST', path, headers, body, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs, signal,
+      });
+      const text = await response.body.text();
+      return classifyTokenResponse({ status: response.statusCode, body: text, retryAfter: response.headers['retry-after'] });
+    } catch (error) {
+      if (deadline.aborted) return { kind: 'failed', result: retriable('PROVIDER_UNAVAILABLE', `no answer within ${options.timeoutMs} ms`) };
+      return { kind: 'failed', result: classifyError(error) };
+    }
+  }
+
+  async function reportInvalid(command: DeliveryCommand, tokens: string[]): Promise<void> {
+    if (tokens.length === 0 || !options.onInvalidTokens) return;
+    try {
+      await options.onInvalidTokens(command.clientId, tokens);
+    } catch (error) {
+      // Removing dead tokens is housekeeping: the next push finds them dead again and retries the removal.
+      log.warn({ ...deliveryLogFields(command), err: error, invalidTokens: tokens.length }, 'could not remove invalid device tokens');
+    }
+  }
+
+  return {
+    async deliver(command, callOptions = {}) {
+      const ids = { ...deliveryLogFields(command), attempt: command.attempt };
+      const request = toPushRequests(command);
+      if (!request.ok) {
+        log.warn({ ...ids, result: request.result }, 'push command not sendable');
+        return request.result;
+      }
+      // One deadline for the whole command: deliver() settles within timeoutMs however many tokens.
+      const deadline = AbortSignal.timeout(options.timeoutMs);
+      const signal = callOptions.signal ? AbortSignal.any([deadline, callOptions.signal]) : deadline;
+      const started = performance.now();
+      const outcomes = await Promise.all(request.tokens.map(async (token) => ({
+        token, outcome: await call(JSON.stringify(toFcmSendBody(command, token)), signal, deadline),
+      })));
+      const { result, invalidTokens } = combineTokenOutcomes(outcomes);
+      const line = { ...ids, tokens: request.tokens.length, invalidTokens: invalidTokens.length, durationMs: Math.round(performance.now() - started), result };
+      if (result.kind === 'sent') log.debug(line, 'push response');
+      else log.info(line, 'push response');
+      await reportInvalid(command, invalidTokens);
+      return result;
+    },
+    close: () => pool.close(),
+  };
+}
