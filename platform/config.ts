@@ -54,6 +54,10 @@ export const envSchema = z.object({
   /** How long an email confirmation link works (once). */
   LINK_TTL_MS: int(24 * 3600 * 1000, 1),
   PUSH_API_URL: z.url().default('http://127.0.0.1:8092'),
+  PUSH_PROJECT_ID: z.string().regex(/^[A-Za-z0-9-]+$/).default('vestnik-dev'),
+  PUSH_API_TOKEN: z.string().default('dev-push-token'),
+  PUSH_CONCURRENCY: int(64, 1),
+  PUSH_TIMEOUT_MS: int(5000, 1),
   RETRY_MAX_ATTEMPTS: int(8, 1),
   RETRY_BASE_MS: int(1000, 1),
   RETRY_MAX_MS: int(60000, 1),
@@ -73,7 +77,7 @@ export interface Config {
   auth: { apiKeys: { key: string; roles: string[] }[]; jwtSecret: string };
   sms: { url: string; token: string; concurrency: number; timeoutMs: number; simulatorSecret: string };
   email: { smtpUrl: string; from: string; linkTtlMs: number };
-  push: { url: string };
+  push: { url: string; project: string; token: string; concurrency: number; timeoutMs: number };
   retry: { maxAttempts: number; baseMs: number; maxMs: number };
   fanout: { batchSize: number };
   metricsEnabled: boolean;
@@ -107,7 +111,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     auth: { apiKeys: e.API_KEYS, jwtSecret: e.JWT_SECRET },
     sms: { url: e.SMS_API_URL, token: e.SMS_API_TOKEN, concurrency: e.SMS_CONCURRENCY, timeoutMs: e.SMS_TIMEOUT_MS, simulatorSecret: e.SMS_SIMULATOR_SECRET },
     email: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, linkTtlMs: e.LINK_TTL_MS },
-    push: { url: e.PUSH_API_URL },
+    push: { url: e.PUSH_API_URL, project: e.PUSH_PROJECT_ID, token: e.PUSH_API_TOKEN, concurrency: e.PUSH_CONCURRENCY, timeoutMs: e.PUSH_TIMEOUT_MS },
     retry: { maxAttempts: e.RETRY_MAX_ATTEMPTS, baseMs: e.RETRY_BASE_MS, maxMs: e.RETRY_MAX_MS },
     fanout: { batchSize: e.FANOUT_BATCH_SIZE },
     metricsEnabled: e.METRICS_ENABLED,

@@ -1,6 +1,9 @@
 import { createDelayQueue } from '../../platform/redis/delay-queue';
 import { TOPICS } from '../../platform/topics';
 import { createSenderConsumer } from '../../senders/core/consumer';
+import { withoutTokens } from '../../platform/device-tokens';
+import { createClientStore } from '../../platform/stores';
+import { createPushChannel } from '../../senders/push/channel';
 import { createEmailChannel } from '../../senders/email/channel';
 import { createSmsChannel } from '../../senders/sms/channel';
 import type { Runtime, Stoppable } from '../runtime';
@@ -34,13 +37,27 @@ async function startLane(runtime: Runtime, lane: string, topics: string[]): Prom
     smtpUrl: config.email.smtpUrl, from: config.email.from, pool: true, maxConnections: 5,
     logger: logger.child({ module: 'email', lane }),
   });
+  const producer = await runtime.producer(lane);
+  const clients = createClientStore({ producer, redis, viewTimeoutMs: 2_000 });
+  const push = createPushChannel({
+    url: config.push.url, project: config.push.project, token: config.push.token,
+    timeoutMs: config.push.timeoutMs, concurrency: config.push.concurrency,
+    logger: logger.child({ module: 'push', lane }),
+    // A token the provider says is gone is removed from the client, so it is not tried again.
+    onInvalidTokens: async (clientId, tokens) => {
+      const client = await clients.get(clientId);
+      if (!client) return;
+      const next = withoutTokens(client, tokens);
+      if (next !== client) await clients.put({ ...next, updatedAt: Date.now() });
+    },
+  });
   const consumer = createSenderConsumer({
     kafka: runtime.kafka(lane),
     codec: runtime.codec(),
-    producer: await runtime.producer(lane),
+    producer,
     redis,
     delayQueue: createDelayQueue({ redis }),
-    deliverers: { sms, email },
+    deliverers: { sms, email, push },
     groupId: runtime.groupId(`senders-${lane}`),
     topics: topics.map((topic) => ({ topic })),
     retryPolicy: { ...config.retry, random: Math.random },
@@ -54,6 +71,7 @@ async function startLane(runtime: Runtime, lane: string, topics: string[]): Prom
   return [
     { name: `sms-${lane}`, stop: () => sms.close() },
     { name: `email-${lane}`, stop: () => email.close() },
+    { name: `push-${lane}`, stop: () => push.close() },
     { name: `senders-${lane}`, stop: () => consumer.stop() },
   ];
 }

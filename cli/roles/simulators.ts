@@ -1,9 +1,10 @@
+import { createPushSimulator } from '../../simulators/push';
 import { createSmsSimulator } from '../../simulators/sms';
 import type { Runtime, Stoppable } from '../runtime';
 
 /**
- * simulators (local runs and the demo only, never in `all`): the SMS provider simulator on the port of
- * SMS_API_URL, accepting the configured token. Faults are switched at run time on /_control/faults.
+ * simulators (local runs and the demo only, never in `all`): the SMS and push provider simulators on the
+ * ports of SMS_API_URL and PUSH_API_URL, accepting the configured tokens. Faults are switched at run time on /_control/faults.
  */
 export async function startSimulators(runtime: Runtime): Promise<Stoppable[]> {
   const url = new URL(runtime.config.sms.url);
@@ -14,6 +15,15 @@ export async function startSimulators(runtime: Runtime): Promise<Stoppable[]> {
     logger: runtime.logger.child({ module: 'sms-simulator' }),
   });
   await sms.start();
-  runtime.logger.info({ url: sms.url }, 'sms simulator listening');
-  return [{ name: 'sms-simulator', stop: () => sms.stop() }];
+  const pushUrl = new URL(runtime.config.push.url);
+  const push = createPushSimulator({
+    project: runtime.config.push.project, accessToken: runtime.config.push.token,
+    host: pushUrl.hostname, port: Number(pushUrl.port), logger: runtime.logger.child({ module: 'push-simulator' }),
+  });
+  await push.start();
+  runtime.logger.info({ sms: sms.url, push: push.url }, 'provider simulators listening');
+  return [
+    { name: 'sms-simulator', stop: () => sms.stop() },
+    { name: 'push-simulator', stop: () => push.stop() },
+  ];
 }
