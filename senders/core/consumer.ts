@@ -67,7 +67,12 @@ export interface SenderConsumerOptions {
   partitionsConsumedConcurrently?: number;
   batchRetry?: Partial<BatchRetryPolicy>;
   deadLetterTopic?: string;
+  /** Commands claimed, sent and recorded together; bounds how long a claim stays in flight. */
+  settleChunkSize?: number;
 }
+
+/** A few times the provider concurrency: the pool stays busy, and a chunk settles in well under a lease. */
+export const DEFAULT_SETTLE_CHUNK = 256;
 
 export interface SenderConsumer {
   start(): Promise<void>;
@@ -84,6 +89,7 @@ export function createSenderConsumer(options: SenderConsumerOptions): SenderCons
   const topics: SenderTopics = { ...DEFAULT_SENDER_TOPICS, ...options.outputs };
   const logger = options.logger.child({ module: 'sender', groupId: options.groupId });
   const handleBatch = createBatchHandler({ ...options, topics, logger });
+  const settleChunkSize = options.settleChunkSize ?? DEFAULT_SETTLE_CHUNK;
   const consumer: BatchConsumer = createBatchConsumer<DeliveryCommand>({
     kafka: options.kafka, codec: options.codec, producer: options.producer, groupId: options.groupId,
     topics: options.topics, logger: options.logger, fromBeginning: options.fromBeginning,
@@ -91,7 +97,12 @@ export function createSenderConsumer(options: SenderConsumerOptions): SenderCons
     deadLetterTopic: options.deadLetterTopic,
     handler: async (records, context) => {
       const commands = records.flatMap((r) => (r.value ? [r.value] : []));
-      if (commands.length > 0) await handleBatch(commands, context.topic);
+      // Settle in chunks: a claim is in flight only until its chunk is recorded, never for a whole fetch,
+      // so a slow batch cannot outlive the lease and be re-sent by its own replay.
+      for (let i = 0; i < commands.length; i += settleChunkSize) {
+        await handleBatch(commands.slice(i, i + settleChunkSize), context.topic);
+        await context.heartbeat();
+      }
     },
   });
   return { start: () => consumer.start(), stop: () => consumer.stop() };

@@ -59,6 +59,7 @@ beforeAll(async () => {
     retryPolicy: { maxAttempts: 30, baseMs: 20, maxMs: 200, random: Math.random },
     leaseMs: 10_000, clock: { now: () => Date.now() }, logger: silentLogger, ownerId: `test-${randomUUID()}`,
     fromBeginning: true, deadLetterTopic,
+    settleChunkSize: 6, // every batch of 20 settles in several chunks
   });
   const collector = createBatchConsumer<DeliveryStatus>({
     kafka: kt.kafka, codec, producer, groupId: kt.groupId('sender-sms-status'), topics: [{ topic: statusTopic, schema: 'deliveries.status' }],
