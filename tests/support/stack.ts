@@ -6,6 +6,9 @@ import { loadConfig } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
 import { deleteKeysWithPrefix } from './redis';
 import { uniqueName } from './unique';
+import { waitFor } from './wait-for';
+import { KEYS } from '../../platform/redis/keys';
+import { TOPICS } from '../../platform/topics';
 
 export const TEST_ADMIN_KEY = 'test-admin-key';
 
@@ -41,6 +44,7 @@ export async function startStack(options: { roles: Role[]; env?: Record<string, 
   await setup(runtime);
   const started: Stoppable[] = await startRoles(runtime, options.roles);
   const apiUrl = started.find((part) => part.url)?.url ?? '';
+  if (options.roles.includes('processors')) await waitForViewCaughtUp(runtime);
 
   return {
     id,
@@ -64,4 +68,35 @@ export async function startStack(options: { roles: Role[]; env?: Record<string, 
       await runtime.close();
     },
   };
+}
+
+/**
+ * A new stack's directory view replays the state topics from the beginning (other runs' records too, on a
+ * shared broker); tests start once it has caught up, so a write's read-your-writes wait is not a replay.
+ */
+async function waitForViewCaughtUp(runtime: Runtime): Promise<void> {
+  const admin = runtime.kafka().admin();
+  await admin.connect();
+  try {
+    const redis = runtime.redis('view-check');
+    const targets = (
+      await Promise.all(
+        [TOPICS.clients, TOPICS.mailings, TOPICS.templates].map(async (topic) =>
+          (await admin.fetchTopicOffsets(topic))
+            .filter((p) => BigInt(p.high) > BigInt(p.low))
+            .map((p) => ({ key: KEYS.viewOffset(topic, p.partition), last: BigInt(p.high) - 1n })),
+        ),
+      )
+    ).flat();
+    await waitFor(
+      async () => {
+        if (targets.length === 0) return true;
+        const applied = await redis.mget(...targets.map((t) => t.key));
+        return targets.every((t, i) => applied[i] !== null && BigInt(applied[i] as string) >= t.last);
+      },
+      { timeoutMs: 180_000, intervalMs: 250, description: 'the directory view caught up with the state topics' },
+    );
+  } finally {
+    await admin.disconnect();
+  }
 }
