@@ -1,0 +1,16 @@
+/** Command-line options of the benchmark: `--clients N` and `--out path`. */
+export interface BenchArgs {
+  clients: number;
+  out: string;
+}
+
+export function parseBenchArgs(argv: readonly string[], now = new Date()): BenchArgs {
+  const valueOf = (name: string): string | undefined => {
+    const index = argv.indexOf(name);
+    return index >= 0 ? argv[index + 1] : undefined;
+  };
+  const clients = Number(valueOf('--clients') ?? 1_000_000);
+  if (!Number.isInteger(clients) || clients < 1) throw new TypeError(`--clients must be a positive integer, got ${valueOf('--clients')}`);
+  const stamp = now.toISOString().replace(/[:.]/g, '-');
+  return { clients, out: valueOf('--out') ?? `bench/results/${stamp}.json` };
+}

@@ -1,0 +1,116 @@
+import { deliveryIdOf } from '../platform/ids';
+import { KEYS } from '../platform/redis/keys';
+import { smsMessageId } from '../senders/sms/message';
+import type { SmsSimulator } from '../simulators/sms';
+import type { ExpressProbe } from './express';
+import type { BenchStack } from './stack';
+import { perSecond, pollUntil, sleep } from './stats';
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export interface BulkResult {
+  mailingId: string;
+  /** null when the fan-out never reported done. */
+  fanoutMs: number | null;
+  fanoutCommandsPerSecond: number;
+  /** Mailing start → the simulator's last first-acceptance of a bulk message. */
+  deliveryMs: number;
+  deliveriesPerSecond: number;
+  /** Mailing start → GET /api/stats/mailings/<id> shows sent == N; null if it never did. */
+  statsMs: number | null;
+  /** Acceptances stopped progressing for STALL_MS before reaching N: the figures are partial. */
+  stalled: boolean;
+  accepted: number;
+  /** Bulk messages accepted more than once, or never. Both must be 0. */
+  duplicates: number;
+  missing: number;
+}
+
+/** Starts one SMS mailing to every client of `tag` through the API; returns its id and the start time. */
+async function startMailing(stack: BenchStack, tag: string): Promise<{ mailingId: string; startedAt: number }> {
+  const startedAt = Date.now();
+  const created = await stack.api('POST', '/api/mailings', {
+    text: 'Bench {{name}}', startAt: iso(startedAt), endAt: iso(startedAt + 6 * 3_600_000), filter: { tags: [tag], operatorCodes: [] },
+  });
+  if (created.status !== 201) throw new Error(`bulk mailing refused: ${created.status} ${JSON.stringify(created.body)}`);
+  return { mailingId: created.body.id, startedAt };
+}
+
+/**
+ * Runs the bulk mailing to the `clientIds` (all tagged `tag`) and times its three milestones. `onStarted`
+ * starts the express probes once the mailing is out; bulk acceptances are the simulator's accepted messages
+ * minus the probes' (read in the same tick).
+ */
+export async function runBulkMailing(
+  stack: BenchStack, sms: SmsSimulator, tag: string, created: { clientIds: readonly string[]; mailingIds: string[] }, onStarted: () => () => readonly ExpressProbe[],
+): Promise<BulkResult> {
+  const { clientIds } = created;
+  const n = clientIds.length;
+  const before = sms.stats().acceptedMessages;
+  const { mailingId, startedAt } = await startMailing(stack, tag);
+  created.mailingIds.push(mailingId);
+  const expressProbes = onStarted();
+  const timeoutMs = 120_000 + n * 5;
+  const redis = stack.runtime.redis();
+  const fanout = pollUntil(async () => ((await redis.hget(KEYS.fanoutCursor(mailingId), 'done')) === '1' ? Date.now() : null), {
+    timeoutMs, intervalMs: 10, what: 'the fan-out checkpoint done=1',
+  });
+  const progress = { stalled: false };
+  const delivered = waitForDeliveries(sms, n, before, expressProbes, progress);
+  const stats = pollUntil(async () => {
+    if (progress.stalled) return { at: null };
+    const response = await stack.api('GET', `/api/stats/mailings/${mailingId}?limit=1`);
+    return response.body?.byStatus?.sent === n ? { at: Date.now() } : null;
+  }, { timeoutMs, intervalMs: 250, what: `statistics showing ${n} sent` });
+  const [fanoutAt, , statsAt] = await Promise.all([fanout.catch(() => null), delivered, stats]);
+  const audit = auditAcceptances(sms, mailingId, clientIds);
+  const deliveryMs = audit.lastAcceptedAt - startedAt;
+  const fanoutMs = fanoutAt === null ? null : fanoutAt - startedAt;
+  return {
+    mailingId, fanoutMs, fanoutCommandsPerSecond: fanoutMs === null ? 0 : perSecond(n, fanoutMs), deliveryMs,
+    deliveriesPerSecond: perSecond(audit.accepted, deliveryMs), statsMs: statsAt.at === null ? null : statsAt.at - startedAt,
+    accepted: audit.accepted, duplicates: audit.duplicates, missing: audit.missing, stalled: progress.stalled,
+  };
+}
+
+/** No new bulk acceptance for this long means the pipeline is stuck: stop waiting, report what was reached. */
+const STALL_MS = 60_000;
+
+/** Resolves when N bulk messages were accepted, or sets `progress.stalled` when acceptances stop coming. */
+async function waitForDeliveries(
+  sms: SmsSimulator, n: number, before: number, expressProbes: () => readonly ExpressProbe[], progress: { stalled: boolean },
+): Promise<void> {
+  let last = -1;
+  let lastProgressAt = Date.now();
+  for (;;) {
+    const total = sms.stats().acceptedMessages - before;
+    const bulk = total - expressProbes().filter((p) => sms.message(p.msgId)?.firstAcceptedAt != null).length;
+    if (bulk >= n) return;
+    if (bulk > last) [last, lastProgressAt] = [bulk, Date.now()];
+    if (Date.now() - lastProgressAt > STALL_MS) {
+      progress.stalled = true;
+      console.error(`bench: bulk deliveries stalled at ${bulk}/${n} (no acceptance for ${STALL_MS / 1000} s)`);
+      return;
+    }
+    await sleep(10);
+  }
+}
+
+/** Looks every bulk message up in the simulator: exactly-once check and the exact last acceptance time. */
+function auditAcceptances(sms: SmsSimulator, mailingId: string, clientIds: readonly string[]) {
+  let lastAcceptedAt = 0;
+  let accepted = 0;
+  let duplicates = 0;
+  let missing = 0;
+  for (const clientId of clientIds) {
+    const record = sms.message(smsMessageId(deliveryIdOf('mailing', mailingId, clientId, 'sms')));
+    if (!record || record.firstAcceptedAt === null) {
+      missing += 1;
+      continue;
+    }
+    accepted += 1;
+    if (record.accepted > 1) duplicates += 1;
+    lastAcceptedAt = Math.max(lastAcceptedAt, record.firstAcceptedAt);
+  }
+  return { lastAcceptedAt, accepted, duplicates, missing };
+}

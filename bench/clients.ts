@@ -1,0 +1,64 @@
+import { newId } from '../platform/ids';
+import { KEYS } from '../platform/redis/keys';
+import { TOPICS } from '../platform/topics';
+import type { Client } from '../schemas/types';
+import type { BenchStack } from './stack';
+import { perSecond, pollUntil } from './stats';
+
+/** Records per produce request: big enough to amortise the request, small enough to keep memory flat. */
+const PRODUCE_BATCH = 2000;
+
+export interface LoadResult {
+  clients: number;
+  produceMs: number;
+  /** From the first produce until the view's tag index holds every client. */
+  totalMs: number;
+  clientsPerSecond: number;
+}
+
+/** A directory record as the API would store it; the phone is unique per index so nothing collides. */
+export function benchClient(index: number, tag: string, now: number): Client {
+  return {
+    id: newId(), phone: `7900${String(index).padStart(7, '0')}`, operatorCode: '900', tags: [tag], timezone: 'Europe/Moscow',
+    email: null, emailConfirmed: false, name: `Client ${index}`, locale: 'en', deviceTokens: [],
+    preferences: { promo: true, channels: {}, quietHours: null }, subscriptions: [], updatedAt: now,
+  };
+}
+
+/**
+ * Loads `count` clients through the real write path (typed producer → state.clients → state view → Redis)
+ * and waits for the view's tag index to hold them all. Not through HTTP: POST /api/clients takes one client
+ * per request and waits for its own read-your-writes, which would measure the HTTP loop, not the pipeline.
+ * Returns the ids so cleanup can tombstone them.
+ */
+export async function loadClients(stack: BenchStack, count: number, tag: string, ids: string[]): Promise<LoadResult> {
+  const producer = await stack.runtime.producer('bench-load');
+  const started = Date.now();
+  for (let offset = 0; offset < count; offset += PRODUCE_BATCH) {
+    const records = [];
+    for (let i = offset; i < Math.min(count, offset + PRODUCE_BATCH); i++) {
+      const client = benchClient(i, tag, Date.now());
+      ids.push(client.id);
+      records.push({ key: client.id, value: client });
+    }
+    await producer.send(TOPICS.clients, records);
+  }
+  const produceMs = Date.now() - started;
+  const redis = stack.runtime.redis();
+  await pollUntil(async () => ((await redis.zcard(KEYS.clientsByTag(tag))) >= count ? true : null), {
+    timeoutMs: 120_000 + count, intervalMs: 50, what: `${count} clients in the view`,
+  });
+  const totalMs = Date.now() - started;
+  return { clients: count, produceMs, totalMs, clientsPerSecond: perSecond(count, totalMs) };
+}
+
+/** Tombstones the bench clients and mailings on the shared compacted topics, so later views drop them. */
+export async function tombstoneRecords(stack: BenchStack, clientIds: readonly string[], mailingIds: readonly string[]): Promise<void> {
+  const producer = await stack.runtime.producer('bench-load');
+  for (let offset = 0; offset < clientIds.length; offset += PRODUCE_BATCH) {
+    await producer.send(TOPICS.clients, clientIds.slice(offset, offset + PRODUCE_BATCH).map((id) => ({ key: id, value: null })));
+  }
+  for (let offset = 0; offset < mailingIds.length; offset += PRODUCE_BATCH) {
+    await producer.send(TOPICS.mailings, mailingIds.slice(offset, offset + PRODUCE_BATCH).map((id) => ({ key: id, value: null })));
+  }
+}
