@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { VestnikError } from '../../platform/errors';
+import { latencyOf, millis, outageAt, outageSchema, parseFaultsPatch, rate, resolveOutage } from '../shared/faults';
 
 /**
  * The push simulator's switchable faults: added latency, a share of requests answered with an error
@@ -42,9 +43,6 @@ export const NO_PUSH_FAULTS: Readonly<PushFaults> = Object.freeze({
   outage: null,
 });
 
-const rate = z.number().min(0).max(1);
-const millis = z.number().int().min(0).max(3_600_000);
-
 /** What PUT /_control/faults (and the start options) accept: any subset; an outage by end time or length. */
 export const pushFaultsPatchSchema = z.strictObject({
   latencyMs: millis.optional(),
@@ -53,15 +51,7 @@ export const pushFaultsPatchSchema = z.strictObject({
   errorStatus: z.number().int().refine((s) => s === 429 || (s >= 500 && s <= 599), 'must be 429 or a 5xx').optional(),
   timeoutRate: rate.optional(),
   hangMs: millis.optional(),
-  outage: z
-    .strictObject({
-      mode: z.enum(['unavailable', 'drop']),
-      until: z.number().int().min(0).optional(),
-      forMs: z.number().int().min(1).max(86_400_000).optional(),
-    })
-    .refine((o) => (o.until === undefined) !== (o.forMs === undefined), 'give exactly one of until or forMs')
-    .nullable()
-    .optional(),
+  outage: outageSchema(['unavailable', 'drop'] as const),
   /** Re-seeds the fault draws. */
   seed: z.number().int().optional(),
 });
@@ -70,15 +60,10 @@ export type PushFaultsPatch = z.input<typeof pushFaultsPatchSchema>;
 
 /** Validates a patch (from JSON or options) and applies it; `now` resolves an outage's forMs. */
 export function applyPushFaultsPatch(current: PushFaults, input: unknown, now: number): { faults: PushFaults; seed?: number } {
-  const parsed = pushFaultsPatchSchema.safeParse(input);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
-    throw new VestnikError('VALIDATION_FAILED', `invalid faults: ${problems.join('; ')}`, { details: problems });
-  }
-  const { outage, seed, ...settings } = parsed.data;
+  const { outage, seed, ...settings } = parseFaultsPatch(pushFaultsPatchSchema, input);
   const faults: PushFaults = { ...current, ...settings };
-  if (outage === null) faults.outage = null;
-  else if (outage) faults.outage = { mode: outage.mode, until: outage.until ?? now + (outage.forMs ?? 0) };
+  const resolved = resolveOutage(outage, now);
+  if (resolved !== undefined) faults.outage = resolved;
   if (faults.errorRate + faults.timeoutRate > 1 + 1e-9) {
     throw new VestnikError('VALIDATION_FAILED', 'invalid faults: errorRate + timeoutRate is more than 1');
   }
@@ -96,10 +81,10 @@ export function pickPushFault(draw: number, faults: PushFaults): DrawnPushFault 
 
 /** The outage in force at `now`, if any (an expired one counts as none). */
 export function activePushOutage(faults: PushFaults, now: number): PushOutage | null {
-  return faults.outage !== null && now < faults.outage.until ? faults.outage : null;
+  return outageAt(faults.outage, now);
 }
 
 /** The added latency for a request, from a uniform draw in [0, 1). */
 export function pushLatencyFor(draw: number, faults: PushFaults): number {
-  return faults.latencyMs + Math.floor(draw * faults.jitterMs);
+  return latencyOf(draw, faults);
 }

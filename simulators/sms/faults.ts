@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { VestnikError } from '../../platform/errors';
+import { latencyOf, millis, outageAt, outageSchema, parseFaultsPatch, rate, resolveOutage } from '../shared/faults';
 
 /**
  * The SMS simulator's switchable faults. Rates are shares of requests, drawn from a seeded PRNG so a
@@ -47,9 +48,6 @@ export const NO_FAULTS: Readonly<SmsFaults> = Object.freeze({
   outage: null,
 });
 
-const rate = z.number().min(0).max(1);
-const millis = z.number().int().min(0).max(3_600_000);
-
 /** What PUT /_control/faults (and the start options) accept: any subset; an outage by end time or length. */
 export const faultsPatchSchema = z.strictObject({
   latencyMs: millis.optional(),
@@ -60,15 +58,7 @@ export const faultsPatchSchema = z.strictObject({
   hangMs: millis.optional(),
   garbageRate: rate.optional(),
   bodyErrorRate: rate.optional(),
-  outage: z
-    .strictObject({
-      mode: z.enum(['refuse', 'unavailable']),
-      until: z.number().int().min(0).optional(),
-      forMs: z.number().int().min(1).max(86_400_000).optional(),
-    })
-    .refine((o) => (o.until === undefined) !== (o.forMs === undefined), 'give exactly one of until or forMs')
-    .nullable()
-    .optional(),
+  outage: outageSchema(['refuse', 'unavailable'] as const),
   /** Re-seeds the fault draws. */
   seed: z.number().int().optional(),
 });
@@ -77,15 +67,10 @@ export type FaultsPatch = z.input<typeof faultsPatchSchema>;
 
 /** Validates a patch (from JSON or options) and applies it; `now` resolves an outage's forMs. */
 export function applyFaultsPatch(current: SmsFaults, input: unknown, now: number): { faults: SmsFaults; seed?: number } {
-  const parsed = faultsPatchSchema.safeParse(input);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`);
-    throw new VestnikError('VALIDATION_FAILED', `invalid faults: ${problems.join('; ')}`, { details: problems });
-  }
-  const { outage, seed, ...settings } = parsed.data;
+  const { outage, seed, ...settings } = parseFaultsPatch(faultsPatchSchema, input);
   const faults: SmsFaults = { ...current, ...settings };
-  if (outage === null) faults.outage = null;
-  else if (outage) faults.outage = { mode: outage.mode, until: outage.until ?? now + (outage.forMs ?? 0) };
+  const resolved = resolveOutage(outage, now);
+  if (resolved !== undefined) faults.outage = resolved;
   const share = faults.errorRate + faults.timeoutRate + faults.garbageRate + faults.bodyErrorRate;
   if (share > 1 + 1e-9) {
     throw new VestnikError('VALIDATION_FAILED', `invalid faults: rates add up to ${share}, more than 1`);
@@ -110,10 +95,10 @@ export function pickFault(draw: number, faults: SmsFaults): DrawnFault {
 
 /** The outage in force at `now`, if any (an expired one counts as none). */
 export function activeOutage(faults: SmsFaults, now: number): Outage | null {
-  return faults.outage !== null && now < faults.outage.until ? faults.outage : null;
+  return outageAt(faults.outage, now);
 }
 
 /** The added latency for a request, from a uniform draw in [0, 1). */
 export function latencyFor(draw: number, faults: SmsFaults): number {
-  return faults.latencyMs + Math.floor(draw * faults.jitterMs);
+  return latencyOf(draw, faults);
 }
