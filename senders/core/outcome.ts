@@ -96,8 +96,10 @@ export function decideOutcome(command: DeliveryCommand, result: SendResult, now:
 function failPermanently(command: DeliveryCommand, reason: string, now: number): Outcome {
   if (!command.fallback) return { status: statusOf(command, 'failed', now, reason), claim: 'done' };
   const { channel, address } = command.fallback;
+  // The same message on the other channel: a push title becomes the email subject.
+  const content = { ...command.content, subject: command.content.subject ?? command.content.title };
   const fallback: DeliveryCommand = {
-    ...command, channel, address, fallback: null, attempt: 0, deviceTokens: [], createdAt: now,
+    ...command, channel, address, content, fallback: null, attempt: 0, deviceTokens: [], createdAt: now,
     deliveryId: deliveryIdOf(command.sourceType, command.sourceId, command.clientId, channel),
   };
   return { status: statusOf(command, 'fallback', now, reason), claim: 'done', fallback };

@@ -1,6 +1,7 @@
 import { deliveryIdOf } from '../../platform/ids';
 import type { DeliveryCommand } from '../../schemas/types';
 import { decideOutcome } from '../core/outcome';
+import { permanent } from '../policy/send-result';
 import { combineTokenOutcomes } from './classify';
 
 /** A push whose every token is dead hands the delivery to its email fallback (pure: no I/O). */
@@ -41,5 +42,19 @@ describe('push → email fallback', () => {
   it('without a fallback the push simply fails', () => {
     expect(decideOutcome({ ...pushCommand, fallback: null }, result, NOW, policy)).toMatchObject({ status: { status: 'failed' }, claim: 'done' });
     expect(decideOutcome({ ...pushCommand, fallback: null }, result, NOW, policy).fallback).toBeUndefined();
+  });
+});
+
+describe('the fallback email carries the same message', () => {
+  it('uses the push title as its subject and the push body as its text', () => {
+    const push: DeliveryCommand = {
+      deliveryId: 'd1', sourceType: 'notification', sourceId: 'r1', clientId: 'c1', channel: 'push', priority: 'bulk',
+      address: 'c1', deviceTokens: ['t1'], content: { text: 'Dark is back', subject: null, html: null, title: 'New episode', headers: {} },
+      fallback: { channel: 'email', address: 'bob@example.com' }, promo: false, timezone: 'UTC', sendWindow: null,
+      notBefore: null, expiresAt: null, attempt: 0, createdAt: 0,
+    };
+    const outcome = decideOutcome(push, permanent('PROVIDER_REJECTED', 'all tokens unregistered'), 10, { maxAttempts: 3, baseMs: 1, maxMs: 2, random: () => 0 });
+    expect(outcome.fallback?.content).toMatchObject({ subject: 'New episode', text: 'Dark is back' });
+    expect(outcome.fallback).toMatchObject({ channel: 'email', address: 'bob@example.com', deviceTokens: [] });
   });
 });
