@@ -1,9 +1,9 @@
-import { Pool } from 'undici';
 import { deliveryLogFields } from '../../platform/log-fields';
+import { createProviderHttp, deadlineSignals } from '../policy/provider-http';
 import { Logger, silentLogger } from '../../platform/logger';
 import type { DeliveryCommand } from '../../schemas/types';
-import { SendResult, retriable } from '../policy/send-result';
-import { TokenOutcome, classifyError, classifyTokenResponse, combineTokenOutcomes } from './classify';
+import type { SendResult } from '../policy/send-result';
+import { TokenOutcome, classifyTokenResponse, combineTokenOutcomes } from './classify';
 import { fcmSendPath, toFcmSendBody, toPushRequests } from './message';
 
 /** Told which device tokens the provider condemned, so they can be removed from the client. */
@@ -32,39 +32,20 @@ export interface PushDeliverer {
   close(): Promise<void>;
 }
 
-/** Answers bigger than this are not FCM's small JSON; refusing them protects memory. */
-const MAX_RESPONSE_BYTES = 64 * 1024;
-
 /**
  * The push channel's provider calls: `POST {url}/v1/projects/{project}/messages:send` per device token,
  * in parallel over a keep-alive undici pool whose connection count bounds the concurrency. No retries
  * here: the consumer decides what a retriable result means; see combineTokenOutcomes for the rules.
  */
 export function createPushDeliverer(options: PushDelivererOptions): PushDeliverer {
-  const base = new URL(options.url);
-  const path = fcmSendPath(base.pathname.replace(/\/+$/, ''), options.project);
-  const pool = new Pool(base.origin, {
-    connections: options.concurrency,
-    pipelining: 1,
-    keepAliveTimeout: 30_000,
-    keepAliveMaxTimeout: 60_000,
-    connect: { timeout: options.timeoutMs },
-    maxResponseSize: MAX_RESPONSE_BYTES,
-  });
-  const headers = { 'content-type': 'application/json', authorization: `Bearer ${options.token}` };
+  const http = createProviderHttp(options);
+  const path = fcmSendPath(http.pathPrefix, options.project);
   const log = (options.logger ?? silentLogger).child({ module: 'push-deliver' });
 
   async function call(body: string, signal: AbortSignal, deadline: AbortSignal): Promise<TokenOutcome> {
-    try {
-      const response = await pool.request({
-        method: 'POST', path, headers, body, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs, signal,
-      });
-      const text = await response.body.text();
-      return classifyTokenResponse({ status: response.statusCode, body: text, retryAfter: response.headers['retry-after'] });
-    } catch (error) {
-      if (deadline.aborted) return { kind: 'failed', result: retriable('PROVIDER_UNAVAILABLE', `no answer within ${options.timeoutMs} ms`) };
-      return { kind: 'failed', result: classifyError(error) };
-    }
+    const answer = await http.post(path, body, signal, deadline);
+    if (answer.kind === 'failed') return answer;
+    return classifyTokenResponse({ status: answer.status, body: answer.body, retryAfter: answer.retryAfter });
   }
 
   async function reportInvalid(command: DeliveryCommand, tokens: string[]): Promise<void> {
@@ -86,8 +67,7 @@ export function createPushDeliverer(options: PushDelivererOptions): PushDelivere
         return request.result;
       }
       // One deadline for the whole command: deliver() settles within timeoutMs however many tokens.
-      const deadline = AbortSignal.timeout(options.timeoutMs);
-      const signal = callOptions.signal ? AbortSignal.any([deadline, callOptions.signal]) : deadline;
+      const { deadline, signal } = deadlineSignals(options.timeoutMs, callOptions.signal);
       const started = performance.now();
       const outcomes = await Promise.all(request.tokens.map(async (token) => ({
         token, outcome: await call(JSON.stringify(toFcmSendBody(command, token)), signal, deadline),
@@ -99,6 +79,6 @@ export function createPushDeliverer(options: PushDelivererOptions): PushDelivere
       await reportInvalid(command, invalidTokens);
       return result;
     },
-    close: () => pool.close(),
+    close: () => http.close(),
   };
 }

@@ -1,9 +1,9 @@
-import { Pool } from 'undici';
 import { deliveryLogFields } from '../../platform/log-fields';
+import { createProviderHttp, deadlineSignals } from '../policy/provider-http';
 import { Logger, silentLogger } from '../../platform/logger';
 import type { DeliveryCommand } from '../../schemas/types';
-import { SendResult, retriable } from '../policy/send-result';
-import { classifyError, classifyResponse } from './classify';
+import type { SendResult } from '../policy/send-result';
+import { classifyResponse } from './classify';
 import { toSmsRequest } from './message';
 
 export interface SmsDelivererOptions {
@@ -25,49 +25,20 @@ export interface SmsDeliverer {
   close(): Promise<void>;
 }
 
-/** Answers bigger than this are not the provider's tiny JSON; refusing them protects memory. */
-const MAX_RESPONSE_BYTES = 64 * 1024;
-
 /**
  * The SMS channel's provider call: `POST {url}/v1/send/{msgId}` over a keep-alive undici pool whose
  * connection count is the concurrency bound. No retries here: the consumer decides what a
  * retriable result means (backoff topic, circuit breaker), so one deliver is one provider call.
  */
 export function createSmsDeliverer(options: SmsDelivererOptions): SmsDeliverer {
-  const base = new URL(options.url);
-  const pathPrefix = base.pathname.replace(/\/+$/, '');
-  const pool = new Pool(base.origin, {
-    connections: options.concurrency,
-    pipelining: 1,
-    keepAliveTimeout: 30_000,
-    keepAliveMaxTimeout: 60_000,
-    connect: { timeout: options.timeoutMs },
-    maxResponseSize: MAX_RESPONSE_BYTES,
-  });
-  const headers = { 'content-type': 'application/json', authorization: `Bearer ${options.token}` };
+  const http = createProviderHttp(options);
   const log = (options.logger ?? silentLogger).child({ module: 'sms-deliver' });
 
-  async function call(msgId: number, body: string, signal?: AbortSignal): Promise<{ result: SendResult; status?: number }> {
-    // undici's own header/body timers are coarse (~0.5–1 s late) and start only once a connection
-    // is free; this native deadline makes deliver() settle within timeoutMs, queue wait included.
-    const deadline = AbortSignal.timeout(options.timeoutMs);
-    try {
-      const response = await pool.request({
-        method: 'POST',
-        path: `${pathPrefix}/v1/send/${msgId}`,
-        headers,
-        body,
-        headersTimeout: options.timeoutMs,
-        bodyTimeout: options.timeoutMs,
-        signal: signal ? AbortSignal.any([deadline, signal]) : deadline,
-      });
-      const text = await response.body.text();
-      const result = classifyResponse({ status: response.statusCode, body: text, retryAfter: response.headers['retry-after'], msgId });
-      return { result, status: response.statusCode };
-    } catch (error) {
-      if (deadline.aborted) return { result: retriable('PROVIDER_UNAVAILABLE', `no answer within ${options.timeoutMs} ms`) };
-      return { result: classifyError(error) };
-    }
+  async function call(msgId: number, body: string, callerSignal?: AbortSignal): Promise<{ result: SendResult; status?: number }> {
+    const { deadline, signal } = deadlineSignals(options.timeoutMs, callerSignal);
+    const answer = await http.post(`${http.pathPrefix}/v1/send/${msgId}`, body, signal, deadline);
+    if (answer.kind === 'failed') return { result: answer.result };
+    return { result: classifyResponse({ status: answer.status, body: answer.body, retryAfter: answer.retryAfter, msgId }), status: answer.status };
   }
 
   return {
@@ -87,6 +58,6 @@ export function createSmsDeliverer(options: SmsDelivererOptions): SmsDeliverer {
       else log.info(line, 'sms response');
       return result;
     },
-    close: () => pool.close(),
+    close: () => http.close(),
   };
 }
