@@ -9,7 +9,7 @@ import { TOPICS } from '../../platform/topics';
 import type { Client, NotificationRequested, Template } from '../../schemas/types';
 import { candidateSets, isFirstSetOf } from '../mailing-fanout/decide';
 import { createRenderer, type Renderer } from '../rendering/render';
-import { decideNotification } from './decide';
+import { decideNotification, parseContext } from './decide';
 
 export interface NotificationFanoutOptions {
   kafka: Kafka;
@@ -58,9 +58,10 @@ async function fanOutRequest(deps: Deps, request: NotificationRequested, heartbe
   const raw = await deps.redis.get(KEYS.template(request.templateId));
   if (!raw) throw new VestnikError('TEMPLATE_FAILED', `request ${request.requestId} names template ${request.templateId}, which does not exist`);
   const template = JSON.parse(raw) as Template;
+  const context = parseContext(request.contextJson);
   let total = 0;
   for await (const clients of recipientPages(deps, request)) {
-    total += await producePage(deps, request, template, clients);
+    total += await producePage(deps, request, template, context, clients);
     await heartbeat();
   }
   deps.logger.info({ requestId: request.requestId, deliveries: total, priority: request.priority }, 'notification fanned out');
@@ -73,6 +74,7 @@ async function* recipientPages(deps: Deps, request: NotificationRequested): Asyn
   }
   if (request.segmentTags.length === 0) return;
   const filter = { operatorCodes: [], tags: request.segmentTags };
+  const listed = new Set(request.userIds); // already sent to above
   const sets = candidateSets(filter);
   for (const [index, key] of sets.entries()) {
     let after = '';
@@ -81,7 +83,7 @@ async function* recipientPages(deps: Deps, request: NotificationRequested): Asyn
       if (ids.length === 0) break;
       after = ids[ids.length - 1] as string;
       const clients = await loadClients(deps.redis, ids);
-      yield clients.filter((client) => isFirstSetOf(client, filter, index) && !request.userIds.includes(client.id));
+      yield clients.filter((client) => isFirstSetOf(client, filter, index) && !listed.has(client.id));
     }
   }
 }
@@ -93,9 +95,11 @@ async function loadClients(redis: Redis, ids: string[]): Promise<Client[]> {
 }
 
 /** One Kafka request per page: the commands on the priority's topic and every status. */
-async function producePage(deps: Deps, request: NotificationRequested, template: Template, clients: Client[]): Promise<number> {
+async function producePage(
+  deps: Deps, request: NotificationRequested, template: Template, context: Record<string, unknown>, clients: Client[],
+): Promise<number> {
   const now = deps.clock.now();
-  const decisions = clients.flatMap((client) => decideNotification(request, client, template, deps.renderer, now));
+  const decisions = clients.flatMap((client) => decideNotification(request, client, template, deps.renderer, now, context));
   if (decisions.length === 0) return 0;
   const commands = decisions.flatMap((d) => (d.kind === 'deliver' ? [d.command] : []));
   await deps.producer.sendBatch([

@@ -51,8 +51,10 @@ export function decideNotification(
   template: Template,
   renderer: Renderer,
   now: number,
+  /** The request's parsed context; a fan-out parses it once per request, not once per recipient. */
+  requestContext: Record<string, unknown> = parseContext(request.contextJson),
 ): NotificationDecision[] {
-  const context = { ...parseContext(request.contextJson), name: client.name, client: { id: client.id, name: client.name, locale: client.locale } };
+  const context = { ...requestContext, name: client.name, client: { id: client.id, name: client.name, locale: client.locale } };
   return channelsFor(request, client).map((channel) => {
     const deliveryId = deliveryIdOf('notification', request.requestId, client.id, channel);
     const status = (name: DeliveryStatusName, reason: string | null): DeliveryStatus => ({
