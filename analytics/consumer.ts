@@ -5,6 +5,8 @@ import type { Logger } from '../platform/logger';
 import { TOPICS } from '../platform/topics';
 import type { DeliveryStatus } from '../schemas/types';
 import type { StatusStore } from './status-store';
+import { statusProblems } from './validate-status';
+import { invalidRecord } from '../platform/kafka/invalid-record';
 
 /**
  * Streams deliveries.status into ClickHouse: one INSERT per consumed batch. When ClickHouse is down the
@@ -19,6 +21,8 @@ export function createAnalyticsConsumer(options: {
   logger: Logger;
   groupId?: string;
   topic?: string;
+  /** Default true: a new group reads every kept status. */
+  fromBeginning?: boolean;
 }): BatchConsumer {
   return createBatchConsumer<DeliveryStatus>({
     kafka: options.kafka,
@@ -27,10 +31,16 @@ export function createAnalyticsConsumer(options: {
     groupId: options.groupId ?? 'vestnik-analytics',
     topics: [{ topic: options.topic ?? TOPICS.deliveriesStatus, schema: 'deliveries.status' }],
     logger: options.logger.child({ module: 'analytics-consumer' }),
-    fromBeginning: true,
+    fromBeginning: options.fromBeginning ?? true,
     partitionsConsumedConcurrently: 3,
-    handler: async (records) => {
-      const statuses = records.flatMap((record) => (record.value ? [record.value] : []));
+    handler: async (records, ctx) => {
+      const statuses = records.flatMap((record) => {
+        if (!record.value) return [];
+        const problems = statusProblems(record.value);
+        if (problems.length === 0) return [record.value];
+        ctx.deadLetter(record, invalidRecord(`status ${record.value.statusId}`, problems));
+        return [];
+      });
       await options.store.insertBatch(statuses);
     },
   });

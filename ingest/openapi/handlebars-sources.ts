@@ -24,12 +24,19 @@ export function templateSources(variants: Record<string, Record<string, unknown>
 export function handlebarsProblems(variants: Record<string, Record<string, unknown>>): FieldProblem[] {
   const problems: FieldProblem[] = [];
   for (const [path, source] of templateSources(variants)) {
-    try {
-      Handlebars.precompile(source);
-    } catch (error) {
-      const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-      problems.push({ path, message: `template does not compile: ${reason}` });
-    }
+    const message = compileProblem(source);
+    if (message) problems.push({ path, message });
   }
   return problems;
+}
+
+/** Why one Handlebars source does not compile, or null when it does. */
+export function compileProblem(source: string): string | null {
+  try {
+    Handlebars.precompile(source);
+    return null;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
+    return `template does not compile: ${reason}`;
+  }
 }

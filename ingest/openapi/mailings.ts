@@ -1,5 +1,6 @@
 /** Request and response schemas of /api/mailings. */
 import { CHANNELS, MAILING_STATUSES, PRIORITIES } from '../../schemas/types';
+import { compileProblem } from './handlebars-sources';
 import { IsoInstant, IsoTimestamp, ResourceId, TimeWindowSchema, pageOf, pageQueryShape } from './common';
 import { z } from './zod';
 
@@ -27,6 +28,10 @@ const mailingFields = {
 function checkMailing(value: { text?: string | null; templateId?: string | null; startAt: string; endAt: string }, ctx: z.RefinementCtx): void {
   const sources = [value.text, value.templateId].filter((v) => v != null).length;
   if (sources !== 1) ctx.addIssue({ code: 'custom', path: ['text'], message: 'exactly one of text or templateId is required' });
+  // The text is a Handlebars template ("Hello {{name}}"): refused here, like a template's sources, when it
+  // cannot compile, instead of failing for every recipient. Literal braces are written \{{ … }}.
+  const textProblem = value.text == null ? null : compileProblem(value.text);
+  if (textProblem) ctx.addIssue({ code: 'custom', path: ['text'], message: textProblem });
   if (Date.parse(value.endAt) <= Date.parse(value.startAt)) {
     ctx.addIssue({ code: 'custom', path: ['endAt'], message: 'endAt must be after startAt' });
   }

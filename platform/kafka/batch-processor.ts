@@ -2,7 +2,7 @@ import type { Batch, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { Codec, SchemaName } from '../codec/codec';
 import { describeError, errorCode, isRetriable } from '../errors';
 import type { Logger } from '../logger';
-import { toDeadLetterRecord, type DeadLetterCandidate } from './dead-letter';
+import { chunkDeadLetters, toDeadLetterRecord, type DeadLetterCandidate } from './dead-letter';
 import { decodeBatch } from './decode-batch';
 import type { PartitionBackoff, RetryPolicy } from './partition-backoff';
 import type { TypedProducer } from './producer';
@@ -148,8 +148,10 @@ async function withHeartbeats<T>(deps: BatchProcessorDeps<T>, payload: EachBatch
 async function sendDeadLetters<T>(deps: BatchProcessorDeps<T>, candidates: DeadLetterCandidate[], attempts: number) {
   if (candidates.length === 0) return;
   const now = Date.now();
-  const records = candidates.map((c) => toDeadLetterRecord(c, { groupId: deps.groupId, attempts, now }));
-  await deps.producer.send(deps.deadLetterTopic, records, { schema: 'deliveries.dead-letter' });
+  for (const chunk of chunkDeadLetters(candidates)) {
+    const records = chunk.map((c) => toDeadLetterRecord(c, { groupId: deps.groupId, attempts, now }));
+    await deps.producer.send(deps.deadLetterTopic, records, { schema: 'deliveries.dead-letter' });
+  }
   for (const c of candidates) {
     deps.logger.warn({ topic: c.topic, partition: c.partition, offset: c.message.offset, code: errorCode(c.error) },
       'record dead-lettered');

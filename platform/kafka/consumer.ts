@@ -20,22 +20,30 @@
  * 5. Permanent failure thrown for the whole batch: every record of the batch is dead-lettered with
  *    that reason and the offsets move past them. A poison record never stalls a partition forever.
  * 6. `stop()` stops fetching, waits for the batch in flight to settle and commit, leaves the group.
+ * 7. A group that starts at the end (fromBeginning false) commits the end offset of every assigned
+ *    partition it never committed, on joining, so a crash before its first commit there replays the
+ *    records instead of skipping them (start-offsets.ts).
+ * 8. A crash kafkajs does not restart itself (a non-retriable error escaping the batch) is restarted
+ *    here after a backoff (crash-restart.ts): the member never silently leaves the group for good.
  *
  * Counts of every batch attempt go to `onBatch` (metrics); `lag()` asks the broker for the group's lag.
  */
 import type { Admin, Kafka } from 'kafkajs';
 import { SCHEMA_OF_TOPIC, type Codec, type SchemaName } from '../codec/codec';
-import { VestnikError } from '../errors';
+import { describeError, VestnikError } from '../errors';
 import type { Logger } from '../logger';
 import { TOPICS } from '../topics';
 import { createBatchProcessor, type BatchHandler, type BatchMetrics } from './batch-processor';
+import { createCrashRestarter, type CrashRestartPolicy } from './crash-restart';
 import { fetchConsumerLag, type PartitionLag } from './lag';
+import { findPartitionsToPin } from './start-offsets';
 import { createPartitionBackoff, DEFAULT_RETRY_POLICY, type RetryPolicy } from './partition-backoff';
 import type { TypedProducer } from './producer';
 
 export type { BatchContext, BatchHandler, BatchMetrics } from './batch-processor';
 export type { PartitionLag } from './lag';
 export type { RetryPolicy } from './partition-backoff';
+export type { CrashRestartPolicy } from './crash-restart';
 
 /** A topic to read; `schema` overrides SCHEMA_OF_TOPIC (test topics, or topics outside the map). */
 export interface ConsumedTopic {
@@ -66,6 +74,8 @@ export interface BatchConsumerOptions<T> {
    */
   maxWaitTimeMs?: number;
   onBatch?(metrics: BatchMetrics): void;
+  /** Backoff of the restart after a crash kafkajs does not restart itself (see crash-restart.ts). */
+  crashRestart?: Partial<CrashRestartPolicy>;
 }
 
 export interface BatchConsumer {
@@ -91,7 +101,7 @@ export function createBatchConsumer<T = unknown>(options: BatchConsumerOptions<T
     maxWaitTimeInMs: options.maxWaitTimeMs ?? 1_000,
     allowAutoTopicCreation: false,
   });
-  const eachBatch = createBatchProcessor<T>({
+  const processBatch = createBatchProcessor<T>({
     ...options,
     schemaOf: (topic) => schemas.get(topic) as SchemaName,
     deadLetterTopic: options.deadLetterTopic ?? TOPICS.deliveriesDeadLetter,
@@ -101,26 +111,54 @@ export function createBatchConsumer<T = unknown>(options: BatchConsumerOptions<T
     logger,
   });
   let admin: Promise<Admin> | null = null;
-  consumer.on(consumer.events.CRASH, ({ payload }) => {
-    // kafkajs restarts after retriable crashes by itself; a crash it does not restart leaves the
-    // group without this member, which an operator must see.
-    if (!payload.restart) logger.fatal({ reason: payload.error.message }, 'consumer crashed and will not restart');
+  const run = () => consumer.run({
+    eachBatchAutoResolve: false,
+    partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+    eachBatch: async (payload) => {
+      await processBatch(payload);
+      restarter.healthy();
+    },
   });
+  // kafkajs restarts after retriable crashes by itself; after any other crash this member would be
+  // gone from the group for good, so it is restarted here, with backoff (crash-restart.ts).
+  const restarter = createCrashRestarter({ consumer: { connect: () => consumer.connect(), run }, logger, policy: options.crashRestart });
+  consumer.on(consumer.events.CRASH, ({ payload }) => restarter.onCrash(payload));
+  const getAdmin = (): Promise<Admin> => {
+    admin ??= connectAdmin(options.kafka).catch((error: unknown) => {
+      admin = null;
+      throw error;
+    });
+    return admin;
+  };
+  // A group reading from the end pins its start on partitions it never committed (start-offsets.ts).
+  let pinning: Promise<void> = Promise.resolve();
+  if (!options.fromBeginning) {
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      pinning = pinStartOffsets(payload.memberAssignment).catch((error: unknown) => {
+        // Not fatal: only a crash before this member's first commit on such a partition would skip records.
+        logger.warn({ reason: describeError(error) }, 'could not pin the start offsets of uncommitted partitions');
+      });
+    });
+  }
+  const pinStartOffsets = async (assignment: Record<string, number[]>) => {
+    const pins = await findPartitionsToPin(await getAdmin(), options.groupId, assignment);
+    if (pins.length === 0) return;
+    await consumer.commitOffsets(pins);
+    logger.info({ partitions: pins }, 'pinned the start of partitions without a committed offset');
+  };
 
   return {
     async start() {
       await options.producer.connect();
       await consumer.connect();
       await consumer.subscribe({ topics: [...schemas.keys()], fromBeginning: options.fromBeginning ?? false });
-      await consumer.run({
-        eachBatchAutoResolve: false,
-        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
-        eachBatch,
-      });
+      await run();
+      await pinning;
       logger.info({ topics: [...schemas.keys()] }, 'consumer started');
     },
     async stop() {
       backoff.clear();
+      await restarter.stop();
       await consumer.disconnect();
       const connected = admin;
       admin = null;
@@ -128,11 +166,7 @@ export function createBatchConsumer<T = unknown>(options: BatchConsumerOptions<T
       logger.info('consumer stopped');
     },
     async lag() {
-      admin ??= connectAdmin(options.kafka).catch((error: unknown) => {
-        admin = null;
-        throw error;
-      });
-      return fetchConsumerLag(await admin, options.groupId, [...schemas.keys()]);
+      return fetchConsumerLag(await getAdmin(), options.groupId, [...schemas.keys()]);
     },
   };
 }

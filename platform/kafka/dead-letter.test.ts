@@ -1,5 +1,5 @@
 import { VestnikError } from '../errors';
-import { toDeadLetterRecord } from './dead-letter';
+import { chunkDeadLetters, toDeadLetterRecord } from './dead-letter';
 
 describe('toDeadLetterRecord', () => {
   const message = { key: Buffer.from('d-1'), value: Buffer.from([1, 2, 3]), offset: '42', timestamp: '0', attributes: 0, headers: {} };
@@ -24,5 +24,29 @@ describe('toDeadLetterRecord', () => {
     expect(record.key).toBeNull();
     expect(record.value?.reasonCode).toBe('INTERNAL');
     expect(record.value?.reason.length).toBe(2_000);
+  });
+});
+
+describe('chunkDeadLetters', () => {
+  const candidate = (valueBytes: number, offset = 0) => ({
+    topic: 't', partition: 0, error: new Error('x'),
+    message: { key: Buffer.from('k'), value: Buffer.alloc(valueBytes), offset: String(offset), timestamp: '0', attributes: 0, headers: {} },
+  });
+  const sizes = (chunks: ReturnType<typeof candidate>[][]) => chunks.map((chunk) => chunk.map((c) => c.message.offset));
+
+  it.each([
+    { what: 'nothing', values: [], expected: [] },
+    { what: 'small records in one request', values: [100, 100, 100], expected: [['0', '1', '2']] },
+    // each record counts key (1) + value + 512 envelope bytes against the 2000-byte limit
+    { what: 'a new request when the next record would pass the limit', values: [900, 50, 900], expected: [['0', '1'], ['2']] },
+    { what: 'a record over the limit alone', values: [100, 5000, 100], expected: [['0'], ['1'], ['2']] },
+  ])('$what', ({ values, expected }) => {
+    expect(sizes(chunkDeadLetters(values.map((bytes, i) => candidate(bytes, i)), 2000))).toEqual(expected);
+  });
+
+  it('keeps a fetched megabyte under the broker limit per request', () => {
+    const chunks = chunkDeadLetters(Array.from({ length: 1000 }, (_, i) => candidate(1000, i)));
+    expect(chunks.flat()).toHaveLength(1000);
+    for (const chunk of chunks) expect(chunk.length * 1513).toBeLessThanOrEqual(256 * 1024);
   });
 });

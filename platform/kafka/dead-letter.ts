@@ -43,3 +43,31 @@ export function toDeadLetterRecord(candidate: DeadLetterCandidate, context: Dead
     },
   };
 }
+
+/**
+ * Dead letters go out in requests of at most `maxBytes` of original key and value bytes (plus a fixed
+ * allowance per record for the envelope): a whole fetched batch dead-lettered at once carries about as
+ * many bytes as the fetch (1 MiB per partition by default), which with the envelope is over the broker's
+ * 1 MiB message limit — MESSAGE_TOO_LARGE, which no retry fixes. A single record over the limit still
+ * gets a request of its own.
+ */
+export const DEAD_LETTER_CHUNK_BYTES = 256 * 1024;
+const ENVELOPE_BYTES = 512;
+
+export function chunkDeadLetters<T extends DeadLetterCandidate>(candidates: readonly T[], maxBytes = DEAD_LETTER_CHUNK_BYTES): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let size = 0;
+  for (const candidate of candidates) {
+    const bytes = (candidate.message.key?.length ?? 0) + (candidate.message.value?.length ?? 0) + ENVELOPE_BYTES;
+    if (current.length > 0 && size + bytes > maxBytes) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(candidate);
+    size += bytes;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}

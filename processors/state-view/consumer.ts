@@ -6,7 +6,7 @@
  */
 import type { Kafka } from 'kafkajs';
 import type { Codec } from '../../platform/codec/codec';
-import { VestnikError } from '../../platform/errors';
+import { invalidRecord } from '../../platform/kafka/invalid-record';
 import { createBatchConsumer, type BatchContext, type DecodedRecord, type TypedProducer } from '../../platform/kafka';
 import type { Logger } from '../../platform/logger';
 import type { Redis } from '../../platform/redis/client';
@@ -15,6 +15,7 @@ import { TOPICS } from '../../platform/topics';
 import type { Client, Mailing, Template } from '../../schemas/types';
 import { applyViewOps } from './apply';
 import { planBatch, type StateRecord, type ViewOp } from './plan';
+import { stateRecordProblems } from './validate';
 
 type StateValue = Client | Mailing | Template;
 
@@ -70,10 +71,13 @@ export function createStateViewConsumer(options: StateViewConsumerOptions): Stat
     ],
     handler: async (records, ctx) => {
       const canonical = canonicalOf.get(ctx.topic) ?? ctx.topic;
-      for (const record of records) {
-        if (record.key === null) ctx.deadLetter(record, new VestnikError('VALIDATION_FAILED', 'state record without a key'));
-      }
-      const stateRecords = records.map((record) => toStateRecord(record, canonical));
+      const stateRecords = records.map((record) => {
+        const problems = stateRecordProblems(canonical, record.key, record.value);
+        if (problems.length === 0) return toStateRecord(record, canonical);
+        ctx.deadLetter(record, invalidRecord(`${canonical} record ${record.key ?? '(no key)'}`, problems));
+        // Kept without its key: plan.ts skips it but still records the offset, so writers waiting on it go on.
+        return { ...toStateRecord(record, canonical), key: null };
+      });
       const previous = canonical === TOPICS.clients ? await loadClients(options.redis, stateRecords) : new Map();
       const ops = renameOffsetKey(planBatch(stateRecords, previous), canonical, ctx);
       await applyViewOps(options.redis, ops);

@@ -2,12 +2,14 @@ import type { Kafka } from 'kafkajs';
 import type { Codec } from '../../platform/codec/codec';
 import { VestnikError } from '../../platform/errors';
 import { createBatchConsumer, type BatchConsumer, type TypedProducer } from '../../platform/kafka';
+import { invalidRecord } from '../../platform/kafka/invalid-record';
 import type { LinkStore } from '../../platform/links/link-store';
 import type { Logger } from '../../platform/logger';
 import { TOPICS } from '../../platform/topics';
 import type { DeliveryCommand, DeliveryStatus, UserRegistered } from '../../schemas/types';
 import { createRenderer } from '../rendering/render';
 import { EMAIL_CONFIRMATION, decideWelcome } from './decide';
+import { userRegisteredProblems } from './validate';
 
 export interface WelcomeTopics {
   /** events.user-registered */
@@ -67,6 +69,11 @@ export function createWelcomeConsumer(options: WelcomeConsumerOptions): BatchCon
       for (const record of records) {
         const event = record.value;
         if (!event) continue;
+        const problems = userRegisteredProblems(event);
+        if (problems.length > 0) {
+          ctx.deadLetter(record, invalidRecord(`registration ${event.eventId}`, problems));
+          continue;
+        }
         const linkCode = await options.links.createOnce(`welcome:${event.eventId}`, {
           url: confirmedUrl, ttlMs: options.linkTtlMs, purpose: EMAIL_CONFIRMATION, subject: event.userId,
         });

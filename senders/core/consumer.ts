@@ -39,6 +39,8 @@ import type { ChannelDeliverer } from './channel';
 import { claimDeliveries, queueClaimWrites, type ClaimResult } from './claims';
 import { deliveryLogFields } from '../../platform/log-fields';
 import { decideOutcome, type RetryPolicy } from './outcome';
+import { commandProblems } from './validate-command';
+import { invalidRecord } from '../../platform/kafka/invalid-record';
 
 /** What happened to one command, for metrics: a status name, or what was done instead of sending. */
 export type SenderResultKind = DeliveryStatusName | 'deferred' | 'replay' | 'leased';
@@ -96,7 +98,13 @@ export function createSenderConsumer(options: SenderConsumerOptions): SenderCons
     partitionsConsumedConcurrently: options.partitionsConsumedConcurrently, retry: options.batchRetry,
     deadLetterTopic: options.deadLetterTopic,
     handler: async (records, context) => {
-      const commands = records.flatMap((r) => (r.value ? [r.value] : []));
+      const commands = records.flatMap((r) => {
+        if (!r.value) return [];
+        const problems = commandProblems(r.value);
+        if (problems.length === 0) return [r.value];
+        context.deadLetter(r, invalidRecord(`delivery command ${r.value.deliveryId}`, problems));
+        return [];
+      });
       // Settle in chunks: a claim is in flight only until its chunk is recorded, never for a whole fetch,
       // so a slow batch cannot outlive the lease and be re-sent by its own replay.
       for (let i = 0; i < commands.length; i += settleChunkSize) {
