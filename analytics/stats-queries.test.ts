@@ -71,3 +71,27 @@ describe('sourceDetail pagination', () => {
       .rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 });
+
+describe('channelCountsBySource', () => {
+  it('asks nothing for an empty id list', async () => {
+    const { client, statements } = scriptedClient([]);
+    expect((await createStatsQueries({ client, database: 'v' }).channelCountsBySource('notification', [])).size).toBe(0);
+    expect(statements).toHaveLength(0);
+  });
+
+  it('counts per source and channel in one query; sources without rows are empty', async () => {
+    const { client, statements } = scriptedClient([[
+      { sourceId: 'n1', channel: 'email', status: 'sent', n: '2' },
+      { sourceId: 'n1', channel: 'push', status: 'fallback', n: '1' },
+      { sourceId: 'n1@5', channel: 'email', status: 'suppressed', n: 1 },
+    ]]);
+    const result = await createStatsQueries({ client, database: 'v' }).channelCountsBySource('notification', ['n1', 'n1@5', 'n2']);
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).toContain("sourceId IN ('n1', 'n1@5', 'n2')");
+    expect(statements[0]).toMatch(/GROUP BY sourceId, deliveryChannel, currentStatus/);
+    expect(result.get('n1')?.get('email')?.byStatus.sent).toBe(2);
+    expect(result.get('n1')?.get('push')?.byStatus.fallback).toBe(1);
+    expect(result.get('n1@5')?.get('email')?.total).toBe(1);
+    expect(result.get('n2')?.size).toBe(0);
+  });
+});

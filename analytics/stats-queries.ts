@@ -26,7 +26,12 @@ export const ERROR_STATUSES = ['failed', 'retrying'] as const satisfies readonly
 
 export const MAX_PAGE_SIZE = 1000;
 
-const LATEST = sql`tuple(occurredAtMs, indexOf(${sqlArray(STATUS_PRECEDENCE)}, status), attempt, statusId)`;
+/**
+ * The ordering key of a delivery's rows under which argMax picks its current status. `queued` is every
+ * delivery's first status and never its current one once another exists: a fan-out page repeated after a
+ * crash re-emits `queued` with a later clock, which must not override the `sent` recorded in between.
+ */
+export const LATEST = sql`tuple(status != 'queued', occurredAtMs, indexOf(${sqlArray(STATUS_PRECEDENCE)}, status), attempt, statusId)`;
 
 export interface SourceDetail extends StatusCounts {
   messages: SourceMessage[];
@@ -52,6 +57,8 @@ export interface StatsQueries {
   sourceDetail(sourceType: SourceType, sourceId: string, page?: { limit?: number; cursor?: string | null }): Promise<SourceDetail>;
   /** Deliveries by channel and current status. */
   countsByChannel(filter?: StatsFilter): Promise<Map<Channel, StatusCounts>>;
+  /** Deliveries by channel and current status of each source (a notification and its occurrences): one query. */
+  channelCountsBySource(sourceType: SourceType, sourceIds: readonly string[]): Promise<Map<string, Map<Channel, StatusCounts>>>;
   /** Status changes per UTC day of occurrence and status (a retried delivery counts each retry). */
   countsByDay(filter?: DayFilter): Promise<DayCounts[]>;
 }
@@ -126,6 +133,21 @@ export function createStatsQueries({ client, database }: { client: ClickHouseCli
       return groupStatusCounts(rows, 'channel') as Map<Channel, StatusCounts>;
     },
 
+    async channelCountsBySource(sourceType, sourceIds) {
+      if (sourceIds.length === 0) return new Map();
+      const rows = await client.query<StatusCountRow & { sourceId: string; channel: string }>(sql`
+        SELECT sourceId, deliveryChannel AS channel, currentStatus AS status, count() AS n
+        FROM (${currentStatuses(sql`sourceType = ${sourceType} AND sourceId IN ${sqlList(sourceIds)}`)})
+        GROUP BY sourceId, deliveryChannel, currentStatus
+        ORDER BY sourceId, deliveryChannel`);
+      const bySource = new Map<string, Map<Channel, StatusCounts>>();
+      for (const id of sourceIds) bySource.set(id, new Map());
+      for (const [id, group] of groupRows(rows, (row) => row.sourceId)) {
+        bySource.set(id, groupStatusCounts(group, 'channel') as Map<Channel, StatusCounts>);
+      }
+      return bySource;
+    },
+
     async countsByDay(filter = {}) {
       const conditions = sourceConditions(filter);
       if (filter.fromMs !== undefined) conditions.push(sql`occurredAt >= ${new Date(filter.fromMs)}`);
@@ -139,6 +161,17 @@ export function createStatsQueries({ client, database }: { client: ClickHouseCli
       return toDayCounts(rows);
     },
   };
+}
+
+function groupRows<T>(rows: readonly T[], keyOf: (row: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
+  return groups;
 }
 
 function sourceConditions(filter: StatsFilter): SqlFragment[] {

@@ -26,6 +26,6 @@ fi
 mkdir -p "$cache"
 log "redis: starting redis-server on 127.0.0.1:$REDIS_PORT"
 redis-server --daemonize yes --bind 127.0.0.1 --port "$REDIS_PORT" --dir "$cache" --pidfile "$pidfile" \
-  --appendonly yes --appendfsync everysec --save "" --logfile "$cache/redis.log"
+  --appendonly yes --appendfsync always --save "" --logfile "$cache/redis.log"
 wait_for redis 30 redis_answers || { tail -n 20 "$cache/redis.log" >&2; die "redis: did not come up"; }
 log "redis: up"
