@@ -35,6 +35,52 @@ describe('planClientWrites', () => {
   });
 });
 
+describe('planClientWrites: series subscriptions', () => {
+  const zsetOps = (ops: ReturnType<typeof planClientWrites>) =>
+    ops.filter((o) => o.op !== 'set' && o.op !== 'del' && o.key.startsWith('clients:series:'));
+
+  it('indexes a new client under every series it subscribes to', () => {
+    expect(zsetOps(planClientWrites('c1', null, client({ subscriptions: ['s-1', 's-2'] })))).toEqual([
+      { op: 'zadd', key: 'clients:series:s-1', score: 0, member: 'c1' },
+      { op: 'zadd', key: 'clients:series:s-2', score: 0, member: 'c1' },
+    ]);
+  });
+
+  it('a new subscription adds one member, an unchanged one writes nothing', () => {
+    const ops = planClientWrites('c1', client({ subscriptions: ['s-1'] }), client({ subscriptions: ['s-1', 's-2'] }));
+    expect(zsetOps(ops)).toEqual([{ op: 'zadd', key: 'clients:series:s-2', score: 0, member: 'c1' }]);
+  });
+
+  it('unsubscribing removes the member from that series only', () => {
+    const ops = planClientWrites('c1', client({ subscriptions: ['s-1', 's-2'] }), client({ subscriptions: ['s-2'] }));
+    expect(zsetOps(ops)).toEqual([{ op: 'zrem', key: 'clients:series:s-1', member: 'c1' }]);
+  });
+
+  it('moving from one series to another is one zrem and one zadd', () => {
+    const ops = planClientWrites('c1', client({ subscriptions: ['s-1'] }), client({ subscriptions: ['s-3'] }));
+    expect(zsetOps(ops)).toEqual([
+      { op: 'zrem', key: 'clients:series:s-1', member: 'c1' },
+      { op: 'zadd', key: 'clients:series:s-3', score: 0, member: 'c1' },
+    ]);
+  });
+
+  it('a deleted client leaves every series it was subscribed to', () => {
+    const ops = planClientWrites('c1', client({ subscriptions: ['s-1', 's-2'] }), null);
+    expect(zsetOps(ops)).toEqual([
+      { op: 'zrem', key: 'clients:series:s-1', member: 'c1' },
+      { op: 'zrem', key: 'clients:series:s-2', member: 'c1' },
+    ]);
+    expect(ops[ops.length - 1]).toEqual({ op: 'del', key: 'client:c1' });
+  });
+
+  it('a series id that looks like a tag does not collide with the tag index', () => {
+    const ops = planClientWrites('c1', null, client({ tags: ['x'], subscriptions: ['x'] }));
+    expect(ops.filter((o) => o.op === 'zadd').map((o) => o.key)).toEqual(
+      expect.arrayContaining(['clients:tag:x', 'clients:series:x']),
+    );
+  });
+});
+
 describe('planMailingWrites', () => {
   it.each([
     ['scheduled', 'zadd'],

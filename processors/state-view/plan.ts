@@ -17,9 +17,18 @@ export interface StateRecord {
   value: Client | Mailing | Template | null;
 }
 
-/** Index entries of a client: every index zset it belongs to. Lexicographic zsets (score 0) page by id. */
+/**
+ * Index entries of a client: every index zset it belongs to. Lexicographic zsets (score 0) page by id.
+ * A subscription is an index too, so the episode fan-out pages a series' subscribers instead of
+ * scanning the whole directory.
+ */
 function clientIndexKeys(client: Client): string[] {
-  return [KEYS.clientIds, KEYS.clientsByOperator(client.operatorCode), ...client.tags.map(KEYS.clientsByTag)];
+  return [
+    KEYS.clientIds,
+    KEYS.clientsByOperator(client.operatorCode),
+    ...client.tags.map(KEYS.clientsByTag),
+    ...client.subscriptions.map(KEYS.clientsBySeries),
+  ];
 }
 
 /** Writes that move a client's doc and indexes from `previous` to `next` (null = absent). */

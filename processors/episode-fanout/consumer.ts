@@ -1,0 +1,105 @@
+import type { Kafka } from 'kafkajs';
+import type { Codec } from '../../platform/codec/codec';
+import { VestnikError } from '../../platform/errors';
+import { createBatchConsumer, type BatchConsumer, type TypedProducer } from '../../platform/kafka';
+import { invalidRecord } from '../../platform/kafka/invalid-record';
+import type { Logger } from '../../platform/logger';
+import type { Redis } from '../../platform/redis/client';
+import { KEYS } from '../../platform/redis/keys';
+import { TOPICS } from '../../platform/topics';
+import type { EpisodeReleased, Template } from '../../schemas/types';
+import { indexPages, loadClients } from '../directory/client-pages';
+import { createRenderer, type Renderer } from '../rendering/render';
+import { decideEpisode, isSubscriber, type EpisodeDecision } from './decide';
+import { episodeReleasedProblems } from './validate';
+import { EPISODE_TEMPLATE, EPISODE_TEMPLATE_ID } from './template';
+
+export interface EpisodeFanoutOptions {
+  kafka: Kafka;
+  codec: Codec;
+  producer: TypedProducer;
+  /** The directory view: the series' subscriber index, the client docs, the template override. */
+  redis: Redis;
+  logger: Logger;
+  groupId: string;
+  /** Subscribers per page (FANOUT_BATCH_SIZE): one ZRANGEBYLEX, one MGET and one produce each. */
+  batchSize?: number;
+  clock?: { now(): number };
+}
+
+/**
+ * Consumes events.episode-released and emails every subscriber of the series, one page of the
+ * `clients:series:{id}` index at a time, so memory holds one page however many subscribers there are.
+ * The event's offset is committed once its last page is produced; a replay after a crash repeats the
+ * pages with the same delivery ids, which senders claim once (so nobody gets the episode twice).
+ */
+export function createEpisodeFanoutConsumer(options: EpisodeFanoutOptions): BatchConsumer {
+  const logger = options.logger.child({ module: 'episode-fanout' });
+  const deps: EpisodeFanoutDeps = {
+    redis: options.redis, producer: options.producer, logger, renderer: createRenderer(),
+    batchSize: options.batchSize ?? 1000, clock: options.clock ?? { now: () => Date.now() },
+  };
+  return createBatchConsumer<EpisodeReleased>({
+    kafka: options.kafka, codec: options.codec, producer: options.producer, groupId: options.groupId,
+    topics: [{ topic: TOPICS.episodeReleased }], logger,
+    handler: async (records, ctx) => {
+      for (const record of records) {
+        const event = record.value;
+        if (!event) continue;
+        const problems = episodeReleasedProblems(event);
+        if (problems.length > 0) {
+          ctx.deadLetter(record, invalidRecord(`episode event ${event.eventId}`, problems));
+          continue;
+        }
+        try {
+          await fanOutEpisode(deps, event, () => ctx.heartbeat());
+        } catch (error) {
+          // A permanent error never gets better: dead-letter it and go on. Anything else (Redis, Kafka) retries the batch.
+          if (error instanceof VestnikError && !error.retriable) ctx.deadLetter(record, error);
+          else throw error;
+        }
+      }
+    },
+  });
+}
+
+/** What one event's fan-out uses: only the calls it makes, so it is unit-tested with fakes. */
+export interface EpisodeFanoutDeps {
+  redis: Pick<Redis, 'get' | 'mget' | 'zrangebylex'>;
+  producer: Pick<TypedProducer, 'sendBatch'>;
+  logger: Logger;
+  renderer: Renderer;
+  batchSize: number;
+  clock: { now(): number };
+}
+
+/** Every page of the series' subscribers: decide, then ONE produce of the page's commands and statuses. */
+export async function fanOutEpisode(deps: EpisodeFanoutDeps, event: EpisodeReleased, heartbeat: () => Promise<void>): Promise<void> {
+  const template = await episodeTemplate(deps.redis);
+  const counts: Record<string, number> = { queued: 0, suppressed: 0, failed: 0 };
+  for await (const ids of indexPages(deps.redis, KEYS.clientsBySeries(event.seriesId), deps.batchSize)) {
+    const subscribers = (await loadClients(deps.redis, ids)).filter((client) => isSubscriber(client, event.seriesId));
+    const now = deps.clock.now();
+    const decisions = subscribers.map((client) => decideEpisode(event, client, template, deps.renderer, now));
+    await producePage(deps.producer, decisions);
+    for (const { status } of decisions) counts[status.status] = (counts[status.status] ?? 0) + 1;
+    await heartbeat();
+  }
+  deps.logger.info({ eventId: event.eventId, seriesId: event.seriesId, template: template.id, ...counts }, 'episode fanned out');
+}
+
+/** The admin-stored template when there is one (read once per event, so an edit applies to the next episode), else the built-in. */
+async function episodeTemplate(redis: EpisodeFanoutDeps['redis']): Promise<Template> {
+  const stored = await redis.get(KEYS.template(EPISODE_TEMPLATE_ID));
+  return stored ? (JSON.parse(stored) as Template) : EPISODE_TEMPLATE;
+}
+
+/** One Kafka request per page: the emails on deliveries.bulk, every status (queued, suppressed, failed) on deliveries.status. */
+async function producePage(producer: EpisodeFanoutDeps['producer'], decisions: EpisodeDecision[]): Promise<void> {
+  if (decisions.length === 0) return;
+  const commands = decisions.flatMap((d) => (d.kind === 'deliver' ? [d.command] : []));
+  await producer.sendBatch([
+    { topic: TOPICS.deliveriesBulk, records: commands.map((command) => ({ key: command.clientId, value: command })), schema: 'deliveries.command' },
+    { topic: TOPICS.deliveriesStatus, records: decisions.map((d) => ({ key: d.status.deliveryId, value: d.status })) },
+  ]);
+}
