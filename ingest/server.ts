@@ -5,6 +5,8 @@ import type Koa from 'koa';
 /** A listening API server. */
 export interface HttpServer {
   url: string;
+  /** The node server, for protocols beside Koa (the in-app websocket gateway listens to its 'upgrade'). */
+  server: http.Server;
   /** Stops accepting, lets in-flight requests finish (up to `graceMs`), then drops what is left. */
   close(graceMs?: number): Promise<void>;
 }
@@ -21,7 +23,7 @@ export async function startHttpServer(app: Koa<any>, options: { host: string; po
   });
   const { address, port } = server.address() as AddressInfo;
   const host = address.includes(':') ? `[${address}]` : address;
-  return { url: `http://${host}:${port}`, close: (graceMs = 10_000) => closeGracefully(server, graceMs) };
+  return { url: `http://${host}:${port}`, server, close: (graceMs = 10_000) => closeGracefully(server, graceMs) };
 }
 
 function closeGracefully(server: http.Server, graceMs: number): Promise<void> {
