@@ -1,5 +1,6 @@
 import { deliveryIdOf, statusIdOf } from '../../platform/ids';
 import { KEYS } from '../../platform/redis/keys';
+import type { UnsubscribeLinks } from '../../platform/unsubscribe';
 import type { Client, DeliveryCommand, DeliveryStatus, Mailing, MailingFilter, MessageContent } from '../../schemas/types';
 
 /**
@@ -75,12 +76,18 @@ export function decideForClient(mailing: Mailing, client: Client, content: Messa
   return { kind: 'deliver', command, status: status('queued', null) };
 }
 
-/** The template context of a client in a mailing. */
-export function mailingContext(mailing: Mailing, client: Client): object {
+/** The client's unsubscribe URL when the mailing is promo email (it then goes in headers, context, footer), else null. */
+export function unsubscribeUrlFor(mailing: Mailing, client: Client, link: UnsubscribeLinks | undefined): string | null {
+  return mailing.promo && mailing.channel === 'email' && link ? link(client.id) : null;
+}
+
+/** The template context of a client in a mailing; `unsubscribeUrl` is there for promo email. */
+export function mailingContext(mailing: Mailing, client: Client, unsubscribeUrl: string | null = null): object {
   return {
     client: { id: client.id, name: client.name, locale: client.locale, tags: client.tags },
     name: client.name,
     mailing: { id: mailing.id },
+    ...(unsubscribeUrl ? { unsubscribeUrl } : {}),
   };
 }
 

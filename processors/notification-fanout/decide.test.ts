@@ -73,3 +73,28 @@ describe('decideNotification', () => {
     expect(a?.status.deliveryId).toBe(b?.status.deliveryId);
   });
 });
+
+describe('decideNotification with a context provider', () => {
+  const digestTemplate: Template = {
+    ...template, contextProvider: 'monthly-digest',
+    variants: { en: { email: { subject: '{{film}} and more', text: '{{name}} loves {{monthlyDigest.favouriteGenre}}', html: null }, sms: null, push: null, inapp: null } },
+  };
+
+  it('renders the recipient\'s provided context beside the request context', () => {
+    const [decision] = decideNotification(request(), client(), digestTemplate, renderer, 5, undefined, undefined, { monthlyDigest: { favouriteGenre: 'drama' } });
+    expect(decision).toMatchObject({ kind: 'deliver', command: { content: { subject: 'Solaris and more', text: 'Ann loves drama' } } });
+  });
+
+  it('fails (and sends nothing) for a recipient the service gave no context for', () => {
+    const decisions = decideNotification(request({ channels: ['email', 'sms'] }), client(), digestTemplate, renderer, 5, undefined, undefined, null);
+    expect(decisions.map((d) => [d.kind, d.status.channel, d.status.status, d.status.reason])).toEqual([
+      ['skip', 'email', 'failed', 'no context from user-data service'],
+      ['skip', 'sms', 'failed', 'no context from user-data service'],
+    ]);
+  });
+
+  it('still reports an opt-out as suppressed rather than failed', () => {
+    const [decision] = decideNotification(request({ promo: true }), client({ preferences: { promo: false, channels: {}, quietHours: null } }), digestTemplate, renderer, 5, undefined, undefined, null);
+    expect(decision?.status).toMatchObject({ status: 'suppressed', reason: 'promo opt-out' });
+  });
+});
