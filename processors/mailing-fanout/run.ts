@@ -5,8 +5,11 @@ import type { Redis } from '../../platform/redis/client';
 import { KEYS } from '../../platform/redis/keys';
 import { TOPICS } from '../../platform/topics';
 import type { Client, DeliveryCommand, DeliveryStatus, Mailing, MessageContent, Template } from '../../schemas/types';
+import type { UnsubscribeLinks } from '../../platform/unsubscribe';
+import { NO_CONTEXT_REASON, NO_PROVIDED_CONTEXT, pageContexts, type ContextSource, type RecipientContexts } from '../context-providers';
 import { renderTemplate, type Renderer } from '../rendering/render';
-import { candidateSets, decideForClient, isFirstSetOf, mailingContext, matchesFilter } from './decide';
+import { withUnsubscribeLink } from '../rendering/unsubscribe-link';
+import { candidateSets, decideForClient, isFirstSetOf, mailingContext, matchesFilter, unsubscribeUrlFor } from './decide';
 import { statusOf } from '../../senders/core/outcome';
 
 export interface FanoutDeps {
@@ -19,6 +22,10 @@ export interface FanoutDeps {
   loadMailing(id: string): Promise<Mailing | null>;
   loadTemplate(id: string): Promise<Template | null>;
   loadClients(ids: string[]): Promise<Client[]>;
+  /** Builds a client's unsubscribe URL for promo email mailings. */
+  unsubscribeLink?: UnsubscribeLinks;
+  /** The user-data service, for templates with a contextProvider (processors/context-providers). */
+  contexts?: ContextSource;
 }
 
 /** Where a fan-out stands: the index set being walked and the last client id done in it. */
@@ -39,8 +46,11 @@ interface Checkpoint {
 export async function runFanout(deps: FanoutDeps, mailingId: string, heartbeat: () => Promise<void>): Promise<void> {
   const log = deps.logger.child({ mailingId });
   const mailing = await deps.loadMailing(mailingId);
-  if (!mailing || mailing.status === 'cancelled') {
-    log.info('mailing gone or cancelled before its fan-out; nothing to send');
+  // The scheduler starts only mailings in the view, so an unknown id is a bad event (or a mailing deleted
+  // as it started): dead-lettered with the reason rather than dropped without a trace.
+  if (!mailing) throw new VestnikError('NOT_FOUND', `mailing ${mailingId} does not exist`);
+  if (mailing.status === 'cancelled') {
+    log.info('mailing cancelled before its fan-out; nothing to send');
     return;
   }
   const checkpoint = await loadCheckpoint(deps.redis, mailingId);
@@ -77,7 +87,9 @@ export async function runFanout(deps: FanoutDeps, mailingId: string, heartbeat: 
     const clients = (await deps.loadClients(ids)).filter(
       (client) => matchesFilter(client, mailing.filter) && isFirstSetOf(client, mailing.filter, checkpoint.set),
     );
-    const page = decidePage(deps, mailing, template, clients);
+    // Before anything of the page is produced: a failing user-data service retries the page (checkpoint unchanged).
+    const provided = template ? await pageContexts(deps.contexts, template, clients) : NO_PROVIDED_CONTEXT;
+    const page = decidePage(deps, mailing, template, clients, provided);
     await produceQueuedPage(deps.producer, mailing, page);
     checkpoint.after = ids[ids.length - 1] as string;
     checkpoint.queued += page.commands.length;
@@ -99,7 +111,7 @@ interface Page {
 const NO_CONTENT: MessageContent = { text: '', subject: null, html: null, title: null, headers: {} };
 
 /** Decides every client of a page; renders only for those who get a message. */
-function decidePage(deps: FanoutDeps, mailing: Mailing, template: Template | null, clients: Client[]): Page {
+function decidePage(deps: FanoutDeps, mailing: Mailing, template: Template | null, clients: Client[], provided: RecipientContexts): Page {
   const now = deps.clock.now();
   const page: Page = { commands: [], statuses: [] };
   for (const client of clients) {
@@ -108,8 +120,13 @@ function decidePage(deps: FanoutDeps, mailing: Mailing, template: Template | nul
       page.statuses.push(decision.status);
       continue;
     }
+    const recipientContext = provided(client.id);
+    if (recipientContext === null) {
+      page.statuses.push(statusOf(decision.command, 'failed', now, NO_CONTEXT_REASON));
+      continue;
+    }
     try {
-      const content = renderFor(deps, mailing, template, client);
+      const content = renderFor(deps, mailing, template, client, recipientContext);
       page.commands.push({ ...decision.command, content });
       page.statuses.push(decision.status);
     } catch (error) {
@@ -120,10 +137,15 @@ function decidePage(deps: FanoutDeps, mailing: Mailing, template: Template | nul
   return page;
 }
 
-function renderFor(deps: FanoutDeps, mailing: Mailing, template: Template | null, client: Client): MessageContent {
-  const context = mailingContext(mailing, client);
-  if (template) return renderTemplate(deps.renderer, template, mailing.channel, client.locale, context);
-  return { ...NO_CONTENT, text: deps.renderer.render(mailing.text ?? '', context) };
+function renderFor(
+  deps: FanoutDeps, mailing: Mailing, template: Template | null, client: Client, recipientContext: Record<string, unknown>,
+): MessageContent {
+  const unsubscribeUrl = unsubscribeUrlFor(mailing, client, deps.unsubscribeLink);
+  const context = { ...recipientContext, ...mailingContext(mailing, client, unsubscribeUrl) };
+  const content = template
+    ? renderTemplate(deps.renderer, template, mailing.channel, client.locale, context)
+    : { ...NO_CONTENT, text: deps.renderer.render(mailing.text ?? '', context) };
+  return unsubscribeUrl ? withUnsubscribeLink(content, unsubscribeUrl) : content;
 }
 
 async function produceQueuedPage(producer: TypedProducer, mailing: Mailing, page: Page): Promise<void> {
