@@ -12,6 +12,7 @@ export async function startScheduler(runtime: Runtime): Promise<Stoppable[]> {
     redis,
     producer: await runtime.producer(),
     stats: { countsBySource: (type, ids) => stats.countsBySource(type, ids) },
+    notificationStats: { countsBySource: (type, ids) => stats.countsBySource(type, ids) },
     logger: runtime.logger,
     pumpDelayed: createDelayPump({ queue: createDelayQueue({ redis }), producer: await runtime.rawProducer() }),
     ownerId: `${process.pid}-${Math.random().toString(36).slice(2)}`,

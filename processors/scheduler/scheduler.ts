@@ -7,11 +7,14 @@ import { DELAY_PAGE_SIZE } from './delay-pump';
 import { startDueMailings } from './mailing-starts';
 import { fireDueRecurring } from './recurring-notifications';
 import { finishMailings, type MailingCounts } from './mailing-lifecycle';
+import { advanceNotifications, type NotificationCounts } from './notification-lifecycle';
 
 export interface SchedulerOptions {
   redis: Redis;
   producer: TypedProducer;
   stats: MailingCounts;
+  /** Counts for the notification lifecycle (scheduled → running → finished); without it, runs are not advanced. */
+  notificationStats?: NotificationCounts;
   logger: Logger;
   /** Moves due delayed deliveries (retries, deferrals) back to Kafka; returns how many. */
   pumpDelayed(now: number): Promise<number>;
@@ -57,6 +60,10 @@ export function createScheduler(options: SchedulerOptions) {
       lastLifecycle = now;
       const finished = await finishMailings({ redis: options.redis, stats: options.stats, now });
       for (const mailingId of finished) log.info({ mailingId }, 'mailing finished');
+      if (options.notificationStats) {
+        const done = await advanceNotifications({ redis: options.redis, stats: options.notificationStats, now });
+        for (const requestId of done) log.info({ requestId }, 'notification finished');
+      }
     }
     if (started > 0 || released > 0 || fired > 0) log.debug({ started, released, fired }, 'scheduler tick');
   }

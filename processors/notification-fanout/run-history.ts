@@ -1,0 +1,67 @@
+/**
+ * Reads of the notification run records for the history API: one run, a page of top-level runs
+ * (newest first, optionally of one status), and the latest occurrences of a recurring request.
+ */
+import { VestnikError } from '../../platform/errors';
+import type { Redis } from '../../platform/redis/client';
+import { KEYS } from '../../platform/redis/keys';
+import { decodeRunCursor, encodeRunCursor, parseRun, type NotificationRun, type RunStatus } from './run-model';
+
+export interface RunPage {
+  items: NotificationRun[];
+  nextCursor: string | null;
+}
+
+export interface NotificationRunHistory {
+  get(id: string): Promise<NotificationRun | null>;
+  /** Top-level runs (occurrences are listed under their parent), newest first. */
+  list(query: { cursor?: string; limit: number; status?: RunStatus }): Promise<RunPage>;
+  /** The latest `limit` occurrences of a recurring request, newest first, and how many there are. */
+  occurrences(parentId: string, limit: number): Promise<{ items: NotificationRun[]; count: number }>;
+}
+
+export function createNotificationRunHistory(redis: Redis): NotificationRunHistory {
+  async function load(ids: string[]): Promise<NotificationRun[]> {
+    if (ids.length === 0) return [];
+    const pipeline = redis.pipeline();
+    for (const id of ids) pipeline.hgetall(KEYS.notificationRun(id));
+    const replies = (await pipeline.exec()) ?? [];
+    return replies.flatMap(([error, hash]) => {
+      if (error) throw error;
+      const run = parseRun(hash as Record<string, string>);
+      return run ? [run] : [];
+    });
+  }
+
+  return {
+    async get(id) {
+      return parseRun(await redis.hgetall(KEYS.notificationRun(id)));
+    },
+
+    async list({ cursor, limit, status }) {
+      const key = status ? KEYS.notificationRunsByStatus(status) : KEYS.notificationRuns;
+      const after = cursor ? decodeRunCursor(cursor) : null;
+      if (cursor && !after) throw new VestnikError('VALIDATION_FAILED', 'invalid pagination cursor', { details: { cursor } });
+      // Keyset on (createdAt, id) descending: runs sharing the cursor's millisecond come in reverse id
+      // order (ZREVRANGEBYSCORE), so skip those at or above the cursor's id.
+      const ties = after ? await redis.zcount(key, after.createdAt, after.createdAt) : 0;
+      const max = after ? String(after.createdAt) : '+inf';
+      const raw = await redis.zrevrangebyscore(key, max, '-inf', 'WITHSCORES', 'LIMIT', 0, limit + 1 + ties);
+      const entries: { id: string; createdAt: number }[] = [];
+      for (let i = 0; i < raw.length; i += 2) entries.push({ id: raw[i] as string, createdAt: Number(raw[i + 1]) });
+      const fresh = entries.filter((e) => !after || e.createdAt < after.createdAt || e.id < after.id).slice(0, limit + 1);
+      const page = fresh.slice(0, limit);
+      const last = page[page.length - 1];
+      return {
+        items: await load(page.map((e) => e.id)),
+        nextCursor: fresh.length > limit && last ? encodeRunCursor(last.createdAt, last.id) : null,
+      };
+    },
+
+    async occurrences(parentId, limit) {
+      const key = KEYS.notificationOccurrences(parentId);
+      const [ids, count] = await Promise.all([redis.zrevrange(key, 0, limit - 1), redis.zcard(key)]);
+      return { items: await load(ids), count };
+    },
+  };
+}

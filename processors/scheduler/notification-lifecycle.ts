@@ -1,0 +1,120 @@
+/**
+ * Moves notification runs along scheduled → running → finished, like mailing-lifecycle.ts does for
+ * mailings: one Redis pipeline to read every active run, one more for the recurring parents, and one
+ * ClickHouse query for all of them per tick — never a query per notification.
+ */
+import type { Redis } from '../../platform/redis/client';
+import { KEYS } from '../../platform/redis/keys';
+import { FINAL_STATUSES, type DeliveryStatusName } from '../../schemas/types';
+import { queueTransition } from '../notification-fanout/run-record';
+import { parseRun, type NotificationRun } from '../notification-fanout/run-model';
+
+/** The counts the lifecycle needs from analytics: deliveries per current status, per notification. */
+export interface NotificationCounts {
+  countsBySource(sourceType: 'notification', sourceIds: string[]): Promise<Map<string, { total: number; byStatus: Record<string, number> }>>;
+}
+
+/** How long a recurring request whose schedule ended waits for an occurrence still on its way from Kafka. */
+export const OCCURRENCE_GRACE_MS = 10_000;
+
+/**
+ * Pure: every delivery of a fan-out has a final status. A push that fell back to email is final as a
+ * push, but its email is a new delivery (its own id, not in the fan-out's total): the run waits for it too.
+ */
+export function deliveriesSettled(counts: { total: number; byStatus: Record<string, number> }, fanoutTotal: number): boolean {
+  const final = Object.entries(counts.byStatus).reduce((sum, [status, n]) => sum + (FINAL_STATUSES.has(status as DeliveryStatusName) ? n : 0), 0);
+  const fallbacks = counts.byStatus.fallback ?? 0;
+  return final === counts.total && counts.total >= fanoutTotal + fallbacks;
+}
+
+/** What happens to a recurring request's run: what its schedule and occurrences say. */
+export interface RecurringState {
+  /** Still in the recurring schedule (more occurrences to fire). */
+  scheduled: boolean;
+  /** Occurrences not finished yet. */
+  activeOccurrences: number;
+  lastFireAt: number | null;
+}
+
+export type RunStep = 'running' | 'finished' | 'forget' | null;
+
+/** Pure: the next move of an active run, or null to look again next tick. */
+export function nextRunStep(input: {
+  run: NotificationRun | null;
+  now: number;
+  counts?: { total: number; byStatus: Record<string, number> };
+  recurring?: RecurringState;
+  graceMs?: number;
+}): RunStep {
+  const { run, now } = input;
+  if (!run || run.status === 'finished' || run.status === 'cancelled') return 'forget';
+  if (run.recurrence && !run.parentId) {
+    const state = input.recurring;
+    if (!state || state.scheduled || state.activeOccurrences > 0) return null;
+    const quietSince = Math.max(run.createdAt, state.lastFireAt ?? 0);
+    return now - quietSince >= (input.graceMs ?? OCCURRENCE_GRACE_MS) ? 'finished' : null;
+  }
+  if (run.notBefore !== null && run.notBefore > now) return null; // still waiting for its time
+  if (!run.fanoutDone) return null; // a fan-out in progress still produces; its replay resumes it
+  if (input.counts && deliveriesSettled(input.counts, run.total ?? 0)) return 'finished';
+  return run.status === 'scheduled' ? 'running' : null;
+}
+
+/** One lifecycle pass over every active notification run; returns the ids that finished. */
+export async function advanceNotifications(deps: { redis: Redis; stats: NotificationCounts; now: number; graceMs?: number }): Promise<string[]> {
+  const active = await deps.redis.smembers(KEYS.activeNotifications);
+  if (active.length === 0) return [];
+  const runs = await readRuns(deps.redis, active);
+  const parents = runs.filter((r): r is NotificationRun => !!r?.recurrence && !r.parentId);
+  const recurring = await readRecurring(deps.redis, parents, runs);
+  const countable = runs.filter((r): r is NotificationRun => !!r && !r.recurrence && r.fanoutDone);
+  const counts = countable.length > 0 ? await deps.stats.countsBySource('notification', countable.map((r) => r.id)) : new Map();
+  const write = deps.redis.pipeline();
+  const finished: string[] = [];
+  active.forEach((id, i) => {
+    const run = runs[i] ?? null;
+    const step = nextRunStep({ run, now: deps.now, counts: counts.get(id), recurring: recurring.get(id), graceMs: deps.graceMs });
+    if (step === 'forget') write.srem(KEYS.activeNotifications, id);
+    else if (step === 'running') queueTransition(write, id, 'running', deps.now);
+    else if (step === 'finished') {
+      // A run that finishes without having been seen running (all settled within one tick) still starts.
+      queueTransition(write, id, 'running', deps.now);
+      queueTransition(write, id, 'finished', deps.now);
+      finished.push(id);
+    }
+  });
+  if (write.length > 0) await write.exec();
+  return finished;
+}
+
+async function readRuns(redis: Redis, ids: string[]): Promise<(NotificationRun | null)[]> {
+  const pipeline = redis.pipeline();
+  for (const id of ids) pipeline.hgetall(KEYS.notificationRun(id));
+  const replies = (await pipeline.exec()) ?? [];
+  return replies.map(([error, hash]) => {
+    if (error) throw error;
+    return parseRun(hash as Record<string, string>);
+  });
+}
+
+async function readRecurring(redis: Redis, parents: NotificationRun[], runs: (NotificationRun | null)[]): Promise<Map<string, RecurringState>> {
+  const states = new Map<string, RecurringState>();
+  if (parents.length === 0) return states;
+  const activeByParent = new Map<string, number>();
+  for (const run of runs) if (run?.parentId) activeByParent.set(run.parentId, (activeByParent.get(run.parentId) ?? 0) + 1);
+  const pipeline = redis.pipeline();
+  for (const parent of parents) pipeline.zscore(KEYS.recurringSchedule, parent.id).zrevrange(KEYS.notificationOccurrences(parent.id), 0, 0, 'WITHSCORES');
+  const replies = (await pipeline.exec()) ?? [];
+  parents.forEach((parent, i) => {
+    const [scoreError, score] = replies[2 * i] ?? [null, null];
+    const [lastError, last] = replies[2 * i + 1] ?? [null, []];
+    if (scoreError ?? lastError) throw scoreError ?? lastError;
+    const lastFire = (last as string[])[1];
+    states.set(parent.id, {
+      scheduled: score !== null,
+      activeOccurrences: activeByParent.get(parent.id) ?? 0,
+      lastFireAt: lastFire === undefined ? null : Number(lastFire),
+    });
+  });
+  return states;
+}
