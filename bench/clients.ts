@@ -52,8 +52,10 @@ export async function loadClients(stack: BenchStack, count: number, tag: string,
   return { clients: count, produceMs, totalMs, clientsPerSecond: perSecond(count, totalMs) };
 }
 
-/** Tombstones the bench clients and mailings on the shared compacted topics, so later views drop them. */
-export async function tombstoneRecords(stack: BenchStack, clientIds: readonly string[], mailingIds: readonly string[]): Promise<void> {
+/** Tombstones the bench clients, mailings and templates on the shared compacted topics, so later views drop them. */
+export async function tombstoneRecords(
+  stack: BenchStack, clientIds: readonly string[], mailingIds: readonly string[], templateIds: readonly string[] = [],
+): Promise<void> {
   const producer = await stack.runtime.producer('bench-load');
   for (let offset = 0; offset < clientIds.length; offset += PRODUCE_BATCH) {
     await producer.send(TOPICS.clients, clientIds.slice(offset, offset + PRODUCE_BATCH).map((id) => ({ key: id, value: null })));
@@ -61,4 +63,5 @@ export async function tombstoneRecords(stack: BenchStack, clientIds: readonly st
   for (let offset = 0; offset < mailingIds.length; offset += PRODUCE_BATCH) {
     await producer.send(TOPICS.mailings, mailingIds.slice(offset, offset + PRODUCE_BATCH).map((id) => ({ key: id, value: null })));
   }
+  if (templateIds.length > 0) await producer.send(TOPICS.templates, templateIds.map((id) => ({ key: id, value: null })));
 }

@@ -4,29 +4,27 @@ import type { SmsSimulator } from '../simulators/sms';
 import type { BenchStack } from './stack';
 import { pollUntil, sleep } from './stats';
 
-const iso = (ms: number) => new Date(ms).toISOString();
-
-/** One express mailing in flight: when it was published and which provider msgId it will carry. */
+/** One express notification in flight: when it was published and which provider msgId it will carry. */
 export interface ExpressProbe {
   publishedAt: number;
   msgId: number;
 }
 
 /**
- * Express latency probes: a one-client mailing with priority express, from just before POST /api/mailings
- * (the publish) until the simulator first accepted its SMS. Everything on the way counts: API, state topic,
- * mailing start, fan-out, express lane, sender, provider.
+ * Express latency probes: an express SMS notification to one client (POST /api/notifications, the single
+ * window other services use), from just before the POST (the publish) until the simulator first accepted
+ * its SMS. Everything on the way counts: API, events.notification-requested, the notification fan-out's
+ * express lane, deliveries.express, the sender's express lane, the provider.
  */
-export function createExpressProber(stack: BenchStack, sms: SmsSimulator, tag: string, clientId: string, mailingIds: string[]) {
+export function createExpressProber(stack: BenchStack, sms: SmsSimulator, templateId: string, clientId: string) {
+  let sequence = 0;
   async function publish(): Promise<ExpressProbe> {
     const publishedAt = Date.now();
-    const created = await stack.api('POST', '/api/mailings', {
-      text: 'Express {{name}}', startAt: iso(publishedAt), endAt: iso(publishedAt + 3_600_000),
-      filter: { tags: [tag], operatorCodes: [] }, priority: 'express',
+    const accepted = await stack.api('POST', '/api/notifications', {
+      templateId, userIds: [clientId], priority: 'express', channels: ['sms'], contextJson: JSON.stringify({ n: sequence++ }),
     });
-    if (created.status !== 201) throw new Error(`express mailing refused: ${created.status} ${JSON.stringify(created.body)}`);
-    mailingIds.push(created.body.id);
-    return { publishedAt, msgId: smsMessageId(deliveryIdOf('mailing', created.body.id, clientId, 'sms')) };
+    if (accepted.status !== 202) throw new Error(`express notification refused: ${accepted.status} ${JSON.stringify(accepted.body)}`);
+    return { publishedAt, msgId: smsMessageId(deliveryIdOf('notification', accepted.body.id, clientId, 'sms')) };
   }
 
   const acceptedAt = (probe: ExpressProbe): number | null => sms.message(probe.msgId)?.firstAcceptedAt ?? null;

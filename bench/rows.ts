@@ -46,6 +46,7 @@ export function buildRows(input: RowInputs): TableRow[] {
     row('express under load p50/p95/p99', `${pcts(express.underLoad)}${express.underLoad.lost ? `, ${express.underLoad.lost} never accepted` : ''}${express.underLoad.refused ? `, ${express.underLoad.refused} refused by the API` : ''}`,
       'p99 < 500 ms', express.underLoad.p99 !== null && express.underLoad.p99 < 500 && express.underLoad.lost === 0 && express.underLoad.refused === 0),
     row('peak RSS (bulk phase, whole process)', mib(bulkResources.peakRssBytes), '< 512 MiB', bulkResources.peakRssBytes < 512 * MIB),
+    row('event-loop delay p50/p99/max (bulk phase)', `${ms(bulkResources.eventLoopDelayMs.p50)} / ${ms(bulkResources.eventLoopDelayMs.p99)} / ${ms(bulkResources.eventLoopDelayMs.max)}`),
     row('CPU per 1000 messages', `${fmt((bulkResources.cpuSeconds * 1000) / input.clients, 3)} s (${fmt(bulkResources.cpuSeconds, 1)} s total)`),
   ];
 }

@@ -1,7 +1,8 @@
 /**
  * Vestnik's benchmark (issue 5): one process runs every role, the SMS simulator and the driver, on the real
  * Kafka, Redis and ClickHouse. Raw limits first (kafkajs alone, the simulator alone), then: load N clients,
- * express probes on the idle system, one bulk SMS mailing to all of them with express probes every 100 ms.
+ * express probes (express SMS notifications) on the idle system, one bulk SMS mailing to all of them with
+ * express probes every 100 ms.
  * Prints a table, writes the JSON, removes what it created. Usage: node dist/bench/run.js --clients N --out F
  */
 import { loadConfig } from '../platform/config';
@@ -75,12 +76,21 @@ async function createExpressClient(stack: BenchStack, tag: string): Promise<stri
   }, { timeoutMs: 300_000, intervalMs: 500, what: 'the state view to catch up (express client created)' });
 }
 
+/** The express probes' SMS template, through the API. */
+async function createExpressTemplate(stack: BenchStack): Promise<string> {
+  const created = await stack.api('POST', '/api/templates', { defaultLocale: 'en', variants: { en: { sms: 'Express {{n}} for {{name}}' } } });
+  if (created.status !== 201) throw new Error(`express template refused: ${created.status} ${JSON.stringify(created.body)}`);
+  return created.body.id as string;
+}
+
 async function measurePipeline(stack: BenchStack, sms: SmsSimulator, clients: number, created: Created): Promise<PipelineFigures> {
   const tag = `${stack.id}_all`;
   const expressTag = `${stack.id}_express`;
   const expressClientId = await createExpressClient(stack, expressTag);
   created.otherClientIds.push(expressClientId);
-  const prober = createExpressProber(stack, sms, expressTag, expressClientId, created.mailingIds);
+  const templateId = await createExpressTemplate(stack);
+  created.templateIds.push(templateId);
+  const prober = createExpressProber(stack, sms, templateId, expressClientId);
   console.log(`loading ${clients} clients…`);
   const load = await loadClients(stack, clients, tag, created.clientIds);
   console.log(`loaded in ${load.totalMs} ms; ${IDLE_EXPRESS_PROBES} idle express probes…`);
@@ -113,6 +123,7 @@ interface Created {
   clientIds: string[];
   otherClientIds: string[];
   mailingIds: string[];
+  templateIds: string[];
 }
 
 /**
@@ -124,7 +135,7 @@ async function cleanUp(stack: BenchStack, created: Created): Promise<void> {
   const attempt = (what: string, step: () => Promise<unknown>) =>
     step().catch((error: unknown) => console.error(`cleanup: ${what} failed:`, (error as Error).message));
   await attempt('stopping the roles', () => stack.stop());
-  await attempt('tombstoning the clients and mailings', () => tombstoneRecords(stack, [...created.clientIds, ...created.otherClientIds], created.mailingIds));
+  await attempt('tombstoning the clients and mailings', () => tombstoneRecords(stack, [...created.clientIds, ...created.otherClientIds], created.mailingIds, created.templateIds));
   await attempt('dropping the ClickHouse database', () => dropBenchDatabase(stack));
   await attempt('closing the clients', () => stack.runtime.close());
   await attempt('deleting the Redis keys', () => deleteKeysWithPrefix(stack.runtime.config.redis.url, stack.runtime.config.redis.keyPrefix));
@@ -143,7 +154,7 @@ async function main(): Promise<void> {
     roles: ['api', 'processors', 'senders', 'analytics', 'scheduler'],
     env: { SMS_API_URL: sms.url, SMS_API_TOKEN: createSmsApiToken(SMS_SECRET) },
   });
-  const created: Created = { clientIds: [], otherClientIds: [], mailingIds: [] };
+  const created: Created = { clientIds: [], otherClientIds: [], mailingIds: [], templateIds: [] };
   let pipeline: PipelineFigures;
   try {
     pipeline = await measurePipeline(stack, sms, args.clients, created);
