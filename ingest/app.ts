@@ -3,6 +3,7 @@ import Koa from 'koa';
 import { Registry, collectDefaultMetrics } from 'prom-client';
 import type { Link, LinkStore } from '../platform/links/link-store';
 import type { Logger } from '../platform/logger';
+import type { UnsubscribeTokens } from '../platform/unsubscribe';
 import type { Client, Mailing, Template } from '../schemas/types';
 import type { ApiState } from './http/context';
 import type { RouteTarget } from './http/route';
@@ -14,14 +15,19 @@ import { requestLog } from './middleware/request-log';
 import { createRegistry } from './openapi/document';
 import { swaggerUi } from './openapi/swagger-ui';
 import type { Clock, EventPublisher, HealthCheck, IdGenerator, RecurringNotifications, ResourceStore, StatsQueries } from './ports';
+import type { UserNotifications } from './ports';
+import type { ChannelCountsBySource, NotificationRuns } from './ports';
 import { mountClientRoutes } from './routes/clients';
 import { mountEventRoutes } from './routes/events';
 import { mountHealthRoute } from './routes/health';
 import { mountLinkRoutes } from './routes/links';
 import { mountMailingRoutes } from './routes/mailings';
+import { mountNotificationRoutes } from './routes/notifications';
+import { mountMeRoutes } from './routes/me';
 import { mountMetricsRoute, mountOpenApiRoute } from './routes/operations';
 import { mountStatsRoutes } from './routes/stats';
 import { mountTemplateRoutes } from './routes/templates';
+import { mountUnsubscribeRoutes } from './routes/unsubscribe';
 
 /** Everything the API needs, passed in by the composition root (or by tests, as fakes). */
 export interface AppDeps {
@@ -34,6 +40,13 @@ export interface AppDeps {
   links?: LinkStore;
   onLinkConfirmed?(link: Link): Promise<void>;
   stats: StatsQueries;
+  /** The broadcast history (GET /api/notifications…): run records and their per-channel counts. */
+  notificationRuns: NotificationRuns;
+  channelCounts: ChannelCountsBySource;
+  /** A user's own deliveries (GET /api/me/notifications). */
+  userNotifications: UserNotifications;
+  /** Verifies the tokens of unsubscribe links (GET|POST /u/{token}). */
+  unsubscribeTokens: UnsubscribeTokens;
   health: readonly HealthCheck[];
   auth: AuthConfig;
   clock: Clock;
@@ -64,6 +77,9 @@ export function createApp(deps: AppDeps): Koa<ApiState> {
   mountEventRoutes(target, { events: deps.events, recurring: deps.recurring, clock, newId });
   if (deps.links) mountLinkRoutes(target, { links: deps.links, onConfirmed: deps.onLinkConfirmed ?? (async () => undefined), logger });
   mountStatsRoutes(target, { mailings: deps.mailings, stats: deps.stats });
+  mountNotificationRoutes(target, { runs: deps.notificationRuns, counts: deps.channelCounts });
+  mountMeRoutes(target, { clients: deps.clients, notifications: deps.userNotifications, clock });
+  mountUnsubscribeRoutes(target, { clients: deps.clients, tokens: deps.unsubscribeTokens, clock, logger });
   mountHealthRoute(target, { health: deps.health, timeoutMs: deps.healthTimeoutMs ?? 2000 });
   mountMetricsRoute(target, metrics);
   mountOpenApiRoute(target, target.registry, deps.version ?? '0.1.0');

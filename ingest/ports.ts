@@ -4,7 +4,7 @@
  * (statistics); adapter tests pass the in-memory fakes of ingest/testing/.
  */
 import type { TopicName } from '../platform/topics';
-import type { SourceType } from '../schemas/types';
+import type { Channel, DeliveryStatusName, SourceType } from '../schemas/types';
 
 /** One page of a listing; `nextCursor` is null on the last page. */
 export interface Page<T> {
@@ -82,6 +82,29 @@ export interface StatsQueries {
   countsByChannel(sourceType?: SourceType, sourceId?: string): Promise<ChannelCounts[]>;
 }
 
+/** One delivery of the calling user, as GET /api/me/notifications shows it. */
+export interface UserNotification {
+  /** The delivery id. */
+  id: string;
+  channel: Channel;
+  sourceType: SourceType;
+  sourceId: string;
+  /** The latest status. */
+  status: DeliveryStatusName;
+  attempts: number;
+  /** Why it has this status (suppressed, failed…), or null. */
+  reason: string | null;
+  /** ISO 8601 timestamps of the first and the latest status of the delivery. */
+  firstAt: string;
+  lastAt: string;
+}
+
+/** A user's own deliveries (analytics/ over ClickHouse). */
+export interface UserNotifications {
+  /** One page of the client's deliveries, newest first; the cursor is opaque (400 when it is not ours). */
+  list(clientId: string, page: { limit: number; cursor?: string }): Promise<Page<UserNotification>>;
+}
+
 /** A dependency probed by GET /healthz. */
 export interface HealthCheck {
   /** Short name shown in the health document, e.g. `kafka`. */
@@ -102,4 +125,26 @@ export type IdGenerator = () => string;
 /** Recurring notification requests: cancel(id) stops further occurrences; false when none was scheduled. */
 export interface RecurringNotifications {
   cancel(requestId: string): Promise<boolean>;
+}
+
+/** A notification request's run record, as the broadcast history keeps it (times are epoch ms). */
+import type { NotificationRun, RunStatus } from '../processors/notification-fanout/run-model';
+export type { NotificationRun, RunStatus };
+
+/** The broadcast history's records (Redis): written by the fan-out and the scheduler, read here. */
+export interface NotificationRuns {
+  get(id: string): Promise<NotificationRun | null>;
+  /** Top-level runs newest first, optionally of one status; a cursor we did not hand out is VALIDATION_FAILED. */
+  list(query: { cursor?: string; limit: number; status?: RunStatus }): Promise<Page<NotificationRun>>;
+  /** The latest `limit` occurrences of a recurring request, newest first, and how many there are in all. */
+  occurrences(parentId: string, limit: number): Promise<{ items: NotificationRun[]; count: number }>;
+}
+
+/** Deliveries of a source by channel, then by current status (statuses with no delivery are left out). */
+export type ChannelStatusCounts = Record<string, Record<string, number>>;
+
+/** Per-channel counts of several sources in one query (analytics/ over ClickHouse). */
+export interface ChannelCountsBySource {
+  /** Every id of `sourceIds` is in the map; `{}` for a source without deliveries. */
+  of(sourceType: SourceType, sourceIds: string[]): Promise<Map<string, ChannelStatusCounts>>;
 }

@@ -1,5 +1,5 @@
 import { DELIVERY_STATUSES, DeliveryStatusName } from '../schemas/types';
-import { statsFromAnalytics } from './stats-from-analytics';
+import { channelCountsFromAnalytics, statsFromAnalytics, userNotificationsFromAnalytics } from './stats-from-analytics';
 
 const zeros = () => Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, 0])) as Record<DeliveryStatusName, number>;
 const counts = (sent: number) => ({ total: sent, byStatus: { ...zeros(), sent } });
@@ -37,5 +37,40 @@ describe('statsFromAnalytics', () => {
     const list = await stats.countsByChannel('mailing', 'm');
     expect(list.map((c) => [c.channel, c.byStatus.sent])).toEqual([['sms', 2], ['email', 3]]);
     expect(calls).toContainEqual({ sourceType: 'mailing', sourceId: 'm' });
+  });
+});
+
+describe('userNotificationsFromAnalytics', () => {
+  it('renames deliveryId to id, turns times into ISO strings and passes the page through', async () => {
+    const asked: unknown[] = [];
+    const notifications = userNotificationsFromAnalytics({
+      forClient: async (clientId, page) => {
+        asked.push([clientId, page]);
+        return {
+          items: [{ deliveryId: 'd1', channel: 'email', sourceType: 'notification', sourceId: 'r1', status: 'suppressed', attempts: 0, reason: 'promo opt-out', firstAt: 0, lastAt: 1000 }],
+          nextCursor: 'next',
+        };
+      },
+    });
+    const page = await notifications.list('c1', { limit: 5, cursor: 'cur' });
+    expect(page).toEqual({
+      items: [{
+        id: 'd1', channel: 'email', sourceType: 'notification', sourceId: 'r1', status: 'suppressed', attempts: 0,
+        reason: 'promo opt-out', firstAt: '1970-01-01T00:00:00.000Z', lastAt: '1970-01-01T00:00:01.000Z',
+      }],
+      nextCursor: 'next',
+    });
+    expect(asked).toEqual([['c1', { limit: 5, cursor: 'cur' }]]);
+  });
+});
+
+describe('channelCountsFromAnalytics', () => {
+  it('turns the maps into channel → status → count objects without the zeros', async () => {
+    const adapter = channelCountsFromAnalytics({
+      channelCountsBySource: async (_type, ids) => new Map(ids.map((id) => [id, new Map(id === 'n1' ? [['email', counts(2)]] as const : [])])),
+    });
+    const result = await adapter.of('notification', ['n1', 'n2']);
+    expect(result.get('n1')).toEqual({ email: { sent: 2 } });
+    expect(result.get('n2')).toEqual({});
   });
 });

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { VestnikError } from './errors';
+import { deriveUnsubscribeSecret } from './unsubscribe';
+import { parseLanes, type Lane } from './lanes';
 
 /** "key1:admin|stats,key2:service" → one entry per key with its roles. */
 const apiKeys = z
@@ -38,11 +40,18 @@ export const envSchema = z.object({
   CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('vestnik'),
   CLICKHOUSE_USER: z.string().default('default'),
   CLICKHOUSE_PASSWORD: z.string().default(''),
+  /**
+   * Where a new analytics group starts on deliveries.status: `earliest` (production: every status ever
+   * kept reaches ClickHouse) or `latest` (test stacks with a fresh database, which need only their own).
+   */
+  ANALYTICS_START_FROM: z.enum(['earliest', 'latest']).default('earliest'),
   HTTP_HOST: z.string().default('127.0.0.1'),
   HTTP_PORT: int(8080, 0),
   PUBLIC_BASE_URL: z.url().default('http://127.0.0.1:8080'),
   API_KEYS: apiKeys,
   JWT_SECRET: z.string().min(16).default('dev-only-secret-change-me-please'),
+  /** Signs the unsubscribe links of promo emails; defaults to a secret derived from JWT_SECRET. */
+  UNSUBSCRIBE_SECRET: z.string().min(16).optional(),
   SMS_API_URL: z.url().default('http://127.0.0.1:8091'),
   /** The provider's long-lived JWT. The default is accepted by the bundled simulator (secret SMS_SIMULATOR_SECRET). */
   SMS_API_TOKEN: z.string().default('eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ2ZXN0bmlrIn0.5p2XOZE59aROIJl8a90X4gRx_EdmfUFQ25gGUBp51Js'),
@@ -58,10 +67,25 @@ export const envSchema = z.object({
   PUSH_API_TOKEN: z.string().default('dev-push-token'),
   PUSH_CONCURRENCY: int(64, 1),
   PUSH_TIMEOUT_MS: int(5000, 1),
+  /** The user-data service that context providers (templates' `contextProvider`) call; the bundled simulator listens here. */
+  USER_DATA_URL: z.url().default('http://127.0.0.1:8093'),
+  USER_DATA_TIMEOUT_MS: int(2000, 1),
   RETRY_MAX_ATTEMPTS: int(8, 1),
   RETRY_BASE_MS: int(1000, 1),
   RETRY_MAX_MS: int(60000, 1),
   FANOUT_BATCH_SIZE: int(1000, 1),
+  /** Priority lanes a processors/senders process runs ("express", "bulk" or both): express runs as its own processes in production (cli/roles/lane-selection.ts). */
+  LANES: z.string().default('express,bulk').transform((raw, ctx) => {
+    try {
+      return parseLanes(raw);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+      return z.NEVER;
+    }
+  }),
+  /** Pending in-app messages kept per offline user (oldest dropped beyond it), and delivered ones kept as history. */
+  INAPP_INBOX_MAX: z.coerce.number().int().min(1).max(5000).default(100),
+  INAPP_HISTORY_MAX: z.coerce.number().int().min(1).max(5000).default(100),
   METRICS_ENABLED: bool(true),
 });
 
@@ -73,13 +97,18 @@ export interface Config {
   kafka: { brokers: string[]; clientId: string; groupPrefix: string; schemaRegistryUrl?: string };
   redis: { url: string; keyPrefix: string };
   clickhouse: { url: string; database: string; user: string; password: string };
+  analytics: { startFrom: 'earliest' | 'latest' };
   http: { host: string; port: number; publicBaseUrl: string };
   auth: { apiKeys: { key: string; roles: string[] }[]; jwtSecret: string };
+  unsubscribe: { secret: string };
   sms: { url: string; token: string; concurrency: number; timeoutMs: number; simulatorSecret: string };
   email: { smtpUrl: string; from: string; linkTtlMs: number };
   push: { url: string; project: string; token: string; concurrency: number; timeoutMs: number };
+  userData: { url: string; timeoutMs: number };
   retry: { maxAttempts: number; baseMs: number; maxMs: number };
   fanout: { batchSize: number };
+  lanes: Lane[];
+  inapp: { inboxMax: number; historyMax: number };
   metricsEnabled: boolean;
 }
 
@@ -107,13 +136,18 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     },
     redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
     clickhouse: { url: e.CLICKHOUSE_URL, database: e.CLICKHOUSE_DATABASE, user: e.CLICKHOUSE_USER, password: e.CLICKHOUSE_PASSWORD },
+    analytics: { startFrom: e.ANALYTICS_START_FROM },
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, publicBaseUrl: e.PUBLIC_BASE_URL },
     auth: { apiKeys: e.API_KEYS, jwtSecret: e.JWT_SECRET },
+    unsubscribe: { secret: e.UNSUBSCRIBE_SECRET ?? deriveUnsubscribeSecret(e.JWT_SECRET) },
     sms: { url: e.SMS_API_URL, token: e.SMS_API_TOKEN, concurrency: e.SMS_CONCURRENCY, timeoutMs: e.SMS_TIMEOUT_MS, simulatorSecret: e.SMS_SIMULATOR_SECRET },
     email: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, linkTtlMs: e.LINK_TTL_MS },
     push: { url: e.PUSH_API_URL, project: e.PUSH_PROJECT_ID, token: e.PUSH_API_TOKEN, concurrency: e.PUSH_CONCURRENCY, timeoutMs: e.PUSH_TIMEOUT_MS },
+    userData: { url: e.USER_DATA_URL, timeoutMs: e.USER_DATA_TIMEOUT_MS },
     retry: { maxAttempts: e.RETRY_MAX_ATTEMPTS, baseMs: e.RETRY_BASE_MS, maxMs: e.RETRY_MAX_MS },
     fanout: { batchSize: e.FANOUT_BATCH_SIZE },
+    lanes: e.LANES,
+    inapp: { inboxMax: e.INAPP_INBOX_MAX, historyMax: e.INAPP_HISTORY_MAX },
     metricsEnabled: e.METRICS_ENABLED,
   });
 }

@@ -9,7 +9,7 @@ export async function startAnalytics(runtime: Runtime): Promise<Stoppable[]> {
   });
   const consumer = createAnalyticsConsumer({
     kafka: runtime.kafka(), codec: runtime.codec(), producer: await runtime.producer(), store, logger: runtime.logger,
-    groupId: runtime.groupId('analytics'),
+    groupId: runtime.groupId('analytics'), fromBeginning: runtime.config.analytics.startFrom === 'earliest',
   });
   await consumer.start();
   return [{ name: 'analytics-consumer', stop: () => consumer.stop() }];

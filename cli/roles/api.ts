@@ -1,14 +1,22 @@
 import type { Admin } from 'kafkajs';
+import { createClientDeliveries } from '../../analytics/client-deliveries';
 import { createStatsQueries } from '../../analytics/stats-queries';
 import { createApp } from '../../ingest/app';
 import type { HealthCheck } from '../../ingest/ports';
 import { startHttpServer } from '../../ingest/server';
-import { statsFromAnalytics } from '../../ingest/stats-from-analytics';
+import { createAuthenticator } from '../../ingest/middleware/auth';
+import { createInappGateway } from '../../senders/inapp/gateway';
+import { createInbox } from '../../senders/inapp/inbox';
+import { statsFromAnalytics, userNotificationsFromAnalytics } from '../../ingest/stats-from-analytics';
 import { VestnikError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
+import { createUnsubscribeTokens } from '../../platform/unsubscribe';
 import { createLinkStore } from '../../platform/links/link-store';
 import { EMAIL_CONFIRMATION } from '../../processors/welcome/decide';
 import { cancelRecurring } from '../../processors/scheduler/recurring-notifications';
+import { createNotificationRunHistory } from '../../processors/notification-fanout/run-history';
+import { transitionRun } from '../../processors/notification-fanout/run-record';
+import { channelCountsFromAnalytics } from '../../ingest/stats-from-analytics';
 import { createClientStore, createEventPublisher, createMailingStore, createTemplateStore } from '../../platform/stores';
 import type { Runtime, Stoppable } from '../runtime';
 
@@ -25,7 +33,14 @@ export async function startApi(runtime: Runtime): Promise<Stoppable[]> {
     mailings: createMailingStore(stores),
     templates: createTemplateStore(stores),
     events: createEventPublisher({ producer }),
-    recurring: { cancel: (requestId) => cancelRecurring(redis, requestId) },
+    recurring: {
+      // No further occurrences, and the history shows the request cancelled (occurrences already fired run on).
+      async cancel(requestId) {
+        const cancelled = await cancelRecurring(redis, requestId);
+        if (cancelled) await transitionRun(redis, requestId, 'cancelled', Date.now());
+        return cancelled;
+      },
+    },
     links: createLinkStore({ redis }),
     // The registered user is the client of the same id: its first click confirms the address.
     onLinkConfirmed: async (link) => {
@@ -34,6 +49,10 @@ export async function startApi(runtime: Runtime): Promise<Stoppable[]> {
       if (client && !client.emailConfirmed) await clients.put({ ...client, emailConfirmed: true, updatedAt: Date.now() });
     },
     stats: statsFromAnalytics(createStatsQueries({ client: runtime.clickhouse(), database: config.clickhouse.database })),
+    notificationRuns: createNotificationRunHistory(redis),
+    channelCounts: channelCountsFromAnalytics(createStatsQueries({ client: runtime.clickhouse(), database: config.clickhouse.database })),
+    userNotifications: userNotificationsFromAnalytics(createClientDeliveries({ client: runtime.clickhouse(), database: config.clickhouse.database })),
+    unsubscribeTokens: createUnsubscribeTokens(config.unsubscribe.secret),
     health: healthChecks(runtime, admin),
     auth: config.auth,
     clock: { now: () => Date.now() },
@@ -42,9 +61,16 @@ export async function startApi(runtime: Runtime): Promise<Stoppable[]> {
   });
   const server = await startHttpServer(app, { host: config.http.host, port: config.http.port });
   logger.info({ url: server.url }, 'api listening');
+  // The in-app websocket gateway shares the API's port (ws://…/ws) and its JWT secret.
+  const gateway = createInappGateway({
+    server: server.server, authenticate: createAuthenticator(config.auth), subscriber: runtime.redis('inapp-subscriber'),
+    inbox: createInbox({ redis, inboxMax: config.inapp.inboxMax, historyMax: config.inapp.historyMax }), logger,
+  });
   return [
     { name: 'kafka-health', stop: () => admin.disconnect() },
     { name: 'api', url: server.url, stop: () => server.close() },
+    // Listed after the server so it stops first: open websockets would hold the server's close.
+    { name: 'inapp-gateway', stop: () => gateway.close() },
   ];
 }
 

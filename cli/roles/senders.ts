@@ -6,7 +6,9 @@ import { createClientStore } from '../../platform/stores';
 import { createPushChannel } from '../../senders/push/channel';
 import { createEmailChannel } from '../../senders/email/channel';
 import { createSmsChannel } from '../../senders/sms/channel';
+import { createInappChannel } from '../../senders/inapp/channel';
 import type { Runtime, Stoppable } from '../runtime';
+import { senderLanesFor } from './lane-selection';
 
 /** A claim outlives the slowest batch of provider calls; a crashed sender's claims free up after it. */
 const LEASE_MS = 30_000;
@@ -17,10 +19,12 @@ const LEASE_MS = 30_000;
  * connection and provider connection pool, so a million-message mailing never delays an express message.
  */
 export async function startSenders(runtime: Runtime): Promise<Stoppable[]> {
-  const lanes = [
-    { lane: 'express', topics: [TOPICS.deliveriesExpress] },
-    { lane: 'bulk', topics: [TOPICS.deliveriesBulk, TOPICS.deliveriesRetry] },
-  ];
+  // LANES picks the lanes of this process: production runs the express lane as processes of its own, so a
+  // mailing's CPU (and GC) in the bulk senders can never delay an express message (lane-selection.ts).
+  const lanes = senderLanesFor(runtime.config.lanes, {
+    express: [TOPICS.deliveriesExpress],
+    bulk: [TOPICS.deliveriesBulk, TOPICS.deliveriesRetry],
+  });
   const started: Stoppable[] = [];
   for (const { lane, topics } of lanes) started.push(...(await startLane(runtime, lane, topics)));
   return started;
@@ -51,13 +55,17 @@ async function startLane(runtime: Runtime, lane: string, topics: string[]): Prom
       if (next !== client) await clients.put({ ...next, updatedAt: Date.now() });
     },
   });
+  // In-app: the message goes to the user's Redis inbox; the API's websocket gateway hands it to the user.
+  const inapp = createInappChannel({
+    redis, inboxMax: config.inapp.inboxMax, historyMax: config.inapp.historyMax, logger: logger.child({ module: 'inapp', lane }),
+  });
   const consumer = createSenderConsumer({
     kafka: runtime.kafka(lane),
     codec: runtime.codec(),
     producer,
     redis,
     delayQueue: createDelayQueue({ redis }),
-    deliverers: { sms, email, push },
+    deliverers: { sms, email, push, inapp },
     groupId: runtime.groupId(`senders-${lane}`),
     topics: topics.map((topic) => ({ topic })),
     retryPolicy: { ...config.retry, random: Math.random },
@@ -72,6 +80,7 @@ async function startLane(runtime: Runtime, lane: string, topics: string[]): Prom
     { name: `sms-${lane}`, stop: () => sms.close() },
     { name: `email-${lane}`, stop: () => email.close() },
     { name: `push-${lane}`, stop: () => push.close() },
+    { name: `inapp-${lane}`, stop: () => inapp.close() },
     { name: `senders-${lane}`, stop: () => consumer.stop() },
   ];
 }

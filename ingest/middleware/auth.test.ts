@@ -24,18 +24,23 @@ async function protectedOperations(): Promise<Operation[]> {
 /** A key that lacks `role` (admin has every API-key role). */
 const keyWithout = (role: string) => (role === 'stats' ? KEYS.service : KEYS.stats);
 
+/** Tokens that must get 403 on a route of `role`: user routes (/api/me) take only a user's JWT, never a key. */
+const tokensWithout = (role: string) =>
+  role === 'user' ? [KEYS.admin, KEYS.service, KEYS.stats, KEYS.none] : [keyWithout(role), KEYS.none, userToken('c-1')];
+
 describe('auth on every protected route', () => {
   let operations: Operation[];
   beforeAll(async () => {
     operations = await protectedOperations();
   });
 
-  it('covers the admin, stats and service routes', () => {
+  it('covers the admin, stats, service and user routes', () => {
     const count = (role: string) => operations.filter((o) => o.role === role).length;
     expect(count('admin')).toBe(16);
-    expect(count('stats')).toBe(3);
+    expect(count('stats')).toBe(5); // + GET /api/notifications, /api/notifications/{id} (the broadcast history)
     expect(count('service')).toBe(3);
-    expect(operations).toHaveLength(22);
+    expect(count('user')).toBe(3);
+    expect(operations).toHaveLength(27);
   });
 
   it.each([
@@ -53,19 +58,19 @@ describe('auth on every protected route', () => {
     }
   });
 
-  it('answers 403 to a key without the role, and to a user JWT', async () => {
+  it('answers 403 to a key without the role, to a user JWT on key routes, and to any key on user routes', async () => {
     const { app } = createTestApp();
     for (const op of operations) {
-      for (const token of [keyWithout(op.role), KEYS.none, userToken('c-1')]) {
+      for (const token of tokensWithout(op.role)) {
         const res = await request(app.callback())[op.method](op.path).set('Authorization', bearer(token)).send({});
         expect([op.method, op.path, res.status, res.body.error?.code]).toEqual([op.method, op.path, 403, 'FORBIDDEN']);
       }
     }
   });
 
-  it('lets an admin key through every route', async () => {
+  it('lets an admin key through every route but the users\' own', async () => {
     const { app } = createTestApp();
-    for (const op of operations) {
+    for (const op of operations.filter((o) => o.role !== 'user')) {
       const res = await request(app.callback())[op.method](op.path).set('Authorization', bearer(KEYS.admin)).send({});
       expect([op.path, res.status]).not.toEqual([op.path, 401]);
       expect([op.path, res.status]).not.toEqual([op.path, 403]);

@@ -8,6 +8,8 @@ const EXPECTED_OPERATIONS = [
   'post /api/templates', 'get /api/templates', 'get /api/templates/{id}', 'put /api/templates/{id}', 'delete /api/templates/{id}',
   'post /api/events/{type}', 'post /api/notifications', 'delete /api/notifications/{id}',
   'get /api/stats/mailings', 'get /api/stats/mailings/{id}', 'get /api/stats/channels',
+  'get /api/notifications', 'get /api/notifications/{id}',
+  'get /api/me/notifications', 'get /api/me/preferences', 'put /api/me/preferences', 'get /u/{token}', 'post /u/{token}',
   'get /healthz', 'get /metrics', 'get /openapi.json', 'get /docs',
 ];
 

@@ -1,15 +1,19 @@
 import jwt from 'jsonwebtoken';
 import { Registry } from 'prom-client';
 import { silentLogger } from '../../platform/logger';
+import { createUnsubscribeTokens } from '../../platform/unsubscribe';
 import type { Client, Mailing, Template } from '../../schemas/types';
 import { AppDeps, createApp } from '../app';
 import { createAvroCheckingPublisher } from './avro-publisher';
+import { createMemoryNotifications } from './memory-notifications';
 import { createMemoryStats } from './memory-stats';
+import { createMemoryChannelCounts, createMemoryNotificationRuns } from './memory-history';
 import { createMemoryStore, fieldMatcher } from './memory-store';
 
 /** API keys of the test app, one per role, plus a key with no useful role. */
 export const KEYS = { admin: 'test-admin-key', stats: 'test-stats-key', service: 'test-service-key', none: 'test-nobody-key' };
 export const JWT_SECRET = 'test-jwt-secret-at-least-16';
+export const UNSUBSCRIBE_SECRET = 'test-unsubscribe-secret-16+';
 /** "Now" of the test clock: 2030-01-01T00:00:00Z. */
 export const NOW = Date.parse('2030-01-01T00:00:00Z');
 
@@ -28,6 +32,10 @@ export function createTestApp(overrides: Partial<AppDeps> = {}) {
     templates: createMemoryStore<Template>(),
     events: createAvroCheckingPublisher(),
     stats: createMemoryStats(),
+    notificationRuns: createMemoryNotificationRuns(),
+    channelCounts: createMemoryChannelCounts(),
+    userNotifications: createMemoryNotifications(),
+    unsubscribeTokens: createUnsubscribeTokens(UNSUBSCRIBE_SECRET),
     recurring: createMemoryRecurring(),
     clock: { now: () => NOW },
     metricsRegistry: new Registry(),

@@ -8,6 +8,8 @@ export const KEYS = {
   clientIds: 'clients',
   clientsByTag: (tag: string) => `clients:tag:${tag}`,
   clientsByOperator: (code: string) => `clients:op:${code}`,
+  /** Subscribers of a series (lexicographic zset of client ids): the episode fan-out pages it. */
+  clientsBySeries: (seriesId: string) => `clients:series:${seriesId}`,
   mailing: (id: string) => `mailing:${id}`,
   mailingIds: 'mailings',
   template: (id: string) => `template:${id}`,
@@ -23,6 +25,15 @@ export const KEYS = {
   mailingRun: (id: string) => `mailing-run:${id}`,
   /** Mailings whose fan-out started and which are not finished yet (the scheduler finishes them). */
   runningMailings: 'mailings:running',
+  /** Lifecycle record of a notification request ("broadcast history"): header, status, times, fan-out tally. */
+  notificationRun: (id: string) => `notification-run:${id}`,
+  /** Top-level notification runs (not occurrences) by createdAt, all of them and per status. */
+  notificationRuns: 'notifications:by-time',
+  notificationRunsByStatus: (status: string) => `notifications:status:${status}`,
+  /** The occurrences of a recurring notification request by fire time. */
+  notificationOccurrences: (id: string) => `notification-run:${id}:occurrences`,
+  /** Notification runs not yet finished or cancelled (the scheduler moves them along). */
+  activeNotifications: 'notifications:active',
   /** Only one scheduler acts per tick, whatever the number of processes. */
   schedulerLock: 'scheduler:lock',
   /** Fan-out checkpoint of a mailing: where to resume after a crash. */
@@ -32,6 +43,17 @@ export const KEYS = {
   /** Delayed commands (retries, deferrals) by due time, and their encoded payloads. */
   delayQueue: 'delay:due',
   delayPayload: (member: string) => `delay:payload:${member}`,
+  /**
+   * In-app inbox of a user (senders/inapp/inbox.ts explains the design): message bodies by id, the
+   * pending ids not yet sent to a socket (oldest first), the sent ids (newest first), read flags. The
+   * `{userId}` hash tag keeps one user's keys in one Redis Cluster slot, so its Lua scripts may touch them all.
+   */
+  inappItems: (userId: string) => `inapp:{${userId}}:items`,
+  inappPending: (userId: string) => `inapp:{${userId}}:pending`,
+  inappHistory: (userId: string) => `inapp:{${userId}}:history`,
+  inappRead: (userId: string) => `inapp:{${userId}}:read`,
+  /** Pub/sub channel of a user's wake-ups (channels are not keys: callers add the key prefix themselves). */
+  inappChannel: (userId: string) => `inapp:wake:${userId}`,
 } as const;
 
 /** The view's index key prefixes, for a rebuild that clears them. */

@@ -4,11 +4,17 @@ import { VestnikError } from '../../platform/errors';
 import { createBatchConsumer, type BatchConsumer, type TypedProducer } from '../../platform/kafka';
 import type { Logger } from '../../platform/logger';
 import type { Redis } from '../../platform/redis/client';
+import type { UnsubscribeLinks } from '../../platform/unsubscribe';
 import { KEYS } from '../../platform/redis/keys';
 import { TOPICS } from '../../platform/topics';
-import type { Client, Mailing, MailingStarted, Template } from '../../schemas/types';
+import type { Mailing, MailingStarted, Template } from '../../schemas/types';
+import { loadClients } from '../directory/client-pages';
 import { createRenderer } from '../rendering/render';
+import { belongsToLane, type FanoutLane } from './lane';
 import { runFanout, type FanoutDeps } from './run';
+import type { ContextSource } from '../context-providers';
+import { mailingStartedProblems } from './validate';
+import { invalidRecord } from '../../platform/kafka/invalid-record';
 
 export interface MailingFanoutOptions {
   kafka: Kafka;
@@ -19,6 +25,12 @@ export interface MailingFanoutOptions {
   clock?: { now(): number };
   batchSize?: number;
   groupId?: string;
+  /** Builds a client's unsubscribe URL for promo email mailings (platform/unsubscribe.ts). */
+  unsubscribeLink?: UnsubscribeLinks;
+  /** Handle only this priority's mailings (lane.ts); without it, every mailing. */
+  lane?: FanoutLane;
+  /** The user-data service, for templates with a contextProvider (processors/context-providers). */
+  contexts?: ContextSource;
 }
 
 /**
@@ -35,13 +47,11 @@ export function createMailingFanoutConsumer(options: MailingFanoutOptions): Batc
     clock: options.clock ?? { now: () => Date.now() },
     batchSize: options.batchSize ?? 1000,
     logger,
+    unsubscribeLink: options.unsubscribeLink,
+    contexts: options.contexts,
     loadMailing: (id) => getJson<Mailing>(options.redis, KEYS.mailing(id)),
     loadTemplate: (id) => getJson<Template>(options.redis, KEYS.template(id)),
-    loadClients: async (ids) => {
-      if (ids.length === 0) return [];
-      const docs = await options.redis.mget(...ids.map(KEYS.client));
-      return docs.flatMap((doc) => (doc ? [JSON.parse(doc) as Client] : []));
-    },
+    loadClients: (ids) => loadClients(options.redis, ids),
   };
   return createBatchConsumer<MailingStarted>({
     kafka: options.kafka,
@@ -53,7 +63,14 @@ export function createMailingFanoutConsumer(options: MailingFanoutOptions): Batc
     handler: async (records, ctx) => {
       for (const record of records) {
         if (!record.value) continue;
+        const problems = mailingStartedProblems(record.value);
+        if (problems.length > 0) {
+          ctx.deadLetter(record, invalidRecord(`mailing start ${record.value.eventId}`, problems));
+          continue;
+        }
         try {
+          // The other lane's mailing: skipped here and committed with the batch; its own lane fans it out.
+          if (options.lane && !belongsToLane((await deps.loadMailing(record.value.mailingId))?.priority, options.lane)) continue;
           await runFanout(deps, record.value.mailingId, () => ctx.heartbeat());
         } catch (error) {
           if (error instanceof VestnikError && !error.retriable) ctx.deadLetter(record, error);

@@ -4,12 +4,20 @@ import { VestnikError } from '../../platform/errors';
 import { createBatchConsumer, type BatchConsumer, type TypedProducer } from '../../platform/kafka';
 import type { Logger } from '../../platform/logger';
 import type { Redis } from '../../platform/redis/client';
+import type { UnsubscribeLinks } from '../../platform/unsubscribe';
 import { KEYS } from '../../platform/redis/keys';
 import { TOPICS } from '../../platform/topics';
 import type { Client, NotificationRequested, Template } from '../../schemas/types';
 import { candidateSets, isFirstSetOf } from '../mailing-fanout/decide';
+import { belongsToLane, type FanoutLane } from '../mailing-fanout/lane';
+import { loadClients } from '../directory/client-pages';
+import { pageContexts, type ContextSource } from '../context-providers';
 import { createRenderer, type Renderer } from '../rendering/render';
 import { decideNotification, parseContext } from './decide';
+import { EMPTY_TALLY, addTally, tallyOf, type FanoutTally } from './run-model';
+import { recordFanout, recordRequest, startRun } from './run-record';
+import { requestProblems } from './validate';
+import { invalidRecord } from '../../platform/kafka/invalid-record';
 
 export interface NotificationFanoutOptions {
   kafka: Kafka;
@@ -22,6 +30,12 @@ export interface NotificationFanoutOptions {
   clock?: { now(): number };
   /** Called for a request with a recurrence: the scheduler repeats it. */
   onRecurring?(request: NotificationRequested): Promise<void>;
+  /** Handle only this priority's requests (mailing-fanout/lane.ts); without it, every request. */
+  lane?: FanoutLane;
+  /** Builds a client's unsubscribe URL for promo emails (platform/unsubscribe.ts). */
+  unsubscribeLink?: UnsubscribeLinks;
+  /** The user-data service, for templates with a contextProvider (processors/context-providers). */
+  contexts?: ContextSource;
 }
 
 /**
@@ -39,10 +53,18 @@ export function createNotificationFanoutConsumer(options: NotificationFanoutOpti
     handler: async (records, ctx) => {
       for (const record of records) {
         const request = record.value;
-        if (!request) continue;
+        // The other lane's request: skipped here and committed with the batch; its own lane handles it.
+        if (!request || (options.lane && !belongsToLane(request.priority, options.lane))) continue;
+        const problems = requestProblems(request);
+        if (problems.length > 0) {
+          ctx.deadLetter(record, invalidRecord(`notification request ${request.requestId}`, problems));
+          continue;
+        }
         try {
-          if (request.recurrence) await options.onRecurring?.(request);
-          else await fanOutRequest(deps, request, () => ctx.heartbeat());
+          if (request.recurrence) {
+            await options.onRecurring?.(request);
+            await recordRequest(options.redis, request); // the history's parent of its occurrences
+          } else await fanOutRequest(deps, request, () => ctx.heartbeat());
         } catch (error) {
           if (error instanceof VestnikError && !error.retriable) ctx.deadLetter(record, error);
           else throw error;
@@ -55,16 +77,20 @@ export function createNotificationFanoutConsumer(options: NotificationFanoutOpti
 type Deps = NotificationFanoutOptions & { renderer: Renderer; batchSize: number; clock: { now(): number } };
 
 async function fanOutRequest(deps: Deps, request: NotificationRequested, heartbeat: () => Promise<void>): Promise<void> {
+  await startRun(deps.redis, request, deps.clock.now()); // the history record: created once, then running
   const raw = await deps.redis.get(KEYS.template(request.templateId));
+  // Nothing will be sent: a fan-out of zero deliveries, so the run can finish.
+  if (!raw) await recordFanout(deps.redis, request.requestId, EMPTY_TALLY);
   if (!raw) throw new VestnikError('TEMPLATE_FAILED', `request ${request.requestId} names template ${request.templateId}, which does not exist`);
   const template = JSON.parse(raw) as Template;
   const context = parseContext(request.contextJson);
-  let total = 0;
+  let tally = EMPTY_TALLY;
   for await (const clients of recipientPages(deps, request)) {
-    total += await producePage(deps, request, template, context, clients);
+    tally = addTally(tally, await producePage(deps, request, template, context, clients));
     await heartbeat();
   }
-  deps.logger.info({ requestId: request.requestId, deliveries: total, priority: request.priority }, 'notification fanned out');
+  await recordFanout(deps.redis, request.requestId, tally);
+  deps.logger.info({ requestId: request.requestId, deliveries: tally.total, priority: request.priority }, 'notification fanned out');
 }
 
 /** Pages of recipients: the listed ids, then each segment tag's clients (each client from its first tag only). */
@@ -88,19 +114,17 @@ async function* recipientPages(deps: Deps, request: NotificationRequested): Asyn
   }
 }
 
-async function loadClients(redis: Redis, ids: string[]): Promise<Client[]> {
-  if (ids.length === 0) return [];
-  const docs = await redis.mget(...ids.map(KEYS.client));
-  return docs.flatMap((doc) => (doc ? [JSON.parse(doc) as Client] : []));
-}
-
 /** One Kafka request per page: the commands on the priority's topic and every status. */
 async function producePage(
   deps: Deps, request: NotificationRequested, template: Template, context: Record<string, unknown>, clients: Client[],
-): Promise<number> {
+): Promise<FanoutTally> {
   const now = deps.clock.now();
-  const decisions = clients.flatMap((client) => decideNotification(request, client, template, deps.renderer, now, context));
-  if (decisions.length === 0) return 0;
+  // Gathered before anything of the page is produced: if the service fails, the batch is retried and
+  // no recipient gets a half-rendered message (a retry re-produces earlier pages with the same ids).
+  const provided = await pageContexts(deps.contexts, template, clients);
+  const decisions = clients.flatMap((client) =>
+    decideNotification(request, client, template, deps.renderer, now, context, deps.unsubscribeLink, provided(client.id)));
+  if (decisions.length === 0) return EMPTY_TALLY;
   const commands = decisions.flatMap((d) => (d.kind === 'deliver' ? [d.command] : []));
   await deps.producer.sendBatch([
     {
@@ -109,5 +133,5 @@ async function producePage(
     },
     { topic: TOPICS.deliveriesStatus, records: decisions.map((d) => ({ key: d.status.deliveryId, value: d.status })) },
   ]);
-  return decisions.length;
+  return tallyOf(decisions.map((d) => d.status));
 }

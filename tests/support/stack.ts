@@ -38,6 +38,8 @@ export async function startStack(options: { roles: Role[]; env?: Record<string, 
     CLICKHOUSE_DATABASE: id,
     HTTP_PORT: '0',
     API_KEYS: `${TEST_ADMIN_KEY}:admin`,
+    // A fresh database needs only this stack's statuses, not a replay of every earlier run's on the shared topic.
+    ANALYTICS_START_FROM: 'latest',
     ...options.env,
   });
   const runtime = createRuntime(config, createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
@@ -74,7 +76,7 @@ export async function startStack(options: { roles: Role[]; env?: Record<string, 
  * A new stack's directory view replays the state topics from the beginning (other runs' records too, on a
  * shared broker); tests start once it has caught up, so a write's read-your-writes wait is not a replay.
  */
-async function waitForViewCaughtUp(runtime: Runtime): Promise<void> {
+export async function waitForViewCaughtUp(runtime: Runtime): Promise<void> {
   const admin = runtime.kafka().admin();
   await admin.connect();
   try {
