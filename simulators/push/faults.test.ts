@@ -1,5 +1,5 @@
 import { VestnikError } from '../../platform/errors';
-import { NO_PUSH_FAULTS, activePushOutage, applyPushFaultsPatch, pickPushFault, pushLatencyFor } from './faults';
+import { NO_PUSH_FAULTS, applyPushFaultsPatch, pickPushFault } from './faults';
 
 const NOW = 1_700_000_000_000;
 
@@ -8,14 +8,8 @@ describe('applyPushFaultsPatch', () => {
     expect(applyPushFaultsPatch({ ...NO_PUSH_FAULTS, latencyMs: 20 }, { errorRate: 0.5, errorStatus: 429 }, NOW).faults)
       .toEqual({ ...NO_PUSH_FAULTS, latencyMs: 20, errorRate: 0.5, errorStatus: 429 });
   });
-  it('resolves an outage length against now, and ends it with null', () => {
-    const { faults } = applyPushFaultsPatch(NO_PUSH_FAULTS, { outage: { mode: 'drop', forMs: 500 } }, NOW);
-    expect(faults.outage).toEqual({ mode: 'drop', until: NOW + 500 });
-    expect(applyPushFaultsPatch(faults, { outage: null }, NOW).faults.outage).toBeNull();
-  });
-  it('returns a new seed only when one is given', () => {
-    expect(applyPushFaultsPatch(NO_PUSH_FAULTS, { seed: 9 }, NOW).seed).toBe(9);
-    expect(applyPushFaultsPatch(NO_PUSH_FAULTS, {}, NOW)).not.toHaveProperty('seed');
+  it('takes the push outage modes', () => {
+    expect(applyPushFaultsPatch(NO_PUSH_FAULTS, { outage: { mode: 'drop', forMs: 500 } }, NOW).faults.outage).toEqual({ mode: 'drop', until: NOW + 500 });
   });
   it.each([
     ['a rate above 1', { errorRate: 1.5 }],
@@ -33,16 +27,5 @@ describe('pickPushFault', () => {
   const faults = { ...NO_PUSH_FAULTS, timeoutRate: 0.1, errorRate: 0.2 };
   it.each([[0, 'timeout'], [0.099, 'timeout'], [0.1, 'error'], [0.299, 'error'], [0.301, null], [0.999, null]])('draw %d → %s', (draw, expected) => {
     expect(pickPushFault(draw, faults)).toBe(expected);
-  });
-});
-
-describe('activePushOutage and pushLatencyFor', () => {
-  it('an outage holds until its end', () => {
-    const outage = { mode: 'unavailable' as const, until: NOW + 100 };
-    expect(activePushOutage({ ...NO_PUSH_FAULTS, outage }, NOW + 99)).toEqual(outage);
-    expect(activePushOutage({ ...NO_PUSH_FAULTS, outage }, NOW + 100)).toBeNull();
-  });
-  it('latency is the fixed part plus the jitter share of the draw', () => {
-    expect(pushLatencyFor(0.5, { ...NO_PUSH_FAULTS, latencyMs: 100, jitterMs: 50 })).toBe(125);
   });
 });

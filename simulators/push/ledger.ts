@@ -1,3 +1,5 @@
+import { createRequestTally } from '../shared/request-tally';
+
 /**
  * What the push simulator saw: requests, what it answered, and which device tokens received how many
  * messages — so a test can assert "this token got exactly one push, that one none".
@@ -51,54 +53,30 @@ export interface PushLedger {
 
 const MAX_KEPT_MESSAGES = 10_000;
 
-function zeroOutcomes(): Record<PushOutcome, number> {
-  return Object.fromEntries(PUSH_OUTCOMES.map((o) => [o, 0])) as Record<PushOutcome, number>;
-}
-
 export function createPushLedger(): PushLedger {
-  let requests = 0;
-  let inFlight = 0;
-  let maxInFlight = 0;
-  let outcomes = zeroOutcomes();
+  const tally = createRequestTally(PUSH_OUTCOMES);
   let acceptedByToken = new Map<string, number>();
   let accepted: AcceptedPush[] = [];
   // Never reset, so a name is never handed out twice in one simulator's life.
   let sequence = 0;
 
   return {
-    requestStarted() {
-      requests += 1;
-      inFlight += 1;
-      maxInFlight = Math.max(maxInFlight, inFlight);
-    },
-    requestEnded() {
-      inFlight -= 1;
-    },
-    record(outcome) {
-      outcomes[outcome] += 1;
-    },
+    requestStarted: tally.requestStarted,
+    requestEnded: tally.requestEnded,
+    record: tally.record,
     accept(project, message, now) {
       sequence += 1;
       const name = `projects/${project}/messages/${now}-${sequence}`;
-      outcomes.accepted += 1;
+      tally.record('accepted');
       acceptedByToken.set(message.token, (acceptedByToken.get(message.token) ?? 0) + 1);
       accepted.push({ ...message, name, acceptedAt: now });
       if (accepted.length > MAX_KEPT_MESSAGES) accepted.shift();
       return name;
     },
     messages: (token) => accepted.filter((m) => token === undefined || m.token === token).map((m) => ({ ...m })),
-    snapshot: () => ({
-      requests,
-      inFlight,
-      maxInFlight,
-      outcomes: { ...outcomes },
-      acceptedByToken: Object.fromEntries(acceptedByToken),
-    }),
+    snapshot: () => ({ ...tally.snapshot(), acceptedByToken: Object.fromEntries(acceptedByToken) }),
     reset() {
-      // In-flight requests keep running across a reset; only the high-water mark restarts from them.
-      requests = 0;
-      maxInFlight = inFlight;
-      outcomes = zeroOutcomes();
+      tally.reset();
       acceptedByToken = new Map();
       accepted = [];
     },

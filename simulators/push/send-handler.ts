@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, Delays, readBody, sendJson } from '../shared/http';
+import { answerOutage, beginRequest, hangThenDrop, waitLatency } from '../shared/provider-request';
 import { PushFaults, activePushOutage, pickPushFault, pushLatencyFor } from './faults';
 import type { PushLedger } from './ledger';
 import { PushSendBody, bearerToken, faultErrorCode, fcmError, validatePushSendRequest } from './request';
@@ -25,31 +26,18 @@ const MAX_SEND_BODY = 64 * 1024;
  */
 export async function handlePushSend(request: IncomingMessage, response: ServerResponse, project: string, context: PushSendContext): Promise<void> {
   const { ledger } = context;
-  ledger.requestStarted();
-  response.once('close', () => ledger.requestEnded());
-  const latencyDraw = context.random();
-  const faultDraw = context.random();
+  const { latencyDraw, faultDraw } = beginRequest(response, ledger, context.random);
   const faults = context.faults();
   const outage = activePushOutage(faults, context.now());
-  if (outage?.mode === 'drop') {
-    ledger.record('dropped');
-    request.socket.destroy();
-    return;
-  }
-  if (outage) {
-    ledger.record('unavailable');
-    return sendJson(response, 503, fcmError(503, 'UNAVAILABLE', 'The service is currently unavailable.'));
-  }
+  if (answerOutage(outage, request, response, ledger, () => fcmError(503, 'UNAVAILABLE', 'The service is currently unavailable.'))) return;
   const message = await checkRequest(request, response, project, context);
   if (!message) return;
   const latency = pushLatencyFor(latencyDraw, faults);
-  if (latency > 0 && !(await context.delays.wait(latency, response))) return ledger.record('abandoned');
+  if (!(await waitLatency(context.delays, latency, response))) return ledger.record('abandoned');
   const fault = pickPushFault(faultDraw, faults);
   if (fault === 'timeout') {
     ledger.record('timeout');
-    // Hold the request without a word, then drop the connection: a provider that never answers.
-    if (await context.delays.wait(faults.hangMs, response)) response.socket?.destroy();
-    return;
+    return hangThenDrop(context.delays, faults.hangMs, response);
   }
   if (fault === 'error') {
     ledger.record('server-error');

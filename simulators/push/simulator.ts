@@ -1,36 +1,28 @@
-import { Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { RequestListener } from 'node:http';
 import { Logger, silentLogger } from '../../platform/logger';
+import { createFaultState } from '../shared/fault-state';
 import { createDelays, sendJson } from '../shared/http';
-import { createSeededRandom } from '../shared/seeded-random';
+import {
+  CommonSimulatorOptions, SimulatorRoute, SimulatorServer, createSimulatorServer, guardedListener,
+} from '../shared/server';
 import { PushSimulatorControl, handlePushControl } from './control';
 import { NO_PUSH_FAULTS, PushFaults, PushFaultsPatch, applyPushFaultsPatch } from './faults';
 import { AcceptedPush, PushSimulatorStats, createPushLedger } from './ledger';
 import { fcmError, matchPushSendPath } from './request';
 import { PushSendContext, handlePushSend } from './send-handler';
 
-export interface PushSimulatorOptions {
+export interface PushSimulatorOptions extends CommonSimulatorOptions<PushFaultsPatch> {
   /** The FCM project id the send path must name. */
   project: string;
   /** The OAuth2 access token the `Authorization: Bearer` header must carry. */
   accessToken: string;
-  /** 0 (default) picks a free port. */
-  port?: number;
-  host?: string;
   /** Tokens answered 404 UNREGISTERED from the start; reset() returns to these. */
   invalidTokens?: string[];
-  /** Faults from the start; reset() returns to these (without the outage). */
-  faults?: PushFaultsPatch;
-  seed?: number;
-  now?: () => number;
-  logger?: Logger;
 }
 
-export interface PushSimulator {
+export interface PushSimulator extends SimulatorServer {
   /** Base URL of the provider API (PUSH_API_URL); also serves /_control/*. Known after start(). */
   readonly url: string;
-  start(): Promise<void>;
-  stop(): Promise<void>;
   setFaults(patch: PushFaultsPatch): PushFaults;
   faults(): PushFaults;
   /** Adds tokens the provider answers 404 UNREGISTERED (an uninstalled app), or replaces the set. */
@@ -53,25 +45,16 @@ export function createPushSimulator(options: PushSimulatorOptions): PushSimulato
     project: options.project, accessToken: options.accessToken, faults: control.currentFaults,
     isInvalidToken: control.isInvalidToken, random: control.random, now, ledger: control.ledger, delays,
   };
-  const server = createServer(routeRequests(control, context, log));
-  let port = options.port ?? 0;
+  const server = createSimulatorServer({
+    name: 'push', host, port: options.port ?? 0, handler: routeRequests(control, context, log), delays, log,
+  });
 
   return {
     get url() {
-      if (port === 0) throw new Error('the push simulator has not started yet');
-      return `http://${host}:${port}`;
+      return server.url;
     },
-    async start() {
-      port = await listen(server, host, port);
-      log.info({ url: `http://${host}:${port}` }, 'push simulator listening');
-    },
-    async stop() {
-      delays.cancelAll();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    },
+    start: server.start,
+    stop: server.stop,
     setFaults: (patch) => control.applyFaults(patch),
     faults: control.currentFaults,
     setInvalidTokens: (tokens, mode = 'add') => control.setInvalidTokens(tokens, mode),
@@ -83,22 +66,14 @@ export function createPushSimulator(options: PushSimulatorOptions): PushSimulato
 
 /** The mutable state behind the control API: faults with their seeded draws, invalid tokens, the ledger. */
 function createControl(options: PushSimulatorOptions, now: () => number, log: Logger) {
-  const initial = applyPushFaultsPatch(NO_PUSH_FAULTS, options.faults ?? {}, now());
-  const initialSeed = initial.seed ?? options.seed ?? 1;
-  let faults = initial.faults;
-  let seed = initialSeed;
-  let random = createSeededRandom(seed);
+  const settings = createFaultState({
+    none: NO_PUSH_FAULTS, applyPatch: applyPushFaultsPatch, initial: options.faults, seed: options.seed, now, log,
+  });
   let invalid = new Set(options.invalidTokens ?? []);
   const ledger = createPushLedger();
   const control: PushSimulatorControl = {
-    faults: () => ({ ...faults, seed }),
-    applyFaults(patch) {
-      const applied = applyPushFaultsPatch(faults, patch, now());
-      faults = applied.faults;
-      if (applied.seed !== undefined) random = createSeededRandom((seed = applied.seed));
-      log.info({ faults, seed }, 'faults changed');
-      return { ...faults, seed };
-    },
+    faults: settings.current,
+    applyFaults: settings.apply,
     invalidTokens: () => [...invalid],
     setInvalidTokens(tokens, mode) {
       invalid = new Set(mode === 'replace' ? tokens : [...invalid, ...tokens]);
@@ -108,46 +83,27 @@ function createControl(options: PushSimulatorOptions, now: () => number, log: Lo
     messages: (token) => ledger.messages(token),
     reset() {
       ledger.reset();
-      faults = { ...initial.faults, outage: null };
-      random = createSeededRandom((seed = initialSeed));
+      settings.restore();
       invalid = new Set(options.invalidTokens ?? []);
     },
   };
   return {
     ...control,
     ledger,
-    currentFaults: (): PushFaults => ({ ...faults }),
+    currentFaults: settings.faults,
     isInvalidToken: (token: string) => invalid.has(token),
-    random: () => random(),
+    random: settings.random,
   };
 }
-
-type RequestHandler = Parameters<typeof createServer>[1] & {};
 
 /** Routes provider sends and /_control/*; unexpected failures become a 500. */
-function routeRequests(control: PushSimulatorControl, context: PushSendContext, log: Logger): RequestHandler {
-  return (request, response) => {
-    const url = new URL(request.url ?? '/', 'http://simulator');
-    const work = async () => {
-      if (url.pathname.startsWith('/_control/')) return handlePushControl(request, response, url, control);
-      const project = matchPushSendPath(url.pathname);
-      if (project === null) return sendJson(response, 404, fcmError(404, 'INVALID_ARGUMENT', 'Not Found'));
-      if (request.method !== 'POST') return sendJson(response, 405, fcmError(405, 'INVALID_ARGUMENT', 'Method Not Allowed'));
-      return handlePushSend(request, response, decodeURIComponent(project), context);
-    };
-    work().catch((error: unknown) => {
-      log.error({ err: error, pathname: url.pathname }, 'push simulator request failed');
-      sendJson(response, 500, fcmError(500, 'INTERNAL', 'simulator error'));
-    });
+function routeRequests(control: PushSimulatorControl, context: PushSendContext, log: Logger): RequestListener {
+  const route: SimulatorRoute = async (request, response, url) => {
+    if (url.pathname.startsWith('/_control/')) return handlePushControl(request, response, url, control);
+    const project = matchPushSendPath(url.pathname);
+    if (project === null) return sendJson(response, 404, fcmError(404, 'INVALID_ARGUMENT', 'Not Found'));
+    if (request.method !== 'POST') return sendJson(response, 405, fcmError(405, 'INVALID_ARGUMENT', 'Method Not Allowed'));
+    return handlePushSend(request, response, decodeURIComponent(project), context);
   };
-}
-
-function listen(server: Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
+  return guardedListener(route, log, { message: 'push simulator request failed', body: fcmError(500, 'INTERNAL', 'simulator error') });
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { VestnikError } from '../../platform/errors';
-import { BodyTooLargeError, readBody, sendJson } from '../shared/http';
+import { controlError, handleCommonControl, withJsonBody } from '../shared/control';
+import { sendJson } from '../shared/http';
 import type { SmsFaults } from './faults';
 import type { MessageRecord, SmsSimulatorStats } from './ledger';
 import { parseMsgId } from './request';
@@ -26,13 +26,9 @@ const MAX_CONTROL_BODY = 16 * 1024;
 /** Handles one /_control/* request. */
 export async function handleControl(request: IncomingMessage, response: ServerResponse, pathname: string, control: SimulatorControl): Promise<void> {
   const route = `${request.method ?? 'GET'} ${pathname}`;
-  if (route === 'GET /_control/faults') return sendJson(response, 200, control.faults());
-  if (route === 'GET /_control/stats') return sendJson(response, 200, control.stats());
+  // PUT faults is answered here: the listener must follow the outage only once the answer is out.
   if (route === 'PUT /_control/faults') return putFaults(request, response, control);
-  if (route === 'POST /_control/reset') {
-    await control.reset();
-    return sendJson(response, 200, control.stats());
-  }
+  if (await handleCommonControl(route, request, response, control, MAX_CONTROL_BODY)) return;
   const messageId = /^GET \/_control\/messages\/([^/]+)$/.exec(route)?.[1];
   if (messageId !== undefined) {
     const msgId = parseMsgId(messageId);
@@ -42,26 +38,11 @@ export async function handleControl(request: IncomingMessage, response: ServerRe
   return controlError(response, 404, 'NOT_FOUND', `no control route ${route}`);
 }
 
-async function putFaults(request: IncomingMessage, response: ServerResponse, control: SimulatorControl): Promise<void> {
-  let patch: unknown;
-  try {
-    patch = JSON.parse(await readBody(request, MAX_CONTROL_BODY));
-  } catch (error) {
-    const message = error instanceof BodyTooLargeError ? error.message : 'body is not JSON';
-    return controlError(response, 400, 'VALIDATION_FAILED', message);
-  }
-  let faults: SmsFaults & { seed: number };
-  try {
-    faults = control.applyFaults(patch);
-  } catch (error) {
-    if (!(error instanceof VestnikError)) throw error;
-    return controlError(response, 400, error.code, error.message, error.details);
-  }
-  // Answer first: an outage in "refuse" mode closes this very connection when the listener closes.
-  response.once('finish', () => void control.syncListener());
-  sendJson(response, 200, faults);
-}
-
-function controlError(response: ServerResponse, status: number, code: string, message: string, details?: unknown): void {
-  sendJson(response, status, { error: { code, message, details } });
+function putFaults(request: IncomingMessage, response: ServerResponse, control: SimulatorControl): Promise<void> {
+  return withJsonBody(request, response, MAX_CONTROL_BODY, (patch) => {
+    const faults = control.applyFaults(patch);
+    // Answer first: an outage in "refuse" mode closes this very connection when the listener closes.
+    response.once('finish', () => void control.syncListener());
+    return faults;
+  });
 }

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { VestnikError } from '../../platform/errors';
-import { latencyOf, millis, outageAt, outageSchema, parseFaultsPatch, rate, resolveOutage } from '../shared/faults';
+import {
+  COMMON_NO_FAULTS, CommonFaults, commonFaultsPatchFields, latencyOf, mergeFaultsPatch, outageAt, outageSchema,
+  pickStackedFault, rate,
+} from '../shared/faults';
 
 /**
  * The SMS simulator's switchable faults. Rates are shares of requests, drawn from a seeded PRNG so a
@@ -18,17 +21,8 @@ export interface Outage {
   until: number;
 }
 
-export interface SmsFaults {
-  /** Added to every send before it is answered. */
-  latencyMs: number;
-  /** Plus a uniform extra in [0, jitterMs). */
-  jitterMs: number;
-  /** Share answered with `errorStatus`. */
-  errorRate: number;
-  errorStatus: number;
-  /** Share that never answers: held for `hangMs`, then the connection is dropped. */
-  timeoutRate: number;
-  hangMs: number;
+/** `errorStatus` is a 5xx. */
+export interface SmsFaults extends CommonFaults {
   /** Share answered 200 with a body that is not JSON. */
   garbageRate: number;
   /** Share answered 200 with {"code":1,"message":"FAIL"}. */
@@ -37,12 +31,8 @@ export interface SmsFaults {
 }
 
 export const NO_FAULTS: Readonly<SmsFaults> = Object.freeze({
-  latencyMs: 0,
-  jitterMs: 0,
-  errorRate: 0,
+  ...COMMON_NO_FAULTS,
   errorStatus: 500,
-  timeoutRate: 0,
-  hangMs: 30_000,
   garbageRate: 0,
   bodyErrorRate: 0,
   outage: null,
@@ -50,47 +40,34 @@ export const NO_FAULTS: Readonly<SmsFaults> = Object.freeze({
 
 /** What PUT /_control/faults (and the start options) accept: any subset; an outage by end time or length. */
 export const faultsPatchSchema = z.strictObject({
-  latencyMs: millis.optional(),
-  jitterMs: millis.optional(),
-  errorRate: rate.optional(),
+  ...commonFaultsPatchFields,
   errorStatus: z.number().int().min(500).max(599).optional(),
-  timeoutRate: rate.optional(),
-  hangMs: millis.optional(),
   garbageRate: rate.optional(),
   bodyErrorRate: rate.optional(),
   outage: outageSchema(['refuse', 'unavailable'] as const),
-  /** Re-seeds the fault draws. */
-  seed: z.number().int().optional(),
 });
 
 export type FaultsPatch = z.input<typeof faultsPatchSchema>;
 
 /** Validates a patch (from JSON or options) and applies it; `now` resolves an outage's forMs. */
 export function applyFaultsPatch(current: SmsFaults, input: unknown, now: number): { faults: SmsFaults; seed?: number } {
-  const { outage, seed, ...settings } = parseFaultsPatch(faultsPatchSchema, input);
-  const faults: SmsFaults = { ...current, ...settings };
-  const resolved = resolveOutage(outage, now);
-  if (resolved !== undefined) faults.outage = resolved;
+  const applied = mergeFaultsPatch(faultsPatchSchema, current, input, now);
+  const { faults } = applied;
   const share = faults.errorRate + faults.timeoutRate + faults.garbageRate + faults.bodyErrorRate;
   if (share > 1 + 1e-9) {
     throw new VestnikError('VALIDATION_FAILED', `invalid faults: rates add up to ${share}, more than 1`);
   }
-  return seed === undefined ? { faults } : { faults, seed };
+  return applied;
 }
 
 export type DrawnFault = 'timeout' | 'error' | 'garbage' | 'body-error' | null;
 
 /** Which fault (if any) a uniform draw in [0, 1) selects: the rates are stacked in a fixed order. */
 export function pickFault(draw: number, faults: SmsFaults): DrawnFault {
-  let edge = faults.timeoutRate;
-  if (draw < edge) return 'timeout';
-  edge += faults.errorRate;
-  if (draw < edge) return 'error';
-  edge += faults.garbageRate;
-  if (draw < edge) return 'garbage';
-  edge += faults.bodyErrorRate;
-  if (draw < edge) return 'body-error';
-  return null;
+  return pickStackedFault(draw, [
+    ['timeout', faults.timeoutRate], ['error', faults.errorRate],
+    ['garbage', faults.garbageRate], ['body-error', faults.bodyErrorRate],
+  ]);
 }
 
 /** The outage in force at `now`, if any (an expired one counts as none). */

@@ -1,3 +1,5 @@
+import { createRequestTally } from '../shared/request-tally';
+
 /**
  * What the SMS simulator saw: requests, what it answered, and which messages it accepted how often.
  * "Accepted" means answered {"code":0}: the first acceptance of a msgId counts as `accepted`, any
@@ -57,15 +59,8 @@ export interface Ledger {
   reset(): void;
 }
 
-function zeroOutcomes(): Record<SendOutcome, number> {
-  return Object.fromEntries(SEND_OUTCOMES.map((o) => [o, 0])) as Record<SendOutcome, number>;
-}
-
 export function createLedger(): Ledger {
-  let requests = 0;
-  let inFlight = 0;
-  let maxInFlight = 0;
-  let outcomes = zeroOutcomes();
+  const tally = createRequestTally(SEND_OUTCOMES);
   let messages = new Map<number, MessageRecord>();
   let duplicateMsgIds: number[] = [];
 
@@ -79,29 +74,21 @@ export function createLedger(): Ledger {
   };
 
   return {
-    requestStarted() {
-      requests += 1;
-      inFlight += 1;
-      maxInFlight = Math.max(maxInFlight, inFlight);
-    },
-    requestEnded() {
-      inFlight -= 1;
-    },
+    requestStarted: tally.requestStarted,
+    requestEnded: tally.requestEnded,
     requestFor(msgId) {
       entry(msgId).requests += 1;
     },
-    record(outcome) {
-      outcomes[outcome] += 1;
-    },
+    record: tally.record,
     accept(msgId, message, now) {
       const record = entry(msgId);
       record.accepted += 1;
       if (record.accepted > 1) {
-        outcomes.duplicate += 1;
+        tally.record('duplicate');
         if (record.accepted === 2 && duplicateMsgIds.length < MAX_LISTED_DUPLICATES) duplicateMsgIds.push(msgId);
         return true;
       }
-      outcomes.accepted += 1;
+      tally.record('accepted');
       Object.assign(record, { phone: message.phone, text: message.text, firstAcceptedAt: now });
       return false;
     },
@@ -110,19 +97,13 @@ export function createLedger(): Ledger {
       return record && { ...record };
     },
     snapshot: () => ({
-      requests,
-      inFlight,
-      maxInFlight,
-      outcomes: { ...outcomes },
-      acceptedMessages: outcomes.accepted,
-      duplicateAccepts: outcomes.duplicate,
+      ...tally.snapshot(),
+      acceptedMessages: tally.count('accepted'),
+      duplicateAccepts: tally.count('duplicate'),
       duplicateMsgIds: [...duplicateMsgIds],
     }),
     reset() {
-      // In-flight requests keep running across a reset; only the high-water mark restarts from them.
-      requests = 0;
-      maxInFlight = inFlight;
-      outcomes = zeroOutcomes();
+      tally.reset();
       messages = new Map();
       duplicateMsgIds = [];
     },

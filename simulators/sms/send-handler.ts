@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { assertUnreachable } from '../../platform/errors';
 import { BodyTooLargeError, Delays, readBody, sendJson, sendText } from '../shared/http';
+import { beginRequest, hangThenDrop, waitLatency } from '../shared/provider-request';
 import { DrawnFault, SmsFaults, activeOutage, latencyFor, pickFault } from './faults';
 import type { Ledger } from './ledger';
 import { SmsSendBody, bearerToken, parseMsgId, validateSendRequest } from './request';
@@ -25,10 +26,7 @@ const GARBAGE_BODY = '<html><body><h1>502 Bad Gateway</h1></body></html>';
  */
 export async function handleSend(request: IncomingMessage, response: ServerResponse, segment: string, context: SendContext): Promise<void> {
   const { ledger } = context;
-  ledger.requestStarted();
-  response.once('close', () => ledger.requestEnded());
-  const latencyDraw = context.random();
-  const faultDraw = context.random();
+  const { latencyDraw, faultDraw } = beginRequest(response, ledger, context.random);
   const faults = context.faults();
   const outage = activeOutage(faults, context.now());
   if (outage) {
@@ -39,7 +37,7 @@ export async function handleSend(request: IncomingMessage, response: ServerRespo
   const checked = await checkRequest(request, response, segment, context);
   if (!checked) return;
   const latency = latencyFor(latencyDraw, faults);
-  if (latency > 0 && !(await context.delays.wait(latency, response))) return ledger.record('abandoned');
+  if (!(await waitLatency(context.delays, latency, response))) return ledger.record('abandoned');
   const fault = pickFault(faultDraw, faults);
   if (fault) return answerFault(fault, response, faults, context);
   const duplicate = ledger.accept(checked.id, checked, context.now());
@@ -82,9 +80,7 @@ async function answerFault(fault: NonNullable<DrawnFault>, response: ServerRespo
   context.ledger.record(fault === 'error' ? 'server-error' : fault);
   switch (fault) {
     case 'timeout':
-      // Hold the request without a word, then drop the connection: a provider that never answers.
-      if (await context.delays.wait(faults.hangMs, response)) response.socket?.destroy();
-      return;
+      return hangThenDrop(context.delays, faults.hangMs, response);
     case 'error':
       return sendJson(response, faults.errorStatus, { code: faults.errorStatus, message: 'Internal Server Error' });
     case 'garbage':

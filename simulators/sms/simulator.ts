@@ -1,36 +1,31 @@
-import { Server, createServer } from 'node:http';
+import { RequestListener, Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Logger, silentLogger } from '../../platform/logger';
+import { createFaultState } from '../shared/fault-state';
 import { createDelays, sendJson } from '../shared/http';
-import { createSeededRandom } from '../shared/seeded-random';
+import {
+  CommonSimulatorOptions, SimulatorRoute, SimulatorServer, closeServer, guardedListener, listen,
+} from '../shared/server';
 import { SimulatorControl, handleControl } from './control';
 import { FaultsPatch, NO_FAULTS, SmsFaults, activeOutage, applyFaultsPatch } from './faults';
 import { MessageRecord, SmsSimulatorStats, createLedger } from './ledger';
 import { matchSendPath } from './request';
 import { handleSend } from './send-handler';
 
-export interface SmsSimulatorOptions {
+export interface SmsSimulatorOptions extends CommonSimulatorOptions<FaultsPatch> {
   /** The HS256 secret the bearer JWT must be signed with (see createSmsApiToken). */
   jwtSecret: string;
   /** 0 (default) picks a free port; it is kept across outages so the url stays valid. */
   port?: number;
-  host?: string;
   /** A second listener serving only /_control/*, still reachable while a "refuse" outage is on. */
   controlPort?: number;
-  /** Faults from the start; reset() returns to these (without the outage). */
-  faults?: FaultsPatch;
-  seed?: number;
-  now?: () => number;
-  logger?: Logger;
 }
 
-export interface SmsSimulator {
+export interface SmsSimulator extends SimulatorServer {
   /** Base URL of the provider API (SMS_API_URL); also serves /_control/*. Known after start(). */
   readonly url: string;
   /** Base URL of the control-only listener, or `url` when there is none. */
   readonly controlUrl: string;
-  start(): Promise<void>;
-  stop(): Promise<void>;
   setFaults(patch: FaultsPatch): Promise<SmsFaults>;
   faults(): SmsFaults;
   stats(): SmsSimulatorStats & { listening: boolean };
@@ -44,7 +39,9 @@ export function createSmsSimulator(options: SmsSimulatorOptions): SmsSimulator {
   const now = options.now ?? Date.now;
   const host = options.host ?? '127.0.0.1';
   const log = (options.logger ?? silentLogger).child({ module: 'sms-simulator' });
-  const settings = createFaultSettings(options, now, log);
+  const settings = createFaultState({
+    none: NO_FAULTS, applyPatch: applyFaultsPatch, initial: options.faults, seed: options.seed, now, log,
+  });
   const ledger = createLedger();
   const delays = createDelays();
   const listener = createListenerState(host, options.port ?? 0);
@@ -103,53 +100,16 @@ export function createSmsSimulator(options: SmsSimulatorOptions): SmsSimulator {
   };
 }
 
-/** The faults in force and the seeded draws behind them; restore() returns to the start options. */
-function createFaultSettings(options: SmsSimulatorOptions, now: () => number, log: Logger) {
-  const initial = applyFaultsPatch(NO_FAULTS, options.faults ?? {}, now());
-  const initialSeed = initial.seed ?? options.seed ?? 1;
-  let faults = initial.faults;
-  let seed = initialSeed;
-  let random = createSeededRandom(seed);
-  const reseed = (next: number) => {
-    seed = next;
-    random = createSeededRandom(seed);
-  };
-  return {
-    faults: (): SmsFaults => ({ ...faults }),
-    current: () => ({ ...faults, seed }),
-    random: () => random(),
-    apply(patch: unknown) {
-      const applied = applyFaultsPatch(faults, patch, now());
-      faults = applied.faults;
-      if (applied.seed !== undefined) reseed(applied.seed);
-      log.info({ faults, seed }, 'faults changed');
-      return { ...faults, seed };
-    },
-    restore() {
-      faults = { ...initial.faults, outage: null };
-      reseed(initialSeed);
-    },
-  };
-}
-
-type RequestHandler = Parameters<typeof createServer>[1] & {};
-
 /** Routes provider sends (when `send` is given) and /_control/*; unexpected failures become a 500. */
-function routeRequests(control: SimulatorControl, send: Parameters<typeof handleSend>[3] | null, log: Logger): RequestHandler {
-  return (request, response) => {
-    const pathname = new URL(request.url ?? '/', 'http://simulator').pathname;
-    const work = async () => {
-      if (pathname.startsWith('/_control/')) return handleControl(request, response, pathname, control);
-      const segment = send && matchSendPath(pathname);
-      if (!send || segment === null || segment === undefined) return sendJson(response, 404, { code: 404, message: 'Not Found' });
-      if (request.method !== 'POST') return sendJson(response, 405, { code: 405, message: 'Method Not Allowed' });
-      return handleSend(request, response, segment, send);
-    };
-    work().catch((error: unknown) => {
-      log.error({ err: error, pathname }, 'simulator request failed');
-      sendJson(response, 500, { code: 500, message: 'simulator error' });
-    });
+function routeRequests(control: SimulatorControl, send: Parameters<typeof handleSend>[3] | null, log: Logger): RequestListener {
+  const route: SimulatorRoute = async (request, response, { pathname }) => {
+    if (pathname.startsWith('/_control/')) return handleControl(request, response, pathname, control);
+    const segment = send && matchSendPath(pathname);
+    if (!send || segment === null || segment === undefined) return sendJson(response, 404, { code: 404, message: 'Not Found' });
+    if (request.method !== 'POST') return sendJson(response, 405, { code: 405, message: 'Method Not Allowed' });
+    return handleSend(request, response, segment, send);
   };
+  return guardedListener(route, log, { message: 'simulator request failed', body: { code: 500, message: 'simulator error' } });
 }
 
 /**
@@ -195,22 +155,4 @@ function createListenerState(host: string, requestedPort: number) {
       return port;
     },
   };
-}
-
-function listen(server: Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
-}
-
-/** Stops accepting and drops every connection, idle or busy: an outage is not a graceful drain. */
-function closeServer(server: Server): Promise<void> {
-  return new Promise((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BodyTooLargeError, Delays, readBody, sendJson, sendText } from '../shared/http';
+import { answerOutage, beginRequest, hangThenDrop, waitLatency } from '../shared/provider-request';
 import { contextError, validateContextRequest } from './contract';
 import { UserDataFaults, activeUserDataOutage, pickUserDataFault, userDataLatencyFor } from './faults';
 import type { UserDataLedger } from './ledger';
@@ -25,21 +26,10 @@ export async function handleContextRequest(
   request: IncomingMessage, response: ServerResponse, kind: string, context: ContextRequestContext,
 ): Promise<void> {
   const { ledger } = context;
-  ledger.requestStarted();
-  response.once('close', () => ledger.requestEnded());
-  const latencyDraw = context.random();
-  const faultDraw = context.random();
+  const { latencyDraw, faultDraw } = beginRequest(response, ledger, context.random);
   const faults = context.faults();
   const outage = activeUserDataOutage(faults, context.now());
-  if (outage?.mode === 'drop') {
-    ledger.record('dropped');
-    request.socket.destroy();
-    return;
-  }
-  if (outage) {
-    ledger.record('unavailable');
-    return sendJson(response, 503, contextError('UNAVAILABLE', 'the user-data service is unavailable'));
-  }
+  if (answerOutage(outage, request, response, ledger, () => contextError('UNAVAILABLE', 'the user-data service is unavailable'))) return;
   const userIds = await readUserIds(request, response, ledger);
   if (!userIds) return;
   const answer = answerContexts(kind, userIds, context.now(), context.unknownPrefixes());
@@ -48,13 +38,11 @@ export async function handleContextRequest(
     return sendJson(response, 404, contextError('UNKNOWN_KIND', `no context kind ${kind}`));
   }
   const latency = userDataLatencyFor(latencyDraw, faults);
-  if (latency > 0 && !(await context.delays.wait(latency, response))) return ledger.record('abandoned');
+  if (!(await waitLatency(context.delays, latency, response))) return ledger.record('abandoned');
   switch (pickUserDataFault(faultDraw, faults)) {
     case 'timeout':
       ledger.record('timeout');
-      // Hold the request without a word, then drop the connection: a service that never answers.
-      if (await context.delays.wait(faults.hangMs, response)) response.socket?.destroy();
-      return;
+      return hangThenDrop(context.delays, faults.hangMs, response);
     case 'error':
       ledger.record('server-error');
       return sendJson(response, faults.errorStatus, contextError('INTERNAL', 'simulated failure'));

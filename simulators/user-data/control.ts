@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
 import { VestnikError } from '../../platform/errors';
-import { BodyTooLargeError, readBody, sendJson } from '../shared/http';
+import { controlError, handleCommonControl, withJsonBody } from '../shared/control';
+import { sendJson } from '../shared/http';
 import type { UserDataFaults } from './faults';
 import type { UserDataSimulatorStats } from './ledger';
 
@@ -29,46 +30,17 @@ export async function handleUserDataControl(
   request: IncomingMessage, response: ServerResponse, url: URL, control: UserDataSimulatorControl,
 ): Promise<void> {
   const route = `${request.method ?? 'GET'} ${url.pathname}`;
+  if (await handleCommonControl(route, request, response, control, MAX_CONTROL_BODY)) return;
   switch (route) {
-    case 'GET /_control/faults':
-      return sendJson(response, 200, control.faults());
-    case 'PUT /_control/faults':
-      return withJsonBody(request, response, (body) => control.applyFaults(body));
     case 'GET /_control/unknown-users':
       return sendJson(response, 200, { prefixes: control.unknownPrefixes() });
     case 'PUT /_control/unknown-users':
-      return withJsonBody(request, response, (body) => {
+      return withJsonBody(request, response, MAX_CONTROL_BODY, (body) => {
         const parsed = unknownUsersSchema.safeParse(body);
         if (!parsed.success) throw new VestnikError('VALIDATION_FAILED', 'expected { prefixes: string[] }');
         return { prefixes: control.setUnknownPrefixes(parsed.data.prefixes) };
       });
-    case 'GET /_control/stats':
-      return sendJson(response, 200, control.stats());
-    case 'POST /_control/reset':
-      control.reset();
-      return sendJson(response, 200, control.stats());
     default:
       return controlError(response, 404, 'NOT_FOUND', `no control route ${route}`);
   }
-}
-
-/** Parses a JSON body, applies it, and answers 200 with the result or 400 with the validation error. */
-async function withJsonBody(request: IncomingMessage, response: ServerResponse, apply: (body: unknown) => unknown): Promise<void> {
-  let body: unknown;
-  try {
-    body = JSON.parse(await readBody(request, MAX_CONTROL_BODY));
-  } catch (error) {
-    const message = error instanceof BodyTooLargeError ? error.message : 'body is not JSON';
-    return controlError(response, 400, 'VALIDATION_FAILED', message);
-  }
-  try {
-    sendJson(response, 200, apply(body));
-  } catch (error) {
-    if (!(error instanceof VestnikError)) throw error;
-    controlError(response, 400, error.code, error.message, error.details);
-  }
-}
-
-function controlError(response: ServerResponse, status: number, code: string, message: string, details?: unknown): void {
-  sendJson(response, status, { error: { code, message, details } });
 }

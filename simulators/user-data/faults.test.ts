@@ -1,7 +1,5 @@
 import { VestnikError } from '../../platform/errors';
-import {
-  NO_USER_DATA_FAULTS, activeUserDataOutage, applyUserDataFaultsPatch, pickUserDataFault, userDataLatencyFor,
-} from './faults';
+import { NO_USER_DATA_FAULTS, applyUserDataFaultsPatch, pickUserDataFault } from './faults';
 
 const NOW = 1_700_000_000_000;
 
@@ -9,15 +7,6 @@ describe('applyUserDataFaultsPatch', () => {
   it('merges only the given fields', () => {
     expect(applyUserDataFaultsPatch({ ...NO_USER_DATA_FAULTS, latencyMs: 20 }, { malformedRate: 0.5, errorStatus: 500 }, NOW).faults)
       .toEqual({ ...NO_USER_DATA_FAULTS, latencyMs: 20, malformedRate: 0.5, errorStatus: 500 });
-  });
-  it('resolves an outage length against now, and ends it with null', () => {
-    const { faults } = applyUserDataFaultsPatch(NO_USER_DATA_FAULTS, { outage: { mode: 'unavailable', forMs: 500 } }, NOW);
-    expect(faults.outage).toEqual({ mode: 'unavailable', until: NOW + 500 });
-    expect(applyUserDataFaultsPatch(faults, { outage: null }, NOW).faults.outage).toBeNull();
-  });
-  it('returns a new seed only when one is given', () => {
-    expect(applyUserDataFaultsPatch(NO_USER_DATA_FAULTS, { seed: 9 }, NOW).seed).toBe(9);
-    expect(applyUserDataFaultsPatch(NO_USER_DATA_FAULTS, {}, NOW)).not.toHaveProperty('seed');
   });
   it.each([
     ['a rate above 1', { errorRate: 1.5 }],
@@ -37,16 +26,5 @@ describe('pickUserDataFault', () => {
     [0, 'timeout'], [0.099, 'timeout'], [0.1, 'error'], [0.299, 'error'], [0.301, 'malformed'], [0.399, 'malformed'], [0.4, null], [0.999, null],
   ])('draw %d → %s', (draw, expected) => {
     expect(pickUserDataFault(draw, faults)).toBe(expected);
-  });
-});
-
-describe('activeUserDataOutage and userDataLatencyFor', () => {
-  it('an outage holds until its end', () => {
-    const outage = { mode: 'drop' as const, until: NOW + 100 };
-    expect(activeUserDataOutage({ ...NO_USER_DATA_FAULTS, outage }, NOW + 99)).toEqual(outage);
-    expect(activeUserDataOutage({ ...NO_USER_DATA_FAULTS, outage }, NOW + 100)).toBeNull();
-  });
-  it('latency is the fixed part plus the jitter share of the draw', () => {
-    expect(userDataLatencyFor(0.5, { ...NO_USER_DATA_FAULTS, latencyMs: 100, jitterMs: 50 })).toBe(125);
   });
 });

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { VestnikError } from '../../platform/errors';
-import { latencyOf, millis, outageAt, outageSchema, parseFaultsPatch, rate, resolveOutage } from '../shared/faults';
+import {
+  COMMON_NO_FAULTS, CommonFaults, commonFaultsPatchFields, latencyOf, mergeFaultsPatch, outageAt, outageSchema,
+  pickStackedFault, quotaOrServerErrorStatus, rate,
+} from '../shared/faults';
 
 /**
  * The user-data simulator's switchable faults: added latency, a share of requests answered with an
@@ -19,69 +22,44 @@ export interface UserDataOutage {
   until: number;
 }
 
-export interface UserDataFaults {
-  latencyMs: number;
-  /** Plus a uniform extra in [0, jitterMs). */
-  jitterMs: number;
-  /** Share answered with `errorStatus`. */
-  errorRate: number;
-  /** 429 or a 5xx. */
-  errorStatus: number;
-  /** Share held for `hangMs` without an answer, then dropped. */
-  timeoutRate: number;
-  hangMs: number;
+/** `errorStatus` is 429 or a 5xx. */
+export interface UserDataFaults extends CommonFaults {
   /** Share answered 200 with a truncated (not JSON) body. */
   malformedRate: number;
   outage: UserDataOutage | null;
 }
 
 export const NO_USER_DATA_FAULTS: Readonly<UserDataFaults> = Object.freeze({
-  latencyMs: 0,
-  jitterMs: 0,
-  errorRate: 0,
-  errorStatus: 503,
-  timeoutRate: 0,
-  hangMs: 30_000,
-  malformedRate: 0,
-  outage: null,
+  ...COMMON_NO_FAULTS, errorStatus: 503, malformedRate: 0, outage: null,
 });
 
 /** What PUT /_control/faults (and the start options) accept: any subset; an outage by end time or length. */
 export const userDataFaultsPatchSchema = z.strictObject({
-  latencyMs: millis.optional(),
-  jitterMs: millis.optional(),
-  errorRate: rate.optional(),
-  errorStatus: z.number().int().refine((s) => s === 429 || (s >= 500 && s <= 599), 'must be 429 or a 5xx').optional(),
-  timeoutRate: rate.optional(),
-  hangMs: millis.optional(),
+  ...commonFaultsPatchFields,
+  errorStatus: quotaOrServerErrorStatus.optional(),
   malformedRate: rate.optional(),
   outage: outageSchema(['unavailable', 'drop'] as const),
-  /** Re-seeds the fault draws. */
-  seed: z.number().int().optional(),
 });
 
 export type UserDataFaultsPatch = z.input<typeof userDataFaultsPatchSchema>;
 
 /** Validates a patch (from JSON or options) and applies it; `now` resolves an outage's forMs. */
 export function applyUserDataFaultsPatch(current: UserDataFaults, input: unknown, now: number): { faults: UserDataFaults; seed?: number } {
-  const { outage, seed, ...settings } = parseFaultsPatch(userDataFaultsPatchSchema, input);
-  const faults: UserDataFaults = { ...current, ...settings };
-  const resolved = resolveOutage(outage, now);
-  if (resolved !== undefined) faults.outage = resolved;
+  const applied = mergeFaultsPatch(userDataFaultsPatchSchema, current, input, now);
+  const { faults } = applied;
   if (faults.errorRate + faults.timeoutRate + faults.malformedRate > 1 + 1e-9) {
     throw new VestnikError('VALIDATION_FAILED', 'invalid faults: errorRate + timeoutRate + malformedRate is more than 1');
   }
-  return seed === undefined ? { faults } : { faults, seed };
+  return applied;
 }
 
 export type DrawnUserDataFault = 'timeout' | 'error' | 'malformed' | null;
 
 /** Which fault (if any) a uniform draw in [0, 1) selects: timeouts, then errors, then malformed bodies. */
 export function pickUserDataFault(draw: number, faults: UserDataFaults): DrawnUserDataFault {
-  if (draw < faults.timeoutRate) return 'timeout';
-  if (draw < faults.timeoutRate + faults.errorRate) return 'error';
-  if (draw < faults.timeoutRate + faults.errorRate + faults.malformedRate) return 'malformed';
-  return null;
+  return pickStackedFault(draw, [
+    ['timeout', faults.timeoutRate], ['error', faults.errorRate], ['malformed', faults.malformedRate],
+  ]);
 }
 
 /** The outage in force at `now`, if any (an expired one counts as none). */

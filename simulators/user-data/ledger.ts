@@ -1,3 +1,5 @@
+import { createRequestTally } from '../shared/request-tally';
+
 /**
  * What the user-data simulator saw: requests, what it answered, and how many user ids they carried —
  * so a test can assert "one request per page" and "nothing was answered while it was down".
@@ -43,50 +45,32 @@ export interface UserDataLedger {
   reset(): void;
 }
 
-function zeroOutcomes(): Record<UserDataOutcome, number> {
-  return Object.fromEntries(USER_DATA_OUTCOMES.map((o) => [o, 0])) as Record<UserDataOutcome, number>;
-}
-
 export function createUserDataLedger(): UserDataLedger {
-  let requests = 0;
-  let inFlight = 0;
-  let maxInFlight = 0;
-  let outcomes = zeroOutcomes();
+  const tally = createRequestTally(USER_DATA_OUTCOMES);
   let userIdsAnswered = 0;
   let userIdsOmitted = 0;
   let maxBatch = 0;
   let answeredByKind = new Map<string, number>();
 
   return {
-    requestStarted() {
-      requests += 1;
-      inFlight += 1;
-      maxInFlight = Math.max(maxInFlight, inFlight);
-    },
-    requestEnded() {
-      inFlight -= 1;
-    },
+    requestStarted: tally.requestStarted,
+    requestEnded: tally.requestEnded,
     batch(size) {
       maxBatch = Math.max(maxBatch, size);
     },
-    record(outcome) {
-      outcomes[outcome] += 1;
-    },
+    record: tally.record,
     answered(kind, userIds, omitted) {
-      outcomes.answered += 1;
+      tally.record('answered');
       userIdsAnswered += userIds;
       userIdsOmitted += omitted;
       answeredByKind.set(kind, (answeredByKind.get(kind) ?? 0) + 1);
     },
     snapshot: () => ({
-      requests, inFlight, maxInFlight, outcomes: { ...outcomes }, userIdsAnswered, userIdsOmitted, maxBatch,
+      ...tally.snapshot(), userIdsAnswered, userIdsOmitted, maxBatch,
       answeredByKind: Object.fromEntries(answeredByKind),
     }),
     reset() {
-      // In-flight requests keep running across a reset; only the high-water mark restarts from them.
-      requests = 0;
-      maxInFlight = inFlight;
-      outcomes = zeroOutcomes();
+      tally.reset();
       userIdsAnswered = 0;
       userIdsOmitted = 0;
       maxBatch = 0;

@@ -1,8 +1,10 @@
-import { Server, createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { RequestListener } from 'node:http';
 import { Logger, silentLogger } from '../../platform/logger';
+import { createFaultState } from '../shared/fault-state';
 import { createDelays, sendJson } from '../shared/http';
-import { createSeededRandom } from '../shared/seeded-random';
+import {
+  CommonSimulatorOptions, SimulatorRoute, SimulatorServer, createSimulatorServer, guardedListener,
+} from '../shared/server';
 import { ContextRequestContext, handleContextRequest } from './context-handler';
 import { contextError, matchContextPath } from './contract';
 import { UserDataSimulatorControl, handleUserDataControl } from './control';
@@ -13,24 +15,14 @@ import { CONTEXT_KINDS } from './monthly-digest';
 /** Ids the service does not know unless told otherwise: a test names a user `ghost-…` to see one left out. */
 export const DEFAULT_UNKNOWN_PREFIXES: readonly string[] = Object.freeze(['ghost-']);
 
-export interface UserDataSimulatorOptions {
-  /** 0 (default) picks a free port. */
-  port?: number;
-  host?: string;
+export interface UserDataSimulatorOptions extends CommonSimulatorOptions<UserDataFaultsPatch> {
   /** User-id prefixes left out of every answer; reset() returns to these. Default DEFAULT_UNKNOWN_PREFIXES. */
   unknownPrefixes?: string[];
-  /** Faults from the start; reset() returns to these (without the outage). */
-  faults?: UserDataFaultsPatch;
-  seed?: number;
-  now?: () => number;
-  logger?: Logger;
 }
 
-export interface UserDataSimulator {
+export interface UserDataSimulator extends SimulatorServer {
   /** Base URL of the service (USER_DATA_URL); also serves /_control/*. Known after start(). */
   readonly url: string;
-  start(): Promise<void>;
-  stop(): Promise<void>;
   setFaults(patch: UserDataFaultsPatch): UserDataFaults;
   faults(): UserDataFaults;
   setUnknownPrefixes(prefixes: string[]): string[];
@@ -52,25 +44,16 @@ export function createUserDataSimulator(options: UserDataSimulatorOptions = {}):
     faults: control.currentFaults, unknownPrefixes: control.unknownPrefixes, random: control.random, now,
     ledger: control.ledger, delays,
   };
-  const server = createServer(routeRequests(control, context, log));
-  let port = options.port ?? 0;
+  const server = createSimulatorServer({
+    name: 'user-data', host, port: options.port ?? 0, handler: routeRequests(control, context, log), delays, log,
+  });
 
   return {
     get url() {
-      if (port === 0) throw new Error('the user-data simulator has not started yet');
-      return `http://${host}:${port}`;
+      return server.url;
     },
-    async start() {
-      port = await listen(server, host, port);
-      log.info({ url: `http://${host}:${port}` }, 'user-data simulator listening');
-    },
-    async stop() {
-      delays.cancelAll();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    },
+    start: server.start,
+    stop: server.stop,
     setFaults: (patch) => control.applyFaults(patch),
     faults: control.currentFaults,
     setUnknownPrefixes: control.setUnknownPrefixes,
@@ -86,23 +69,15 @@ export function createUserDataSimulator(options: UserDataSimulatorOptions = {}):
 
 /** The mutable state behind the control API: faults with their seeded draws, unknown prefixes, the ledger. */
 function createControl(options: UserDataSimulatorOptions, now: () => number, log: Logger) {
-  const initial = applyUserDataFaultsPatch(NO_USER_DATA_FAULTS, options.faults ?? {}, now());
-  const initialSeed = initial.seed ?? options.seed ?? 1;
+  const settings = createFaultState({
+    none: NO_USER_DATA_FAULTS, applyPatch: applyUserDataFaultsPatch, initial: options.faults, seed: options.seed, now, log,
+  });
   const initialPrefixes = [...(options.unknownPrefixes ?? DEFAULT_UNKNOWN_PREFIXES)];
-  let faults = initial.faults;
-  let seed = initialSeed;
-  let random = createSeededRandom(seed);
   let prefixes = [...initialPrefixes];
   const ledger = createUserDataLedger();
   const control: UserDataSimulatorControl = {
-    faults: () => ({ ...faults, seed }),
-    applyFaults(patch) {
-      const applied = applyUserDataFaultsPatch(faults, patch, now());
-      faults = applied.faults;
-      if (applied.seed !== undefined) random = createSeededRandom((seed = applied.seed));
-      log.info({ faults, seed }, 'faults changed');
-      return { ...faults, seed };
-    },
+    faults: settings.current,
+    applyFaults: settings.apply,
     unknownPrefixes: () => [...prefixes],
     setUnknownPrefixes(next) {
       prefixes = [...next];
@@ -111,45 +86,26 @@ function createControl(options: UserDataSimulatorOptions, now: () => number, log
     stats: () => ledger.snapshot(),
     reset() {
       ledger.reset();
-      faults = { ...initial.faults, outage: null };
-      random = createSeededRandom((seed = initialSeed));
+      settings.restore();
       prefixes = [...initialPrefixes];
     },
   };
   return {
     ...control,
     ledger,
-    currentFaults: (): UserDataFaults => ({ ...faults }),
-    random: () => random(),
+    currentFaults: settings.faults,
+    random: settings.random,
   };
 }
-
-type RequestHandler = Parameters<typeof createServer>[1] & {};
 
 /** Routes context requests and /_control/*; unexpected failures become a 500. */
-function routeRequests(control: UserDataSimulatorControl, context: ContextRequestContext, log: Logger): RequestHandler {
-  return (request, response) => {
-    const url = new URL(request.url ?? '/', 'http://simulator');
-    const work = async () => {
-      if (url.pathname.startsWith('/_control/')) return handleUserDataControl(request, response, url, control);
-      const kind = matchContextPath(url.pathname);
-      if (kind === null) return sendJson(response, 404, contextError('NOT_FOUND', 'Not Found'));
-      if (request.method !== 'POST') return sendJson(response, 405, contextError('METHOD_NOT_ALLOWED', 'use POST'));
-      return handleContextRequest(request, response, kind, context);
-    };
-    work().catch((error: unknown) => {
-      log.error({ err: error, pathname: url.pathname }, 'user-data simulator request failed');
-      sendJson(response, 500, contextError('INTERNAL', 'simulator error'));
-    });
+function routeRequests(control: UserDataSimulatorControl, context: ContextRequestContext, log: Logger): RequestListener {
+  const route: SimulatorRoute = async (request, response, url) => {
+    if (url.pathname.startsWith('/_control/')) return handleUserDataControl(request, response, url, control);
+    const kind = matchContextPath(url.pathname);
+    if (kind === null) return sendJson(response, 404, contextError('NOT_FOUND', 'Not Found'));
+    if (request.method !== 'POST') return sendJson(response, 405, contextError('METHOD_NOT_ALLOWED', 'use POST'));
+    return handleContextRequest(request, response, kind, context);
   };
-}
-
-function listen(server: Server, host: string, port: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve((server.address() as AddressInfo).port);
-    });
-  });
+  return guardedListener(route, log, { message: 'user-data simulator request failed', body: contextError('INTERNAL', 'simulator error') });
 }
