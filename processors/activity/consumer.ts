@@ -1,5 +1,3 @@
-import type { Kafka } from 'kafkajs';
-import type { Codec } from '../../platform/codec/codec';
 import { VestnikError } from '../../platform/errors';
 import { createBatchConsumer, type BatchConsumer, type TypedProducer } from '../../platform/kafka';
 import type { Logger } from '../../platform/logger';
@@ -12,16 +10,9 @@ import { decideActivity, type ActivityDecision } from './decide';
 import { ACTIVITY_TEMPLATE_ID } from './template';
 import { userActivityProblems } from './validate';
 import { invalidRecord } from '../../platform/kafka/invalid-record';
+import type { ProcessorOptions } from '../processor-options';
 
-export interface ActivityConsumerOptions {
-  kafka: Kafka;
-  codec: Codec;
-  producer: TypedProducer;
-  /** Reads the directory view (clients, templates). */
-  redis: Redis;
-  logger: Logger;
-  groupId: string;
-  clock?: { now(): number };
+export interface ActivityConsumerOptions extends ProcessorOptions {
   fromBeginning?: boolean;
 }
 

@@ -1,5 +1,3 @@
-import type { Kafka } from 'kafkajs';
-import type { Codec } from '../../platform/codec/codec';
 import { VestnikError } from '../../platform/errors';
 import { createBatchConsumer, type BatchConsumer, type TypedProducer } from '../../platform/kafka';
 import { invalidRecord } from '../../platform/kafka/invalid-record';
@@ -13,18 +11,11 @@ import { createRenderer, type Renderer } from '../rendering/render';
 import { decideEpisode, isSubscriber, type EpisodeDecision } from './decide';
 import { episodeReleasedProblems } from './validate';
 import { EPISODE_TEMPLATE, EPISODE_TEMPLATE_ID } from './template';
+import type { ProcessorOptions } from '../processor-options';
 
-export interface EpisodeFanoutOptions {
-  kafka: Kafka;
-  codec: Codec;
-  producer: TypedProducer;
-  /** The directory view: the series' subscriber index, the client docs, the template override. */
-  redis: Redis;
-  logger: Logger;
-  groupId: string;
+export interface EpisodeFanoutOptions extends ProcessorOptions {
   /** Subscribers per page (FANOUT_BATCH_SIZE): one ZRANGEBYLEX, one MGET and one produce each. */
   batchSize?: number;
-  clock?: { now(): number };
 }
 
 /**

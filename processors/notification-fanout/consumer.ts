@@ -1,9 +1,5 @@
-import type { Kafka } from 'kafkajs';
-import type { Codec } from '../../platform/codec/codec';
 import { VestnikError } from '../../platform/errors';
-import { createBatchConsumer, type BatchConsumer, type TypedProducer } from '../../platform/kafka';
-import type { Logger } from '../../platform/logger';
-import type { Redis } from '../../platform/redis/client';
+import { createBatchConsumer, type BatchConsumer } from '../../platform/kafka';
 import type { UnsubscribeLinks } from '../../platform/unsubscribe';
 import { KEYS } from '../../platform/redis/keys';
 import { TOPICS } from '../../platform/topics';
@@ -18,16 +14,10 @@ import { EMPTY_TALLY, addTally, tallyOf, type FanoutTally } from './run-model';
 import { recordFanout, recordRequest, startRun } from './run-record';
 import { requestProblems } from './validate';
 import { invalidRecord } from '../../platform/kafka/invalid-record';
+import type { ProcessorOptions } from '../processor-options';
 
-export interface NotificationFanoutOptions {
-  kafka: Kafka;
-  codec: Codec;
-  producer: TypedProducer;
-  redis: Redis;
-  logger: Logger;
-  groupId: string;
+export interface NotificationFanoutOptions extends ProcessorOptions {
   batchSize?: number;
-  clock?: { now(): number };
   /** Called for a request with a recurrence: the scheduler repeats it. */
   onRecurring?(request: NotificationRequested): Promise<void>;
   /** Handle only this priority's requests (mailing-fanout/lane.ts); without it, every request. */

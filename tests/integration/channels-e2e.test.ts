@@ -3,6 +3,7 @@ import { createSmtpSink, type SmtpSink } from '../../simulators/smtp';
 import { startStack, type TestStack } from '../support/stack';
 import { uniqueName } from '../support/unique';
 import { waitFor } from '../support/wait-for';
+import { createTestClient } from '../support/clients';
 
 /** Push with fallback to email, and the welcome email's one-time link, through every wired role. */
 describe('push, email and links end to end', () => {
@@ -33,12 +34,7 @@ describe('push, email and links end to end', () => {
     await smtp?.stop();
   });
 
-  async function client(fields: Record<string, unknown>): Promise<string> {
-    const phone = `79${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
-    const response = await stack.api('POST', '/api/clients', { phone, timezone: 'UTC', ...fields });
-    expect(response.status).toBe(201);
-    return response.body.id;
-  }
+  const client = (fields: Record<string, unknown>) => createTestClient(stack, fields);
 
   it('pushes to a device, and falls back to email when every token is rejected', async () => {
     const goodToken = uniqueName('device');

@@ -8,6 +8,7 @@ import { createUserDataSimulator, type MonthlyDigest, type UserDataSimulator } f
 import { startStack, type TestStack } from '../support/stack';
 import { uniqueName } from '../support/unique';
 import { waitFor } from '../support/wait-for';
+import { randomPhone } from '../support/clients';
 
 const KIND = 'monthly-digest';
 
@@ -67,7 +68,7 @@ describe('context providers end to end', () => {
     for (let i = 0; i < count; i++) {
       const id = `${run}-${i}`;
       const email = `${id}@example.com`;
-      const phone = `79${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
+      const phone = randomPhone();
       const response = await waitFor(async () => {
         const attempt = await stack.api('POST', '/api/clients', { id, phone, email, name: `Viewer ${i}`, timezone: 'UTC' });
         return attempt.status === 503 ? null : attempt;

@@ -5,6 +5,7 @@ import { createSmtpSink, type ReceivedEmail, type SmtpSink } from '../../simulat
 import { startStack, type TestStack } from '../support/stack';
 import { uniqueName } from '../support/unique';
 import { waitFor } from '../support/wait-for';
+import { createTestClient } from '../support/clients';
 
 /**
  * events.episode-released end to end: clients subscribe through the API, an episode event is posted,
@@ -58,12 +59,7 @@ describe('new-episode emails end to end', () => {
     await smtp?.stop();
   });
 
-  async function createClient(fields: Record<string, unknown>): Promise<string> {
-    const phone = `79${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
-    const response = await stack.api('POST', '/api/clients', { phone, timezone: 'Europe/Moscow', ...fields });
-    expect(response.status).toBe(201);
-    return response.body.id;
-  }
+  const createClient = (fields: Record<string, unknown>) => createTestClient(stack, { timezone: 'Europe/Moscow', ...fields });
 
   /** Every email of this run's episode (by its unique title), whoever it went to. */
   const episodeEmails = (title = episodeTitle): ReceivedEmail[] =>

@@ -13,6 +13,7 @@ import { freePort } from '../support/private-services';
 import { startStack, type TestStack } from '../support/stack';
 import { uniqueName } from '../support/unique';
 import { waitFor } from '../support/wait-for';
+import { randomPhone } from '../support/clients';
 
 jest.setTimeout(240_000);
 
@@ -113,7 +114,7 @@ describe('express under bulk load (bulk lanes in their own process)', () => {
     expect(template.status).toBe(201);
     templateId = template.body.id;
     for (let i = 0; i < EXPRESS_USERS; i++) {
-      const phone = `79${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
+      const phone = randomPhone();
       const created = await stack.api('POST', '/api/clients', { phone, timezone: 'UTC', name: `Express ${i}` });
       expect(created.status).toBe(201);
       expressUsers.push(created.body.id);

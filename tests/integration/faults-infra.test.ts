@@ -6,7 +6,7 @@ import { TOPICS } from '../../platform/topics';
 import { createSmsSimulator, type SmsSimulator } from '../../simulators/sms';
 import { createSmsApiToken } from '../../simulators/sms/token';
 import {
-  acceptedCount, checkLedger, loadAudience, nonZero, recordsOn, startMailing, stopStackSafely, waitForAllSent, when, type Audience,
+  acceptedCount, checkLedger, loadAudience, nonZero, recordsOn, startMailing, stopStackSafely, waitForAllSent, when,
 } from '../support/fault-scenario';
 import { killAllChildren } from '../support/processes';
 import { startPrivateClickHouse, startPrivateKafka, startPrivateRedis, type PrivateService } from '../support/private-services';

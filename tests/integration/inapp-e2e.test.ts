@@ -4,6 +4,7 @@ import { deliveryIdOf } from '../../platform/ids';
 import { startStack, TEST_ADMIN_KEY, type TestStack } from '../support/stack';
 import { uniqueName } from '../support/unique';
 import { waitFor } from '../support/wait-for';
+import { createTestClient } from '../support/clients';
 
 /** A test's websocket: every frame it received, in order. */
 interface TestSocket {
@@ -36,12 +37,7 @@ describe('in-app notifications end to end', () => {
   const tokenFor = (userId: string, secret = stack.runtime.config.auth.jwtSecret) =>
     jwt.sign({ sub: userId }, secret, { algorithm: 'HS256', expiresIn: '10m' });
 
-  async function client(fields: Record<string, unknown> = {}): Promise<string> {
-    const phone = `79${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
-    const response = await stack.api('POST', '/api/clients', { phone, timezone: 'UTC', name: 'Ann', locale: 'en', ...fields });
-    expect(response.status).toBe(201);
-    return response.body.id;
-  }
+  const client = (fields: Record<string, unknown> = {}) => createTestClient(stack, { name: 'Ann', locale: 'en', ...fields });
 
   /** Posts a user-activity event for `userId`; returns its event id. */
   async function activity(userId: string, fields: Record<string, unknown> = {}): Promise<string> {

@@ -4,6 +4,7 @@ import { createSmtpSink, type ReceivedEmail, type SmtpSink } from '../../simulat
 import { TEST_ADMIN_KEY, startStack, type TestStack } from '../support/stack';
 import { uniqueName } from '../support/unique';
 import { waitFor } from '../support/wait-for';
+import { randomPhone } from '../support/clients';
 
 jest.setTimeout(240_000);
 
@@ -53,7 +54,7 @@ describe('users\' own view and unsubscribe end to end', () => {
 
   async function client(name: string): Promise<{ id: string; email: string }> {
     const email = `${uniqueName(name.toLowerCase())}@example.com`;
-    const phone = `79${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
+    const phone = randomPhone();
     const response = await stack.api('POST', '/api/clients', { phone, timezone: 'UTC', name, email });
     expect(response.status).toBe(201);
     return { id: response.body.id, email };

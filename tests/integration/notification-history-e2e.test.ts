@@ -3,6 +3,7 @@ import { createSmtpSink, type SmtpSink } from '../../simulators/smtp';
 import { startStack, type TestStack } from '../support/stack';
 import { uniqueName } from '../support/unique';
 import { waitFor } from '../support/wait-for';
+import { createTestClient } from '../support/clients';
 
 interface Run {
   id: string;
@@ -54,12 +55,7 @@ describe('notification history end to end', () => {
     await smtp?.stop();
   });
 
-  async function client(fields: Record<string, unknown>): Promise<string> {
-    const phone = `79${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
-    const response = await stack.api('POST', '/api/clients', { phone, timezone: 'UTC', ...fields });
-    expect(response.status).toBe(201);
-    return response.body.id;
-  }
+  const client = (fields: Record<string, unknown>) => createTestClient(stack, fields);
 
   async function notify(body: Record<string, unknown>): Promise<string> {
     const accepted = await stack.api('POST', '/api/notifications', { templateId, contextJson: JSON.stringify({ film: 'Solaris' }), ...body });

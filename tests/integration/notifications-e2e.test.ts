@@ -5,6 +5,7 @@ import { createSmsApiToken } from '../../simulators/sms/token';
 import { startStack, type TestStack } from '../support/stack';
 import { uniqueName } from '../support/unique';
 import { waitFor } from '../support/wait-for';
+import { createTestClient } from '../support/clients';
 
 const smsIdOf = (requestId: string, clientId: string) => smsMessageId(deliveryIdOf('notification', requestId, clientId, 'sms'));
 
@@ -35,12 +36,7 @@ describe('notification requests end to end', () => {
     await sms?.stop();
   });
 
-  async function client(fields: Record<string, unknown>): Promise<string> {
-    const phone = `79${String(Math.floor(Math.random() * 1e9)).padStart(9, '0')}`;
-    const response = await stack.api('POST', '/api/clients', { phone, timezone: 'UTC', ...fields });
-    expect(response.status).toBe(201);
-    return response.body.id;
-  }
+  const client = (fields: Record<string, unknown>) => createTestClient(stack, fields);
 
   it('renders per locale for listed users and a segment, and respects promo opt-out', async () => {
     const segment = uniqueName('segment');
