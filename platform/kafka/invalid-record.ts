@@ -32,3 +32,15 @@ export function instantProblem(field: string, value: number | null): string[] {
 
 /** ClickHouse DateTime is 32-bit unsigned seconds; every stored instant must fit it. */
 const MAX_DATETIME_MS = 2 ** 32 * 1000;
+
+/** A problem line when a link is not http(s): links go into `<a href>` or the app, where `javascript:` must never reach a user. */
+export function httpUrlProblem(field: string, value: string | null): string[] {
+  if (value === null) return [];
+  let protocol = '';
+  try {
+    protocol = new URL(value).protocol;
+  } catch {
+    // not a URL at all: reported below
+  }
+  return protocol === 'http:' || protocol === 'https:' ? [] : [`${field}: not an http(s) URL (${JSON.stringify(value.slice(0, 100))})`];
+}

@@ -4,7 +4,7 @@
  * (no user id), says nothing (no actor, kind or object), has an impossible time, or carries a link that
  * is not http(s) — the app opens it, and a `javascript:` URL must never reach a user.
  */
-import { instantProblem, zodProblems } from '../../platform/kafka/invalid-record';
+import { httpUrlProblem, instantProblem, zodProblems } from '../../platform/kafka/invalid-record';
 import type { UserActivity } from '../../schemas/types';
 import { ResourceId } from '../../ingest/openapi/common';
 
@@ -15,15 +15,6 @@ export function userActivityProblems(event: UserActivity): string[] {
     ...instantProblem('occurredAt', event.occurredAt),
     ...zodProblems(ResourceId, event.userId).map((p) => p.replace('(record)', 'userId')),
     ...(['actorId', 'kind', 'objectId'] as const).flatMap((field) => (event[field].trim() === '' ? [`${field}: required`] : [])),
-    ...(event.url === null || isHttpUrl(event.url) ? [] : [`url: not an http(s) URL (${JSON.stringify(event.url.slice(0, 100))})`]),
+    ...httpUrlProblem('url', event.url),
   ];
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const { protocol } = new URL(value);
-    return protocol === 'http:' || protocol === 'https:';
-  } catch {
-    return false;
-  }
 }

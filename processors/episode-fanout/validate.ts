@@ -5,7 +5,7 @@
  * subscription can name, empty titles, negative numbers, or a link that is not http(s) — it goes into
  * an `<a href>`, and HTML escaping does not stop a `javascript:` URL.
  */
-import { instantProblem, zodProblems } from '../../platform/kafka/invalid-record';
+import { httpUrlProblem, instantProblem, zodProblems } from '../../platform/kafka/invalid-record';
 import type { EpisodeReleased } from '../../schemas/types';
 import { ResourceId } from '../../ingest/openapi/common';
 
@@ -20,15 +20,6 @@ export function episodeReleasedProblems(event: EpisodeReleased): string[] {
       const value = event[field];
       return value === null || value >= 0 ? [] : [`${field}: negative (${value})`];
     }),
-    ...(isHttpUrl(event.url) ? [] : [`url: not an http(s) URL (${JSON.stringify(event.url.slice(0, 100))})`]),
+    ...httpUrlProblem('url', event.url),
   ];
-}
-
-function isHttpUrl(value: string): boolean {
-  try {
-    const { protocol } = new URL(value);
-    return protocol === 'http:' || protocol === 'https:';
-  } catch {
-    return false;
-  }
 }
