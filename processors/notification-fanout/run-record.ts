@@ -74,8 +74,8 @@ export async function recordRequest(redis: Redis, request: NotificationRequested
   const listKey = parentId ? KEYS.notificationOccurrences(parentId) : KEYS.notificationRuns;
   const keys = [KEYS.notificationRun(request.requestId), listKey, KEYS.notificationRunsByStatus('scheduled'), KEYS.activeNotifications];
   const fields = Object.entries(runFieldsOf(request, parentId)).flat();
-  // One MULTI: the parent's start and the occurrence's listing land together, so no reader (and no failed
-  // half of a pipeline) ever shows an occurrence under a parent that still reads scheduled.
+  // One MULTI: the parent's start and the occurrence's listing apply together, so no reader sees an
+  // occurrence under a parent that still reads scheduled (a pipeline let one slip between them).
   const write = redis.multi();
   if (parentId) queueTransition(write, parentId, 'running', request.occurredAt);
   write.eval(CREATE_ONCE, keys.length, ...keys, request.requestId, request.occurredAt, parentId ? '1' : '0', ...fields);
