@@ -9,7 +9,7 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': tsJest },
-      testMatch: ['<rootDir>/{platform,ingest,processors,senders,analytics,schemas,simulators,cli}/**/*.test.ts'],
+      testMatch: ['<rootDir>/{platform,ingest,processors,senders,analytics,schemas,simulators,cli,bench}/**/*.test.ts'],
     },
     {
       displayName: 'integration',

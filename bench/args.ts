@@ -1,7 +1,9 @@
-/** Command-line options of the benchmark: `--clients N` and `--out path`. */
+/** Command-line options of the benchmark: `--clients N`, `--out path` and `--cpu-prof`. */
 export interface BenchArgs {
   clients: number;
   out: string;
+  /** Each Vestnik process writes a V8 CPU profile next to the JSON, summarised in the output. */
+  cpuProf: boolean;
 }
 
 export function parseBenchArgs(argv: readonly string[], now = new Date()): BenchArgs {
@@ -12,5 +14,5 @@ export function parseBenchArgs(argv: readonly string[], now = new Date()): Bench
   const clients = Number(valueOf('--clients') ?? 1_000_000);
   if (!Number.isInteger(clients) || clients < 1) throw new TypeError(`--clients must be a positive integer, got ${valueOf('--clients')}`);
   const stamp = now.toISOString().replace(/[:.]/g, '-');
-  return { clients, out: valueOf('--out') ?? `bench/results/${stamp}.json` };
+  return { clients, out: valueOf('--out') ?? `bench/results/${stamp}.json`, cpuProf: argv.includes('--cpu-prof') };
 }

@@ -1,9 +1,10 @@
 import { deliveryIdOf } from '../platform/ids';
 import { KEYS } from '../platform/redis/keys';
 import { smsMessageId } from '../senders/sms/message';
-import type { SmsSimulator } from '../simulators/sms';
+import { MAX_LOOKUP_IDS } from '../simulators/sms/control';
+import type { SmsControlClient } from '../simulators/sms/control-client';
+import type { Deployment } from './deployment';
 import type { ExpressProbe } from './express';
-import type { BenchStack } from './stack';
 import { perSecond, pollUntil, sleep } from './stats';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -27,9 +28,9 @@ export interface BulkResult {
 }
 
 /** Starts one SMS mailing to every client of `tag` through the API; returns its id and the start time. */
-async function startMailing(stack: BenchStack, tag: string): Promise<{ mailingId: string; startedAt: number }> {
+async function startMailing(vestnik: Deployment, tag: string): Promise<{ mailingId: string; startedAt: number }> {
   const startedAt = Date.now();
-  const created = await stack.api('POST', '/api/mailings', {
+  const created = await vestnik.api('POST', '/api/mailings', {
     text: 'Bench {{name}}', startAt: iso(startedAt), endAt: iso(startedAt + 6 * 3_600_000), filter: { tags: [tag], operatorCodes: [] },
   });
   if (created.status !== 201) throw new Error(`bulk mailing refused: ${created.status} ${JSON.stringify(created.body)}`);
@@ -38,20 +39,18 @@ async function startMailing(stack: BenchStack, tag: string): Promise<{ mailingId
 
 /**
  * Runs the bulk mailing to the `clientIds` (all tagged `tag`) and times its three milestones. `onStarted`
- * starts the express probes once the mailing is out; bulk acceptances are the simulator's accepted messages
- * minus the probes' (read in the same tick).
+ * starts the express probes once the mailing is out. The simulator runs in its own process: progress is its
+ * accepted count, and the end is audited message by message in lookups of 50,000.
  */
 export async function runBulkMailing(
-  stack: BenchStack, sms: SmsSimulator, tag: string, created: { clientIds: readonly string[]; mailingIds: string[] }, onStarted: () => () => readonly ExpressProbe[],
+  vestnik: Deployment, sms: SmsControlClient, tag: string, clientIds: readonly string[], onStarted: () => () => readonly ExpressProbe[],
 ): Promise<BulkResult> {
-  const { clientIds } = created;
   const n = clientIds.length;
-  const before = sms.stats().acceptedMessages;
-  const { mailingId, startedAt } = await startMailing(stack, tag);
-  created.mailingIds.push(mailingId);
+  const before = (await sms.stats()).acceptedMessages;
+  const { mailingId, startedAt } = await startMailing(vestnik, tag);
   const expressProbes = onStarted();
   const timeoutMs = 120_000 + n * 5;
-  const redis = stack.runtime.redis();
+  const redis = vestnik.runtime.redis();
   const fanout = pollUntil(async () => ((await redis.hget(KEYS.fanoutCursor(mailingId), 'done')) === '1' ? Date.now() : null), {
     timeoutMs, intervalMs: 10, what: 'the fan-out checkpoint done=1',
   });
@@ -59,7 +58,7 @@ export async function runBulkMailing(
   const delivered = waitForDeliveries(sms, n, before, expressProbes, progress);
   const stats = pollUntil(async () => {
     if (progress.stalled) return { at: null };
-    const response = await stack.api('GET', `/api/stats/mailings/${mailingId}?limit=1`);
+    const response = await vestnik.api('GET', `/api/stats/mailings/${mailingId}?limit=1`);
     return response.body?.byStatus?.sent === n ? { at: Date.now() } : null;
   }, { timeoutMs, intervalMs: 250, what: `statistics showing ${n} sent` })
     // Statistics that never catch up (analytics down) are a finding for the table, not a reason to lose the run.
@@ -68,7 +67,7 @@ export async function runBulkMailing(
       return { at: null };
     });
   const [fanoutAt, , statsAt] = await Promise.all([fanout.catch(() => null), delivered, stats]);
-  const audit = auditAcceptances(sms, mailingId, clientIds);
+  const audit = await auditAcceptances(sms, mailingId, clientIds);
   const deliveryMs = audit.lastAcceptedAt - startedAt;
   const fanoutMs = fanoutAt === null ? null : fanoutAt - startedAt;
   return {
@@ -81,15 +80,23 @@ export async function runBulkMailing(
 /** No new bulk acceptance for this long means the pipeline is stuck: stop waiting, report what was reached. */
 const STALL_MS = 60_000;
 
-/** Resolves when N bulk messages were accepted, or sets `progress.stalled` when acceptances stop coming. */
+/**
+ * Resolves when N bulk messages were accepted, or sets `progress.stalled` when acceptances stop coming.
+ * The simulator counts express probes too: once its total reaches N, the accepted probes are looked up
+ * and taken off.
+ */
 async function waitForDeliveries(
-  sms: SmsSimulator, n: number, before: number, expressProbes: () => readonly ExpressProbe[], progress: { stalled: boolean },
+  sms: SmsControlClient, n: number, before: number, expressProbes: () => readonly ExpressProbe[], progress: { stalled: boolean },
 ): Promise<void> {
   let last = -1;
   let lastProgressAt = Date.now();
   for (;;) {
-    const total = sms.stats().acceptedMessages - before;
-    const bulk = total - expressProbes().filter((p) => sms.message(p.msgId)?.firstAcceptedAt != null).length;
+    const total = (await sms.stats()).acceptedMessages - before;
+    let bulk = total;
+    if (total >= n) {
+      const probes = await sms.messages(expressProbes().map((p) => p.msgId));
+      bulk -= probes.filter((record) => record?.firstAcceptedAt != null).length;
+    }
     if (bulk >= n) return;
     if (bulk > last) [last, lastProgressAt] = [bulk, Date.now()];
     if (Date.now() - lastProgressAt > STALL_MS) {
@@ -97,25 +104,27 @@ async function waitForDeliveries(
       console.error(`bench: bulk deliveries stalled at ${bulk}/${n} (no acceptance for ${STALL_MS / 1000} s)`);
       return;
     }
-    await sleep(10);
+    await sleep(100);
   }
 }
 
-/** Looks every bulk message up in the simulator: exactly-once check and the exact last acceptance time. */
-function auditAcceptances(sms: SmsSimulator, mailingId: string, clientIds: readonly string[]) {
+/** Looks every bulk message up in the simulator, a lookup at a time: exactly-once check and the exact last acceptance time. */
+async function auditAcceptances(sms: SmsControlClient, mailingId: string, clientIds: readonly string[]) {
   let lastAcceptedAt = 0;
   let accepted = 0;
   let duplicates = 0;
   let missing = 0;
-  for (const clientId of clientIds) {
-    const record = sms.message(smsMessageId(deliveryIdOf('mailing', mailingId, clientId, 'sms')));
-    if (!record || record.firstAcceptedAt === null) {
-      missing += 1;
-      continue;
+  for (let offset = 0; offset < clientIds.length; offset += MAX_LOOKUP_IDS) {
+    const msgIds = clientIds.slice(offset, offset + MAX_LOOKUP_IDS).map((clientId) => smsMessageId(deliveryIdOf('mailing', mailingId, clientId, 'sms')));
+    for (const record of await sms.messages(msgIds)) {
+      if (!record || record.firstAcceptedAt === null) {
+        missing += 1;
+        continue;
+      }
+      accepted += 1;
+      if (record.accepted > 1) duplicates += 1;
+      lastAcceptedAt = Math.max(lastAcceptedAt, record.firstAcceptedAt);
     }
-    accepted += 1;
-    if (record.accepted > 1) duplicates += 1;
-    lastAcceptedAt = Math.max(lastAcceptedAt, record.firstAcceptedAt);
   }
   return { lastAcceptedAt, accepted, duplicates, missing };
 }

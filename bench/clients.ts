@@ -2,7 +2,7 @@ import { newId } from '../platform/ids';
 import { KEYS } from '../platform/redis/keys';
 import { TOPICS } from '../platform/topics';
 import type { Client } from '../schemas/types';
-import type { BenchStack } from './stack';
+import type { Deployment } from './deployment';
 import { perSecond, pollUntil } from './stats';
 
 /** Records per produce request: big enough to amortise the request, small enough to keep memory flat. */
@@ -31,8 +31,8 @@ export function benchClient(index: number, tag: string, now: number): Client {
  * per request and waits for its own read-your-writes, which would measure the HTTP loop, not the pipeline.
  * Returns the ids so cleanup can tombstone them.
  */
-export async function loadClients(stack: BenchStack, count: number, tag: string, ids: string[]): Promise<LoadResult> {
-  const producer = await stack.runtime.producer('bench-load');
+export async function loadClients(vestnik: Deployment, count: number, tag: string, ids: string[]): Promise<LoadResult> {
+  const producer = await vestnik.runtime.producer('bench-load');
   const started = Date.now();
   for (let offset = 0; offset < count; offset += PRODUCE_BATCH) {
     const records = [];
@@ -44,24 +44,10 @@ export async function loadClients(stack: BenchStack, count: number, tag: string,
     await producer.send(TOPICS.clients, records);
   }
   const produceMs = Date.now() - started;
-  const redis = stack.runtime.redis();
+  const redis = vestnik.runtime.redis();
   await pollUntil(async () => ((await redis.zcard(KEYS.clientsByTag(tag))) >= count ? true : null), {
     timeoutMs: 120_000 + count, intervalMs: 50, what: `${count} clients in the view`,
   });
   const totalMs = Date.now() - started;
   return { clients: count, produceMs, totalMs, clientsPerSecond: perSecond(count, totalMs) };
-}
-
-/** Tombstones the bench clients, mailings and templates on the shared compacted topics, so later views drop them. */
-export async function tombstoneRecords(
-  stack: BenchStack, clientIds: readonly string[], mailingIds: readonly string[], templateIds: readonly string[] = [],
-): Promise<void> {
-  const producer = await stack.runtime.producer('bench-load');
-  for (let offset = 0; offset < clientIds.length; offset += PRODUCE_BATCH) {
-    await producer.send(TOPICS.clients, clientIds.slice(offset, offset + PRODUCE_BATCH).map((id) => ({ key: id, value: null })));
-  }
-  for (let offset = 0; offset < mailingIds.length; offset += PRODUCE_BATCH) {
-    await producer.send(TOPICS.mailings, mailingIds.slice(offset, offset + PRODUCE_BATCH).map((id) => ({ key: id, value: null })));
-  }
-  if (templateIds.length > 0) await producer.send(TOPICS.templates, templateIds.map((id) => ({ key: id, value: null })));
 }

@@ -1,7 +1,7 @@
 import { deliveryIdOf } from '../platform/ids';
 import { smsMessageId } from '../senders/sms/message';
-import type { SmsSimulator } from '../simulators/sms';
-import type { BenchStack } from './stack';
+import type { SmsControlClient } from '../simulators/sms/control-client';
+import type { Deployment } from './deployment';
 import { pollUntil, sleep } from './stats';
 
 /** One express notification in flight: when it was published and which provider msgId it will carry. */
@@ -16,28 +16,26 @@ export interface ExpressProbe {
  * its SMS. Everything on the way counts: API, events.notification-requested, the notification fan-out's
  * express lane, deliveries.express, the sender's express lane, the provider.
  */
-export function createExpressProber(stack: BenchStack, sms: SmsSimulator, templateId: string, clientId: string) {
+export function createExpressProber(vestnik: Deployment, sms: SmsControlClient, templateId: string, clientId: string) {
   let sequence = 0;
   async function publish(): Promise<ExpressProbe> {
     const publishedAt = Date.now();
-    const accepted = await stack.api('POST', '/api/notifications', {
+    const accepted = await vestnik.api('POST', '/api/notifications', {
       templateId, userIds: [clientId], priority: 'express', channels: ['sms'], contextJson: JSON.stringify({ n: sequence++ }),
     });
     if (accepted.status !== 202) throw new Error(`express notification refused: ${accepted.status} ${JSON.stringify(accepted.body)}`);
     return { publishedAt, msgId: smsMessageId(deliveryIdOf('notification', accepted.body.id, clientId, 'sms')) };
   }
 
-  const acceptedAt = (probe: ExpressProbe): number | null => sms.message(probe.msgId)?.firstAcceptedAt ?? null;
-
   return {
-    publish,
-    acceptedAt,
     /** `count` probes one after another on an otherwise idle system; latencies in ms. */
     async idle(count: number): Promise<number[]> {
       const latencies: number[] = [];
       for (let i = 0; i < count; i++) {
         const probe = await publish();
-        const accepted = await pollUntil(async () => acceptedAt(probe), { timeoutMs: 30_000, intervalMs: 2, what: 'an idle express SMS' });
+        const accepted = await pollUntil(async () => (await sms.message(probe.msgId))?.firstAcceptedAt ?? null, {
+          timeoutMs: 30_000, intervalMs: 2, what: 'an idle express SMS',
+        });
         latencies.push(accepted - probe.publishedAt);
         await sleep(50);
       }
@@ -63,16 +61,20 @@ export function createExpressProber(stack: BenchStack, sms: SmsSimulator, templa
   };
 }
 
-/** Latencies of finished probes; waits up to `timeoutMs` for stragglers and counts the ones never accepted. */
-export async function settleProbes(probes: readonly ExpressProbe[], acceptedAt: (p: ExpressProbe) => number | null, timeoutMs: number) {
+/** Latencies of the probes; waits up to `timeoutMs` for stragglers and counts the ones never accepted. */
+export async function settleProbes(sms: SmsControlClient, probes: readonly ExpressProbe[], timeoutMs: number) {
   const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline && probes.some((p) => acceptedAt(p) === null)) await sleep(20);
+  let records = await sms.messages(probes.map((p) => p.msgId));
+  while (Date.now() < deadline && records.some((record) => record?.firstAcceptedAt == null)) {
+    await sleep(200);
+    records = await sms.messages(probes.map((p) => p.msgId));
+  }
   const latencies: number[] = [];
   let lost = 0;
-  for (const probe of probes) {
-    const at = acceptedAt(probe);
-    if (at === null) lost += 1;
+  probes.forEach((probe, i) => {
+    const at = records[i]?.firstAcceptedAt;
+    if (at == null) lost += 1;
     else latencies.push(at - probe.publishedAt);
-  }
+  });
   return { latencies, lost };
 }

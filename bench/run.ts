@@ -1,75 +1,61 @@
 /**
- * Vestnik's benchmark (issue 5): one process runs every role, the SMS simulator and the driver, on the real
- * Kafka, Redis and ClickHouse. Raw limits first (kafkajs alone, the simulator alone), then: load N clients,
- * express probes (express SMS notifications) on the idle system, one bulk SMS mailing to all of them with
- * express probes every 100 ms.
- * Prints a table, writes the JSON, removes what it created. Usage: node dist/bench/run.js --clients N --out F
+ * Vestnik's benchmark (issue 5), on a world of its own (bench/world.ts: private Kafka, Redis, ClickHouse
+ * and the provider simulators) with Vestnik deployed as separate processes (bench/deployment.ts). Raw
+ * limits first (kafkajs alone on the same broker, the simulator alone), then: load N clients, express
+ * probes on the idle system, one bulk SMS mailing to all of them with express probes every 100 ms.
+ * Prints a table, writes the JSON, removes everything it started.
+ * Usage: node dist/bench/run.js [--clients N] [--out F] [--cpu-prof]
  */
+import { mkdirSync } from 'node:fs';
 import { loadConfig } from '../platform/config';
 import { createKafka } from '../platform/kafka/client';
 import { silentLogger } from '../platform/logger';
-import { createSmsApiToken, createSmsSimulator, type SmsSimulator } from '../simulators/sms';
 import { parseBenchArgs, type BenchArgs } from './args';
 import { runBulkMailing, type BulkResult } from './bulk';
-import { deleteKafkaLeftovers, deleteKeysWithPrefix } from './cleanup';
-import { loadClients, tombstoneRecords, type LoadResult } from './clients';
+import { loadClients, type LoadResult } from './clients';
+import { deployVestnik, type Deployment } from './deployment';
 import { createExpressProber, settleProbes } from './express';
+import { readProcessUsage } from './process-usage';
+import { summariseProfiles } from './profile-summary';
 import { measureRawKafka, type RawKafkaResult } from './raw-kafka';
 import { measureRawProvider, type RawProviderResult } from './raw-provider';
-import { buildRows, type ExpressFigures } from './rows';
+import { buildRows, type ExpressFigures, type ProcessFigures } from './rows';
 import { renderTable, writeJson } from './report';
-import { startResourceSampler, type ResourceSample } from './sampler';
 import { commandRecordBytes } from './sample-command';
-import { dropBenchDatabase, startBenchStack, type BenchStack } from './stack';
 import { latencySummary, pollUntil } from './stats';
+import { startBenchWorld, type BenchWorld } from './world';
 
-const SMS_SECRET = 'bench-sms-simulator-secret';
 const SMS_LATENCY_MS = 2;
 const EXPRESS_EVERY_MS = 100;
 const IDLE_EXPRESS_PROBES = 20;
+/** The raw provider loop needs enough requests to reach a steady rate, not N of them. */
+const RAW_PROVIDER_REQUESTS = 50_000;
 
 interface RawLimits {
   kafka: RawKafkaResult;
   provider: RawProviderResult;
 }
 
-async function measureRawLimits(args: BenchArgs, concurrency: number): Promise<RawLimits> {
-  const config = loadConfig(process.env);
-  const kafka = createKafka({ brokers: [...config.kafka.brokers], clientId: 'vestnik-bench-raw', logger: silentLogger });
+/** Both raw limits on the world's broker and simulator, before any Vestnik process runs. */
+async function measureRawLimits(world: BenchWorld, args: BenchArgs, concurrency: number): Promise<RawLimits> {
+  const kafka = createKafka({ brokers: [world.env.KAFKA_BROKERS as string], clientId: 'vestnik-bench-raw', logger: silentLogger });
   const topic = `bench-raw-${Date.now().toString(36)}`;
-  const recordBytes = await commandRecordBytes();
-  let kafkaResult: RawKafkaResult;
-  try {
-    kafkaResult = await measureRawKafka(kafka, topic, `${topic}-group`, args.clients, recordBytes);
-  } finally {
-    await deleteKafkaLeftovers(kafka, topic, [topic]);
-  }
-  const alone = createSmsSimulator({ jwtSecret: SMS_SECRET, faults: { latencyMs: SMS_LATENCY_MS } });
-  await alone.start();
-  try {
-    const provider = await measureRawProvider(alone.url, createSmsApiToken(SMS_SECRET), Math.min(args.clients, 50_000), concurrency);
-    return { kafka: kafkaResult, provider };
-  } finally {
-    await alone.stop();
-  }
-}
-
-interface PipelineFigures {
-  load: LoadResult;
-  bulk: BulkResult;
-  express: ExpressFigures;
-  bulkResources: ResourceSample;
+  const kafkaResult = await measureRawKafka(kafka, topic, `${topic}-group`, args.clients, await commandRecordBytes());
+  await world.sms.setFaults({ latencyMs: SMS_LATENCY_MS });
+  const provider = await measureRawProvider(world.smsUrl, world.smsToken, Math.min(args.clients, RAW_PROVIDER_REQUESTS), concurrency);
+  await world.sms.reset();
+  await world.sms.setFaults({ latencyMs: SMS_LATENCY_MS });
+  return { kafka: kafkaResult, provider };
 }
 
 /**
- * The express probes' one client, through the API. A fresh state view first replays state.* from the
- * beginning, and the API answers 503 (view behind) until it caught up: retried, which also means the
- * measurements below start on a caught-up view.
+ * The express probes' one client, through the API. A fresh state view answers 503 (view behind) until it
+ * caught up: retried, which also means the measurements below start on a caught-up view.
  */
-async function createExpressClient(stack: BenchStack, tag: string): Promise<string> {
+async function createExpressClient(vestnik: Deployment, tag: string): Promise<string> {
   const body = { phone: '79010000001', tags: [tag], timezone: 'Europe/Moscow', name: 'Express' };
   return pollUntil(async () => {
-    const response = await stack.api('POST', '/api/clients', body);
+    const response = await vestnik.api('POST', '/api/clients', body);
     if (response.status === 201) return response.body.id as string;
     if (response.status === 503) return null;
     throw new Error(`express client refused: ${response.status} ${JSON.stringify(response.body)}`);
@@ -77,39 +63,47 @@ async function createExpressClient(stack: BenchStack, tag: string): Promise<stri
 }
 
 /** The express probes' SMS template, through the API. */
-async function createExpressTemplate(stack: BenchStack): Promise<string> {
-  const created = await stack.api('POST', '/api/templates', { defaultLocale: 'en', variants: { en: { sms: 'Express {{n}} for {{name}}' } } });
+async function createExpressTemplate(vestnik: Deployment): Promise<string> {
+  const created = await vestnik.api('POST', '/api/templates', { defaultLocale: 'en', variants: { en: { sms: 'Express {{n}} for {{name}}' } } });
   if (created.status !== 201) throw new Error(`express template refused: ${created.status} ${JSON.stringify(created.body)}`);
   return created.body.id as string;
 }
 
-async function measurePipeline(stack: BenchStack, sms: SmsSimulator, clients: number, created: Created): Promise<PipelineFigures> {
-  const tag = `${stack.id}_all`;
-  const expressTag = `${stack.id}_express`;
-  const expressClientId = await createExpressClient(stack, expressTag);
-  created.otherClientIds.push(expressClientId);
-  const templateId = await createExpressTemplate(stack);
-  created.templateIds.push(templateId);
-  const prober = createExpressProber(stack, sms, templateId, expressClientId);
+interface PipelineFigures {
+  load: LoadResult;
+  bulk: BulkResult;
+  express: ExpressFigures;
+  processes: ProcessFigures[];
+}
+
+async function measurePipeline(world: BenchWorld, vestnik: Deployment, clients: number): Promise<PipelineFigures> {
+  const tag = `${world.id}_all`;
+  const expressClientId = await createExpressClient(vestnik, `${world.id}_express`);
+  const templateId = await createExpressTemplate(vestnik);
+  const prober = createExpressProber(vestnik, world.sms, templateId, expressClientId);
   console.log(`loading ${clients} clients…`);
-  const load = await loadClients(stack, clients, tag, created.clientIds);
+  const clientIds: string[] = [];
+  const load = await loadClients(vestnik, clients, tag, clientIds);
   console.log(`loaded in ${load.totalMs} ms; ${IDLE_EXPRESS_PROBES} idle express probes…`);
   const idle = await prober.idle(IDLE_EXPRESS_PROBES);
-  console.log('bulk mailing with express probes every 100 ms…');
-  const sampler = startResourceSampler();
-  let loop: ReturnType<typeof prober.every> | null = null;
-  const bulk = await runBulkMailing(stack, sms, tag, created, () => {
+  console.log(`bulk mailing to ${clients} with express probes every ${EXPRESS_EVERY_MS} ms…`);
+  const cpuBefore = new Map(world.processes().map((p) => [p.name, p.pid === null ? null : readProcessUsage(p.pid)]));
+  let during: ReturnType<typeof prober.every> | null = null;
+  const bulk = await runBulkMailing(vestnik, world.sms, tag, clientIds, () => {
     const started = prober.every(EXPRESS_EVERY_MS);
-    loop = started;
+    during = started;
     return () => started.probes;
   });
-  const bulkResources = sampler.stop();
-  const during = loop as ReturnType<typeof prober.every> | null;
-  const probes = during ? await during.stop() : [];
-  const underLoad = await settleProbes(probes, prober.acceptedAt, 30_000);
-  const refused = during?.refused ?? [];
+  const processes = world.processes().map((p): ProcessFigures => {
+    const [before, after] = [cpuBefore.get(p.name), p.pid === null ? null : readProcessUsage(p.pid)];
+    return { ...p, peakRssBytes: after?.peakRssBytes ?? null, bulkCpuSeconds: before && after ? after.cpuSeconds - before.cpuSeconds : null };
+  });
+  const probing = during as ReturnType<typeof prober.every> | null;
+  const probes = probing ? await probing.stop() : [];
+  const underLoad = await settleProbes(world.sms, probes, 30_000);
+  const refused = probing?.refused ?? [];
   return {
-    load, bulk, bulkResources,
+    load, bulk, processes,
     express: {
       idle: latencySummary(idle),
       underLoad: { ...latencySummary(underLoad.latencies), lost: underLoad.lost, refused: refused.length, firstRefusal: refused[0] ?? null },
@@ -117,56 +111,34 @@ async function measurePipeline(stack: BenchStack, sms: SmsSimulator, clients: nu
   };
 }
 
-/** What the run wrote to the shared state topics, to tombstone at the end. */
-interface Created {
-  /** The bulk audience. */
-  clientIds: string[];
-  otherClientIds: string[];
-  mailingIds: string[];
-  templateIds: string[];
-}
-
-/**
- * Stops the roles, tombstones the bench clients and mailings on the shared compacted topics (a later run's
- * state view, which replays them from the beginning, would otherwise hold them and start the mailings
- * again), drops the database, deletes the Redis keys and consumer groups.
- */
-async function cleanUp(stack: BenchStack, created: Created): Promise<void> {
-  const attempt = (what: string, step: () => Promise<unknown>) =>
-    step().catch((error: unknown) => console.error(`cleanup: ${what} failed:`, (error as Error).message));
-  await attempt('stopping the roles', () => stack.stop());
-  await attempt('tombstoning the clients and mailings', () => tombstoneRecords(stack, [...created.clientIds, ...created.otherClientIds], created.mailingIds, created.templateIds));
-  await attempt('dropping the ClickHouse database', () => dropBenchDatabase(stack));
-  await attempt('closing the clients', () => stack.runtime.close());
-  await attempt('deleting the Redis keys', () => deleteKeysWithPrefix(stack.runtime.config.redis.url, stack.runtime.config.redis.keyPrefix));
-  await attempt('deleting the consumer groups', () => deleteKafkaLeftovers(stack.runtime.kafka('bench-cleanup'), `${stack.id}-`, []));
-}
-
 async function main(): Promise<void> {
   const args = parseBenchArgs(process.argv.slice(2));
   const concurrency = loadConfig(process.env).sms.concurrency;
-  const whole = startResourceSampler();
-  console.log(`raw limits: kafkajs with ${args.clients} records, the simulator alone with ${Math.min(args.clients, 50_000)} requests…`);
-  const raw = await measureRawLimits(args, concurrency);
-  const sms = createSmsSimulator({ jwtSecret: SMS_SECRET, faults: { latencyMs: SMS_LATENCY_MS } });
-  await sms.start();
-  const stack = await startBenchStack({
-    roles: ['api', 'processors', 'senders', 'analytics', 'scheduler'],
-    env: { SMS_API_URL: sms.url, SMS_API_TOKEN: createSmsApiToken(SMS_SECRET) },
-  });
-  const created: Created = { clientIds: [], otherClientIds: [], mailingIds: [], templateIds: [] };
-  let pipeline: PipelineFigures;
+  const profileDir = args.cpuProf ? args.out.replace(/\.json$/, '-profiles') : undefined;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  console.log('starting a private Kafka, Redis, ClickHouse and the simulators…');
+  const world = await startBenchWorld();
+  let rows;
+  let result;
   try {
-    pipeline = await measurePipeline(stack, sms, args.clients, created);
+    console.log(`raw limits: kafkajs with ${args.clients} records, the simulator alone with ${Math.min(args.clients, RAW_PROVIDER_REQUESTS)} requests…`);
+    const raw = await measureRawLimits(world, args, concurrency);
+    const vestnik = await deployVestnik(world, { cpuProfileDir: profileDir });
+    let pipeline: PipelineFigures;
+    try {
+      pipeline = await measurePipeline(world, vestnik, args.clients);
+    } finally {
+      await vestnik.stop();
+    }
+    rows = buildRows({ clients: args.clients, raw, ...pipeline, concurrency });
+    const profiles = profileDir ? summariseProfiles(profileDir, new Map(pipeline.processes.map((p) => [p.pid ?? -1, p.name]))) : null;
+    result = { at: new Date().toISOString(), clients: args.clients, smsLatencyMs: SMS_LATENCY_MS, smsConcurrency: concurrency, raw, ...pipeline, profiles, table: rows };
   } finally {
-    await cleanUp(stack, created);
-    await sms.stop();
+    await world.remove();
   }
-  const rows = buildRows({ clients: args.clients, raw, ...pipeline, concurrency });
-  console.log(`\nVestnik benchmark, ${args.clients} clients, one process (all roles + SMS simulator + driver), SMS latency ${SMS_LATENCY_MS} ms\n`);
+  console.log(`\nVestnik benchmark, ${args.clients} clients, Vestnik as 4 processes (bench/deployment.ts), SMS latency ${SMS_LATENCY_MS} ms\n`);
   console.log(renderTable(rows));
-  const result = { at: new Date().toISOString(), clients: args.clients, smsLatencyMs: SMS_LATENCY_MS, smsConcurrency: concurrency,
-    raw, ...pipeline, wholeRun: whole.stop(), table: rows };
+  if (result.profiles) console.log(`\nCPU profiles (self time by package) in ${profileDir}:\n${result.profiles.text}`);
   await writeJson(args.out, result);
   console.log(`\nwritten to ${args.out}`);
 }

@@ -5,11 +5,12 @@ import { applyViewOps } from '../../processors/state-view/apply';
 import { planClientWrites } from '../../processors/state-view/plan';
 import type { Runtime } from '../../cli/runtime';
 import { smsMessageId } from '../../senders/sms/message';
-import type { MessageRecord, SmsSimulatorStats } from '../../simulators/sms/ledger';
+import type { MessageRecord } from '../../simulators/sms/ledger';
+import { createSmsControlClient, type SmsControlClient } from '../../simulators/sms/control-client';
 import { createSmsApiToken } from '../../simulators/sms/token';
 import { stopStackSafely } from '../support/fault-scenario';
 import { createRoleProcess, killAllChildren, type ManagedChild } from '../support/processes';
-import { freePort } from '../support/private-services';
+import { freePort } from '../../infra/local/private-services';
 import { startStack, type TestStack } from '../support/stack';
 import { uniqueName } from '../support/unique';
 import { waitFor } from '../support/wait-for';
@@ -58,21 +59,6 @@ async function loadAudience(runtime: Runtime, tag: string, count: number): Promi
   }
 }
 
-/** The SMS simulator's ledger, read over its control API (it runs in a process of its own). */
-function simulatorLedger(smsUrl: string) {
-  const control = async (path: string, init?: RequestInit) => {
-    const response = await fetch(`${smsUrl}/_control${path}`, init);
-    if (response.status === 404) return null;
-    if (!response.ok) throw new Error(`simulator ${path}: ${response.status} ${await response.text()}`);
-    return response.json();
-  };
-  return {
-    stats: async () => (await control('/stats')) as SmsSimulatorStats,
-    message: async (msgId: number) => (await control(`/messages/${msgId}`)) as MessageRecord | null,
-    setFaults: (faults: Record<string, unknown>) => control('/faults', { method: 'PUT', body: JSON.stringify(faults) }),
-  };
-}
-
 /**
  * Express never waits behind bulk, measured end to end on the real stack deployed as production runs it:
  * the bulk lanes (LANES=bulk processors and senders) in a `vestnik` process of their own, the SMS provider
@@ -87,7 +73,7 @@ describe('express under bulk load (bulk lanes in their own process)', () => {
   const secret = 'express-under-load-secret';
   const id = uniqueName('express', { separator: '_' });
   let stack: TestStack | undefined;
-  let ledger: ReturnType<typeof simulatorLedger>;
+  let ledger: SmsControlClient;
   let simulators: ManagedChild;
   let bulk: ManagedChild;
   let templateId: string | undefined;
@@ -101,7 +87,7 @@ describe('express under bulk load (bulk lanes in their own process)', () => {
       SMS_API_URL: smsUrl, SMS_API_TOKEN: createSmsApiToken(secret), SMS_SIMULATOR_SECRET: secret,
       PUSH_API_URL: `http://127.0.0.1:${pushPort}`, SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, USER_DATA_URL: `http://127.0.0.1:${userDataPort}`,
     };
-    ledger = simulatorLedger(smsUrl);
+    ledger = createSmsControlClient(smsUrl);
     simulators = createRoleProcess({ roles: ['simulators'], id, env, name: 'express-load-simulators' });
     bulk = createRoleProcess({ roles: ['processors', 'senders'], id, env: { ...env, LANES: 'bulk' }, name: 'express-load-bulk' });
     await simulators.start();
@@ -175,20 +161,15 @@ describe('express under bulk load (bulk lanes in their own process)', () => {
     loop.disable();
 
     // Stragglers get a few seconds more than the deadline, so a late one is measured rather than lost.
+    const ids = probes.map((p) => p.msgId);
     const records = new Map<number, MessageRecord>();
+    const readAll = async () => (await ledger.messages(ids)).forEach((record) => record && records.set(record.msgId, record));
     await waitFor(async () => {
-      for (const probe of probes) {
-        if (records.get(probe.msgId)?.firstAcceptedAt != null) continue;
-        const record = await ledger.message(probe.msgId);
-        if (record) records.set(probe.msgId, record);
-      }
+      await readAll();
       return probes.every((p) => records.get(p.msgId)?.firstAcceptedAt != null);
     }, { timeoutMs: 5_000, intervalMs: 100, description: 'every express SMS' }).catch(() => undefined);
     // Re-read once settled: a duplicate acceptance after the first read would otherwise go unseen.
-    for (const probe of probes) {
-      const record = await ledger.message(probe.msgId);
-      if (record) records.set(probe.msgId, record);
-    }
+    await readAll();
 
     const latencies = probes.map((p) => {
       const at = records.get(p.msgId)?.firstAcceptedAt;

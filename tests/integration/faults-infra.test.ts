@@ -9,7 +9,7 @@ import {
   acceptedCount, checkLedger, loadAudience, nonZero, recordsOn, startMailing, stopStackSafely, waitForAllSent, when,
 } from '../support/fault-scenario';
 import { killAllChildren } from '../support/processes';
-import { startPrivateClickHouse, startPrivateKafka, startPrivateRedis, type PrivateService } from '../support/private-services';
+import { startPrivateClickHouse, startPrivateKafka, startPrivateRedis, type PrivateService } from '../../infra/local/private-services';
 import { startStack, type TestStack } from '../support/stack';
 import { uniqueName } from '../support/unique';
 

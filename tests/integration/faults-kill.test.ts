@@ -5,7 +5,7 @@ import {
   acceptedCount, checkLedger, loadAudience, nonZero, startMailing, stopStackSafely, waitForAllSent, when, type Audience,
 } from '../support/fault-scenario';
 import { createRoleProcess, killAllChildren, type ManagedChild } from '../support/processes';
-import { startPrivateKafka, type PrivateService } from '../support/private-services';
+import { startPrivateKafka, type PrivateService } from '../../infra/local/private-services';
 import { startStack, waitForViewCaughtUp, type TestStack } from '../support/stack';
 import { uniqueName } from '../support/unique';
 

@@ -5,7 +5,7 @@ import {
   acceptedCount, checkLedger, loadAudience, nonZero, startMailing, stopStackSafely, waitForAllSent,
 } from '../support/fault-scenario';
 import { killAllChildren } from '../support/processes';
-import { startPrivateKafka, type PrivateService } from '../support/private-services';
+import { startPrivateKafka, type PrivateService } from '../../infra/local/private-services';
 import { startStack, type TestStack } from '../support/stack';
 import { uniqueName } from '../support/unique';
 import { waitFor } from '../support/wait-for';

@@ -1,5 +1,7 @@
 import { request } from 'undici';
 import { createSmsApiToken, createSmsSimulator } from '../../simulators/sms';
+import { MAX_LOOKUP_IDS } from '../../simulators/sms/control';
+import { createSmsControlClient } from '../../simulators/sms/control-client';
 
 /** The SMS simulator's own contract and control API, over real loopback HTTP as another process sees it. */
 jest.setTimeout(20_000);
@@ -90,6 +92,28 @@ describe('the control API', () => {
     expect(response.json.error).toMatchObject({ code: 'VALIDATION_FAILED', details: [expect.stringContaining('errorRate')] });
     expect(simulator.faults().errorRate).toBe(0);
     expect((await call(simulator.controlUrl, 'GET', '/_control/messages/424242')).status).toBe(404);
+  });
+
+  it('looks many messages up at once, in the order asked, across lookups of at most MAX_LOOKUP_IDS', async () => {
+    for (const id of [11, 12]) expect((await send(id)).status).toBe(200);
+    expect((await send(11)).status).toBe(200);
+    const client = createSmsControlClient(simulator.controlUrl);
+    // More ids than one lookup takes: the client splits them, and the answer still lines up with the ids.
+    const ids = [12, 99, ...Array.from({ length: MAX_LOOKUP_IDS }, (_, i) => 1_000_000 + i), 11];
+    const records = await client.messages(ids);
+    expect(records).toHaveLength(ids.length);
+    expect(records[0]).toMatchObject({ msgId: 12, accepted: 1 });
+    expect(records[1]).toBeNull();
+    expect(records.at(-1)).toMatchObject({ msgId: 11, accepted: 2, requests: 2 });
+    expect(records.filter((record) => record !== null)).toHaveLength(2);
+  });
+
+  it('refuses a lookup that is not a list of integer ids, or too long', async () => {
+    for (const body of [{ msgIds: 'x' }, { msgIds: [1, 'two'] }, { msgIds: Array.from({ length: MAX_LOOKUP_IDS + 1 }, (_, i) => i) }, null]) {
+      const response = await call(simulator.controlUrl, 'POST', '/_control/messages/lookup', body);
+      expect(response.status).toBe(400);
+      expect(response.json.error).toMatchObject({ code: 'VALIDATION_FAILED', message: expect.stringContaining('msgIds') });
+    }
   });
 
   it('each fault kind answers as configured', async () => {

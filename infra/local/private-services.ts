@@ -3,7 +3,7 @@
  * clickhouse-server and a Kafka broker of their own, on free loopback ports, with data in a temporary
  * folder. Restarting the shared services of the run instead would break every other test (and every
  * other developer's run) using them at that moment, and a failed test could leave them down; these die
- * with the test (tests/support/processes.ts) and their folders are removed by `remove()`.
+ * with the test (child-processes.ts) and their folders are removed by `remove()`.
  *
  * They run the same binaries and configuration as infra/: the Debian redis-server and clickhouse-server
  * (with infra/clickhouse/config.xml), and the Kafka 3.9 jars infra/kafka.sh resolved into .cache/kafka,
@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createChild, REPO_ROOT, runCommand, type ManagedChild } from './processes';
+import { createChild, REPO_ROOT, runCommand, type ManagedChild } from './child-processes';
 
 /** A TCP port nothing listens on right now. */
 export async function freePort(): Promise<number> {

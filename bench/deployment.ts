@@ -1,0 +1,70 @@
+import type { Role } from '../cli/roles';
+import { setup } from '../cli/roles/setup';
+import { createRuntime, type Runtime } from '../cli/runtime';
+import type { ManagedChild } from '../infra/local/child-processes';
+import { freePort } from '../infra/local/private-services';
+import { loadConfig } from '../platform/config';
+import { createLogger } from '../platform/logger';
+import { BENCH_ADMIN_KEY, type BenchWorld } from './world';
+
+/**
+ * Vestnik as production deploys it on one machine: the express lanes with the API and the scheduler in one
+ * process, the bulk fan-outs, the bulk senders and analytics in a process each. Every process has its own
+ * event loop, so the bulk mailing's CPU work never queues ahead of an express message, and the two cores
+ * work on fan-out and sending at once.
+ */
+const PROCESSES: readonly { name: string; roles: Role[]; env?: Record<string, string> }[] = [
+  { name: 'express', roles: ['api', 'processors', 'senders', 'scheduler'], env: { LANES: 'express' } },
+  { name: 'bulk-processors', roles: ['processors'], env: { LANES: 'bulk' } },
+  { name: 'bulk-senders', roles: ['senders'], env: { LANES: 'bulk' } },
+  { name: 'analytics', roles: ['analytics'] },
+];
+
+/** A graceful stop writes the CPU profiles; one that takes longer than this is killed. */
+const STOP_GRACE_MS = 30_000;
+
+export interface Deployment {
+  /** Calls the API as the admin; JSON in, JSON out. */
+  api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  /** The benchmark driver's own clients on the same data (load producer, Redis reads); not a Vestnik role. */
+  runtime: Runtime;
+  /** SIGTERM to every Vestnik process (they finish in-flight work and write their profiles), then the driver's clients. */
+  stop(): Promise<void>;
+}
+
+/** Starts the processes; with `cpuProfileDir`, each writes a V8 CPU profile there when it stops. */
+export async function deployVestnik(world: BenchWorld, options: { cpuProfileDir?: string } = {}): Promise<Deployment> {
+  const apiPort = await freePort();
+  const config = loadConfig({
+    ...process.env, ...world.env, KAFKA_GROUP_PREFIX: world.id, REDIS_KEY_PREFIX: `${world.id}:`, CLICKHOUSE_DATABASE: world.id,
+    API_KEYS: `${BENCH_ADMIN_KEY}:admin`, METRICS_ENABLED: 'false', HTTP_PORT: '0',
+  });
+  const runtime = createRuntime(config, createLogger({ level: process.env.BENCH_LOG_LEVEL ?? 'error' }));
+  // Topics and tables once, before the processes start (each would otherwise race to create them).
+  await setup(runtime);
+  const profiling: Record<string, string> = options.cpuProfileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${options.cpuProfileDir}` } : {};
+  const children: ManagedChild[] = PROCESSES.map(({ name, roles, env }) =>
+    world.vestnikProcess(name, roles, { ...env, ...profiling, HTTP_PORT: roles.includes('api') ? String(apiPort) : '0' }));
+  await Promise.all(children.map((child) => child.start()));
+  const apiUrl = `http://127.0.0.1:${apiPort}`;
+  return {
+    runtime,
+    async api(method, path, body) {
+      const response = await fetch(`${apiUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${BENCH_ADMIN_KEY}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await response.text();
+      return { status: response.status, body: text ? JSON.parse(text) : null };
+    },
+    async stop() {
+      await Promise.all(children.map(async (child) => {
+        const killer = setTimeout(() => void child.kill('SIGKILL'), STOP_GRACE_MS);
+        await child.kill('SIGTERM');
+        clearTimeout(killer);
+      }));
+      await runtime.close();
+    },
+  };
+}

@@ -1,0 +1,76 @@
+import { randomBytes } from 'node:crypto';
+import type { Role } from '../cli/roles';
+import { createRoleProcess, killAllChildren, type ManagedChild } from '../infra/local/child-processes';
+import { freePort, startPrivateClickHouse, startPrivateKafka, startPrivateRedis, type PrivateService } from '../infra/local/private-services';
+import { createSmsApiToken } from '../simulators/sms';
+import { createSmsControlClient, type SmsControlClient } from '../simulators/sms/control-client';
+
+export const BENCH_ADMIN_KEY = 'bench-admin-key';
+const SMS_SECRET = 'bench-sms-simulator-secret';
+
+/** A process the benchmark reports on: Vestnik's own (held to the RSS target), the infrastructure, the simulators. */
+export interface MeasuredProcess {
+  name: string;
+  kind: 'vestnik' | 'infrastructure' | 'simulator';
+  pid: number | null;
+}
+
+export interface BenchWorld {
+  /** Consumer-group prefix, Redis key prefix (`<id>:`) and ClickHouse database of the run. */
+  id: string;
+  /** What every Vestnik process of the run gets: the private services' and the simulators' addresses. */
+  env: Record<string, string>;
+  sms: SmsControlClient;
+  smsUrl: string;
+  smsToken: string;
+  processes(): MeasuredProcess[];
+  /** A `vestnik <roles>` process in this world (started by the caller), reported among processes(). */
+  vestnikProcess(name: string, roles: Role[], env?: Record<string, string>): ManagedChild;
+  /** Kills every process and deletes the private services' data. */
+  remove(): Promise<void>;
+}
+
+/**
+ * Everything Vestnik runs on, private to this run: a Kafka broker, a redis-server (AOF `appendfsync
+ * always`, as infra/redis.sh) and a clickhouse-server of their own on free loopback ports with data in
+ * temporary folders, and the provider simulators as a `vestnik simulators` process. Nothing of a run is
+ * left on the shared services (a million clients on the shared state.clients topic would be replayed by
+ * every later stack's view), and the figures are not disturbed by other runs' data.
+ */
+export async function startBenchWorld(): Promise<BenchWorld> {
+  const id = `bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  const services: { name: string; service: PrivateService }[] = [];
+  const children: { name: string; child: ManagedChild; kind: MeasuredProcess['kind'] }[] = [];
+  const remove = async () => {
+    await killAllChildren();
+    for (const { service } of services) await service.remove().catch(() => undefined);
+  };
+  try {
+    const [kafka, redis, clickhouse] = await Promise.all([startPrivateKafka(), startPrivateRedis(), startPrivateClickHouse()]);
+    services.push({ name: 'kafka', service: kafka }, { name: 'redis', service: redis }, { name: 'clickhouse', service: clickhouse });
+    const [smsPort, pushPort, smtpPort, userDataPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
+    const smsUrl = `http://127.0.0.1:${smsPort}`;
+    const smsToken = createSmsApiToken(SMS_SECRET);
+    const env = {
+      NODE_ENV: 'production', KAFKA_BROKERS: kafka.url, REDIS_URL: redis.url, CLICKHOUSE_URL: clickhouse.url,
+      SMS_API_URL: smsUrl, SMS_API_TOKEN: smsToken, SMS_SIMULATOR_SECRET: SMS_SECRET,
+      PUSH_API_URL: `http://127.0.0.1:${pushPort}`, SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, USER_DATA_URL: `http://127.0.0.1:${userDataPort}`,
+    };
+    const vestnikProcess = (name: string, roles: Role[], extra: Record<string, string> = {}) => {
+      const child = createRoleProcess({ roles, id, apiKeys: `${BENCH_ADMIN_KEY}:admin|stats`, env: { ...env, ...extra }, name: `bench-${name}` });
+      children.push({ name, child, kind: roles.includes('simulators') ? 'simulator' : 'vestnik' });
+      return child;
+    };
+    await vestnikProcess('simulators', ['simulators']).start();
+    return {
+      id, env, smsUrl, smsToken, sms: createSmsControlClient(smsUrl), vestnikProcess, remove,
+      processes: () => [
+        ...services.map(({ name, service }) => ({ name, kind: 'infrastructure' as const, pid: service.process.pid })),
+        ...children.map(({ name, child, kind }) => ({ name, kind, pid: child.pid })),
+      ],
+    };
+  } catch (error) {
+    await remove();
+    throw error;
+  }
+}
