@@ -1,5 +1,5 @@
 /** Request and response schemas of /api/clients. */
-import { IANAZone } from 'luxon';
+import { isKnownTimeZone } from '../../platform/time-zones';
 import { CHANNELS } from '../../schemas/types';
 import { IsoTimestamp, Locale, ResourceId, TimeWindowSchema, pageOf, pageQueryShape } from './common';
 import { z } from './zod';
@@ -8,7 +8,7 @@ const Phone = z.string().regex(/^7\d{10}$/, 'expected 7 followed by 10 digits').
 const OperatorCode = z.string().regex(/^\d{3}$/, 'expected 3 digits').openapi({ example: '900' });
 const Timezone = z
   .string()
-  .refine((zone) => IANAZone.isValidZone(zone), 'expected an IANA time zone like Europe/Moscow')
+  .refine((zone) => isKnownTimeZone(zone), 'expected an IANA time zone like Europe/Moscow')
   .openapi({ example: 'Europe/Moscow' });
 const Tag = z.string().min(1).max(64);
 const ChannelSwitches = z.partialRecord(z.enum(CHANNELS), z.boolean()).openapi({ example: { sms: true, email: false } });

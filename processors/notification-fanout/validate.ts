@@ -5,7 +5,7 @@
  * no recipients, a context that is not a JSON object, impossible times, a recurrence that never fires.
  * A template that does not exist is found (and refused) by the fan-out itself when it loads it.
  */
-import { IANAZone } from 'luxon';
+import { isKnownTimeZone } from '../../platform/time-zones';
 import { instantProblem, zodProblems } from '../../platform/kafka/invalid-record';
 import type { NotificationRequested } from '../../schemas/types';
 import { ResourceId } from '../../ingest/openapi/common';
@@ -31,7 +31,7 @@ export function requestProblems(request: NotificationRequested): string[] {
 }
 
 function recurrenceProblems(recurrence: { cron: string; timezone: string }): string[] {
-  if (!IANAZone.isValidZone(recurrence.timezone)) return [`recurrence.timezone: unknown IANA time zone ${JSON.stringify(recurrence.timezone)}`];
+  if (!isKnownTimeZone(recurrence.timezone)) return [`recurrence.timezone: unknown IANA time zone ${JSON.stringify(recurrence.timezone)}`];
   try {
     nextFireTime(recurrence, 0, null);
     return [];

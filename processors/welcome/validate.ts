@@ -4,7 +4,7 @@
  * not an address or an unknown time zone is refused here, with the reason, instead of failing later
  * at the SMTP server with nothing to show why.
  */
-import { IANAZone } from 'luxon';
+import { isKnownTimeZone } from '../../platform/time-zones';
 import { instantProblem, zodProblems } from '../../platform/kafka/invalid-record';
 import type { UserRegistered } from '../../schemas/types';
 import { Locale, ResourceId } from '../../ingest/openapi/common';
@@ -20,6 +20,6 @@ export function userRegisteredProblems(event: UserRegistered): string[] {
     ...zodProblems(ResourceId, event.userId).map((p) => p.replace('(record)', 'userId')),
     ...zodProblems(Email, event.email).map((p) => p.replace('(record)', 'email')),
     ...zodProblems(Locale, event.locale).map((p) => p.replace('(record)', 'locale')),
-    ...(event.timezone === null || IANAZone.isValidZone(event.timezone) ? [] : [`timezone: unknown IANA time zone ${JSON.stringify(event.timezone)}`]),
+    ...(event.timezone === null || isKnownTimeZone(event.timezone) ? [] : [`timezone: unknown IANA time zone ${JSON.stringify(event.timezone)}`]),
   ];
 }

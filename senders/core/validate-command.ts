@@ -5,7 +5,7 @@
  * delivery id would claim the empty key. Such a command is dead-lettered alone, with the reason.
  * Address problems are not here: each channel reports them as a `failed` status (senders/<channel>).
  */
-import { IANAZone } from 'luxon';
+import { isKnownTimeZone } from '../../platform/time-zones';
 import { instantProblem } from '../../platform/kafka/invalid-record';
 import type { DeliveryCommand, TimeWindow } from '../../schemas/types';
 
@@ -17,7 +17,7 @@ export function commandProblems(command: DeliveryCommand): string[] {
   for (const field of ['deliveryId', 'sourceId', 'clientId'] as const) {
     if (command[field].trim() === '') problems.push(`${field}: required`);
   }
-  if (!IANAZone.isValidZone(command.timezone)) problems.push(`timezone: unknown IANA time zone ${JSON.stringify(command.timezone)}`);
+  if (!isKnownTimeZone(command.timezone)) problems.push(`timezone: unknown IANA time zone ${JSON.stringify(command.timezone)}`);
   problems.push(...windowProblems('sendWindow', command.sendWindow));
   if (!Number.isInteger(command.attempt) || command.attempt < 0) problems.push(`attempt: must be 0 or more (${command.attempt})`);
   problems.push(
