@@ -73,6 +73,12 @@ export interface BatchConsumerOptions<T> {
    * resume prompt at the cost of one empty fetch a second on idle partitions.
    */
   maxWaitTimeMs?: number;
+  /**
+   * Fetch floor: the broker answers once this many bytes are ready (or maxWaitTimeMs passed). 1 (the
+   * default) answers at once with whatever there is, lowest latency; a consumer whose cost is per batch
+   * (a ClickHouse insert) asks for more, to get fewer, fuller batches under load.
+   */
+  minBytes?: number;
   onBatch?(metrics: BatchMetrics): void;
   /** Backoff of the restart after a crash kafkajs does not restart itself (see crash-restart.ts). */
   crashRestart?: Partial<CrashRestartPolicy>;
@@ -99,6 +105,7 @@ export function createBatchConsumer<T = unknown>(options: BatchConsumerOptions<T
     sessionTimeout: options.sessionTimeoutMs ?? 30_000,
     heartbeatInterval: heartbeatIntervalMs,
     maxWaitTimeInMs: options.maxWaitTimeMs ?? 1_000,
+    minBytes: options.minBytes ?? 1,
     allowAutoTopicCreation: false,
   });
   const processBatch = createBatchProcessor<T>({
