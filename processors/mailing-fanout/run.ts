@@ -39,9 +39,11 @@ interface Checkpoint {
 
 /**
  * Walks the mailing's audience one page of ids at a time (ZRANGEBYLEX over the index sets), so memory
- * holds one page whatever the audience size. Each page is one Redis MGET, one Kafka request (commands
- * and their statuses together) and one checkpoint write. A crash repeats at most the page in flight;
- * its commands carry the same delivery ids, so senders send them once.
+ * holds two pages whatever the audience size. Each page is one Redis MGET, one Kafka request (commands
+ * and their statuses together) and one checkpoint write. The next page is read and rendered while the
+ * previous one is being produced (the produce is mostly waiting on the broker); checkpoints still advance
+ * in page order, each only after its page is acknowledged. A crash repeats at most the two pages in
+ * flight; their commands carry the same delivery ids, so senders send them once.
  */
 export async function runFanout(deps: FanoutDeps, mailingId: string, heartbeat: () => Promise<void>): Promise<void> {
   const log = deps.logger.child({ mailingId });
@@ -71,36 +73,88 @@ export async function runFanout(deps: FanoutDeps, mailingId: string, heartbeat: 
   }
   const sets = candidateSets(mailing.filter);
   log.info({ sets: sets.length, resumeAt: checkpoint }, 'fan-out started');
-  while (checkpoint.set < sets.length) {
-    const setKey = sets[checkpoint.set] as string;
-    const ids = await deps.redis.zrangebylex(setKey, checkpoint.after ? `(${checkpoint.after}` : '-', '+', 'LIMIT', 0, deps.batchSize);
-    if (ids.length === 0) {
-      checkpoint.set += 1;
-      checkpoint.after = '';
-      continue;
-    }
-    const live = await deps.loadMailing(mailingId);
-    if (!live || live.status === 'cancelled') {
-      log.info({ checkpoint }, 'mailing cancelled during its fan-out; stopping');
-      return;
-    }
-    const clients = (await deps.loadClients(ids)).filter(
-      (client) => matchesFilter(client, mailing.filter) && isFirstSetOf(client, mailing.filter, checkpoint.set),
-    );
-    // Before anything of the page is produced: a failing user-data service retries the page (checkpoint unchanged).
-    const provided = template ? await pageContexts(deps.contexts, template, clients) : NO_PROVIDED_CONTEXT;
-    const page = decidePage(deps, mailing, template, clients, provided);
-    await produceQueuedPage(deps.producer, mailing, page);
-    checkpoint.after = ids[ids.length - 1] as string;
-    checkpoint.queued += page.commands.length;
-    checkpoint.suppressed += page.statuses.length - page.commands.length;
-    await saveCheckpoint(deps.redis, mailingId, checkpoint);
-    await heartbeat();
+  const outcome = await walkAudience({ deps, mailing, template, sets, checkpoint, heartbeat });
+  if (outcome === 'cancelled') {
+    log.info({ checkpoint }, 'mailing cancelled during its fan-out; stopping');
+    return;
   }
   checkpoint.done = true;
   await saveCheckpoint(deps.redis, mailingId, checkpoint);
   await deps.redis.hset(KEYS.mailingRun(mailingId), { fanoutDone: '1', fanoutTotal: checkpoint.queued + checkpoint.suppressed });
   log.info({ queued: checkpoint.queued, suppressed: checkpoint.suppressed }, 'fan-out finished');
+}
+
+interface Walk {
+  deps: FanoutDeps;
+  mailing: Mailing;
+  template: Template | null;
+  sets: string[];
+  checkpoint: Checkpoint;
+  heartbeat: () => Promise<void>;
+}
+
+/**
+ * The pages from the checkpoint to the end of the last set, or until the mailing is cancelled. Reading
+ * runs up to one page ahead of the checkpoint; the checkpoint ends at the end of the audience.
+ */
+async function walkAudience({ deps, mailing, template, sets, checkpoint, heartbeat }: Walk): Promise<'done' | 'cancelled'> {
+  const cursor = { set: checkpoint.set, after: checkpoint.after };
+  const inFlight = createPageInFlight();
+  try {
+    while (cursor.set < sets.length) {
+      const ids = await deps.redis.zrangebylex(sets[cursor.set] as string, cursor.after ? `(${cursor.after}` : '-', '+', 'LIMIT', 0, deps.batchSize);
+      if (ids.length === 0) {
+        cursor.set += 1;
+        cursor.after = '';
+        continue;
+      }
+      const live = await deps.loadMailing(mailing.id);
+      if (!live || live.status === 'cancelled') {
+        await inFlight.settled();
+        return 'cancelled';
+      }
+      const clients = (await deps.loadClients(ids)).filter(
+        (client) => matchesFilter(client, mailing.filter) && isFirstSetOf(client, mailing.filter, cursor.set),
+      );
+      // Before anything of the page is produced: a failing user-data service retries the page (checkpoint unchanged).
+      const provided = template ? await pageContexts(deps.contexts, template, clients) : NO_PROVIDED_CONTEXT;
+      const page = decidePage(deps, mailing, template, clients, provided);
+      cursor.after = ids[ids.length - 1] as string;
+      const reached = { set: cursor.set, after: cursor.after };
+      await inFlight.settled();
+      inFlight.start(async () => {
+        await produceQueuedPage(deps.producer, mailing, page);
+        Object.assign(checkpoint, reached);
+        checkpoint.queued += page.commands.length;
+        checkpoint.suppressed += page.statuses.length - page.commands.length;
+        await saveCheckpoint(deps.redis, mailing.id, checkpoint);
+        await heartbeat();
+      });
+    }
+    await inFlight.settled();
+  } catch (error) {
+    // Never leave a page being produced behind a failed fan-out: its retry would race the late checkpoint.
+    await inFlight.settled().catch(() => undefined);
+    throw error;
+  }
+  Object.assign(checkpoint, cursor);
+  return 'done';
+}
+
+/**
+ * The one page being produced while the next is read. Its failure surfaces at the next settled() (and
+ * fails the fan-out there); until then it is held, so it is never an unhandled rejection.
+ */
+function createPageInFlight() {
+  let current: Promise<void> = Promise.resolve();
+  return {
+    start(work: () => Promise<void>): void {
+      const running = work();
+      running.catch(() => undefined);
+      current = running;
+    },
+    settled: (): Promise<void> => current,
+  };
 }
 
 interface Page {
