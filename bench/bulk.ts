@@ -54,10 +54,15 @@ export async function runBulkMailing(
   const fanout = pollUntil(async () => ((await redis.hget(KEYS.fanoutCursor(mailingId), 'done')) === '1' ? Date.now() : null), {
     timeoutMs, intervalMs: 10, what: 'the fan-out checkpoint done=1',
   });
-  const progress = { stalled: false };
-  const delivered = waitForDeliveries(sms, n, before, expressProbes, progress);
+  const progress = { stalled: false, delivered: false };
+  const delivered = waitForDeliveries(sms, n, before, expressProbes, progress).then(() => void (progress.delivered = true));
+  // Every stats query scans the mailing's statuses in ClickHouse: while sending, only every few seconds (a
+  // query every 250 ms over a million rows would itself load the machine being measured), then closely.
+  let lastStatsAt = 0;
   const stats = pollUntil(async () => {
     if (progress.stalled) return { at: null };
+    if (!progress.delivered && Date.now() - lastStatsAt < STATS_POLL_WHILE_SENDING_MS) return null;
+    lastStatsAt = Date.now();
     const response = await vestnik.api('GET', `/api/stats/mailings/${mailingId}?limit=1`);
     return response.body?.byStatus?.sent === n ? { at: Date.now() } : null;
   }, { timeoutMs, intervalMs: 250, what: `statistics showing ${n} sent` })
@@ -77,6 +82,8 @@ export async function runBulkMailing(
   };
 }
 
+const STATS_POLL_WHILE_SENDING_MS = 5_000;
+
 /** No new bulk acceptance for this long means the pipeline is stuck: stop waiting, report what was reached. */
 const STALL_MS = 60_000;
 
@@ -86,7 +93,7 @@ const STALL_MS = 60_000;
  * and taken off.
  */
 async function waitForDeliveries(
-  sms: SmsControlClient, n: number, before: number, expressProbes: () => readonly ExpressProbe[], progress: { stalled: boolean },
+  sms: SmsControlClient, n: number, before: number, expressProbes: () => readonly ExpressProbe[], progress: { stalled: boolean; delivered: boolean },
 ): Promise<void> {
   let last = -1;
   let lastProgressAt = Date.now();

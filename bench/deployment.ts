@@ -42,9 +42,9 @@ export async function deployVestnik(world: BenchWorld, options: { cpuProfileDir?
   const runtime = createRuntime(config, createLogger({ level: process.env.BENCH_LOG_LEVEL ?? 'error' }));
   // Topics and tables once, before the processes start (each would otherwise race to create them).
   await setup(runtime);
-  const profiling: Record<string, string> = options.cpuProfileDir ? { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${options.cpuProfileDir}` } : {};
+  const nodeFlags = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
   const children: ManagedChild[] = PROCESSES.map(({ name, roles, env }) =>
-    world.vestnikProcess(name, roles, { ...env, ...profiling, HTTP_PORT: roles.includes('api') ? String(apiPort) : '0' }));
+    world.vestnikProcess(name, roles, { ...env, HTTP_PORT: roles.includes('api') ? String(apiPort) : '0' }, nodeFlags));
   await Promise.all(children.map((child) => child.start()));
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   return {

@@ -25,7 +25,7 @@ export interface BenchWorld {
   smsToken: string;
   processes(): MeasuredProcess[];
   /** A `vestnik <roles>` process in this world (started by the caller), reported among processes(). */
-  vestnikProcess(name: string, roles: Role[], env?: Record<string, string>): ManagedChild;
+  vestnikProcess(name: string, roles: Role[], env?: Record<string, string>, nodeFlags?: string[]): ManagedChild;
   /** Kills every process and deletes the private services' data. */
   remove(): Promise<void>;
 }
@@ -56,8 +56,8 @@ export async function startBenchWorld(): Promise<BenchWorld> {
       SMS_API_URL: smsUrl, SMS_API_TOKEN: smsToken, SMS_SIMULATOR_SECRET: SMS_SECRET,
       PUSH_API_URL: `http://127.0.0.1:${pushPort}`, SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, USER_DATA_URL: `http://127.0.0.1:${userDataPort}`,
     };
-    const vestnikProcess = (name: string, roles: Role[], extra: Record<string, string> = {}) => {
-      const child = createRoleProcess({ roles, id, apiKeys: `${BENCH_ADMIN_KEY}:admin|stats`, env: { ...env, ...extra }, name: `bench-${name}` });
+    const vestnikProcess = (name: string, roles: Role[], extra: Record<string, string> = {}, nodeFlags: string[] = []) => {
+      const child = createRoleProcess({ roles, id, apiKeys: `${BENCH_ADMIN_KEY}:admin|stats`, env: { ...env, ...extra }, name: `bench-${name}`, nodeFlags });
       children.push({ name, child, kind: roles.includes('simulators') ? 'simulator' : 'vestnik' });
       return child;
     };
