@@ -215,14 +215,17 @@ export async function killAllChildren(): Promise<void> {
 /**
  * A Vestnik role (or several in one process) as a real `node dist/cli/vestnik.js` process, isolated like
  * the tests' startStack: `id` is the consumer-group prefix, the Redis key prefix (`<id>:`) and the ClickHouse database,
- * so a stack started in the parent with the same id shares its data. `apiKeys` is API_KEYS. Ready when it logs "vestnik running".
+ * so a stack started in the parent with the same id shares its data. `apiKeys` is API_KEYS; `nodeFlags` go
+ * to node itself (`--cpu-prof` is refused in NODE_OPTIONS). Ready when it logs "vestnik running".
  */
-export function createRoleProcess(options: { roles: Role[]; id: string; apiKeys: string; env?: Record<string, string>; name?: string }): ManagedChild {
+export function createRoleProcess(options: {
+  roles: Role[]; id: string; apiKeys: string; env?: Record<string, string>; name?: string; nodeFlags?: string[];
+}): ManagedChild {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run infra/up.sh (it builds dist/)`);
   return createChild({
     name: options.name ?? `vestnik-${options.roles.join('-')}`,
     command: process.execPath,
-    args: [CLI, ...options.roles],
+    args: [...(options.nodeFlags ?? []), CLI, ...options.roles],
     env: {
       NODE_ENV: 'test',
       LOG_LEVEL: 'info',
