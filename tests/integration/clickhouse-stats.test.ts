@@ -179,6 +179,25 @@ describe('countsByDay', () => {
   });
 });
 
+// Last but one: it writes rows of its own, which the whole-table counts above must not see.
+describe('finalDeliveriesBySource', () => {
+  it('counts the deliveries with a final status once each, replays included, and zero for sources without', async () => {
+    expect(await stats.finalDeliveriesBySource('mailing', ['m1', 'm2', 'nothing-here'])).toEqual(new Map([['m1', 5], ['m2', 2], ['nothing-here', 0]]));
+    // Deliveries still in flight are not final; a final status written twice is one delivery.
+    const N2: [SourceType, string] = ['notification', 'in-flight'];
+    await createStatusStore({ client, database }).insertBatch([
+      change(N2, 'f1', 'c1', 'sms', 'queued', 0, DAY1),
+      change(N2, 'f2', 'c2', 'sms', 'queued', 0, DAY1),
+      change(N2, 'f2', 'c2', 'sms', 'retrying', 1, DAY1 + 10, 'HTTP 503'),
+      change(N2, 'f3', 'c3', 'sms', 'queued', 0, DAY1),
+      change(N2, 'f3', 'c3', 'sms', 'sent', 1, DAY1 + 20),
+      change(N2, 'f3', 'c3', 'sms', 'sent', 1, DAY1 + 20),
+    ]);
+    expect(await stats.finalDeliveriesBySource('notification', ['in-flight', 'm1'])).toEqual(new Map([['in-flight', 1], ['m1', 1]]));
+    expect(await stats.finalDeliveriesBySource('mailing', [])).toEqual(new Map());
+  });
+});
+
 describe('after the background merge', () => {
   it('gives the same answers once the duplicates are folded', async () => {
     const before = await stats.countsBySource('mailing');
