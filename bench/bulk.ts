@@ -17,7 +17,7 @@ export interface BulkResult {
   /** Mailing start → the simulator's last first-acceptance of a bulk message. */
   deliveryMs: number;
   deliveriesPerSecond: number;
-  /** Mailing start → GET /api/stats/mailings/<id> shows sent == N; null if it never did. */
+  /** Mailing start → GET /api/stats/mailings shows sent == N for it; null if it never did. */
   statsMs: number | null;
   /** Acceptances stopped progressing for STALL_MS before reaching N: the figures are partial. */
   stalled: boolean;
@@ -63,8 +63,10 @@ export async function runBulkMailing(
     if (progress.stalled) return { at: null };
     if (!progress.delivered && Date.now() - lastStatsAt < STATS_POLL_WHILE_SENDING_MS) return null;
     lastStatsAt = Date.now();
-    const response = await vestnik.api('GET', `/api/stats/mailings/${mailingId}?limit=1`);
-    return response.body?.byStatus?.sent === n ? { at: Date.now() } : null;
+    // The list (counts only): the detail also pages the messages, a second scan of every delivery.
+    const response = await vestnik.api('GET', '/api/stats/mailings');
+    const counts = (response.body?.items as { id: string; byStatus: Record<string, number> }[] | undefined)?.find((item) => item.id === mailingId);
+    return counts?.byStatus.sent === n ? { at: Date.now() } : null;
   }, { timeoutMs, intervalMs: 250, what: `statistics showing ${n} sent` })
     // Statistics that never catch up (analytics down) are a finding for the table, not a reason to lose the run.
     .catch((error: Error) => {

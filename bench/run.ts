@@ -118,6 +118,10 @@ async function main(): Promise<void> {
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   console.log('starting a private Kafka, Redis, ClickHouse and the simulators…');
   const world = await startBenchWorld();
+  // Ctrl-C (or a CI timeout) still removes the private services' data folders.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => void world.remove().finally(() => process.exit(130)));
+  }
   let rows;
   let result;
   try {
