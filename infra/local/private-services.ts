@@ -120,25 +120,8 @@ export async function startPrivateKafka(): Promise<PrivateService> {
   return { process: broker, url: `127.0.0.1:${port}`, remove: removable(broker, dir) };
 }
 
-/** The properties infra/kafka.sh writes, on other ports and folders. */
+/** infra/kafka.sh's broker properties (infra/kafka/broker.properties), on other ports and folders. */
 function brokerProperties(port: number, controllerPort: number, logDirs: string): string {
-  return `process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:${controllerPort}
-listeners=PLAINTEXT://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}
-advertised.listeners=PLAINTEXT://127.0.0.1:${port}
-controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-log.dirs=${logDirs}
-num.partitions=3
-auto.create.topics.enable=false
-offsets.topic.replication.factor=1
-offsets.topic.num.partitions=10
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-group.initial.rebalance.delay.ms=0
-log.cleaner.backoff.ms=5000
-log.segment.bytes=134217728
-`;
+  return readFileSync(join(REPO_ROOT, 'infra/kafka/broker.properties'), 'utf8')
+    .replaceAll('@CONTROLLER_PORT@', String(controllerPort)).replaceAll('@PORT@', String(port)).replaceAll('@LOG_DIRS@', logDirs);
 }
