@@ -37,7 +37,8 @@ export function createScheduler(options: SchedulerOptions) {
   const log = options.logger.child({ module: 'scheduler' });
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
-  let lastLifecycle = 0;
+  let lifecycleTimer: NodeJS.Timeout | null = null;
+  let lifecycleRunning: Promise<void> | null = null;
 
   async function holdsLease(): Promise<boolean> {
     const leaseMs = Math.max(tickMs * 8, 2000);
@@ -56,16 +57,35 @@ export function createScheduler(options: SchedulerOptions) {
     let released = 0;
     // Drain what is due now in pages, so a burst of retries does not wait a tick per page.
     for (let page = DELAY_PAGE_SIZE; page === DELAY_PAGE_SIZE; released += page) page = await options.pumpDelayed(now);
-    if (now - lastLifecycle >= lifecycleEveryMs) {
-      lastLifecycle = now;
-      const finished = await finishMailings({ redis: options.redis, stats: options.stats, now });
-      for (const mailingId of finished) log.info({ mailingId }, 'mailing finished');
-      if (options.notificationStats) {
-        const done = await advanceNotifications({ redis: options.redis, stats: options.notificationStats, now });
-        for (const requestId of done) log.info({ requestId }, 'notification finished');
-      }
-    }
     if (started > 0 || released > 0 || fired > 0) log.debug({ started, released, fired }, 'scheduler tick');
+  }
+
+  /**
+   * Finishing mailings and notification runs asks analytics, and those queries grow with the audience
+   * (about a second at a million deliveries): they run on a loop of their own, so a slow one never delays
+   * a mailing start or a retry release, and the next waits nine times as long as the last took, so they
+   * never keep ClickHouse busy more than a tenth of the time. Only the lease holder does it.
+   */
+  async function lifecycle(): Promise<void> {
+    if ((await options.redis.get(KEYS.schedulerLock)) !== options.ownerId) return;
+    const now = clock.now();
+    const finished = await finishMailings({ redis: options.redis, stats: options.stats, now });
+    for (const mailingId of finished) log.info({ mailingId }, 'mailing finished');
+    if (options.notificationStats) {
+      const done = await advanceNotifications({ redis: options.redis, stats: options.notificationStats, now });
+      for (const requestId of done) log.info({ requestId }, 'notification finished');
+    }
+  }
+
+  function lifecycleLoop(): void {
+    const began = Date.now();
+    lifecycleRunning = lifecycle()
+      .catch((error) => log.warn({ err: describeError(error) }, 'lifecycle check failed; trying again'))
+      .finally(() => {
+        lifecycleRunning = null;
+        const wait = Math.max(lifecycleEveryMs, 9 * (Date.now() - began));
+        if (lifecycleTimer !== null) lifecycleTimer = setTimeout(lifecycleLoop, wait);
+      });
   }
 
   function loop(): void {
@@ -81,16 +101,20 @@ export function createScheduler(options: SchedulerOptions) {
     start(): void {
       if (timer !== null) return;
       timer = setTimeout(loop, 0);
+      lifecycleTimer = setTimeout(lifecycleLoop, lifecycleEveryMs);
     },
     /** Stops ticking and waits for the tick in progress. */
     async stop(): Promise<void> {
       if (timer) clearTimeout(timer);
+      if (lifecycleTimer) clearTimeout(lifecycleTimer);
       timer = null;
-      await running;
+      lifecycleTimer = null;
+      await Promise.all([running, lifecycleRunning]);
       const owner = await options.redis.get(KEYS.schedulerLock);
       if (owner === options.ownerId) await options.redis.del(KEYS.schedulerLock);
     },
     tick,
+    lifecycle,
   };
 }
 
