@@ -101,8 +101,9 @@ export async function startPrivateKafka(): Promise<PrivateService> {
   writeFileSync(config, brokerProperties(port, controllerPort, join(dir, 'data')));
   const java = ['-Dlog4j.configuration=file:' + join(REPO_ROOT, 'infra/kafka/log4j.properties'), `-Dkafka.logs.dir=${join(dir, 'logs')}`,
     '-cp', `${KAFKA_LIBS}/*`];
-  // A Kafka cluster id is 16 random bytes in URL-safe base64 (what `StorageTool random-uuid` prints).
-  await runCommand('java', [...java, 'kafka.tools.StorageTool', 'format', '-t', randomBytes(16).toString('base64url'), '-c', config,
+  // A Kafka cluster id is 16 random bytes in URL-safe base64 (what `StorageTool random-uuid` prints). Given
+  // as `--cluster-id=…`: one id in 64 starts with '-', which the tool would take for an option.
+  await runCommand('java', [...java, 'kafka.tools.StorageTool', 'format', `--cluster-id=${randomBytes(16).toString('base64url')}`, '-c', config,
     '--ignore-formatted']);
   const serverLog = join(dir, 'logs/server.log');
   const startsLogged = () => (existsSync(serverLog) ? readFileSync(serverLog, 'utf8').split('Kafka Server started').length - 1 : 0);
