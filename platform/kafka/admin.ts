@@ -55,8 +55,10 @@ export async function ensureTopics(
 async function createMissing(admin: Admin, specs: readonly KafkaTopicSpec[], timeoutMs: number): Promise<void> {
   if (specs.length === 0) return;
   // Another process may create the same topics at the same moment: kafkajs then answers false, not an error.
+  // Leaders are awaited by waitForLeaders below: kafkajs's own wait gives up on UNKNOWN_TOPIC_OR_PARTITION,
+  // which a freshly started KRaft broker answers for a moment after creating a topic.
   await admin.createTopics({
-    waitForLeaders: true,
+    waitForLeaders: false,
     timeout: timeoutMs,
     topics: specs.map((spec) => ({
       topic: spec.name,
@@ -103,7 +105,14 @@ async function warnOnPartitionMismatch(admin: Admin, specs: readonly KafkaTopicS
 async function waitForLeaders(admin: Admin, specs: readonly KafkaTopicSpec[], timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { topics } = await admin.fetchTopicMetadata({ topics: specs.map((spec) => spec.name) });
+    const topics = await admin.fetchTopicMetadata({ topics: specs.map((spec) => spec.name) }).then(
+      (metadata) => metadata.topics,
+      // Retriable answers (a topic not yet in the metadata, no leader yet) mean "not ready yet".
+      (error: { retriable?: boolean }) => {
+        if (error.retriable !== true) throw error;
+        return [];
+      },
+    );
     const ready = specs.every((spec) => {
       const partitions = topics.find((t) => t.name === spec.name)?.partitions ?? [];
       return partitions.length > 0 && partitions.every((p) => p.leader >= 0);

@@ -1,0 +1,42 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { REPO_ROOT, runCommand } from '../../infra/local/child-processes';
+
+jest.setTimeout(300_000);
+
+/**
+ * The benchmark stays runnable: `node dist/bench/run.js` end to end with a small audience, as `npm run
+ * bench` runs it (its own private Kafka, Redis, ClickHouse, simulators and Vestnik processes). Its figures
+ * are not judged here (a benchmark, not a timed test); what it reports must be whole and exact.
+ */
+describe('the benchmark (npm run bench) with 1,000 clients', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vestnik-bench-smoke-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('delivers every message once, reports each figure and every process, and writes profiles on request', async () => {
+    const out = join(dir, 'result.json');
+    const printed = await runCommand(process.execPath, [join(REPO_ROOT, 'dist/bench/run.js'), '--clients', '1000', '--out', out, '--cpu-prof'], {
+      timeoutMs: 280_000,
+    });
+    const result = JSON.parse(readFileSync(out, 'utf8'));
+    expect(result.bulk).toMatchObject({ accepted: 1000, duplicates: 0, missing: 0, stalled: false });
+    expect(result.bulk.fanoutMs).toBeGreaterThan(0);
+    expect(result.bulk.statsMs).toBeGreaterThan(0);
+    expect(result.raw.kafka.records).toBe(1000);
+    expect(result.raw.provider.ok).toBe(result.raw.provider.requests);
+    expect(result.express.idle.count).toBe(20);
+    expect(result.express.underLoad.lost).toBe(0);
+    // Every process of the deployment and the world, each with a peak RSS and its CPU in the bulk phase.
+    const names = result.processes.map((p: { name: string }) => p.name).sort();
+    expect(names).toEqual(['analytics', 'bulk-processors', 'bulk-senders', 'clickhouse', 'express', 'kafka', 'redis', 'simulators']);
+    for (const p of result.processes) {
+      expect(p.peakRssBytes).toBeGreaterThan(10 * 1024 * 1024);
+      expect(p.bulkCpuSeconds).toBeGreaterThanOrEqual(0);
+    }
+    // The four Vestnik processes each wrote a profile on their graceful stop, and it was summarised.
+    expect(result.profiles.summaries.map((s: { process: string }) => s.process).sort()).toEqual(['analytics', 'bulk-processors', 'bulk-senders', 'express']);
+    expect(printed).toContain('end-to-end delivery');
+    expect(printed).toMatch(/accepted \/ duplicates \/ missing +\| 1,000 \/ 0 \/ 0 /);
+  });
+});
