@@ -14,7 +14,7 @@ export function isMailingFinished(input: { now: number; endAt: number; fanoutDon
 }
 
 /**
- * Moves running mailings to `finished` (the runtime status the API shows); one pipeline per tick, and one
+ * Moves running mailings to `finished` (the runtime status the API shows): one Redis pipeline, and one
  * analytics query for the mailings only their counts can finish: not while a fan-out still runs (it cannot
  * finish yet), nor once cancelled or past the end (finished without counting).
  */

@@ -103,7 +103,7 @@ export function createScheduler(options: SchedulerOptions) {
       timer = setTimeout(loop, 0);
       lifecycleTimer = setTimeout(lifecycleLoop, lifecycleEveryMs);
     },
-    /** Stops ticking and waits for the tick in progress. */
+    /** Stops ticking and waits for the tick and the lifecycle check in progress. */
     async stop(): Promise<void> {
       if (timer) clearTimeout(timer);
       if (lifecycleTimer) clearTimeout(lifecycleTimer);

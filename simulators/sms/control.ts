@@ -10,7 +10,8 @@ import { parseMsgId } from './request';
  * The simulator's control API, so tests and benchmarks in another process can flip faults:
  * GET|PUT /_control/faults, GET /_control/stats, GET /_control/messages/{msgId}, POST /_control/reset, and
  * POST /_control/messages/lookup `{ msgIds }` → `{ messages }` (each record or null, in the order asked):
- * a benchmark audits a million messages in a few dozen requests instead of a million. PUT merges the given fields into the current faults. Loopback tooling: no auth.
+ * a benchmark audits a million messages in a few dozen requests instead of a million. PUT merges the given
+ * fields into the current faults. Loopback tooling: no auth.
  */
 export interface SimulatorControl {
   faults(): SmsFaults & { seed: number };
