@@ -1,0 +1,113 @@
+import type { TopicBatch } from '../../platform/kafka';
+import { silentLogger } from '../../platform/logger';
+import type { Client, DeliveryCommand, Mailing } from '../../schemas/types';
+import { createRenderer } from '../rendering/render';
+import { runFanout, type FanoutDeps } from './run';
+
+const NOW = Date.parse('2030-01-01T12:00:00Z');
+const TAG = 'vip';
+const mailing: Mailing = {
+  id: 'm1', text: 'Hi {{name}}', templateId: null, startAt: NOW - 1_000, endAt: NOW + 3_600_000, filter: { tags: [TAG], operatorCodes: [] },
+  channel: 'sms', sendWindow: null, promo: false, priority: 'bulk', status: 'scheduled', createdAt: 1, updatedAt: 1,
+};
+const client = (id: string): Client => ({
+  id, phone: '79001234567', operatorCode: '900', tags: [TAG], timezone: 'UTC', email: null, emailConfirmed: false, name: id,
+  locale: 'en', deviceTokens: [], preferences: { promo: true, channels: {}, quietHours: null }, subscriptions: [], updatedAt: 1,
+});
+
+/**
+ * The Redis the walk touches, in memory: the tag index (as ZRANGEBYLEX pages it) and the hashes. Every
+ * checkpoint write is kept in order, so a test sees each step the walk recorded, not just the last.
+ */
+function fakeRedis(ids: string[]) {
+  const hashes = new Map<string, Record<string, string>>();
+  const checkpoints: Record<string, string>[] = [];
+  const hset = async (key: string, fields: Record<string, unknown>) => {
+    const strings = Object.fromEntries(Object.entries(fields).map(([k, v]) => [k, String(v)]));
+    hashes.set(key, { ...hashes.get(key), ...strings });
+    if (key.startsWith('fanout:')) checkpoints.push(strings);
+    return 1;
+  };
+  const multi = () => {
+    const chain = { hset: () => chain, hsetnx: () => chain, sadd: () => chain, exec: async () => [] };
+    return chain;
+  };
+  const redis = {
+    hgetall: async (key: string) => hashes.get(key) ?? {},
+    hset,
+    multi,
+    zrangebylex: async (_key: string, min: string, _max: string, _limit: string, _offset: number, count: number) => {
+      const after = min === '-' ? null : min.slice(1);
+      return [...ids].sort().filter((id) => after === null || id > after).slice(0, count);
+    },
+  } as unknown as FanoutDeps['redis'];
+  return { redis, checkpoints };
+}
+
+/** Six clients in pages of two; `failOnPage` makes that produce (1-based) reject after a tick. */
+function setup(options: { failOnPage?: number } = {}) {
+  const ids = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'];
+  const { redis, checkpoints } = fakeRedis(ids);
+  const produced: string[][] = [];
+  const clientLoads: string[][] = [];
+  /** What happened in which order: `read <first id>` and `acked <first id>`. */
+  const events: string[] = [];
+  let sends = 0;
+  const deps: FanoutDeps = {
+    redis,
+    producer: {
+      sendBatch: async (batches: readonly TopicBatch[]) => {
+        sends += 1;
+        await new Promise((resolve) => setImmediate(resolve));
+        if (sends === options.failOnPage) throw new Error('broker gone');
+        const commands = (batches.find((b) => b.topic === 'deliveries.bulk')?.records ?? []).map((r) => (r.value as DeliveryCommand).clientId);
+        produced.push(commands);
+        events.push(`acked ${commands[0]}`);
+        return [];
+      },
+    } as unknown as FanoutDeps['producer'],
+    renderer: createRenderer(),
+    clock: { now: () => NOW },
+    batchSize: 2,
+    logger: silentLogger,
+    loadMailing: async () => mailing,
+    loadTemplate: async () => null,
+    loadClients: async (page) => {
+      clientLoads.push([...page]);
+      events.push(`read ${page[0]}`);
+      return page.map(client);
+    },
+  };
+  return { run: () => runFanout(deps, mailing.id, async () => undefined), produced, checkpoints, clientLoads, events };
+}
+
+describe('runFanout: reading a page ahead of the one being produced', () => {
+  it('produces every page once, in order, and moves the checkpoint only past acknowledged pages', async () => {
+    const { run, produced, checkpoints, events } = setup();
+    await run();
+    expect(produced).toEqual([['c1', 'c2'], ['c3', 'c4'], ['c5', 'c6']]);
+    // Each next page is read while the one before is still being produced.
+    expect(events).toEqual(['read c1', 'read c3', 'acked c1', 'read c5', 'acked c3', 'acked c5']);
+    expect(checkpoints.map((c) => [c.after, c.queued, c.done])).toEqual([
+      ['c2', '2', '0'], ['c4', '4', '0'], ['c6', '6', '0'], ['', '6', '1'],
+    ]);
+  });
+
+  it('fails the fan-out when a page is refused, with the checkpoint at the last page that was acknowledged', async () => {
+    const { run, produced, checkpoints, clientLoads } = setup({ failOnPage: 2 });
+    await expect(run()).rejects.toThrow('broker gone');
+    expect(produced).toEqual([['c1', 'c2']]);
+    // The third page may have been read while the second was in flight, but it is never produced or recorded.
+    expect(clientLoads.length).toBeLessThanOrEqual(3);
+    expect(checkpoints.map((c) => c.after)).toEqual(['c2']);
+    expect(checkpoints.some((c) => c.done === '1')).toBe(false);
+  });
+
+  it('resumes from that checkpoint: the retry sends the refused page and the rest, nothing twice', async () => {
+    const { run, produced } = setup({ failOnPage: 2 });
+    await expect(run()).rejects.toThrow('broker gone');
+    // The consumer's retry: the same walk again on the same Redis; the broker answers this time.
+    await run();
+    expect(produced).toEqual([['c1', 'c2'], ['c3', 'c4'], ['c5', 'c6']]);
+  });
+});
