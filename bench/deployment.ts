@@ -2,6 +2,7 @@ import type { Role } from '../cli/roles';
 import { setup } from '../cli/roles/setup';
 import { createRuntime, type Runtime } from '../cli/runtime';
 import type { ManagedChild } from '../infra/local/child-processes';
+import { createAdminApi, type AdminApi } from '../infra/local/admin-api';
 import { freePort } from '../infra/local/private-services';
 import { loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
@@ -32,7 +33,7 @@ const STOP_GRACE_MS = 30_000;
 
 export interface Deployment {
   /** Calls the API as the admin; JSON in, JSON out. */
-  api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  api: AdminApi;
   /** The benchmark driver's own clients on the same data (load producer, Redis reads); not a Vestnik role. */
   runtime: Runtime;
   /** SIGTERM to every Vestnik process (they finish in-flight work and write their profiles), then the driver's clients. */
@@ -56,15 +57,7 @@ export async function deployVestnik(world: BenchWorld, options: { cpuProfileDir?
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   return {
     runtime,
-    async api(method, path, body) {
-      const response = await fetch(`${apiUrl}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${BENCH_ADMIN_KEY}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : null };
-    },
+    api: createAdminApi(apiUrl, BENCH_ADMIN_KEY),
     async stop() {
       await Promise.all(children.map(async (child) => {
         const killer = setTimeout(() => void child.kill('SIGKILL'), STOP_GRACE_MS);

@@ -4,6 +4,7 @@ import { createRuntime, type Runtime, type Stoppable } from '../../cli/runtime';
 import { sql, sqlIdentifier } from '../../analytics/sql-escape';
 import { loadConfig } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
+import { createAdminApi, type AdminApi } from '../../infra/local/admin-api';
 import { deleteKeysWithPrefix } from './redis';
 import { uniqueName } from './unique';
 import { waitFor } from './wait-for';
@@ -16,7 +17,7 @@ export interface TestStack {
   runtime: Runtime;
   apiUrl: string;
   /** Calls the API as the admin; JSON in, JSON out. */
-  api(method: string, path: string, body?: unknown): Promise<{ status: number; body: any }>;
+  api: AdminApi;
   /** Stops every role; `keepData` leaves Redis keys and the ClickHouse database for a restarted stack. */
   stop(options?: { keepData?: boolean }): Promise<void>;
   /** The isolation id: pass it to startStack to restart on the same data. */
@@ -52,15 +53,7 @@ export async function startStack(options: { roles: Role[]; env?: Record<string, 
     id,
     runtime,
     apiUrl,
-    async api(method, path, body) {
-      const response = await fetch(`${apiUrl}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${TEST_ADMIN_KEY}`, 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.text();
-      return { status: response.status, body: text ? JSON.parse(text) : null };
-    },
+    api: createAdminApi(apiUrl, TEST_ADMIN_KEY),
     async stop(stopOptions = {}) {
       for (const part of [...started].reverse()) await part.stop();
       if (!stopOptions.keepData) {
