@@ -114,7 +114,6 @@ export function createScheduler(options: SchedulerOptions) {
       if (owner === options.ownerId) await options.redis.del(KEYS.schedulerLock);
     },
     tick,
-    lifecycle,
   };
 }
 
