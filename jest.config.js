@@ -9,7 +9,7 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': tsJest },
-      testMatch: ['<rootDir>/{platform,ingest,processors,senders,analytics,schemas,simulators,cli,bench}/**/*.test.ts'],
+      testMatch: ['<rootDir>/{schemas,platform,domain,processors,senders,analytics,ingest,simulators,cli,bench}/**/*.test.ts'],
     },
     {
       displayName: 'integration',

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import type { Client, Mailing, Template } from '../schemas/types';
-import { JWT_SECRET, KEYS, NOW, bearer, createTestApp, userToken } from './testing/test-app';
+import { JWT_SECRET, KEYS, NOW, bearer, createTestApp, userToken } from '../tests/doubles/test-app';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
 

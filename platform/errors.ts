@@ -23,6 +23,12 @@ export const ERROR_CODES = [
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
+/** One failing field of an input: a dotted path (`filter.tags.0`, `endAt`) and why (VALIDATION_FAILED details). */
+export interface FieldProblem {
+  path: string;
+  message: string;
+}
+
 export interface VestnikErrorOptions {
   retriable?: boolean;
   cause?: unknown;

@@ -7,16 +7,15 @@ import { startHttpServer } from '../../ingest/server';
 import { createAuthenticator } from '../../ingest/middleware/auth';
 import { createInappGateway } from '../../senders/inapp/gateway';
 import { createInbox } from '../../senders/inapp/inbox';
-import { statsFromAnalytics, userNotificationsFromAnalytics } from '../../ingest/stats-from-analytics';
+import { statsFromAnalytics, userNotificationsFromAnalytics } from '../../analytics/stats-api';
 import { VestnikError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import { createUnsubscribeTokens } from '../../platform/unsubscribe';
 import { createLinkStore } from '../../platform/links/link-store';
-import { EMAIL_CONFIRMATION } from '../../processors/welcome/decide';
-import { cancelRecurring } from '../../processors/scheduler/recurring-notifications';
-import { createNotificationRunHistory } from '../../processors/notification-fanout/run-history';
-import { transitionRun } from '../../processors/notification-fanout/run-record';
-import { channelCountsFromAnalytics } from '../../ingest/stats-from-analytics';
+import { createEmailConfirmation } from '../../processors/welcome/confirm-email';
+import { createRecurringNotifications } from '../../processors/scheduler/recurring-notifications';
+import { createNotificationRunHistory } from '../../domain/notification-run/history';
+import { channelCountsFromAnalytics } from '../../analytics/stats-api';
 import { createClientStore, createEventPublisher, createMailingStore, createTemplateStore } from '../../platform/stores';
 import type { Runtime, Stoppable } from '../runtime';
 
@@ -33,21 +32,9 @@ export async function startApi(runtime: Runtime): Promise<Stoppable[]> {
     mailings: createMailingStore(stores),
     templates: createTemplateStore(stores),
     events: createEventPublisher({ producer }),
-    recurring: {
-      // No further occurrences, and the history shows the request cancelled (occurrences already fired run on).
-      async cancel(requestId) {
-        const cancelled = await cancelRecurring(redis, requestId);
-        if (cancelled) await transitionRun(redis, requestId, 'cancelled', Date.now());
-        return cancelled;
-      },
-    },
+    recurring: createRecurringNotifications(redis),
     links: createLinkStore({ redis }),
-    // The registered user is the client of the same id: its first click confirms the address.
-    onLinkConfirmed: async (link) => {
-      if (link.purpose !== EMAIL_CONFIRMATION) return;
-      const client = await clients.get(link.subject);
-      if (client && !client.emailConfirmed) await clients.put({ ...client, emailConfirmed: true, updatedAt: Date.now() });
-    },
+    onLinkConfirmed: createEmailConfirmation(clients),
     stats: statsFromAnalytics(createStatsQueries({ client: runtime.clickhouse(), database: config.clickhouse.database })),
     notificationRuns: createNotificationRunHistory(redis),
     channelCounts: channelCountsFromAnalytics(createStatsQueries({ client: runtime.clickhouse(), database: config.clickhouse.database })),

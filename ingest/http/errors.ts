@@ -1,11 +1,7 @@
 import type { z } from 'zod';
-import { VestnikError } from '../../platform/errors';
+import { VestnikError, type FieldProblem } from '../../platform/errors';
 
-/** One failing field of a request: a dotted path (`filter.tags.0`, `endAt`) and why. */
-export interface FieldProblem {
-  path: string;
-  message: string;
-}
+export type { FieldProblem };
 
 /**
  * A request the server could not even read (malformed JSON, a bad query string or path parameter):

@@ -1,8 +1,8 @@
 import type { OpenAPIRegistry, RouteConfig } from '@asteasolutions/zod-to-openapi';
 import type { RouterMiddleware } from '@koa/router';
 import type { Middleware } from 'koa';
-import { z } from '../openapi/zod';
-import { ErrorSchema } from '../openapi/common';
+import { z } from '../../domain/resources/zod';
+import { ErrorSchema } from '../openapi/paging';
 import type { Role } from '../middleware/auth';
 import type { ApiContext, ApiRouter, ApiState } from './context';
 import { MalformedRequestError, fieldProblems, invalidBody } from './errors';

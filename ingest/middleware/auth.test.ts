@@ -1,6 +1,6 @@
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
-import { JWT_SECRET, KEYS, bearer, createTestApp, userToken } from '../testing/test-app';
+import { JWT_SECRET, KEYS, bearer, createTestApp, userToken } from '../../tests/doubles/test-app';
 import { createAuthenticator, hasRole } from './auth';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { VestnikError } from '../../platform/errors';
-import { KEYS, bearer, createTestApp } from '../testing/test-app';
+import { KEYS, bearer, createTestApp } from '../../tests/doubles/test-app';
 import { answerFor } from './error-handler';
 
 const admin = bearer(KEYS.admin);

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { REDACT_PATHS } from '../../platform/logger';
-import { KEYS, bearer, createTestApp } from '../testing/test-app';
+import { KEYS, bearer, createTestApp } from '../../tests/doubles/test-app';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];

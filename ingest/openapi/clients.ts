@@ -1,91 +1,12 @@
-/** Request and response schemas of /api/clients. */
-import { isKnownTimeZone } from '../../platform/time-zones';
-import { CHANNELS } from '../../schemas/types';
-import { IsoTimestamp, Locale, ResourceId, TimeWindowSchema, pageOf, pageQueryShape } from './common';
-import { z } from './zod';
-
-const Phone = z.string().regex(/^7\d{10}$/, 'expected 7 followed by 10 digits').openapi({ example: '79001234567' });
-const OperatorCode = z.string().regex(/^\d{3}$/, 'expected 3 digits').openapi({ example: '900' });
-const Timezone = z
-  .string()
-  .refine((zone) => isKnownTimeZone(zone), 'expected an IANA time zone like Europe/Moscow')
-  .openapi({ example: 'Europe/Moscow' });
-const Tag = z.string().min(1).max(64);
-const ChannelSwitches = z.partialRecord(z.enum(CHANNELS), z.boolean()).openapi({ example: { sms: true, email: false } });
-
-const PreferencesInput = z
-  .strictObject({
-    promo: z.boolean().default(true),
-    channels: ChannelSwitches.default({}),
-    quietHours: TimeWindowSchema.nullable().default(null),
-  })
-  .openapi('PreferencesInput');
-
-/** The editable fields, without defaults: PATCH takes any subset of them. */
-const clientFields = {
-  phone: Phone,
-  operatorCode: OperatorCode,
-  tags: z.array(Tag).max(100),
-  timezone: Timezone,
-  email: z.email().nullable(),
-  emailConfirmed: z.boolean(),
-  name: z.string().min(1).max(200).nullable(),
-  locale: Locale,
-  deviceTokens: z.array(z.string().min(1).max(4096)).max(20),
-  preferences: PreferencesInput,
-  subscriptions: z.array(ResourceId).max(1000),
-};
-
-/** POST body; also re-validates the result of a PATCH merge. */
-export const CreateClientSchema = z
-  .strictObject({
-    ...clientFields,
-    id: ResourceId.optional(),
-    operatorCode: OperatorCode.optional().openapi({ description: 'Defaults to digits 2–4 of the phone' }),
-    tags: clientFields.tags.default([]),
-    timezone: Timezone.default('UTC'),
-    email: clientFields.email.default(null),
-    emailConfirmed: z.boolean().default(false),
-    name: clientFields.name.default(null),
-    locale: Locale.default('en'),
-    deviceTokens: clientFields.deviceTokens.default([]),
-    preferences: PreferencesInput.default({ promo: true, channels: {}, quietHours: null }),
-    subscriptions: clientFields.subscriptions.default([]),
-  })
-  .openapi('ClientInput');
-export type CreateClientInput = z.output<typeof CreateClientSchema>;
-
-/** PATCH body: top-level fields replace the stored ones (preferences as a whole). */
-export const PatchClientSchema = z.strictObject(clientFields).partial().openapi('ClientPatch');
-export type PatchClientInput = z.output<typeof PatchClientSchema>;
+/** The listing schemas of /api/clients (the resource's own schemas are in domain/resources/clients). */
+import { ClientSchema, OperatorCode, Tag } from '../../domain/resources/clients';
+import { z } from '../../domain/resources/zod';
+import { pageOf, pageQueryShape } from './paging';
 
 export const ClientListQuery = z.strictObject({
   ...pageQueryShape,
   tag: Tag.optional(),
   operatorCode: OperatorCode.optional(),
 });
-
-export const ClientSchema = z
-  .object({
-    id: z.string(),
-    phone: z.string(),
-    operatorCode: z.string(),
-    tags: z.array(z.string()),
-    timezone: z.string(),
-    email: z.string().nullable(),
-    emailConfirmed: z.boolean(),
-    name: z.string().nullable(),
-    locale: z.string(),
-    deviceTokens: z.array(z.string()),
-    preferences: z.object({
-      promo: z.boolean(),
-      channels: z.record(z.string(), z.boolean()),
-      quietHours: TimeWindowSchema.nullable(),
-    }),
-    subscriptions: z.array(z.string()),
-    updatedAt: IsoTimestamp,
-  })
-  .openapi('Client');
-export type ClientView = z.output<typeof ClientSchema>;
 
 export const ClientPageSchema = pageOf(ClientSchema, 'ClientPage');

@@ -1,5 +1,5 @@
 import { OpenAPIRegistry, OpenApiGeneratorV3 } from '@asteasolutions/zod-to-openapi';
-import { z } from './zod';
+import { z } from '../../domain/resources/zod';
 
 /** A registry with the bearer scheme every protected route refers to. */
 export function createRegistry(): OpenAPIRegistry {

@@ -1,6 +1,6 @@
 /** Schemas of the event intake (POST /api/events/{type}, POST /api/notifications). */
 import { TOPICS, TopicName } from '../../platform/topics';
-import { z } from './zod';
+import { z } from '../../domain/resources/zod';
 
 /** How each accepted event type maps to its topic, its id field and its Kafka key field. */
 export const EVENT_TYPES = {

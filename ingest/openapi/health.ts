@@ -1,5 +1,5 @@
 /** Schema of GET /healthz. */
-import { z } from './zod';
+import { z } from '../../domain/resources/zod';
 
 export const HealthSchema = z
   .object({

@@ -1,7 +1,8 @@
 /** Request and response schemas of the users' own routes (/api/me) and of the unsubscribe pages (/u). */
 import { CHANNELS, DELIVERY_STATUSES, SOURCE_TYPES } from '../../schemas/types';
-import { IsoTimestamp, TimeWindowSchema, pageOf, pageQueryShape } from './common';
-import { z } from './zod';
+import { IsoTimestamp, TimeWindowSchema } from '../../domain/resources/common';
+import { pageOf, pageQueryShape } from './paging';
+import { z } from '../../domain/resources/zod';
 
 export const MyNotificationsQuery = z.strictObject(pageQueryShape);
 

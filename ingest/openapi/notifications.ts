@@ -1,7 +1,8 @@
 /** Schemas of the broadcast history: GET /api/notifications and GET /api/notifications/{id}. */
 import { MAILING_STATUSES } from '../../schemas/types';
-import { IsoTimestamp, pageOf, pageQueryShape } from './common';
-import { z } from './zod';
+import { IsoTimestamp } from '../../domain/resources/common';
+import { pageOf, pageQueryShape } from './paging';
+import { z } from '../../domain/resources/zod';
 
 /** channel → status → deliveries; statuses without deliveries are left out. */
 export const ChannelStatusCountsSchema = z

@@ -1,7 +1,8 @@
 /** Response and query schemas of /api/stats. */
 import { MAILING_STATUSES, SOURCE_TYPES } from '../../schemas/types';
-import { IsoTimestamp, pageQueryShape } from './common';
-import { z } from './zod';
+import { IsoTimestamp } from '../../domain/resources/common';
+import { pageQueryShape } from './paging';
+import { z } from '../../domain/resources/zod';
 
 const ByStatus = z.record(z.string(), z.number().int()).openapi({ example: { sent: 10, failed: 1 } });
 

@@ -1,7 +1,7 @@
 /** Conversions between the client API shapes and the stored Client record. */
 import type { Client } from '../../schemas/types';
-import { toIso } from '../openapi/common';
-import type { ClientView, CreateClientInput, PatchClientInput } from '../openapi/clients';
+import { toIso } from '../../domain/resources/common';
+import type { ClientView, CreateClientInput, PatchClientInput } from '../../domain/resources/clients';
 
 /** The stored record of a validated body; the operator code defaults to digits 2–4 of the phone. */
 export function toClient(input: CreateClientInput, id: string, now: number): Client {

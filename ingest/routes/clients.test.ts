@@ -1,6 +1,7 @@
 import request from 'supertest';
-import { ClientPageSchema, ClientSchema } from '../openapi/clients';
-import { KEYS, NOW, bearer, createTestApp } from '../testing/test-app';
+import { ClientSchema } from '../../domain/resources/clients';
+import { ClientPageSchema } from '../openapi/clients';
+import { KEYS, NOW, bearer, createTestApp } from '../../tests/doubles/test-app';
 
 const admin = bearer(KEYS.admin);
 const valid = { phone: '79161234567', timezone: 'Europe/Moscow', tags: ['vip'], email: 'ann@example.com', name: 'Ann' };

@@ -2,9 +2,11 @@ import { VestnikError } from '../../platform/errors';
 import type { Client } from '../../schemas/types';
 import { invalidBody, notFound } from '../http/errors';
 import { RouteTarget, mountRoute } from '../http/route';
-import { IdParams } from '../openapi/common';
-import { ClientListQuery, ClientPageSchema, ClientSchema, CreateClientSchema, PatchClientSchema } from '../openapi/clients';
-import type { Clock, IdGenerator, ResourceStore } from '../ports';
+import { IdParams } from '../openapi/paging';
+import { ClientSchema, CreateClientSchema, PatchClientSchema } from '../../domain/resources/clients';
+import { ClientListQuery, ClientPageSchema } from '../openapi/clients';
+import type { Clock, IdGenerator } from '../ports';
+import type { ResourceStore } from '../../platform/stores/ports';
 import { clientView, mergeClientPatch, toClient } from './client-records';
 
 export interface ClientRoutesDeps {

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { KEYS, NOW, bearer, createTestApp } from '../testing/test-app';
+import { KEYS, NOW, bearer, createTestApp } from '../../tests/doubles/test-app';
 
 const service = bearer(KEYS.service);
 

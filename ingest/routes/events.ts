@@ -3,8 +3,10 @@ import type { ApiContext } from '../http/context';
 import { invalidField } from '../http/errors';
 import { RouteTarget, mountRoute } from '../http/route';
 import { AcceptedSchema, EVENT_TYPES, EventBodySchema, EventType, EventTypeParams } from '../openapi/events';
-import type { Clock, EventPublisher, IdGenerator, RecurringNotifications } from '../ports';
-import { IdParams } from '../openapi/common';
+import type { Clock, IdGenerator } from '../ports';
+import type { RecurringNotifications } from '../../processors/scheduler/recurring-notifications';
+import type { EventPublisher } from '../../platform/stores/ports';
+import { IdParams } from '../openapi/paging';
 import { notFound } from '../http/errors';
 
 export interface EventRoutesDeps {

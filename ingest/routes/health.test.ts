@@ -1,6 +1,6 @@
 import request from 'supertest';
 import type { HealthCheck } from '../ports';
-import { createTestApp } from '../testing/test-app';
+import { createTestApp } from '../../tests/doubles/test-app';
 import { probe } from './health';
 
 const up = (name: string): HealthCheck => ({ name, check: async () => undefined });

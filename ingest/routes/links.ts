@@ -2,7 +2,7 @@ import type { Link, LinkStore } from '../../platform/links/link-store';
 import { silentLogger, type Logger } from '../../platform/logger';
 import { RouteTarget, mountRoute } from '../http/route';
 import type { ApiContext } from '../http/context';
-import { z } from '../openapi/zod';
+import { z } from '../../domain/resources/zod';
 
 export interface LinkRoutesDeps {
   links: LinkStore;

@@ -1,7 +1,7 @@
 /** Conversions between the mailing API shapes and the stored Mailing record. */
 import type { Mailing, MailingStatus } from '../../schemas/types';
-import { toIso } from '../openapi/common';
-import type { CreateMailingInput, MailingView } from '../openapi/mailings';
+import { toIso } from '../../domain/resources/common';
+import type { CreateMailingInput, MailingView } from '../../domain/resources/mailings';
 
 /** The stored record of a validated body: ISO instants become epoch milliseconds. */
 export function toMailing(

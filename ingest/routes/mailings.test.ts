@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { MailingSchema } from '../openapi/mailings';
-import { KEYS, NOW, bearer, createTestApp } from '../testing/test-app';
+import { MailingSchema } from '../../domain/resources/mailings';
+import { KEYS, NOW, bearer, createTestApp } from '../../tests/doubles/test-app';
 
 const admin = bearer(KEYS.admin);
 const HOUR = 3_600_000;

@@ -2,9 +2,11 @@ import { VestnikError } from '../../platform/errors';
 import type { Mailing, Template } from '../../schemas/types';
 import { invalidBody, invalidField, notFound } from '../http/errors';
 import { RouteTarget, mountRoute } from '../http/route';
-import { IdParams } from '../openapi/common';
-import { CreateMailingInput, CreateMailingSchema, MailingListQuery, MailingPageSchema, MailingSchema, PatchMailingSchema } from '../openapi/mailings';
-import type { Clock, IdGenerator, ResourceStore } from '../ports';
+import { IdParams } from '../openapi/paging';
+import { CreateMailingInput, CreateMailingSchema, MailingSchema, PatchMailingSchema } from '../../domain/resources/mailings';
+import { MailingListQuery, MailingPageSchema } from '../openapi/mailings';
+import type { Clock, IdGenerator } from '../ports';
+import type { ResourceStore } from '../../platform/stores/ports';
 import { mailingInput, mailingView, toMailing } from './mailing-records';
 
 export interface MailingRoutesDeps {

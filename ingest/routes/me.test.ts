@@ -1,8 +1,8 @@
 import request from 'supertest';
 import type { Client } from '../../schemas/types';
 import { MyNotificationPageSchema, PreferencesSchema } from '../openapi/me';
-import type { UserNotification } from '../ports';
-import { KEYS, NOW, bearer, createTestApp, userToken } from '../testing/test-app';
+import type { UserNotification } from '../../analytics/ports';
+import { KEYS, NOW, bearer, createTestApp, userToken } from '../../tests/doubles/test-app';
 
 const client = (id: string, over: Partial<Client> = {}): Client => ({
   id, phone: '79001234567', operatorCode: '900', tags: [], timezone: 'UTC', email: `${id}@example.com`, emailConfirmed: true,

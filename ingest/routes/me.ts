@@ -4,7 +4,9 @@ import type { ApiContext } from '../http/context';
 import { notFound } from '../http/errors';
 import { RouteTarget, mountRoute } from '../http/route';
 import { MyNotificationPageSchema, MyNotificationsQuery, PreferencesBodySchema, PreferencesSchema, type PreferencesBody } from '../openapi/me';
-import type { Clock, ResourceStore, UserNotifications } from '../ports';
+import type { Clock } from '../ports';
+import type { UserNotifications } from '../../analytics/ports';
+import type { ResourceStore } from '../../platform/stores/ports';
 
 export interface MeRoutesDeps {
   clients: ResourceStore<Client>;

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { NotificationHistorySchema, NotificationRunListSchema } from '../openapi/notifications';
-import { aRun } from '../testing/memory-history';
-import { KEYS, NOW, bearer, createTestApp } from '../testing/test-app';
+import { aRun } from '../../tests/doubles/memory-history';
+import { KEYS, NOW, bearer, createTestApp } from '../../tests/doubles/test-app';
 import { sumCounts } from './notifications';
 
 const stats = bearer(KEYS.stats);

@@ -1,8 +1,11 @@
 import { notFound } from '../http/errors';
 import { RouteTarget, mountRoute } from '../http/route';
-import { IdParams, toIso } from '../openapi/common';
+import { toIso } from '../../domain/resources/common';
+import { IdParams } from '../openapi/paging';
 import { NotificationHistorySchema, NotificationListQuery, NotificationRunListSchema } from '../openapi/notifications';
-import type { ChannelCountsBySource, ChannelStatusCounts, NotificationRun, NotificationRuns } from '../ports';
+import type { NotificationRuns } from '../../domain/notification-run/history';
+import type { NotificationRun } from '../../domain/notification-run/model';
+import type { ChannelCountsBySource, ChannelStatusCounts } from '../../analytics/ports';
 
 export interface NotificationRoutesDeps {
   runs: NotificationRuns;

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { KEYS, bearer, createTestApp } from '../testing/test-app';
+import { KEYS, bearer, createTestApp } from '../../tests/doubles/test-app';
 
 const EXPECTED_OPERATIONS = [
   'post /api/clients', 'get /api/clients', 'get /api/clients/{id}', 'patch /api/clients/{id}', 'delete /api/clients/{id}',

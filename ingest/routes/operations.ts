@@ -2,7 +2,7 @@ import type { OpenAPIRegistry } from '@asteasolutions/zod-to-openapi';
 import type { Registry } from 'prom-client';
 import { RouteTarget, mountRoute } from '../http/route';
 import { generateDocument } from '../openapi/document';
-import { z } from '../openapi/zod';
+import { z } from '../../domain/resources/zod';
 
 /** GET /metrics (public): the Prometheus text exposition of the registry. */
 export function mountMetricsRoute(target: RouteTarget, metrics: Registry): void {

@@ -1,7 +1,7 @@
 import request from 'supertest';
-import type { MessageStat } from '../ports';
+import type { MessageStat } from '../../analytics/ports';
 import { MailingStatsDetailSchema, MailingStatsListSchema } from '../openapi/stats';
-import { KEYS, NOW, bearer, createTestApp } from '../testing/test-app';
+import { KEYS, NOW, bearer, createTestApp } from '../../tests/doubles/test-app';
 import type { Mailing } from '../../schemas/types';
 
 const stats = bearer(KEYS.stats);

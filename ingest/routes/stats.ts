@@ -1,9 +1,11 @@
 import type { Mailing } from '../../schemas/types';
 import { notFound } from '../http/errors';
 import { RouteTarget, mountRoute } from '../http/route';
-import { IdParams, toIso } from '../openapi/common';
+import { toIso } from '../../domain/resources/common';
+import { IdParams } from '../openapi/paging';
 import { ChannelStatsQuery, ChannelStatsSchema, MailingStatsDetailSchema, MailingStatsListSchema, MailingStatsQuery } from '../openapi/stats';
-import type { ResourceStore, SourceCounts, StatsQueries } from '../ports';
+import type { SourceCounts, StatsQueries } from '../../analytics/ports';
+import type { ResourceStore } from '../../platform/stores/ports';
 
 export interface StatsRoutesDeps {
   mailings: ResourceStore<Mailing>;

@@ -1,6 +1,6 @@
 import request from 'supertest';
-import { TemplateSchema } from '../openapi/templates';
-import { KEYS, bearer, createTestApp } from '../testing/test-app';
+import { TemplateSchema } from '../../domain/resources/templates';
+import { KEYS, bearer, createTestApp } from '../../tests/doubles/test-app';
 
 const admin = bearer(KEYS.admin);
 const valid = {

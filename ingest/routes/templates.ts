@@ -2,10 +2,13 @@ import { VestnikError } from '../../platform/errors';
 import type { Template } from '../../schemas/types';
 import { invalidField, notFound } from '../http/errors';
 import { RouteTarget, mountRoute } from '../http/route';
-import { IdParams, PageQuery, ResourceId, toIso } from '../openapi/common';
-import { TemplateInput, TemplateInputSchema, TemplatePageSchema, TemplateSchema, TemplateView } from '../openapi/templates';
-import { z } from '../openapi/zod';
-import type { Clock, IdGenerator, ResourceStore } from '../ports';
+import { ResourceId, toIso } from '../../domain/resources/common';
+import { IdParams, PageQuery } from '../openapi/paging';
+import { TemplateInput, TemplateInputSchema, TemplateSchema, TemplateView } from '../../domain/resources/templates';
+import { TemplatePageSchema } from '../openapi/templates';
+import { z } from '../../domain/resources/zod';
+import type { Clock, IdGenerator } from '../ports';
+import type { ResourceStore } from '../../platform/stores/ports';
 
 export interface TemplateRoutesDeps {
   templates: ResourceStore<Template>;

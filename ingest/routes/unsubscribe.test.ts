@@ -1,8 +1,8 @@
 import request from 'supertest';
 import { createUnsubscribeTokens } from '../../platform/unsubscribe';
 import type { Client } from '../../schemas/types';
-import type { ResourceStore } from '../ports';
-import { NOW, UNSUBSCRIBE_SECRET, createTestApp } from '../testing/test-app';
+import type { ResourceStore } from '../../platform/stores/ports';
+import { NOW, UNSUBSCRIBE_SECRET, createTestApp } from '../../tests/doubles/test-app';
 
 const client = (id: string, promo = true): Client => ({
   id, phone: '79001234567', operatorCode: '900', tags: [], timezone: 'UTC', email: `${id}@example.com`, emailConfirmed: true,

@@ -4,7 +4,8 @@ import type { Client } from '../../schemas/types';
 import type { ApiContext } from '../http/context';
 import { RouteTarget, mountRoute } from '../http/route';
 import { UnsubscribeParams } from '../openapi/me';
-import type { Clock, ResourceStore } from '../ports';
+import type { Clock } from '../ports';
+import type { ResourceStore } from '../../platform/stores/ports';
 
 export interface UnsubscribeRoutesDeps {
   clients: ResourceStore<Client>;

@@ -1,4 +1,4 @@
-import type { EventPublisher } from '../../ingest/ports';
+import type { EventPublisher } from './ports';
 import type { TypedProducer } from '../kafka';
 import type { TopicValue } from '../kafka/types';
 

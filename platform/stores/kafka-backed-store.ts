@@ -1,4 +1,4 @@
-import type { ListQuery, Page, ResourceStore } from '../../ingest/ports';
+import type { ListQuery, Page, ResourceStore } from './ports';
 import type { SchemaName } from '../codec/codec';
 import type { TypedProducer } from '../kafka';
 import type { Redis } from '../redis/client';

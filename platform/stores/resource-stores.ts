@@ -1,4 +1,4 @@
-import type { ResourceStore } from '../../ingest/ports';
+import type { ResourceStore } from './ports';
 import type { TypedProducer } from '../kafka';
 import type { Redis } from '../redis/client';
 import { KEYS } from '../redis/keys';

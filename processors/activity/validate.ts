@@ -6,7 +6,7 @@
  */
 import { httpUrlProblem, instantProblem, zodProblems } from '../../platform/kafka/invalid-record';
 import type { UserActivity } from '../../schemas/types';
-import { ResourceId } from '../../ingest/openapi/common';
+import { ResourceId } from '../../domain/resources/common';
 
 /** Every problem of the event; empty when a notification may be decided from it. */
 export function userActivityProblems(event: UserActivity): string[] {

@@ -7,7 +7,7 @@
  */
 import { httpUrlProblem, instantProblem, zodProblems } from '../../platform/kafka/invalid-record';
 import type { EpisodeReleased } from '../../schemas/types';
-import { ResourceId } from '../../ingest/openapi/common';
+import { ResourceId } from '../../domain/resources/common';
 
 /** Every problem of the event; empty when the fan-out may go on. */
 export function episodeReleasedProblems(event: EpisodeReleased): string[] {

@@ -10,7 +10,7 @@ import { TOPICS } from '../../platform/topics';
 import type { Mailing, MailingStarted, Template } from '../../schemas/types';
 import { loadClients } from '../directory/client-pages';
 import { createRenderer } from '../rendering/render';
-import { belongsToLane, type FanoutLane } from './lane';
+import { belongsToLane, type FanoutLane } from '../../domain/lanes';
 import { runFanout, type FanoutDeps } from './run';
 import type { ContextSource } from '../context-providers';
 import { mailingStartedProblems } from './validate';

@@ -5,7 +5,7 @@
  */
 import { instantProblem, zodProblems } from '../../platform/kafka/invalid-record';
 import type { MailingStarted } from '../../schemas/types';
-import { ResourceId } from '../../ingest/openapi/common';
+import { ResourceId } from '../../domain/resources/common';
 
 /** Every problem of the event; empty when the fan-out may look the mailing up. */
 export function mailingStartedProblems(event: MailingStarted): string[] {

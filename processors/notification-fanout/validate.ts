@@ -8,8 +8,8 @@
 import { isKnownTimeZone } from '../../platform/time-zones';
 import { instantProblem, zodProblems } from '../../platform/kafka/invalid-record';
 import type { NotificationRequested } from '../../schemas/types';
-import { ResourceId } from '../../ingest/openapi/common';
-import { nextFireTime } from '../scheduler/recurrence';
+import { ResourceId } from '../../domain/resources/common';
+import { nextFireTime } from '../../domain/recurrence';
 
 /** Every problem of the request; empty when the fan-out may go on. */
 export function requestProblems(request: NotificationRequested): string[] {

@@ -1,4 +1,4 @@
-import { aRun } from '../../ingest/testing/memory-history';
+import { aRun } from '../../tests/doubles/memory-history';
 import { deliveriesSettled, nextRunStep } from './notification-lifecycle';
 
 const counts = (byStatus: Record<string, number>) => ({ total: Object.values(byStatus).reduce((a, b) => a + b, 0), byStatus });

@@ -6,8 +6,8 @@
 import type { Redis } from '../../platform/redis/client';
 import { KEYS } from '../../platform/redis/keys';
 import { FINAL_STATUSES, type DeliveryStatusName } from '../../schemas/types';
-import { queueTransition } from '../notification-fanout/run-record';
-import { parseRun, type NotificationRun } from '../notification-fanout/run-model';
+import { queueTransition } from '../../domain/notification-run/record';
+import { parseRun, type NotificationRun } from '../../domain/notification-run/model';
 
 /** The counts the lifecycle needs from analytics: deliveries per current status, per notification. */
 export interface NotificationCounts {

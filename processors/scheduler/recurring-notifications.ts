@@ -1,9 +1,10 @@
 import type { TypedProducer } from '../../platform/kafka';
 import type { Redis } from '../../platform/redis/client';
 import { KEYS } from '../../platform/redis/keys';
+import { transitionRun } from '../../domain/notification-run/record';
 import { TOPICS } from '../../platform/topics';
 import type { NotificationRequested } from '../../schemas/types';
-import { nextFireTime, occurrenceOf } from './recurrence';
+import { nextFireTime, occurrenceOf } from '../../domain/recurrence';
 
 const CANCELLED = 'cancelled';
 const CANCELLED_TTL_SECONDS = 30 * 24 * 3600;
@@ -29,6 +30,22 @@ export async function cancelRecurring(redis: Redis, requestId: string): Promise<
     .zrem(KEYS.recurringSchedule, requestId)
     .exec()) ?? [];
   return removed?.[1] === 1;
+}
+
+/** Recurring requests as the API cancels them: cancel(id) stops further occurrences; false when none was scheduled. */
+export interface RecurringNotifications {
+  cancel(requestId: string): Promise<boolean>;
+}
+
+/** No further occurrences, and the history shows the request cancelled (occurrences already fired run on). */
+export function createRecurringNotifications(redis: Redis, now: () => number = Date.now): RecurringNotifications {
+  return {
+    async cancel(requestId) {
+      const cancelled = await cancelRecurring(redis, requestId);
+      if (cancelled) await transitionRun(redis, requestId, 'cancelled', now());
+      return cancelled;
+    },
+  };
 }
 
 /**

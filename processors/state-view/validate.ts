@@ -7,10 +7,10 @@
 import { instantProblem, zodProblems } from '../../platform/kafka/invalid-record';
 import { TOPICS } from '../../platform/topics';
 import type { Client, Mailing, Template } from '../../schemas/types';
-import { PatchClientSchema } from '../../ingest/openapi/clients';
-import { ResourceId } from '../../ingest/openapi/common';
-import { CreateMailingSchema } from '../../ingest/openapi/mailings';
-import { TemplateInputSchema } from '../../ingest/openapi/templates';
+import { PatchClientSchema } from '../../domain/resources/clients';
+import { ResourceId } from '../../domain/resources/common';
+import { CreateMailingSchema } from '../../domain/resources/mailings';
+import { TemplateInputSchema } from '../../domain/resources/templates';
 
 /** Why a state record (key + value, null = tombstone) must not enter the view; empty when it may. */
 export function stateRecordProblems(topic: string, key: string | null, value: Client | Mailing | Template | null): string[] {

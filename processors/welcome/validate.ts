@@ -7,8 +7,8 @@
 import { isKnownTimeZone } from '../../platform/time-zones';
 import { instantProblem, zodProblems } from '../../platform/kafka/invalid-record';
 import type { UserRegistered } from '../../schemas/types';
-import { Locale, ResourceId } from '../../ingest/openapi/common';
-import { z } from '../../ingest/openapi/zod';
+import { Locale, ResourceId } from '../../domain/resources/common';
+import { z } from '../../domain/resources/zod';
 
 const Email = z.email();
 

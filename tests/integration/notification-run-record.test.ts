@@ -1,8 +1,8 @@
 import { silentLogger } from '../../platform/logger';
 import { createRedis, type Redis } from '../../platform/redis/client';
 import { KEYS } from '../../platform/redis/keys';
-import { createNotificationRunHistory } from '../../processors/notification-fanout/run-history';
-import { recordFanout, recordRequest, startRun, transitionRun } from '../../processors/notification-fanout/run-record';
+import { createNotificationRunHistory } from '../../domain/notification-run/history';
+import { recordFanout, recordRequest, startRun, transitionRun } from '../../domain/notification-run/record';
 import { advanceNotifications } from '../../processors/scheduler/notification-lifecycle';
 import type { NotificationRequested } from '../../schemas/types';
 import { deleteKeysWithPrefix, TEST_REDIS_URL } from '../support/redis';

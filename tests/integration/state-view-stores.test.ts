@@ -6,7 +6,7 @@ import { createRedis, type Redis } from '../../platform/redis/client';
 import { KEYS } from '../../platform/redis/keys';
 import { createClientStore, createMailingStore, createTemplateStore } from '../../platform/stores';
 import { createStateViewConsumer, rebuildView, type StateTopics, type StateViewConsumer } from '../../processors/state-view/consumer';
-import type { ResourceStore } from '../../ingest/ports';
+import type { ResourceStore } from '../../platform/stores/ports';
 import type { Client, Mailing, Template } from '../../schemas/types';
 import { createKafkaTestContext } from '../support/kafka';
 import { uniqueName } from '../support/unique';

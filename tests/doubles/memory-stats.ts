@@ -1,4 +1,4 @@
-import type { ChannelCounts, MessageStat, SourceCounts, StatsQueries } from '../ports';
+import type { ChannelCounts, MessageStat, SourceCounts, StatsQueries } from '../../analytics/ports';
 
 /** StatsQueries over messages held in memory; counts are derived from them, as ClickHouse would. */
 export function createMemoryStats(): StatsQueries & { messages: Map<string, MessageStat[]>; channels: ChannelCounts[] } {

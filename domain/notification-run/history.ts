@@ -5,22 +5,19 @@
 import { VestnikError } from '../../platform/errors';
 import type { Redis } from '../../platform/redis/client';
 import { KEYS } from '../../platform/redis/keys';
-import { decodeRunCursor, encodeRunCursor, parseRun, type NotificationRun, type RunStatus } from './run-model';
+import type { Page } from '../../platform/stores/ports';
+import { decodeRunCursor, encodeRunCursor, parseRun, type NotificationRun, type RunStatus } from './model';
 
-export interface RunPage {
-  items: NotificationRun[];
-  nextCursor: string | null;
-}
-
-export interface NotificationRunHistory {
+/** The broadcast history's records (Redis): written by the fan-out and the scheduler, read by the API. */
+export interface NotificationRuns {
   get(id: string): Promise<NotificationRun | null>;
-  /** Top-level runs (occurrences are listed under their parent), newest first. */
-  list(query: { cursor?: string; limit: number; status?: RunStatus }): Promise<RunPage>;
-  /** The latest `limit` occurrences of a recurring request, newest first, and how many there are. */
+  /** Top-level runs (occurrences are listed under their parent), newest first; a cursor we did not hand out is VALIDATION_FAILED. */
+  list(query: { cursor?: string; limit: number; status?: RunStatus }): Promise<Page<NotificationRun>>;
+  /** The latest `limit` occurrences of a recurring request, newest first, and how many there are in all. */
   occurrences(parentId: string, limit: number): Promise<{ items: NotificationRun[]; count: number }>;
 }
 
-export function createNotificationRunHistory(redis: Redis): NotificationRunHistory {
+export function createNotificationRunHistory(redis: Redis): NotificationRuns {
   async function load(ids: string[]): Promise<NotificationRun[]> {
     if (ids.length === 0) return [];
     const pipeline = redis.pipeline();

@@ -1,4 +1,4 @@
-import type { Priority } from '../../schemas/types';
+import type { Priority } from '../schemas/types';
 
 /**
  * The fan-outs run one consumer group per priority ("lane") on the same topic, so a 100k-recipient bulk

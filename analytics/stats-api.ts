@@ -3,9 +3,9 @@
  * StatsQueries port of the API (ISO times, channel counts as a list). The composition root wraps the
  * ClickHouse-backed queries with it.
  */
-import type { ClientDeliveries } from '../analytics/client-deliveries';
-import type { StatsQueries as AnalyticsStatsQueries } from '../analytics/stats-queries';
-import { toIso } from './openapi/common';
+import type { ClientDeliveries } from './client-deliveries';
+import type { StatsQueries as AnalyticsStatsQueries } from './stats-queries';
+import { toIso } from '../domain/resources/common';
 import type { ChannelCountsBySource, StatsQueries, UserNotifications } from './ports';
 
 type AnalyticsReads = Pick<AnalyticsStatsQueries, 'countsBySource' | 'sourceDetail' | 'countsByChannel'>;

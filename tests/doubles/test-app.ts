@@ -3,7 +3,7 @@ import { Registry } from 'prom-client';
 import { silentLogger } from '../../platform/logger';
 import { createUnsubscribeTokens } from '../../platform/unsubscribe';
 import type { Client, Mailing, Template } from '../../schemas/types';
-import { AppDeps, createApp } from '../app';
+import { AppDeps, createApp } from '../../ingest/app';
 import { createAvroCheckingPublisher } from './avro-publisher';
 import { createMemoryNotifications } from './memory-notifications';
 import { createMemoryStats } from './memory-stats';

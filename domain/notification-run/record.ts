@@ -8,7 +8,7 @@ import type { ChainableCommander } from 'ioredis';
 import type { Redis } from '../../platform/redis/client';
 import { KEYS } from '../../platform/redis/keys';
 import type { NotificationRequested } from '../../schemas/types';
-import { STAMP_FIELD, TRANSITIONS, fanoutFieldsOf, parentOfOccurrence, runFieldsOf, type FanoutTally } from './run-model';
+import { STAMP_FIELD, TRANSITIONS, fanoutFieldsOf, parentOfOccurrence, runFieldsOf, type FanoutTally } from './model';
 
 const STATUS_ORDER = ['scheduled', 'running', 'finished', 'cancelled'] as const;
 

@@ -4,7 +4,7 @@ import avro from 'avsc';
 import { VestnikError } from '../../platform/errors';
 import { SCHEMA_OF_TOPIC } from '../../platform/codec/codec';
 import type { TopicName } from '../../platform/topics';
-import type { EventPublisher } from '../ports';
+import type { EventPublisher } from '../../platform/stores/ports';
 
 /** One record the fake would have produced. */
 export interface Published {

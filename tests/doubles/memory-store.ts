@@ -1,4 +1,4 @@
-import type { ListQuery, Page, ResourceStore } from '../ports';
+import type { ListQuery, Page, ResourceStore } from '../../platform/stores/ports';
 
 /** Decides whether an item passes a listing filter. */
 export type FilterMatcher<T> = (item: T, filter: Record<string, string | undefined>) => boolean;

@@ -1,5 +1,5 @@
 import { nextFireTime, occurrenceOf } from './recurrence';
-import type { NotificationRequested } from '../../schemas/types';
+import type { NotificationRequested } from '../schemas/types';
 
 const at = (iso: string) => Date.parse(iso);
 

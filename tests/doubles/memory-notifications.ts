@@ -1,5 +1,5 @@
 import { VestnikError } from '../../platform/errors';
-import type { UserNotification, UserNotifications } from '../ports';
+import type { UserNotification, UserNotifications } from '../../analytics/ports';
 
 /**
  * UserNotifications over deliveries held in memory per client, newest first as arranged by the test

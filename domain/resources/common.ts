@@ -1,4 +1,4 @@
-/** Schemas shared by several resources: ids, times of day, instants, paging and the error body. */
+/** Field schemas shared by several resources: ids, times of day, instants, locales. */
 import { z } from './zod';
 
 /** Ids become Kafka keys and Redis key parts: short and plain. */
@@ -29,31 +29,6 @@ export const Locale = z
   .string()
   .regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'expected a locale tag like en or pt-BR')
   .openapi({ example: 'en' });
-
-export const IdParams = z.object({ id: z.string().min(1) });
-
-/** Paging of every listing: opaque cursor from the previous page; limit 1–500, default 50. */
-export const pageQueryShape = {
-  cursor: z.string().min(1).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
-};
-export const PageQuery = z.strictObject(pageQueryShape);
-
-/** One page of `item`. */
-export function pageOf<T extends z.ZodType>(item: T, name: string) {
-  return z.object({ items: z.array(item), nextCursor: z.string().nullable() }).openapi(name);
-}
-
-/** The body of every error response. */
-export const ErrorSchema = z
-  .object({
-    error: z.object({
-      code: z.string().openapi({ example: 'VALIDATION_FAILED' }),
-      message: z.string(),
-      details: z.unknown().openapi({ description: 'For validation errors: [{ path, message }] per failing field' }),
-    }),
-  })
-  .openapi('Error');
 
 /** Epoch milliseconds → ISO 8601 (UTC). */
 export const toIso = (epochMs: number): string => new Date(epochMs).toISOString();

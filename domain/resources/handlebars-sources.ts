@@ -1,5 +1,5 @@
 import Handlebars from 'handlebars';
-import type { FieldProblem } from '../http/errors';
+import type { FieldProblem } from '../../platform/errors';
 
 /** The Handlebars sources of a template, by their dotted path in the request body. */
 export function templateSources(variants: Record<string, Record<string, unknown>>): [string, string][] {

@@ -1,8 +1,8 @@
 import type { NotificationRequested } from '../../schemas/types';
-import { occurrenceOf } from '../scheduler/recurrence';
+import { occurrenceOf } from '../recurrence';
 import {
   EMPTY_TALLY, addTally, decodeRunCursor, encodeRunCursor, fanoutFieldsOf, parentOfOccurrence, parseRun, runFieldsOf, tallyOf,
-} from './run-model';
+} from './model';
 
 const request = (fields: Partial<NotificationRequested> = {}): NotificationRequested => ({
   requestId: 'r-1', occurredAt: 1_000, templateId: 't-1', userIds: ['c-1'], segmentTags: [], contextJson: '{}', priority: 'express',

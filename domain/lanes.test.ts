@@ -1,4 +1,4 @@
-import { belongsToLane, FANOUT_LANES } from './lane';
+import { belongsToLane, FANOUT_LANES } from './lanes';
 
 describe('belongsToLane', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { DELIVERY_STATUSES, DeliveryStatusName } from '../schemas/types';
-import { channelCountsFromAnalytics, statsFromAnalytics, userNotificationsFromAnalytics } from './stats-from-analytics';
+import { channelCountsFromAnalytics, statsFromAnalytics, userNotificationsFromAnalytics } from './stats-api';
 
 const zeros = () => Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, 0])) as Record<DeliveryStatusName, number>;
 const counts = (sent: number) => ({ total: sent, byStatus: { ...zeros(), sent } });

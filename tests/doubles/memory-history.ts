@@ -1,5 +1,7 @@
 import { VestnikError } from '../../platform/errors';
-import type { ChannelCountsBySource, ChannelStatusCounts, NotificationRun, NotificationRuns } from '../ports';
+import type { NotificationRuns } from '../../domain/notification-run/history';
+import type { NotificationRun } from '../../domain/notification-run/model';
+import type { ChannelCountsBySource, ChannelStatusCounts } from '../../analytics/ports';
 
 /** A run with every field defaulted; tests override what they check. */
 export function aRun(fields: Partial<NotificationRun> & { id: string }): NotificationRun {

@@ -1,6 +1,6 @@
 import { CronExpressionParser } from 'cron-parser';
-import { VestnikError } from '../../platform/errors';
-import type { NotificationRequested } from '../../schemas/types';
+import { VestnikError } from '../platform/errors';
+import type { NotificationRequested } from '../schemas/types';
 
 /** The first fire time of a cron expression in its time zone strictly after `after`, or null past expiresAt. */
 export function nextFireTime(recurrence: { cron: string; timezone: string }, after: number, expiresAt: number | null): number | null {
