@@ -1,5 +1,5 @@
 import type { Role } from '../cli/roles';
-import { setup } from '../cli/roles/setup';
+import { setup } from '../cli/commands/setup';
 import { createRuntime, type Runtime } from '../cli/runtime';
 import type { ManagedChild } from '../infra/local/child-processes';
 import { createAdminApi, type AdminApi } from '../infra/local/admin-api';

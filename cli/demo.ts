@@ -4,7 +4,7 @@ import { describeError } from '../platform/errors';
 import { createLogger } from '../platform/logger';
 import { newId } from '../platform/ids';
 import { ALL_ROLES, startRoles } from './roles';
-import { setup } from './roles/setup';
+import { setup } from './commands/setup';
 import { createRuntime, type Stoppable } from './runtime';
 
 /**

@@ -3,8 +3,8 @@ import { loadConfig } from '../platform/config';
 import { describeError, VestnikError } from '../platform/errors';
 import { createLogger } from '../platform/logger';
 import { ALL_ROLES, ROLES, startRoles, type Role } from './roles';
-import { rebuildDirectoryView } from './roles/processors';
-import { setup } from './roles/setup';
+import { rebuildDirectoryView } from './commands/rebuild-view';
+import { setup } from './commands/setup';
 import { createRuntime, type Runtime, type Stoppable } from './runtime';
 
 const USAGE = `usage: vestnik <role|all> [role...] | setup | rebuild-view

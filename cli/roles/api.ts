@@ -16,7 +16,8 @@ import { createEmailConfirmation } from '../../processors/welcome/confirm-email'
 import { createRecurringNotifications } from '../../processors/scheduler/recurring-notifications';
 import { createNotificationRunHistory } from '../../domain/notification-run/history';
 import { channelCountsFromAnalytics } from '../../analytics/stats-api';
-import { createClientStore, createEventPublisher, createMailingStore, createTemplateStore } from '../../platform/stores';
+import { createClientStore, createMailingStore, createTemplateStore } from '../../domain/resources/stores';
+import { createEventPublisher } from '../../platform/stores';
 import type { Runtime, Stoppable } from '../runtime';
 
 /** api: the Koa HTTP API (admin resources, event intake, statistics, docs, health, metrics). */

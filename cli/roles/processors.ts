@@ -7,7 +7,7 @@ import { createUnsubscribeLinks } from '../../platform/unsubscribe';
 import { createWelcomeConsumer } from '../../processors/welcome/consumer';
 import { createActivityConsumer } from '../../processors/activity/consumer';
 import { createEpisodeFanoutConsumer } from '../../processors/episode-fanout/consumer';
-import { createStateViewConsumer, rebuildView } from '../../processors/state-view/consumer';
+import { createStateViewConsumer } from '../../processors/state-view/consumer';
 import type { Runtime, Stoppable } from '../runtime';
 import { processorsFor } from './lane-selection';
 
@@ -72,10 +72,4 @@ export async function startProcessors(runtime: Runtime): Promise<Stoppable[]> {
     ...(activity ? [{ name: 'activity', stop: () => activity.stop() }] : []),
     ...(episodes ? [{ name: 'episode-fanout', stop: () => episodes.stop() }] : []),
   ];
-}
-
-/** Clears the Redis directory view and rewinds its group; the processors role must be stopped. */
-export async function rebuildDirectoryView(runtime: Runtime): Promise<void> {
-  const deleted = await rebuildView({ kafka: runtime.kafka(), redis: runtime.redis(), groupId: runtime.groupId('state-view') });
-  runtime.logger.info({ deleted }, 'directory view cleared; it is rebuilt when the processors role starts');
 }

@@ -2,7 +2,7 @@ import { createDelayQueue } from '../../platform/redis/delay-queue';
 import { TOPICS } from '../../platform/topics';
 import { createSenderConsumer } from '../../senders/core/consumer';
 import { withoutTokens } from '../../platform/device-tokens';
-import { createClientStore } from '../../platform/stores';
+import { createClientStore } from '../../domain/resources/stores';
 import { createPushChannel } from '../../senders/push/channel';
 import { createEmailChannel } from '../../senders/email/channel';
 import { createSmsChannel } from '../../senders/sms/channel';

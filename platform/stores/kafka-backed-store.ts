@@ -2,6 +2,7 @@ import type { ListQuery, Page, ResourceStore } from './ports';
 import type { SchemaName } from '../codec/codec';
 import type { TypedProducer } from '../kafka';
 import type { Redis } from '../redis/client';
+import { createDirectoryReader, type CorruptDocument } from '../redis/directory';
 import { waitForView } from './wait-for-view';
 
 export type StoreKind = 'clients' | 'mailings' | 'templates';
@@ -30,6 +31,8 @@ export interface KafkaBackedStoreOptions<T> {
   overlay?(items: T[]): Promise<T[]>;
   /** How long put/remove wait for the view to show the write. */
   viewTimeoutMs?: number;
+  /** Hears the key of a view document that is not JSON (it reads as absent). */
+  onCorrupt?: CorruptDocument;
 }
 
 /**
@@ -42,11 +45,11 @@ export function createKafkaBackedStore<T extends { id: string }>(options: KafkaB
   const schema = SCHEMA_OF_KIND[options.kind];
   const matches = options.matches ?? (() => true);
 
+  const directory = createDirectoryReader(redis, options.onCorrupt);
+
   const readDocs = async (ids: readonly string[]): Promise<T[]> => {
-    if (ids.length === 0) return [];
-    const raw = await redis.mget(ids.map((id) => options.docKey(id)));
     // An id without a doc is skipped: the view writes both in one MULTI, so this only follows a manual edit.
-    const docs = raw.flatMap((value) => (value === null ? [] : [JSON.parse(value) as T]));
+    const docs = (await directory.docs<T>(ids.map((id) => options.docKey(id)))).filter((doc): doc is T => doc !== null);
     return options.overlay && docs.length > 0 ? options.overlay(docs) : docs;
   };
 
@@ -63,9 +66,8 @@ export function createKafkaBackedStore<T extends { id: string }>(options: KafkaB
     async list(query: ListQuery): Promise<Page<T>> {
       const filter = query.filter ?? {};
       const zset = options.indexFor?.(filter) ?? options.idsKey;
-      return listPage(query.cursor, Math.max(1, query.limit), (from, count) =>
-        redis.zrangebylex(zset, from === undefined ? '-' : `(${from}`, '+', 'LIMIT', 0, count),
-      readDocs, (item) => matches(item, filter));
+      return listPage(query.cursor, Math.max(1, query.limit), (from, count) => directory.indexPage(zset, from ?? '', count),
+        readDocs, (item) => matches(item, filter));
     },
     async put(value: T) {
       await publish(value.id, value);

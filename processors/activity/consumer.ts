@@ -1,7 +1,5 @@
-import { VestnikError } from '../../platform/errors';
 import { createBatchConsumer, type BatchConsumer, type TypedProducer } from '../../platform/kafka';
-import type { Logger } from '../../platform/logger';
-import type { Redis } from '../../platform/redis/client';
+import { createDirectoryReader, warnCorrupt, type DirectoryReader } from '../../platform/redis/directory';
 import { KEYS } from '../../platform/redis/keys';
 import { TOPICS } from '../../platform/topics';
 import type { Client, Template, UserActivity } from '../../schemas/types';
@@ -26,6 +24,7 @@ export function createActivityConsumer(options: ActivityConsumerOptions): BatchC
   const logger = options.logger.child({ module: 'activity' });
   const renderer = createRenderer();
   const clock = options.clock ?? { now: () => Date.now() };
+  const directory = createDirectoryReader(options.redis, warnCorrupt(logger));
 
   return createBatchConsumer<UserActivity>({
     kafka: options.kafka, codec: options.codec, producer: options.producer, groupId: options.groupId,
@@ -39,7 +38,7 @@ export function createActivityConsumer(options: ActivityConsumerOptions): BatchC
         return [];
       });
       if (events.length === 0) return;
-      const { override, clients } = await loadLookups(options.redis, events, logger);
+      const { override, clients } = await loadLookups(directory, events);
       const now = clock.now();
       const decisions = events.map((event) => decideActivity(event, { client: clients.get(event.userId) ?? null, override, renderer, now }));
       await produce(options.producer, decisions);
@@ -48,34 +47,15 @@ export function createActivityConsumer(options: ActivityConsumerOptions): BatchC
   });
 }
 
-/** The override template and the batch's recipients, in one round trip. Redis trouble retries the batch. */
-async function loadLookups(redis: Redis, events: readonly UserActivity[], logger: Logger) {
+/** The override template and the batch's recipients, in one round trip (Redis trouble retries the batch). */
+async function loadLookups(directory: DirectoryReader, events: readonly UserActivity[]) {
   const userIds = [...new Set(events.map((e) => e.userId))];
-  let docs: (string | null)[];
-  try {
-    docs = await redis.mget(KEYS.template(ACTIVITY_TEMPLATE_ID), ...userIds.map(KEYS.client));
-  } catch (error) {
-    throw new VestnikError('DEPENDENCY_UNAVAILABLE', 'redis directory lookup failed', { retriable: true, cause: error });
-  }
-  const [templateDoc, ...clientDocs] = docs;
+  const [override, ...clientDocs] = await directory.docs<Template | Client>([KEYS.template(ACTIVITY_TEMPLATE_ID), ...userIds.map(KEYS.client)]);
   const clients = new Map<string, Client>();
-  clientDocs.forEach((doc, i) => {
-    const client = parseDoc<Client>(doc);
-    if (client) clients.set(userIds[i] as string, client);
+  clientDocs.forEach((client, i) => {
+    if (client) clients.set(userIds[i] as string, client as Client);
   });
-  const override = parseDoc<Template>(templateDoc);
-  if (templateDoc && !override) logger.warn({ templateId: ACTIVITY_TEMPLATE_ID }, 'stored activity template is not JSON: built-in used');
-  return { override, clients };
-}
-
-/** A view document; a corrupt one counts as absent (the view is rebuilt from the state topics, never patched here). */
-function parseDoc<T>(doc: string | null | undefined): T | null {
-  if (!doc) return null;
-  try {
-    return JSON.parse(doc) as T;
-  } catch {
-    return null;
-  }
+  return { override: (override ?? null) as Template | null, clients };
 }
 
 async function produce(producer: TypedProducer, decisions: readonly ActivityDecision[]): Promise<void> {

@@ -1,6 +1,6 @@
 import { deliveryIdOf, statusIdOf } from '../../platform/ids';
 import type { Client, Template, UserActivity } from '../../schemas/types';
-import { INAPP_URL_HEADER } from '../../senders/inapp/message';
+import { INAPP_URL_HEADER } from '../../domain/deliveries/headers';
 import { createRenderer } from '../rendering/render';
 import { decideActivity } from './decide';
 import { builtinActivityTemplate } from './template';
@@ -39,7 +39,9 @@ describe('decideActivity', () => {
     });
     expect(decision.status).toEqual({
       statusId: statusIdOf(deliveryId, 'queued', 0), deliveryId, sourceType: 'activity', sourceId: 'evt-1', clientId: 'u-1',
-      channel: 'inapp', priority: 'express', status: 'queued', attempt: 0, reason: null, providerMessageId: null, occurredAt: NOW,
+      channel: 'inapp', priority: 'express', status: 'queued', attempt: 0, reason: null, providerMessageId: null,
+      // Stamped at the event's time (never later than now), so a replay writes the same row.
+      occurredAt: NOW - 1000,
     });
   });
 

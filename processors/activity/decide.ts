@@ -1,12 +1,11 @@
-import { deliveryIdOf, statusIdOf } from '../../platform/ids';
-import type { Client, DeliveryCommand, DeliveryStatus, DeliveryStatusName, MessageContent, Template, UserActivity } from '../../schemas/types';
-import { INAPP_URL_HEADER } from '../../senders/inapp/message';
-import { pickVariant, renderTemplate, type Renderer } from '../rendering/render';
+import { commandOf, deliver, deliveryOf, eventStamp, skip, type RecipientDecision } from '../../domain/deliveries/build';
+import { suppressionReason } from '../../domain/deliveries/suppression';
+import type { Client, MessageContent, Template, UserActivity } from '../../schemas/types';
+import { INAPP_URL_HEADER } from '../../domain/deliveries/headers';
+import { pickVariant, renderTemplate, templateFailure, type Renderer } from '../rendering/render';
 import { builtinActivityTemplate } from './template';
 
-export type ActivityDecision =
-  | { kind: 'deliver'; command: DeliveryCommand; status: DeliveryStatus }
-  | { kind: 'skip'; status: DeliveryStatus };
+export type ActivityDecision = RecipientDecision;
 
 export interface ActivityLookups {
   /** The recipient from the directory view; null when the user is not a known client. */
@@ -24,26 +23,19 @@ export interface ActivityLookups {
  * user, so a replayed event is the same delivery, which the sender sends once.
  */
 export function decideActivity(event: UserActivity, lookups: ActivityLookups): ActivityDecision {
-  const deliveryId = deliveryIdOf('activity', event.eventId, event.userId, 'inapp');
-  const status = (name: DeliveryStatusName, reason: string | null): DeliveryStatus => ({
-    statusId: statusIdOf(deliveryId, name, 0), deliveryId, sourceType: 'activity', sourceId: event.eventId, clientId: event.userId,
-    channel: 'inapp', priority: 'express', status: name, attempt: 0, reason, providerMessageId: null, occurredAt: lookups.now,
-  });
+  const delivery = deliveryOf({ sourceType: 'activity', sourceId: event.eventId, clientId: event.userId, channel: 'inapp', priority: 'express' });
+  const at = eventStamp(event.occurredAt, lookups.now);
   const { client } = lookups;
-  if (!client) return { kind: 'skip', status: status('suppressed', 'unknown client') };
-  if (client.preferences.channels.inapp === false) return { kind: 'skip', status: status('suppressed', 'inapp opt-out') };
+  if (!client) return skip(delivery, 'suppressed', 'unknown client', at);
+  const reason = suppressionReason({ promo: false, channel: 'inapp' }, client);
+  if (reason) return skip(delivery, 'suppressed', reason, at);
   let content: MessageContent;
   try {
     content = renderActivity(event, client, lookups);
   } catch (error) {
-    return { kind: 'skip', status: status('failed', `template failed: ${(error as Error).message}`) };
+    return skip(delivery, 'failed', templateFailure(error), at);
   }
-  const command: DeliveryCommand = {
-    deliveryId, sourceType: 'activity', sourceId: event.eventId, clientId: client.id, channel: 'inapp', priority: 'express',
-    address: client.id, deviceTokens: [], content, fallback: null, promo: false, timezone: client.timezone, sendWindow: null,
-    notBefore: null, expiresAt: null, attempt: 0, createdAt: lookups.now,
-  };
-  return { kind: 'deliver', command, status: status('queued', null) };
+  return deliver(commandOf(delivery, { address: client.id, content, timezone: client.timezone }, lookups.now), at);
 }
 
 /**

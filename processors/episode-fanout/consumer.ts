@@ -6,7 +6,7 @@ import type { Redis } from '../../platform/redis/client';
 import { KEYS } from '../../platform/redis/keys';
 import { TOPICS } from '../../platform/topics';
 import type { EpisodeReleased, Template } from '../../schemas/types';
-import { indexPages, loadClients } from '../directory/client-pages';
+import { createDirectoryReader, warnCorrupt } from '../../platform/redis/directory';
 import { createRenderer, type Renderer } from '../rendering/render';
 import { decideEpisode, isSubscriber, type EpisodeDecision } from './decide';
 import { episodeReleasedProblems } from './validate';
@@ -66,10 +66,12 @@ export interface EpisodeFanoutDeps {
 
 /** Every page of the series' subscribers: decide, then ONE produce of the page's commands and statuses. */
 export async function fanOutEpisode(deps: EpisodeFanoutDeps, event: EpisodeReleased, heartbeat: () => Promise<void>): Promise<void> {
-  const template = await episodeTemplate(deps.redis);
+  const directory = createDirectoryReader(deps.redis, warnCorrupt(deps.logger));
+  // The admin-stored template when there is one (read once per event, so an edit applies to the next episode), else the built-in.
+  const template = (await directory.template(EPISODE_TEMPLATE_ID)) ?? EPISODE_TEMPLATE;
   const counts: Record<string, number> = { queued: 0, suppressed: 0, failed: 0 };
-  for await (const ids of indexPages(deps.redis, KEYS.clientsBySeries(event.seriesId), deps.batchSize)) {
-    const subscribers = (await loadClients(deps.redis, ids)).filter((client) => isSubscriber(client, event.seriesId));
+  for await (const ids of directory.indexPages(KEYS.clientsBySeries(event.seriesId), deps.batchSize)) {
+    const subscribers = (await directory.clients(ids)).filter((client) => isSubscriber(client, event.seriesId));
     const now = deps.clock.now();
     const decisions = subscribers.map((client) => decideEpisode(event, client, template, deps.renderer, now));
     await producePage(deps.producer, decisions);
@@ -77,12 +79,6 @@ export async function fanOutEpisode(deps: EpisodeFanoutDeps, event: EpisodeRelea
     await heartbeat();
   }
   deps.logger.info({ eventId: event.eventId, seriesId: event.seriesId, template: template.id, ...counts }, 'episode fanned out');
-}
-
-/** The admin-stored template when there is one (read once per event, so an edit applies to the next episode), else the built-in. */
-async function episodeTemplate(redis: EpisodeFanoutDeps['redis']): Promise<Template> {
-  const stored = await redis.get(KEYS.template(EPISODE_TEMPLATE_ID));
-  return stored ? (JSON.parse(stored) as Template) : EPISODE_TEMPLATE;
 }
 
 /** One Kafka request per page: the emails on deliveries.bulk, every status (queued, suppressed, failed) on deliveries.status. */

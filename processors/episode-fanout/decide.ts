@@ -1,6 +1,7 @@
-import { deliveryIdOf, statusIdOf } from '../../platform/ids';
-import type { Client, DeliveryCommand, DeliveryStatus, DeliveryStatusName, EpisodeReleased, MessageContent, Template } from '../../schemas/types';
-import { renderTemplate, type Renderer } from '../rendering/render';
+import { commandOf, deliver, deliveryOf, eventStamp, skip, type RecipientDecision } from '../../domain/deliveries/build';
+import { suppressionReason } from '../../domain/deliveries/suppression';
+import type { Client, EpisodeReleased, MessageContent, Template } from '../../schemas/types';
+import { renderTemplate, templateFailure, type Renderer } from '../rendering/render';
 
 /**
  * The new-episode email, as pure decisions: for one subscriber of the series, the rendered bulk email
@@ -8,9 +9,7 @@ import { renderTemplate, type Renderer } from '../rendering/render';
  * render). The consumer only pages the subscribers and produces what this returns.
  */
 
-export type EpisodeDecision =
-  | { kind: 'deliver'; command: DeliveryCommand; status: DeliveryStatus }
-  | { kind: 'skip'; status: DeliveryStatus };
+export type EpisodeDecision = RecipientDecision;
 
 /**
  * Whether the client's own doc still lists the series. The subscriber index and the doc are written in
@@ -30,12 +29,6 @@ export function episodeContext(event: EpisodeReleased, client: Client): Record<s
   };
 }
 
-function suppression(client: Client): string | null {
-  if (client.preferences.channels.email === false) return 'email opt-out';
-  if (!client.email) return 'no email address';
-  return null;
-}
-
 /**
  * The decision for one subscriber. The delivery id depends only on the event and the client, so a
  * replayed event yields the same commands, which senders claim once.
@@ -45,34 +38,17 @@ function suppression(client: Client): string | null {
  * `queued` can never look newer than the `sent` the sender recorded in between.
  */
 export function decideEpisode(event: EpisodeReleased, client: Client, template: Template, renderer: Renderer, now: number): EpisodeDecision {
-  const deliveryId = deliveryIdOf('episode', event.eventId, client.id, 'email');
-  const statusAt = Math.min(event.occurredAt, now);
-  const status = (name: DeliveryStatusName, reason: string | null): DeliveryStatus => ({
-    statusId: statusIdOf(deliveryId, name, 0), deliveryId, sourceType: 'episode', sourceId: event.eventId, clientId: client.id,
-    channel: 'email', priority: 'bulk', status: name, attempt: 0, reason, providerMessageId: null, occurredAt: statusAt,
-  });
-  const reason = suppression(client);
-  if (reason) return { kind: 'skip', status: status('suppressed', reason) };
+  const delivery = deliveryOf({ sourceType: 'episode', sourceId: event.eventId, clientId: client.id, channel: 'email', priority: 'bulk' });
+  const at = eventStamp(event.occurredAt, now);
+  // Not promo: the subscription is the client's request for exactly these emails.
+  const reason = suppressionReason({ promo: false, channel: 'email' }, client);
+  if (reason) return skip(delivery, 'suppressed', reason, at);
   let content: MessageContent;
   try {
     content = renderTemplate(renderer, template, 'email', client.locale, episodeContext(event, client));
   } catch (error) {
-    return { kind: 'skip', status: status('failed', templateFailure(error)) };
+    return skip(delivery, 'failed', templateFailure(error), at);
   }
-  const command: DeliveryCommand = {
-    deliveryId, sourceType: 'episode', sourceId: event.eventId, clientId: client.id, channel: 'email', priority: 'bulk',
-    address: client.email as string, deviceTokens: [], content, fallback: null,
-    // Not promo: the subscription is the client's request for exactly these emails.
-    promo: false, timezone: client.timezone,
-    // No send window: an email waits silently in the inbox, and a late episode email is still worth sending.
-    sendWindow: null, notBefore: null, expiresAt: null, attempt: 0, createdAt: now,
-  };
-  return { kind: 'deliver', command, status: status('queued', null) };
-}
-
-/** "template failed: <why>", with the Handlebars error under the renderer's generic one. */
-function templateFailure(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
-  return `template failed: ${message}${cause}`;
+  // No send window: an email waits silently in the inbox, and a late episode email is still worth sending.
+  return deliver(commandOf(delivery, { address: client.email as string, content, timezone: client.timezone }, now), at);
 }

@@ -5,10 +5,9 @@ import { createBatchConsumer, type BatchConsumer, type TypedProducer } from '../
 import type { Logger } from '../../platform/logger';
 import type { Redis } from '../../platform/redis/client';
 import type { UnsubscribeLinks } from '../../platform/unsubscribe';
-import { KEYS } from '../../platform/redis/keys';
 import { TOPICS } from '../../platform/topics';
-import type { Mailing, MailingStarted, Template } from '../../schemas/types';
-import { loadClients } from '../directory/client-pages';
+import type { MailingStarted } from '../../schemas/types';
+import { createDirectoryReader, warnCorrupt } from '../../platform/redis/directory';
 import { createRenderer } from '../rendering/render';
 import { belongsToLane, type FanoutLane } from '../../domain/lanes';
 import { runFanout, type FanoutDeps } from './run';
@@ -40,6 +39,7 @@ export interface MailingFanoutOptions {
  */
 export function createMailingFanoutConsumer(options: MailingFanoutOptions): BatchConsumer {
   const logger = options.logger.child({ module: 'mailing-fanout' });
+  const directory = createDirectoryReader(options.redis, warnCorrupt(logger));
   const deps: FanoutDeps = {
     redis: options.redis,
     producer: options.producer,
@@ -49,9 +49,9 @@ export function createMailingFanoutConsumer(options: MailingFanoutOptions): Batc
     logger,
     unsubscribeLink: options.unsubscribeLink,
     contexts: options.contexts,
-    loadMailing: (id) => getJson<Mailing>(options.redis, KEYS.mailing(id)),
-    loadTemplate: (id) => getJson<Template>(options.redis, KEYS.template(id)),
-    loadClients: (ids) => loadClients(options.redis, ids),
+    loadMailing: (id) => directory.mailing(id),
+    loadTemplate: (id) => directory.template(id),
+    loadClients: (ids) => directory.clients(ids),
   };
   return createBatchConsumer<MailingStarted>({
     kafka: options.kafka,
@@ -71,7 +71,7 @@ export function createMailingFanoutConsumer(options: MailingFanoutOptions): Batc
         try {
           // The other lane's mailing: skipped here and committed with the batch; its own lane fans it out.
           if (options.lane && !belongsToLane((await deps.loadMailing(record.value.mailingId))?.priority, options.lane)) continue;
-          await runFanout(deps, record.value.mailingId, () => ctx.heartbeat());
+          await runFanout(deps, record.value, () => ctx.heartbeat());
         } catch (error) {
           if (error instanceof VestnikError && !error.retriable) ctx.deadLetter(record, error);
           else throw error;
@@ -79,9 +79,4 @@ export function createMailingFanoutConsumer(options: MailingFanoutOptions): Batc
       }
     },
   });
-}
-
-async function getJson<T>(redis: Redis, key: string): Promise<T | null> {
-  const raw = await redis.get(key);
-  return raw === null ? null : (JSON.parse(raw) as T);
 }

@@ -42,7 +42,7 @@ describe('a promo email mailing command', () => {
   it('keeps the link headers and footer the fan-out put in its content', () => {
     const url = link('c1');
     const content = withUnsubscribeLink({ text: 'Sale, Ann', subject: null, html: null, title: null, headers: {} }, url);
-    const decision = decideForClient(mailing(), client(), content, 10);
+    const decision = decideForClient(mailing(), client(), () => content, 10);
     expect(decision).toMatchObject({
       kind: 'deliver',
       command: { promo: true, content: { headers: { 'List-Unsubscribe': `<${url}>`, 'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click' } } },
@@ -51,7 +51,7 @@ describe('a promo email mailing command', () => {
 
   it('is suppressed for a client who opted out of promo', () => {
     const optedOut = client({ preferences: { promo: false, channels: {}, quietHours: null } });
-    expect(decideForClient(mailing(), optedOut, withUnsubscribeLink({ text: 'x', subject: null, html: null, title: null, headers: {} }, link('c1')), 10))
-      .toMatchObject({ kind: 'suppress', status: { status: 'suppressed', reason: 'promo opt-out' } });
+    expect(decideForClient(mailing(), optedOut, () => withUnsubscribeLink({ text: 'x', subject: null, html: null, title: null, headers: {} }, link('c1')), 10))
+      .toMatchObject({ kind: 'skip', status: { status: 'suppressed', reason: 'promo opt-out' } });
   });
 });

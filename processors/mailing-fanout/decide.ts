@@ -1,79 +1,44 @@
-import { deliveryIdOf, statusIdOf } from '../../platform/ids';
-import { KEYS } from '../../platform/redis/keys';
+import { commandOf, deliver, deliveryOf, skip, type DeliveryRef, type RecipientDecision } from '../../domain/deliveries/build';
+import { addressOf, suppressionReason } from '../../domain/deliveries/suppression';
 import type { UnsubscribeLinks } from '../../platform/unsubscribe';
-import type { Client, DeliveryCommand, DeliveryStatus, Mailing, MailingFilter, MessageContent } from '../../schemas/types';
+import type { Client, Mailing, MessageContent } from '../../schemas/types';
+import { NO_CONTEXT_REASON } from '../context-providers/merge';
+import { templateFailure } from '../rendering/render';
 
 /**
- * The fan-out of a mailing, as pure decisions: which index sets to walk, whether a client matches, and
- * the command (or the suppressed status) for each matching client.
+ * The fan-out of a mailing, as pure decisions: for each matching client, the rendered command and its
+ * `queued` status, or the status that says why there is none. Who matches is domain/audience.ts.
  */
 
-/**
- * The index sets whose union holds every candidate: the operator-code sets when the filter names codes,
- * else the tag sets, else all clients. Each set is walked in id order from a saved cursor.
- */
-export function candidateSets(filter: MailingFilter): string[] {
-  if (filter.operatorCodes.length > 0) return unique(filter.operatorCodes).map(KEYS.clientsByOperator);
-  if (filter.tags.length > 0) return unique(filter.tags).map(KEYS.clientsByTag);
-  return [KEYS.clientIds];
-}
-
-/** A client matches when its operator code is one of the filter's (if any) and it has any of its tags (if any). */
-export function matchesFilter(client: Client, filter: MailingFilter): boolean {
-  const codeOk = filter.operatorCodes.length === 0 || filter.operatorCodes.includes(client.operatorCode);
-  const tagOk = filter.tags.length === 0 || client.tags.some((tag) => filter.tags.includes(tag));
-  return codeOk && tagOk;
+/** The delivery of a client in a mailing; its id is the same on every replay. */
+export function mailingDelivery(mailing: Mailing, client: Client): DeliveryRef {
+  return deliveryOf({ sourceType: 'mailing', sourceId: mailing.id, clientId: client.id, channel: mailing.channel, priority: mailing.priority });
 }
 
 /**
- * A client in several tag sets is emitted from the first of them only, so the union is walked without
- * remembering who was seen (memory stays flat however large the audience).
+ * One client's outcome of a mailing: `suppressed` (the reason), `failed` (the context provider gave
+ * nothing for them, `render` is null; or the template cannot render for them), else the command with
+ * its content. `render` runs only for a client who gets a message. Statuses are stamped `at` (the
+ * mailing's start, see domain/deliveries/build.ts); the command is created `now`.
  */
-export function isFirstSetOf(client: Client, filter: MailingFilter, setIndex: number): boolean {
-  if (filter.operatorCodes.length > 0 || filter.tags.length === 0) return true;
-  const tags = unique(filter.tags);
-  return !tags.slice(0, setIndex).some((tag) => client.tags.includes(tag));
-}
-
-export type FanoutDecision =
-  | { kind: 'deliver'; command: DeliveryCommand; status: DeliveryStatus }
-  | { kind: 'suppress'; status: DeliveryStatus };
-
-/** Why a client gets nothing from this mailing, or null when it may. */
-export function suppressionReason(mailing: Mailing, client: Client): string | null {
-  if (mailing.promo && !client.preferences.promo) return 'promo opt-out';
-  if (client.preferences.channels[mailing.channel] === false) return `${mailing.channel} opt-out`;
-  if (addressOf(mailing.channel, client) === null) return `no ${mailing.channel} address`;
-  return null;
-}
-
-function addressOf(channel: Mailing['channel'], client: Client): string | null {
-  switch (channel) {
-    case 'sms': return client.phone;
-    case 'email': return client.email;
-    case 'push': return client.deviceTokens.length > 0 ? client.id : null;
-    case 'inapp': return client.id;
-  }
-}
-
-/** One client's outcome of a mailing: a rendered command with its `queued` status, or `suppressed`. */
-export function decideForClient(mailing: Mailing, client: Client, content: MessageContent, now: number): FanoutDecision {
-  const deliveryId = deliveryIdOf('mailing', mailing.id, client.id, mailing.channel);
-  const status = (name: DeliveryStatus['status'], reason: string | null): DeliveryStatus => ({
-    statusId: statusIdOf(deliveryId, name, 0), deliveryId, sourceType: 'mailing', sourceId: mailing.id,
-    clientId: client.id, channel: mailing.channel, priority: mailing.priority, status: name, attempt: 0, reason,
-    providerMessageId: null, occurredAt: now,
-  });
+export function decideForClient(
+  mailing: Mailing, client: Client, render: (() => MessageContent) | null, now: number, at: number = now,
+): RecipientDecision {
+  const delivery = mailingDelivery(mailing, client);
   const reason = suppressionReason(mailing, client);
-  if (reason !== null) return { kind: 'suppress', status: status('suppressed', reason) };
-  const command: DeliveryCommand = {
-    deliveryId, sourceType: 'mailing', sourceId: mailing.id, clientId: client.id, channel: mailing.channel,
-    priority: mailing.priority, address: addressOf(mailing.channel, client) as string,
-    deviceTokens: mailing.channel === 'push' ? client.deviceTokens : [], content, fallback: null,
-    promo: mailing.promo, timezone: client.timezone, sendWindow: mailing.sendWindow, notBefore: null,
-    expiresAt: mailing.endAt, attempt: 0, createdAt: now,
-  };
-  return { kind: 'deliver', command, status: status('queued', null) };
+  if (reason !== null) return skip(delivery, 'suppressed', reason, at);
+  if (render === null) return skip(delivery, 'failed', NO_CONTEXT_REASON, at);
+  let content: MessageContent;
+  try {
+    content = render();
+  } catch (error) {
+    return skip(delivery, 'failed', templateFailure(error), at);
+  }
+  return deliver(commandOf(delivery, {
+    address: addressOf(mailing.channel, client) as string, content, timezone: client.timezone,
+    deviceTokens: mailing.channel === 'push' ? client.deviceTokens : [], promo: mailing.promo,
+    sendWindow: mailing.sendWindow, expiresAt: mailing.endAt,
+  }, now), at);
 }
 
 /** The client's unsubscribe URL when the mailing is promo email (it then goes in headers, context, footer), else null. */
@@ -89,8 +54,4 @@ export function mailingContext(mailing: Mailing, client: Client, unsubscribeUrl:
     mailing: { id: mailing.id },
     ...(unsubscribeUrl ? { unsubscribeUrl } : {}),
   };
-}
-
-function unique<T>(values: T[]): T[] {
-  return [...new Set(values)];
 }

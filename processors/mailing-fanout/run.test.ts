@@ -78,7 +78,7 @@ function setup(options: { failOnPage?: number } = {}) {
       return page.map(client);
     },
   };
-  return { run: () => runFanout(deps, mailing.id, async () => undefined), produced, checkpoints, clientLoads, events };
+  return { run: () => runFanout(deps, { mailingId: mailing.id, occurredAt: NOW }, async () => undefined), produced, checkpoints, clientLoads, events };
 }
 
 describe('runFanout: reading a page ahead of the one being produced', () => {

@@ -6,11 +6,14 @@ import { KEYS } from '../../platform/redis/keys';
 import { TOPICS } from '../../platform/topics';
 import type { Client, DeliveryCommand, DeliveryStatus, Mailing, MessageContent, Template } from '../../schemas/types';
 import type { UnsubscribeLinks } from '../../platform/unsubscribe';
-import { NO_CONTEXT_REASON, NO_PROVIDED_CONTEXT, pageContexts, type ContextSource, type RecipientContexts } from '../context-providers';
+import { createDirectoryReader } from '../../platform/redis/directory';
+import { candidateSets, isFirstSetOf, matchesFilter } from '../../domain/audience';
+import { eventStamp } from '../../domain/deliveries/build';
+import { finishBeforeStart, recordFanoutDone, startRun } from '../../domain/mailing-run/record';
+import { NO_PROVIDED_CONTEXT, pageContexts, type ContextSource, type RecipientContexts } from '../context-providers';
 import { renderTemplate, type Renderer } from '../rendering/render';
 import { withUnsubscribeLink } from '../rendering/unsubscribe-link';
-import { candidateSets, decideForClient, isFirstSetOf, mailingContext, matchesFilter, unsubscribeUrlFor } from './decide';
-import { statusOf } from '../../senders/core/outcome';
+import { decideForClient, mailingContext, unsubscribeUrlFor } from './decide';
 
 export interface FanoutDeps {
   redis: Redis;
@@ -26,6 +29,12 @@ export interface FanoutDeps {
   unsubscribeLink?: UnsubscribeLinks;
   /** The user-data service, for templates with a contextProvider (processors/context-providers). */
   contexts?: ContextSource;
+}
+
+/** The mailing-started event: which mailing, and when it started (the stamp of every status the fan-out writes). */
+export interface StartEvent {
+  mailingId: string;
+  occurredAt: number;
 }
 
 /** Where a fan-out stands: the index set being walked and the last client id done in it. */
@@ -45,7 +54,8 @@ interface Checkpoint {
  * in page order, each only after its page is acknowledged. A crash repeats at most the two pages in
  * flight; their commands carry the same delivery ids, so senders send them once.
  */
-export async function runFanout(deps: FanoutDeps, mailingId: string, heartbeat: () => Promise<void>): Promise<void> {
+export async function runFanout(deps: FanoutDeps, started: StartEvent, heartbeat: () => Promise<void>): Promise<void> {
+  const { mailingId } = started;
   const log = deps.logger.child({ mailingId });
   const mailing = await deps.loadMailing(mailingId);
   // The scheduler starts only mailings in the view, so an unknown id is a bad event (or a mailing deleted
@@ -58,29 +68,25 @@ export async function runFanout(deps: FanoutDeps, mailingId: string, heartbeat: 
   const checkpoint = await loadCheckpoint(deps.redis, mailingId);
   if (checkpoint.done) return;
   if (deps.clock.now() >= mailing.endAt) {
-    await deps.redis.hset(KEYS.mailingRun(mailingId), { status: 'finished', finishedAt: deps.clock.now(), note: 'ended before it started' });
+    await finishBeforeStart(deps.redis, mailingId, deps.clock.now());
     log.info('mailing ended before it started; nothing to send');
     return;
   }
-  await deps.redis.multi()
-    .hset(KEYS.mailingRun(mailingId), { status: 'running' })
-    .hsetnx(KEYS.mailingRun(mailingId), 'startedAt', String(deps.clock.now()))
-    .sadd(KEYS.runningMailings, mailingId)
-    .exec();
+  await startRun(deps.redis, mailingId, deps.clock.now());
   const template = mailing.templateId ? await deps.loadTemplate(mailing.templateId) : null;
   if (mailing.templateId && !template) {
     throw new VestnikError('TEMPLATE_FAILED', `mailing ${mailingId} names template ${mailing.templateId}, which does not exist`);
   }
   const sets = candidateSets(mailing.filter);
   log.info({ sets: sets.length, resumeAt: checkpoint }, 'fan-out started');
-  const outcome = await walkAudience({ deps, mailing, template, sets, checkpoint, heartbeat });
+  const outcome = await walkAudience({ deps, mailing, template, sets, checkpoint, heartbeat, startedAt: started.occurredAt });
   if (outcome === 'cancelled') {
     log.info({ checkpoint }, 'mailing cancelled during its fan-out; stopping');
     return;
   }
   checkpoint.done = true;
   await saveCheckpoint(deps.redis, mailingId, checkpoint);
-  await deps.redis.hset(KEYS.mailingRun(mailingId), { fanoutDone: '1', fanoutTotal: checkpoint.queued + checkpoint.suppressed });
+  await recordFanoutDone(deps.redis, mailingId, checkpoint.queued + checkpoint.suppressed);
   log.info({ queued: checkpoint.queued, suppressed: checkpoint.suppressed }, 'fan-out finished');
 }
 
@@ -91,18 +97,20 @@ interface Walk {
   sets: string[];
   checkpoint: Checkpoint;
   heartbeat: () => Promise<void>;
+  startedAt: number;
 }
 
 /**
  * The pages from the checkpoint to the end of the last set, or until the mailing is cancelled. Reading
  * runs up to one page ahead of the checkpoint; the checkpoint ends at the end of the audience.
  */
-async function walkAudience({ deps, mailing, template, sets, checkpoint, heartbeat }: Walk): Promise<'done' | 'cancelled'> {
+async function walkAudience({ deps, mailing, template, sets, checkpoint, heartbeat, startedAt }: Walk): Promise<'done' | 'cancelled'> {
   const cursor = { set: checkpoint.set, after: checkpoint.after };
+  const index = createDirectoryReader(deps.redis);
   const inFlight = createPageInFlight();
   try {
     while (cursor.set < sets.length) {
-      const ids = await deps.redis.zrangebylex(sets[cursor.set] as string, cursor.after ? `(${cursor.after}` : '-', '+', 'LIMIT', 0, deps.batchSize);
+      const ids = await index.indexPage(sets[cursor.set] as string, cursor.after, deps.batchSize);
       if (ids.length === 0) {
         cursor.set += 1;
         cursor.after = '';
@@ -118,7 +126,7 @@ async function walkAudience({ deps, mailing, template, sets, checkpoint, heartbe
       );
       // Before anything of the page is produced: a failing user-data service retries the page (checkpoint unchanged).
       const provided = template ? await pageContexts(deps.contexts, template, clients) : NO_PROVIDED_CONTEXT;
-      const page = decidePage(deps, mailing, template, clients, provided);
+      const page = decidePage(deps, mailing, template, clients, provided, startedAt);
       cursor.after = ids[ids.length - 1] as string;
       const reached = { set: cursor.set, after: cursor.after };
       await inFlight.settled();
@@ -165,28 +173,18 @@ interface Page {
 const NO_CONTENT: MessageContent = { text: '', subject: null, html: null, title: null, headers: {} };
 
 /** Decides every client of a page; renders only for those who get a message. */
-function decidePage(deps: FanoutDeps, mailing: Mailing, template: Template | null, clients: Client[], provided: RecipientContexts): Page {
+function decidePage(
+  deps: FanoutDeps, mailing: Mailing, template: Template | null, clients: Client[], provided: RecipientContexts, startedAt: number,
+): Page {
   const now = deps.clock.now();
+  const at = eventStamp(startedAt, now);
   const page: Page = { commands: [], statuses: [] };
   for (const client of clients) {
-    const decision = decideForClient(mailing, client, NO_CONTENT, now);
-    if (decision.kind === 'suppress') {
-      page.statuses.push(decision.status);
-      continue;
-    }
     const recipientContext = provided(client.id);
-    if (recipientContext === null) {
-      page.statuses.push(statusOf(decision.command, 'failed', now, NO_CONTEXT_REASON));
-      continue;
-    }
-    try {
-      const content = renderFor(deps, mailing, template, client, recipientContext);
-      page.commands.push({ ...decision.command, content });
-      page.statuses.push(decision.status);
-    } catch (error) {
-      // A template that cannot render for this client sends nothing and says why (TEMPLATE_FAILED).
-      page.statuses.push(statusOf(decision.command, 'failed', now, `template failed: ${(error as Error).message}`));
-    }
+    const render = recipientContext === null ? null : () => renderFor(deps, mailing, template, client, recipientContext);
+    const decision = decideForClient(mailing, client, render, now, at);
+    if (decision.kind === 'deliver') page.commands.push(decision.command);
+    page.statuses.push(decision.status);
   }
   return page;
 }

@@ -1,12 +1,11 @@
 import { VestnikError } from '../../platform/errors';
 import { createBatchConsumer, type BatchConsumer } from '../../platform/kafka';
 import type { UnsubscribeLinks } from '../../platform/unsubscribe';
-import { KEYS } from '../../platform/redis/keys';
 import { TOPICS } from '../../platform/topics';
 import type { Client, NotificationRequested, Template } from '../../schemas/types';
-import { candidateSets, isFirstSetOf } from '../mailing-fanout/decide';
+import { candidateSets, isFirstSetOf } from '../../domain/audience';
 import { belongsToLane, type FanoutLane } from '../../domain/lanes';
-import { loadClients } from '../directory/client-pages';
+import { createDirectoryReader, warnCorrupt, type DirectoryReader } from '../../platform/redis/directory';
 import { pageContexts, type ContextSource } from '../context-providers';
 import { createRenderer, type Renderer } from '../rendering/render';
 import { decideNotification, parseContext } from './decide';
@@ -20,7 +19,7 @@ export interface NotificationFanoutOptions extends ProcessorOptions {
   batchSize?: number;
   /** Called for a request with a recurrence: the scheduler repeats it. */
   onRecurring?(request: NotificationRequested): Promise<void>;
-  /** Handle only this priority's requests (mailing-fanout/lane.ts); without it, every request. */
+  /** Handle only this priority's requests (domain/lanes.ts); without it, every request. */
   lane?: FanoutLane;
   /** Builds a client's unsubscribe URL for promo emails (platform/unsubscribe.ts). */
   unsubscribeLink?: UnsubscribeLinks;
@@ -36,7 +35,10 @@ export interface NotificationFanoutOptions extends ProcessorOptions {
 export function createNotificationFanoutConsumer(options: NotificationFanoutOptions): BatchConsumer {
   const logger = options.logger.child({ module: 'notification-fanout' });
   const renderer = createRenderer();
-  const deps = { ...options, renderer, batchSize: options.batchSize ?? 1000, clock: options.clock ?? { now: () => Date.now() } };
+  const deps: Deps = {
+    ...options, renderer, batchSize: options.batchSize ?? 1000, clock: options.clock ?? { now: () => Date.now() },
+    directory: createDirectoryReader(options.redis, warnCorrupt(logger)),
+  };
   return createBatchConsumer<NotificationRequested>({
     kafka: options.kafka, codec: options.codec, producer: options.producer, groupId: options.groupId,
     topics: [{ topic: TOPICS.notificationRequested }], logger,
@@ -64,15 +66,14 @@ export function createNotificationFanoutConsumer(options: NotificationFanoutOpti
   });
 }
 
-type Deps = NotificationFanoutOptions & { renderer: Renderer; batchSize: number; clock: { now(): number } };
+type Deps = NotificationFanoutOptions & { renderer: Renderer; batchSize: number; clock: { now(): number }; directory: DirectoryReader };
 
 async function fanOutRequest(deps: Deps, request: NotificationRequested, heartbeat: () => Promise<void>): Promise<void> {
   await startRun(deps.redis, request, deps.clock.now()); // the history record: created once, then running
-  const raw = await deps.redis.get(KEYS.template(request.templateId));
+  const template = await deps.directory.template(request.templateId);
   // Nothing will be sent: a fan-out of zero deliveries, so the run can finish.
-  if (!raw) await recordFanout(deps.redis, request.requestId, EMPTY_TALLY);
-  if (!raw) throw new VestnikError('TEMPLATE_FAILED', `request ${request.requestId} names template ${request.templateId}, which does not exist`);
-  const template = JSON.parse(raw) as Template;
+  if (!template) await recordFanout(deps.redis, request.requestId, EMPTY_TALLY);
+  if (!template) throw new VestnikError('TEMPLATE_FAILED', `request ${request.requestId} names template ${request.templateId}, which does not exist`);
   const context = parseContext(request.contextJson);
   let tally = EMPTY_TALLY;
   for await (const clients of recipientPages(deps, request)) {
@@ -86,19 +87,15 @@ async function fanOutRequest(deps: Deps, request: NotificationRequested, heartbe
 /** Pages of recipients: the listed ids, then each segment tag's clients (each client from its first tag only). */
 async function* recipientPages(deps: Deps, request: NotificationRequested): AsyncGenerator<Client[]> {
   for (let i = 0; i < request.userIds.length; i += deps.batchSize) {
-    yield loadClients(deps.redis, request.userIds.slice(i, i + deps.batchSize));
+    yield deps.directory.clients(request.userIds.slice(i, i + deps.batchSize));
   }
   if (request.segmentTags.length === 0) return;
   const filter = { operatorCodes: [], tags: request.segmentTags };
   const listed = new Set(request.userIds); // already sent to above
   const sets = candidateSets(filter);
   for (const [index, key] of sets.entries()) {
-    let after = '';
-    for (;;) {
-      const ids = await deps.redis.zrangebylex(key, after ? `(${after}` : '-', '+', 'LIMIT', 0, deps.batchSize);
-      if (ids.length === 0) break;
-      after = ids[ids.length - 1] as string;
-      const clients = await loadClients(deps.redis, ids);
+    for await (const ids of deps.directory.indexPages(key, deps.batchSize)) {
+      const clients = await deps.directory.clients(ids);
       yield clients.filter((client) => isFirstSetOf(client, filter, index) && !listed.has(client.id));
     }
   }

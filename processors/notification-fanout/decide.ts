@@ -1,10 +1,9 @@
-import { deliveryIdOf, statusIdOf } from '../../platform/ids';
+import { commandOf, deliver, deliveryOf, eventStamp, skip, type RecipientDecision } from '../../domain/deliveries/build';
+import { addressOf, suppressionReason } from '../../domain/deliveries/suppression';
 import type { UnsubscribeLinks } from '../../platform/unsubscribe';
-import type {
-  Channel, Client, DeliveryCommand, DeliveryStatus, DeliveryStatusName, MessageContent, NotificationRequested, Template, TimeWindow,
-} from '../../schemas/types';
+import type { Channel, Client, MessageContent, NotificationRequested, Template, TimeWindow } from '../../schemas/types';
 import { NO_CONTEXT_REASON } from '../context-providers/merge';
-import { renderTemplate, type Renderer } from '../rendering/render';
+import { renderTemplate, templateFailure, type Renderer } from '../rendering/render';
 import { unsubscribeHeaders, withUnsubscribeLink } from '../rendering/unsubscribe-link';
 
 /**
@@ -27,25 +26,7 @@ export function sendWindowFor(request: NotificationRequested, client: Client): T
   return { from: quiet.to, to: quiet.from };
 }
 
-function addressOf(channel: Channel, client: Client): string | null {
-  switch (channel) {
-    case 'sms': return client.phone;
-    case 'email': return client.email;
-    case 'push': return client.deviceTokens.length > 0 ? client.id : null;
-    case 'inapp': return client.id;
-  }
-}
-
-function suppression(request: NotificationRequested, client: Client, channel: Channel): string | null {
-  if (request.promo && !client.preferences.promo) return 'promo opt-out';
-  if (client.preferences.channels[channel] === false) return `${channel} opt-out`;
-  if (addressOf(channel, client) === null) return `no ${channel} address`;
-  return null;
-}
-
-export type NotificationDecision =
-  | { kind: 'deliver'; command: DeliveryCommand; status: DeliveryStatus }
-  | { kind: 'skip'; status: DeliveryStatus };
+export type NotificationDecision = RecipientDecision;
 
 /** Every decision for one recipient of a request (one per channel). */
 export function decideNotification(
@@ -69,34 +50,27 @@ export function decideNotification(
     ...requestContext, ...recipientContext, name: client.name, client: { id: client.id, name: client.name, locale: client.locale },
     ...(unsubscribeUrl ? { unsubscribeUrl } : {}),
   };
+  // Stamped at the request's time (see domain/deliveries/build.ts): a replayed request writes identical statuses.
+  const at = eventStamp(request.occurredAt, now);
   return channelsFor(request, client).map((channel) => {
-    const deliveryId = deliveryIdOf('notification', request.requestId, client.id, channel);
-    const status = (name: DeliveryStatusName, reason: string | null): DeliveryStatus => ({
-      statusId: statusIdOf(deliveryId, name, 0), deliveryId, sourceType: 'notification', sourceId: request.requestId,
-      clientId: client.id, channel, priority: request.priority, status: name, attempt: 0, reason, providerMessageId: null,
-      occurredAt: now,
-    });
-    const reason = suppression(request, client, channel);
-    if (reason) return { kind: 'skip', status: status('suppressed', reason) };
-    if (recipientContext === null) return { kind: 'skip', status: status('failed', NO_CONTEXT_REASON) };
+    const delivery = deliveryOf({ sourceType: 'notification', sourceId: request.requestId, clientId: client.id, channel, priority: request.priority });
+    const reason = suppressionReason({ promo: request.promo, channel }, client);
+    if (reason) return skip(delivery, 'suppressed', reason, at);
+    if (recipientContext === null) return skip(delivery, 'failed', NO_CONTEXT_REASON, at);
     let content: MessageContent;
     try {
       content = renderTemplate(renderer, template, channel, client.locale, context);
     } catch (error) {
-      return { kind: 'skip', status: status('failed', `template failed: ${(error as Error).message}`) };
+      return skip(delivery, 'failed', templateFailure(error), at);
     }
     const fallback = channel === 'push' && client.email && request.channels.length === 0
       ? { channel: 'email' as const, address: client.email } : null;
     if (unsubscribeUrl) content = promoContent(content, channel, fallback !== null, unsubscribeUrl);
-    const command: DeliveryCommand = {
-      deliveryId, sourceType: 'notification', sourceId: request.requestId, clientId: client.id, channel,
-      priority: request.priority, address: addressOf(channel, client) as string,
-      deviceTokens: channel === 'push' ? client.deviceTokens : [], content,
-      fallback,
-      promo: request.promo, timezone: client.timezone, sendWindow: sendWindowFor(request, client),
-      notBefore: request.notBefore, expiresAt: request.expiresAt, attempt: 0, createdAt: now,
-    };
-    return { kind: 'deliver', command, status: status('queued', null) };
+    return deliver(commandOf(delivery, {
+      address: addressOf(channel, client) as string, content, timezone: client.timezone,
+      deviceTokens: channel === 'push' ? client.deviceTokens : [], fallback, promo: request.promo,
+      sendWindow: sendWindowFor(request, client), notBefore: request.notBefore, expiresAt: request.expiresAt,
+    }, now), at);
   });
 }
 

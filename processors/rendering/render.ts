@@ -80,3 +80,10 @@ export function renderTemplate(
     }
   }
 }
+
+/** The reason a recipient's status carries when their template cannot render (with the cause's message, if any). */
+export function templateFailure(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+  return `template failed: ${message}${cause}`;
+}

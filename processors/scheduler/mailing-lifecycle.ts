@@ -1,5 +1,6 @@
 import type { Redis } from '../../platform/redis/client';
-import { KEYS } from '../../platform/redis/keys';
+import { parseViewDoc } from '../../platform/redis/directory';
+import { finishRuns, readRunningMailings } from '../../domain/mailing-run/record';
 import type { Mailing } from '../../schemas/types';
 
 /** What the lifecycle needs from analytics: how many deliveries of each mailing are final. */
@@ -19,27 +20,14 @@ export function isMailingFinished(input: { now: number; endAt: number; fanoutDon
  * finish yet), nor once cancelled or past the end (finished without counting).
  */
 export async function finishMailings(deps: { redis: Redis; stats: MailingCounts; now: number }): Promise<string[]> {
-  const running = await deps.redis.smembers(KEYS.runningMailings);
-  if (running.length === 0) return [];
-  const pipeline = deps.redis.pipeline();
-  for (const id of running) pipeline.hgetall(KEYS.mailingRun(id)).get(KEYS.mailing(id));
-  const replies = (await pipeline.exec()) ?? [];
-  const states = running.map((id, i) => {
-    const run = (replies[2 * i]?.[1] ?? {}) as Record<string, string>;
-    const doc = replies[2 * i + 1]?.[1] as string | null;
-    return { id, run, mailing: doc ? (JSON.parse(doc) as Mailing) : null };
-  });
+  const states = await readRunningMailings(deps.redis, (raw) => parseViewDoc<Mailing>(raw));
+  if (states.length === 0) return [];
   const countable = states.filter(({ run, mailing }) =>
-    mailing !== null && mailing.status !== 'cancelled' && run.fanoutDone === '1' && deps.now < mailing.endAt);
+    mailing !== null && mailing.status !== 'cancelled' && run.fanoutDone && deps.now < mailing.endAt);
   const finals = countable.length > 0 ? await deps.stats.finalDeliveriesBySource('mailing', countable.map((s) => s.id)) : new Map<string, number>();
   const finished = states.filter(({ id, run, mailing }) => !mailing || mailing.status === 'cancelled' || isMailingFinished({
-    now: deps.now, endAt: mailing.endAt, fanoutDone: run.fanoutDone === '1', fanoutTotal: Number(run.fanoutTotal ?? 0),
-    finalCount: finals.get(id) ?? 0,
+    now: deps.now, endAt: mailing.endAt, fanoutDone: run.fanoutDone, fanoutTotal: run.fanoutTotal, finalCount: finals.get(id) ?? 0,
   })).map(({ id }) => id);
-  if (finished.length > 0) {
-    const write = deps.redis.multi();
-    for (const id of finished) write.hset(KEYS.mailingRun(id), { status: 'finished', finishedAt: deps.now }).srem(KEYS.runningMailings, id);
-    await write.exec();
-  }
+  await finishRuns(deps.redis, finished, deps.now);
   return finished;
 }

@@ -10,6 +10,7 @@ import { invalidRecord } from '../../platform/kafka/invalid-record';
 import { createBatchConsumer, type BatchContext, type DecodedRecord, type TypedProducer } from '../../platform/kafka';
 import type { Logger } from '../../platform/logger';
 import type { Redis } from '../../platform/redis/client';
+import { createDirectoryReader, warnCorrupt, type DirectoryReader } from '../../platform/redis/directory';
 import { KEYS, VIEW_KEY_PATTERNS } from '../../platform/redis/keys';
 import { TOPICS } from '../../platform/topics';
 import type { Client, Mailing, Template } from '../../schemas/types';
@@ -50,6 +51,7 @@ export interface StateViewConsumer {
 export function createStateViewConsumer(options: StateViewConsumerOptions): StateViewConsumer {
   const topics = options.topics ?? DEFAULT_STATE_TOPICS;
   const logger = options.logger.child({ module: 'state-view' });
+  const directory = createDirectoryReader(options.redis, warnCorrupt(logger));
   // plan.ts routes by the canonical topic names; a renamed (test) topic is mapped back to its kind.
   const canonicalOf = new Map<string, string>([
     [topics.clients, TOPICS.clients],
@@ -78,7 +80,7 @@ export function createStateViewConsumer(options: StateViewConsumerOptions): Stat
         // Kept without its key: plan.ts skips it but still records the offset, so writers waiting on it go on.
         return { ...toStateRecord(record, canonical), key: null };
       });
-      const previous = canonical === TOPICS.clients ? await loadClients(options.redis, stateRecords) : new Map();
+      const previous = canonical === TOPICS.clients ? await loadClients(directory, stateRecords) : new Map();
       const ops = renameOffsetKey(planBatch(stateRecords, previous), canonical, ctx);
       await applyViewOps(options.redis, ops);
       logger.debug({ topic: ctx.topic, partition: ctx.partition, records: records.length, ops: ops.length }, 'view batch applied');
@@ -92,18 +94,10 @@ function toStateRecord(record: DecodedRecord<StateValue>, canonicalTopic: string
 }
 
 /** The view's current docs of the batch's clients (one MGET), so plan.ts can diff their indexes. */
-async function loadClients(redis: Redis, records: readonly StateRecord[]): Promise<Map<string, Client | null>> {
+async function loadClients(directory: DirectoryReader, records: readonly StateRecord[]): Promise<Map<string, Client | null>> {
   const ids = [...new Set(records.flatMap((r) => (r.key === null ? [] : [r.key])))];
-  const previous = new Map<string, Client | null>();
-  if (ids.length === 0) return previous;
-  const docs = await redis.mget(ids.map(KEYS.client));
-  ids.forEach((id, i) => previous.set(id, parseDoc<Client>(docs[i])));
-  return previous;
-}
-
-function parseDoc<T>(raw: string | null | undefined): T | null {
-  if (raw === null || raw === undefined) return null;
-  return JSON.parse(raw) as T;
+  const docs = await directory.docs<Client>(ids.map(KEYS.client));
+  return new Map(ids.map((id, i) => [id, docs[i] ?? null]));
 }
 
 /** The applied offset is kept under the topic the record really came from, which is what writers wait on. */
@@ -112,47 +106,4 @@ function renameOffsetKey(ops: ViewOp[], canonicalTopic: string, ctx: BatchContex
   const from = KEYS.viewOffset(canonicalTopic, ctx.partition);
   const to = KEYS.viewOffset(ctx.topic, ctx.partition);
   return ops.map((op) => (op.op === 'set' && op.key === from ? { ...op, key: to } : op));
-}
-
-export interface RebuildViewOptions {
-  kafka: Kafka;
-  redis: Redis;
-  groupId?: string;
-  topics?: StateTopics;
-}
-
-/**
- * Clears the directory view and rewinds the view group to the earliest offsets, so its next start
- * replays the state topics into an empty view. The group's consumers must be stopped (Kafka refuses
- * to reset the offsets of an active group). Returns how many keys were deleted.
- */
-export async function rebuildView(options: RebuildViewOptions): Promise<number> {
-  const deleted = await deleteViewKeys(options.redis);
-  const admin = options.kafka.admin();
-  await admin.connect();
-  try {
-    const groupId = options.groupId ?? DEFAULT_STATE_VIEW_GROUP;
-    for (const topic of Object.values(options.topics ?? DEFAULT_STATE_TOPICS)) {
-      await admin.resetOffsets({ groupId, topic, earliest: true });
-    }
-  } finally {
-    await admin.disconnect();
-  }
-  return deleted;
-}
-
-/** SCAN does not apply ioredis' keyPrefix to MATCH, and returns prefixed keys that DEL would prefix again. */
-async function deleteViewKeys(redis: Redis): Promise<number> {
-  const prefix = redis.options.keyPrefix ?? '';
-  const globPrefix = prefix.replace(/[*?[\]\\]/g, '\\$&');
-  let deleted = 0;
-  for (const pattern of VIEW_KEY_PATTERNS) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${globPrefix}${pattern}`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) deleted += await redis.del(...keys.map((key) => key.slice(prefix.length)));
-    } while (cursor !== '0');
-  }
-  return deleted;
 }

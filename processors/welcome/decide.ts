@@ -1,6 +1,5 @@
-import { deliveryIdOf } from '../../platform/ids';
+import { commandOf, deliveryOf, eventStamp, statusOf } from '../../domain/deliveries/build';
 import type { DeliveryCommand, DeliveryStatus, UserRegistered } from '../../schemas/types';
-import { statusOf } from '../../senders/core/outcome';
 import { createRenderer, renderTemplate, type Renderer } from '../rendering/render';
 import { WELCOME_TEMPLATE } from './template';
 
@@ -43,11 +42,7 @@ export function decideWelcome(event: UserRegistered, lookups: WelcomeLookups): W
     expiresInHours: Math.max(1, Math.round(lookups.ttlMs / 3_600_000)),
   };
   const content = renderTemplate(renderer, WELCOME_TEMPLATE, 'email', event.locale, context);
-  const command: DeliveryCommand = {
-    deliveryId: deliveryIdOf('welcome', event.eventId, event.userId, 'email'),
-    sourceType: 'welcome', sourceId: event.eventId, clientId: event.userId, channel: 'email', priority: 'express',
-    address: event.email, deviceTokens: [], content, fallback: null, promo: false, timezone: event.timezone ?? 'UTC',
-    sendWindow: null, notBefore: null, expiresAt: null, attempt: 0, createdAt: lookups.now,
-  };
-  return { command, status: statusOf(command, 'queued', lookups.now) };
+  const delivery = deliveryOf({ sourceType: 'welcome', sourceId: event.eventId, clientId: event.userId, channel: 'email', priority: 'express' });
+  const command = commandOf(delivery, { address: event.email, content, timezone: event.timezone ?? 'UTC' }, lookups.now);
+  return { command, status: statusOf(command, 'queued', eventStamp(event.occurredAt, lookups.now)) };
 }

@@ -3,7 +3,8 @@ import {
   cancelledMailings, commandTopicOf, delayIdOf, mailingIdsOf, planPrechecks, planSettle, readClaim, recheckLater,
   sendingClaim, type SenderTopics,
 } from './batch-plan';
-import { statusOf, type Outcome } from './outcome';
+import { statusOf } from '../../domain/deliveries/build';
+import type { Outcome } from './outcome';
 
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
 const TOPICS: SenderTopics = { status: 'st', retry: 'rt', express: 'ex', bulk: 'bk' };
@@ -15,7 +16,7 @@ const command = (overrides: Partial<DeliveryCommand> = {}): DeliveryCommand => (
   ...overrides,
 });
 
-const mailingDoc = (status: Mailing['status']) => JSON.stringify({ id: 'x', status });
+const mailingDoc = (status: Mailing['status']): Pick<Mailing, 'status'> => ({ status });
 
 describe('cancellation lookup', () => {
   it('asks only about distinct mailing sources', () => {

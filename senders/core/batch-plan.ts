@@ -38,13 +38,12 @@ export function mailingIdsOf(commands: readonly DeliveryCommand[]): string[] {
   return [...new Set(commands.filter((c) => c.sourceType === 'mailing').map((c) => c.sourceId))];
 }
 
-/** Cancelled mailings from their view docs (JSON, as the state view writes them); a missing doc = deleted. */
-export function cancelledMailings(ids: readonly string[], docs: readonly (string | null)[]): Set<string> {
+/** Cancelled mailings from their view docs (in the order of `ids`); a missing doc = deleted. */
+export function cancelledMailings(ids: readonly string[], docs: readonly (Pick<Mailing, 'status'> | null)[]): Set<string> {
   const cancelled = new Set<string>();
   ids.forEach((id, i) => {
     const doc = docs[i];
-    if (doc === null || doc === undefined) cancelled.add(id);
-    else if ((JSON.parse(doc) as Pick<Mailing, 'status'>).status === 'cancelled') cancelled.add(id);
+    if (doc === null || doc === undefined || doc.status === 'cancelled') cancelled.add(id);
   });
   return cancelled;
 }

@@ -27,7 +27,7 @@ import type { TypedProducer } from '../../platform/kafka/producer';
 import type { Logger } from '../../platform/logger';
 import type { Redis } from '../../platform/redis/client';
 import { execOrThrow, type DelayQueue, type DelayedRecord } from '../../platform/redis/delay-queue';
-import { KEYS } from '../../platform/redis/keys';
+import { createDirectoryReader } from '../../platform/redis/directory';
 import { TOPICS } from '../../platform/topics';
 import type { Channel, DeliveryCommand, DeliveryStatusName } from '../../schemas/types';
 import { permanent, retriable, type SendResult } from '../policy/send-result';
@@ -142,7 +142,7 @@ export function createBatchHandler(deps: HandlerDeps): (commands: DeliveryComman
 async function loadCancelled(redis: Redis, commands: readonly DeliveryCommand[]): Promise<Set<string>> {
   const ids = mailingIdsOf(commands);
   if (ids.length === 0) return new Set();
-  return cancelledMailings(ids, await redis.mget(...ids.map((id) => KEYS.mailing(id))));
+  return cancelledMailings(ids, await createDirectoryReader(redis).mailings(ids));
 }
 
 /** Calls each claimed command's channel at once and decides its outcome. */

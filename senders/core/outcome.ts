@@ -1,4 +1,4 @@
-import { deliveryIdOf, statusIdOf } from '../../platform/ids';
+import { deliveryOf, statusOf } from '../../domain/deliveries/build';
 import { decideSendTime } from '../../platform/time-window';
 import { assertUnreachable } from '../../platform/errors';
 import type { DeliveryCommand, DeliveryStatus, DeliveryStatusName } from '../../schemas/types';
@@ -28,21 +28,6 @@ export interface Outcome {
   retry?: { command: DeliveryCommand; dueAt: number };
   /** A new delivery on the fallback channel (push failed → email). */
   fallback?: DeliveryCommand;
-}
-
-/** The status record of a command's change; its id is deterministic so a replay counts once. */
-export function statusOf(
-  command: DeliveryCommand,
-  status: DeliveryStatusName,
-  now: number,
-  reason: string | null = null,
-  providerMessageId: string | null = null,
-): DeliveryStatus {
-  return {
-    statusId: statusIdOf(command.deliveryId, status, command.attempt), deliveryId: command.deliveryId,
-    sourceType: command.sourceType, sourceId: command.sourceId, clientId: command.clientId, channel: command.channel,
-    priority: command.priority, status, attempt: command.attempt, reason, providerMessageId, occurredAt: now,
-  };
 }
 
 /**
@@ -100,7 +85,7 @@ function failPermanently(command: DeliveryCommand, reason: string, now: number):
   const content = { ...command.content, subject: command.content.subject ?? command.content.title };
   const fallback: DeliveryCommand = {
     ...command, channel, address, content, fallback: null, attempt: 0, deviceTokens: [], createdAt: now,
-    deliveryId: deliveryIdOf(command.sourceType, command.sourceId, command.clientId, channel),
+    deliveryId: deliveryOf({ ...command, channel }).deliveryId,
   };
   return { status: statusOf(command, 'fallback', now, reason), claim: 'done', fallback };
 }

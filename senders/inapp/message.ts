@@ -1,3 +1,4 @@
+import { INAPP_URL_HEADER } from '../../domain/deliveries/headers';
 import type { DeliveryCommand } from '../../schemas/types';
 
 /**
@@ -12,11 +13,6 @@ export interface InboxMessage {
   createdAt: number;
 }
 
-/**
- * Where an in-app command carries its link: DeliveryCommand.content has no url field (the Avro contract
- * is shared by every channel), and its headers map is free-form, so the processor puts the url there.
- */
-export const INAPP_URL_HEADER = 'x-inapp-url';
 
 /** The message an in-app command puts into the user's inbox. */
 export function toInboxMessage(command: DeliveryCommand): InboxMessage {
@@ -51,3 +47,5 @@ export function isInboxMessage(value: unknown): value is InboxMessage {
   return typeof m.id === 'string' && m.id !== '' && typeof m.text === 'string' && typeof m.createdAt === 'number'
     && (m.title === null || typeof m.title === 'string') && (m.url === null || typeof m.url === 'string');
 }
+
+export { INAPP_URL_HEADER };

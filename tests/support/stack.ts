@@ -1,5 +1,5 @@
 import { startRoles, type Role } from '../../cli/roles';
-import { setup } from '../../cli/roles/setup';
+import { setup } from '../../cli/commands/setup';
 import { createRuntime, type Runtime, type Stoppable } from '../../cli/runtime';
 import { sql, sqlIdentifier } from '../../analytics/sql-escape';
 import { loadConfig } from '../../platform/config';

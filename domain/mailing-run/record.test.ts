@@ -1,5 +1,5 @@
-import { clientIndexFor } from './resource-stores';
-import { effectiveMailingStatus } from './mailing-status';
+import { clientIndexFor } from '../resources/stores';
+import { effectiveMailingStatus } from './record';
 
 describe('effectiveMailingStatus', () => {
   it.each([

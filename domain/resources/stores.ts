@@ -1,11 +1,11 @@
-import type { ResourceStore } from './ports';
-import type { TypedProducer } from '../kafka';
-import type { Redis } from '../redis/client';
-import { KEYS } from '../redis/keys';
-import { TOPICS } from '../topics';
+import type { ResourceStore } from '../../platform/stores/ports';
+import type { TypedProducer } from '../../platform/kafka';
+import type { Redis } from '../../platform/redis/client';
+import { KEYS } from '../../platform/redis/keys';
+import { TOPICS } from '../../platform/topics';
 import type { Client, Mailing, Template } from '../../schemas/types';
-import { createKafkaBackedStore, type StoreFilter } from './kafka-backed-store';
-import { createRunStatusOverlay } from './mailing-status';
+import { createKafkaBackedStore, type StoreFilter } from '../../platform/stores/kafka-backed-store';
+import { createRunStatusOverlay } from '../mailing-run/record';
 
 export interface ResourceStoreOptions {
   producer: TypedProducer;
