@@ -5,7 +5,7 @@ import { createApp } from '../../ingest/app';
 import type { HealthCheck } from '../../ingest/ports';
 import { startHttpServer } from '../../ingest/server';
 import { createAuthenticator } from '../../ingest/middleware/auth';
-import { createInappGateway } from '../../senders/inapp/gateway';
+import { createInappGateway } from '../../ingest/ws/gateway';
 import { createInbox } from '../../senders/inapp/inbox';
 import { statsFromAnalytics, userNotificationsFromAnalytics } from '../../analytics/stats-api';
 import { VestnikError } from '../../platform/errors';

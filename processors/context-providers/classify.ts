@@ -1,5 +1,5 @@
 import { VestnikError } from '../../platform/errors';
-import { classifyError } from '../../senders/sms/classify';
+import { classifyTransportError } from '../../platform/http/transport-errors';
 
 /**
  * The user-data service boundary's one decision (contract: simulators/user-data/contract.ts): the
@@ -34,10 +34,9 @@ export function transportFailure(kind: string, error: unknown, timeoutMs: number
   if (timeoutMs !== null) {
     return new VestnikError('PROVIDER_UNAVAILABLE', `user-data service gave no ${kind} answer within ${timeoutMs} ms`, { retriable: true, cause: error });
   }
-  const result = classifyError(error);
-  if (result.kind === 'sent') return new VestnikError('INTERNAL', 'a transport error classified as sent', { cause: error });
-  return new VestnikError(result.code, `user-data service ${kind} request failed: ${result.reason}`, {
-    retriable: result.kind === 'retriable', cause: error,
+  const failure = classifyTransportError(error);
+  return new VestnikError(failure.code, `user-data service ${kind} request failed: ${failure.reason}`, {
+    retriable: failure.retriable, cause: error,
   });
 }
 

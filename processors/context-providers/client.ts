@@ -1,5 +1,5 @@
 import { Pool } from 'undici';
-import { deadlineSignals } from '../../senders/policy/provider-http';
+import { deadlineSignals } from '../../platform/http/deadline';
 import { ContextsByUser, readContextsAnswer, transportFailure } from './classify';
 
 /**

@@ -35,7 +35,7 @@ import {
   cancelledMailings, commandTopicOf, mailingIdsOf, planPrechecks, planSettle, recheckLater,
   type DelayedCommand, type PrecheckPlan, type SenderTopics, type SettlePlan,
 } from './batch-plan';
-import type { ChannelDeliverer } from './channel';
+import type { ChannelDeliverer } from '../policy/channel';
 import { claimDeliveries, queueClaimWrites, type ClaimResult } from './claims';
 import { deliveryLogFields } from '../../platform/log-fields';
 import { decideOutcome, type RetryPolicy } from './outcome';

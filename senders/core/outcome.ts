@@ -3,7 +3,7 @@ import { decideSendTime } from '../../platform/time-window';
 import { assertUnreachable } from '../../platform/errors';
 import type { DeliveryCommand, DeliveryStatus, DeliveryStatusName } from '../../schemas/types';
 import { nextRetryDelay } from '../policy/backoff';
-import type { SendResult } from './channel';
+import type { SendResult } from '../policy/channel';
 
 export interface RetryPolicy {
   /** Attempts of a command without expiresAt; a command with one is retried until it expires. */

@@ -1,6 +1,6 @@
 import type { Logger } from '../../platform/logger';
 import type { Channel, DeliveryCommand } from '../../schemas/types';
-import type { ChannelDeliverer } from '../core/channel';
+import type { ChannelDeliverer } from './channel';
 import { createCircuitBreaker, type ProviderCircuitBreaker } from './circuit-breaker';
 import type { SendResult } from './send-result';
 

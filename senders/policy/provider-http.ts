@@ -1,6 +1,6 @@
 import { Pool } from 'undici';
-import { classifyError } from '../sms/classify';
-import { retriable, type SendResult } from './send-result';
+import { deadlineSignals } from '../../platform/http/deadline';
+import { classifyError, retriable, type SendResult } from './send-result';
 
 /** Answers bigger than this are not a provider's small JSON; refusing them protects memory. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
@@ -56,10 +56,4 @@ export function createProviderHttp(options: ProviderHttpOptions) {
     /** Waits for requests in flight, then closes the connections. */
     close: () => pool.close(),
   };
-}
-
-/** A deadline of `timeoutMs`, combined with the caller's own signal when it has one. */
-export function deadlineSignals(timeoutMs: number, signal?: AbortSignal): { deadline: AbortSignal; signal: AbortSignal } {
-  const deadline = AbortSignal.timeout(timeoutMs);
-  return { deadline, signal: signal ? AbortSignal.any([deadline, signal]) : deadline };
 }

@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../../platform/errors';
+import { classifyTransportError } from '../../platform/http/transport-errors';
 
 /**
  * The outcome of one provider call, as every sender's consumer loop sees it. The provider adapter
@@ -24,4 +25,10 @@ export function retriable(code: ErrorCode, reason: string, retryAfterMs?: number
 /** No retry can succeed: the delivery becomes failed. */
 export function permanent(code: ErrorCode, reason: string): SendResult {
   return { kind: 'permanent', code, reason };
+}
+
+/** A thrown transport error as a SendResult (the rule is platform/http/transport-errors.ts). */
+export function classifyError(error: unknown): SendResult {
+  const failure = classifyTransportError(error);
+  return failure.retriable ? retriable(failure.code, failure.reason) : permanent(failure.code, failure.reason);
 }

@@ -1,6 +1,6 @@
 import { SendResult, permanent, retriable, sent } from '../policy/send-result';
 
-export { classifyError } from '../sms/classify';
+export { classifyError } from '../policy/send-result';
 
 /**
  * The push provider boundary, decided once per device token and then once per command. FCM answers

@@ -1,7 +1,4 @@
-import { errors as undiciErrors } from 'undici';
 import { classifyError, classifyResponse } from './classify';
-
-const systemError = (code: string) => Object.assign(new Error(`${code} happened`), { code });
 
 describe('sent', () => {
   it('200 with {"code":0} is sent, echoing our msgId as the provider id', () => {
@@ -47,46 +44,11 @@ describe('permanent: the provider refused this request', () => {
   });
 });
 
-describe('retriable: network and timeout errors', () => {
+describe('a transport error becomes a SendResult (the rule itself: platform/http/transport-errors.test.ts)', () => {
   it.each([
-    ['connection refused', systemError('ECONNREFUSED')],
-    ['connection reset', systemError('ECONNRESET')],
-    ['dns failure', systemError('EAI_AGAIN')],
-    ['connect timeout', new undiciErrors.ConnectTimeoutError()],
-    ['headers timeout', new undiciErrors.HeadersTimeoutError()],
-    ['body timeout', new undiciErrors.BodyTimeoutError()],
-    ['socket closed', new undiciErrors.SocketError('other side closed')],
-    ['pool closed on shutdown', new undiciErrors.ClientClosedError()],
-    ['aborted', new undiciErrors.RequestAbortedError()],
-  ])('%s', (_name, error) => {
-    expect(classifyError(error)).toMatchObject({ kind: 'retriable', code: 'PROVIDER_UNAVAILABLE' });
-  });
-
-  it('looks through a wrapper to the code underneath', () => {
-    const wrapped = new TypeError('fetch failed', { cause: systemError('ECONNREFUSED') });
-    expect(classifyError(wrapped)).toEqual({ kind: 'retriable', code: 'PROVIDER_UNAVAILABLE', reason: 'ECONNREFUSED: connection refused' });
-  });
-
-  it('an unknown error without a code is retried', () => {
-    expect(classifyError(new Error('something odd'))).toMatchObject({ kind: 'retriable', code: 'PROVIDER_UNAVAILABLE' });
-    expect(classifyError('a string was thrown')).toMatchObject({ kind: 'retriable' });
-  });
-
-  it('a response too large to read is a bad response', () => {
-    expect(classifyError(new undiciErrors.ResponseExceededMaxSizeError())).toMatchObject({ kind: 'retriable', code: 'PROVIDER_BAD_RESPONSE' });
-  });
-});
-
-describe('permanent: programmer errors', () => {
-  it.each([
-    ['undici invalid argument', new undiciErrors.InvalidArgumentError('bad header')],
-    ['TypeError', new TypeError('x is not a function')],
-    ['RangeError', new RangeError('out of range')],
-  ])('%s', (_name, error) => {
-    expect(classifyError(error)).toMatchObject({ kind: 'permanent', code: 'INTERNAL' });
-  });
-
-  it('decides by class and code, never by message text', () => {
-    expect(classifyError(new TypeError('connect ECONNREFUSED 127.0.0.1:80'))).toMatchObject({ kind: 'permanent' });
+    [Object.assign(new Error('x'), { code: 'ECONNREFUSED' }), { kind: 'retriable', code: 'PROVIDER_UNAVAILABLE', reason: 'ECONNREFUSED: connection refused' }],
+    [new TypeError('x is not a function'), { kind: 'permanent', code: 'INTERNAL', reason: 'TypeError while calling the provider' }],
+  ])('%#', (error, expected) => {
+    expect(classifyError(error)).toEqual(expected);
   });
 });

@@ -1,5 +1,6 @@
 import { deliveryLogFields } from '../../platform/log-fields';
-import { createProviderHttp, deadlineSignals } from '../policy/provider-http';
+import { deadlineSignals } from '../../platform/http/deadline';
+import { createProviderHttp } from '../policy/provider-http';
 import { Logger, silentLogger } from '../../platform/logger';
 import type { DeliveryCommand } from '../../schemas/types';
 import type { SendResult } from '../policy/send-result';

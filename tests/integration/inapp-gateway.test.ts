@@ -5,7 +5,7 @@ import jwt from 'jsonwebtoken';
 import WebSocket from 'ws';
 import { createAuthenticator } from '../../ingest/middleware/auth';
 import { createLogger } from '../../platform/logger';
-import { createInappGateway, type InappGateway } from '../../senders/inapp/gateway';
+import { createInappGateway, type InappGateway } from '../../ingest/ws/gateway';
 import { createInbox, type Inbox } from '../../senders/inapp/inbox';
 import type { InboxMessage } from '../../senders/inapp/message';
 import { deleteKeysWithPrefix, TEST_REDIS_URL } from '../support/redis';

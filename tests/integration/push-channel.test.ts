@@ -2,7 +2,7 @@ import { request } from 'undici';
 import type { DeliveryCommand } from '../../schemas/types';
 import { createPushChannel, type PushChannelOptions } from '../../senders/push/channel';
 import { classifyTokenResponse } from '../../senders/push/classify';
-import type { ChannelDeliverer } from '../../senders/core/channel';
+import type { ChannelDeliverer } from '../../senders/policy/channel';
 import { createPushSimulator } from '../../simulators/push';
 
 /** The push channel (deliverer + breaker) against the FCM-shaped simulator over real loopback HTTP. */

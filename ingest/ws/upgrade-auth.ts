@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import type { Authenticate } from '../../ingest/middleware/auth';
+import type { Authenticate } from '../middleware/auth';
 
 export type UpgradeAuth = { ok: true; userId: string } | { ok: false; status: 401 | 404; message: string };
 

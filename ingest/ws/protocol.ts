@@ -1,5 +1,5 @@
-import type { HistoryItem } from './inbox';
-import type { InboxMessage } from './message';
+import type { HistoryItem } from '../../senders/inapp/inbox';
+import type { InboxMessage } from '../../senders/inapp/message';
 
 /**
  * The websocket protocol, JSON text frames.

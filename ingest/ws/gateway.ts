@@ -2,16 +2,16 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer, type RawData } from 'ws';
-import type { Authenticate } from '../../ingest/middleware/auth';
+import type { Authenticate } from '../middleware/auth';
 import { describeError } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
 import type { Redis } from '../../platform/redis/client';
-import type { Inbox } from './inbox';
-import type { InboxMessage } from './message';
+import type { Inbox } from '../../senders/inapp/inbox';
+import type { InboxMessage } from '../../senders/inapp/message';
 import { encodeFrame, notificationFrame, parseClientMessage, type ClientMessage, type ServerFrame } from './protocol';
 import { createSubscriptions } from './subscriptions';
 import { authenticateUpgrade, refusalResponse } from './upgrade-auth';
-import { encodeWake, parseWake, type WakeSignal } from './wake';
+import { encodeWake, parseWake, type WakeSignal } from '../../senders/inapp/wake';
 
 export interface InappGatewayOptions {
   /** The API's HTTP server: the gateway answers its upgrade requests on /ws. */

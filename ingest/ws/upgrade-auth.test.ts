@@ -1,5 +1,5 @@
 import jwt from 'jsonwebtoken';
-import { createAuthenticator } from '../../ingest/middleware/auth';
+import { createAuthenticator } from '../middleware/auth';
 import { authenticateUpgrade, refusalResponse } from './upgrade-auth';
 
 const secret = 'unit-test-secret-0123456789';

@@ -1,5 +1,5 @@
 import type { Channel, DeliveryCommand } from '../../schemas/types';
-import type { SendResult } from '../policy/send-result';
+import type { SendResult } from './send-result';
 
 export type { SendResult };
 
