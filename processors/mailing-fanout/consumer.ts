@@ -11,6 +11,7 @@ import type { Mailing, MailingStarted, Template } from '../../schemas/types';
 import { loadClients } from '../directory/client-pages';
 import { createRenderer } from '../rendering/render';
 import { belongsToLane, type FanoutLane } from './lane';
+import { createLaneDeadLetterFilter, redisDeadLetterClaim } from './lane-dead-letters';
 import { runFanout, type FanoutDeps } from './run';
 import type { ContextSource } from '../context-providers';
 import { mailingStartedProblems } from './validate';
@@ -53,13 +54,16 @@ export function createMailingFanoutConsumer(options: MailingFanoutOptions): Batc
     loadTemplate: (id) => getJson<Template>(options.redis, KEYS.template(id)),
     loadClients: (ids) => loadClients(options.redis, ids),
   };
+  const groupId = options.groupId ?? 'vestnik-mailing-fanout';
   return createBatchConsumer<MailingStarted>({
     kafka: options.kafka,
     codec: options.codec,
     producer: options.producer,
-    groupId: options.groupId ?? 'vestnik-mailing-fanout',
+    groupId,
     topics: [{ topic: TOPICS.mailingStarted }],
     logger,
+    // Both lanes' groups read every start event: one of them writes each dead letter (lane-dead-letters.ts).
+    deadLetterFilter: options.lane ? createLaneDeadLetterFilter(groupId, redisDeadLetterClaim(options.redis)) : undefined,
     handler: async (records, ctx) => {
       for (const record of records) {
         if (!record.value) continue;

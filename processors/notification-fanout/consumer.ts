@@ -6,6 +6,7 @@ import { TOPICS } from '../../platform/topics';
 import type { Client, NotificationRequested, Template } from '../../schemas/types';
 import { candidateSets, isFirstSetOf } from '../mailing-fanout/decide';
 import { belongsToLane, type FanoutLane } from '../mailing-fanout/lane';
+import { createLaneDeadLetterFilter, redisDeadLetterClaim } from '../mailing-fanout/lane-dead-letters';
 import { loadClients } from '../directory/client-pages';
 import { pageContexts, type ContextSource } from '../context-providers';
 import { createRenderer, type Renderer } from '../rendering/render';
@@ -40,6 +41,8 @@ export function createNotificationFanoutConsumer(options: NotificationFanoutOpti
   return createBatchConsumer<NotificationRequested>({
     kafka: options.kafka, codec: options.codec, producer: options.producer, groupId: options.groupId,
     topics: [{ topic: TOPICS.notificationRequested }], logger,
+    // Both lanes' groups read every request: one of them writes each dead letter (mailing-fanout/lane-dead-letters.ts).
+    deadLetterFilter: options.lane ? createLaneDeadLetterFilter(options.groupId, redisDeadLetterClaim(options.redis)) : undefined,
     handler: async (records, ctx) => {
       for (const record of records) {
         const request = record.value;
