@@ -49,7 +49,7 @@ export function suppressionReason(mailing: Mailing, client: Client): string | nu
 
 function addressOf(channel: Mailing['channel'], client: Client): string | null {
   switch (channel) {
-    case 'sms': return client.phone;
+    case 'sms': return client.phone || null; // '' = no phone (a registered user)
     case 'email': return client.email;
     case 'push': return client.deviceTokens.length > 0 ? client.id : null;
     case 'inapp': return client.id;

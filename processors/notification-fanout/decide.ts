@@ -29,7 +29,7 @@ export function sendWindowFor(request: NotificationRequested, client: Client): T
 
 function addressOf(channel: Channel, client: Client): string | null {
   switch (channel) {
-    case 'sms': return client.phone;
+    case 'sms': return client.phone || null; // '' = no phone (a registered user)
     case 'email': return client.email;
     case 'push': return client.deviceTokens.length > 0 ? client.id : null;
     case 'inapp': return client.id;
