@@ -4,7 +4,8 @@ import type { Priority } from '../schemas/types';
  * The fan-outs run one consumer group per priority ("lane") on the same topic, so a 100k-recipient bulk
  * mailing paging through its audience never holds an express request back: each lane reads every record
  * and handles only its own priority. Skipped records are committed with the batch (the other lane's
- * group handles them), so both groups move past every record exactly as a single group would.
+ * group handles them), so both groups move past every record exactly as a single group would. A record
+ * neither can use (undecodable, invalid) is dead-lettered by one of them only: lane-dead-letters.ts.
  */
 export const FANOUT_LANES = ['express', 'bulk'] as const;
 export type FanoutLane = (typeof FANOUT_LANES)[number];

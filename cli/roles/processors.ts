@@ -5,6 +5,7 @@ import { registerRecurring } from '../../processors/scheduler/recurring-notifica
 import { createLinkStore } from '../../platform/links/link-store';
 import { createUnsubscribeLinks } from '../../platform/unsubscribe';
 import { createWelcomeConsumer } from '../../processors/welcome/consumer';
+import { createClientStore } from '../../domain/resources/stores';
 import { createActivityConsumer } from '../../processors/activity/consumer';
 import { createEpisodeFanoutConsumer } from '../../processors/episode-fanout/consumer';
 import { createStateViewConsumer } from '../../processors/state-view/consumer';
@@ -45,6 +46,8 @@ export async function startProcessors(runtime: Runtime): Promise<Stoppable[]> {
     kafka: runtime.kafka(), codec: runtime.codec(), producer, links: createLinkStore({ redis: runtime.redis('links') }),
     baseUrl: runtime.config.http.publicBaseUrl, linkTtlMs: runtime.config.email.linkTtlMs, logger: runtime.logger,
     groupId: runtime.groupId('welcome'),
+    // The welcome processor owns a new user's client record (processors/welcome/decide.ts).
+    clients: createClientStore({ producer, redis: runtime.redis('welcome') }),
   });
   // New-episode emails are bulk: on the bulk lane's Kafka client and producer, never ahead of express work.
   const episodes = !selected.episodes ? null : createEpisodeFanoutConsumer({

@@ -4,8 +4,11 @@ import { CHANNELS } from '../../schemas/types';
 import { IsoTimestamp, Locale, ResourceId, TimeWindowSchema } from './common';
 import { z } from './zod';
 
-const Phone = z.string().regex(/^7\d{10}$/, 'expected 7 followed by 10 digits').openapi({ example: '79001234567' });
 export const OperatorCode = z.string().regex(/^\d{3}$/, 'expected 3 digits').openapi({ example: '900' });
+// '' is "no phone": a user the welcome processor created from a registration, reachable by email only.
+const PhoneOrNone = z.string().regex(/^(7\d{10})?$/, "expected 7 followed by 10 digits, or '' for none")
+  .openapi({ description: "7 followed by 10 digits, or '' for none (no SMS address)", example: '79001234567' });
+const OperatorCodeOrNone = z.string().regex(/^(\d{3})?$/, "expected 3 digits, or '' without a phone").openapi({ example: '900' });
 const Timezone = z
   .string()
   .refine((zone) => isKnownTimeZone(zone), 'expected an IANA time zone like Europe/Moscow')
@@ -23,8 +26,8 @@ const PreferencesInput = z
 
 /** The editable fields, without defaults: PATCH takes any subset of them. */
 const clientFields = {
-  phone: Phone,
-  operatorCode: OperatorCode,
+  phone: PhoneOrNone,
+  operatorCode: OperatorCodeOrNone,
   tags: z.array(Tag).max(100),
   timezone: Timezone,
   email: z.email().nullable(),
@@ -41,7 +44,7 @@ export const CreateClientSchema = z
   .strictObject({
     ...clientFields,
     id: ResourceId.optional(),
-    operatorCode: OperatorCode.optional().openapi({ description: 'Defaults to digits 2–4 of the phone' }),
+    operatorCode: OperatorCodeOrNone.optional().openapi({ description: 'Defaults to digits 2–4 of the phone' }),
     tags: clientFields.tags.default([]),
     timezone: Timezone.default('UTC'),
     email: clientFields.email.default(null),

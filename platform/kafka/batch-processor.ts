@@ -49,6 +49,12 @@ export interface BatchProcessorDeps<T> {
   heartbeatIntervalMs: number;
   logger: Logger;
   onBatch?(metrics: BatchMetrics): void;
+  /**
+   * Which of a batch's dead letters this group writes; the rest another group writing the same records
+   * (the fan-outs' lanes, processors/mailing-fanout/lane-dead-letters.ts) writes. Without it, all of them.
+   * A retriable error from it retries the batch like a failed dead-letter produce.
+   */
+  deadLetterFilter?(candidates: DeadLetterCandidate[]): Promise<DeadLetterCandidate[]>;
 }
 
 type Settled = Pick<BatchMetrics, 'outcome' | 'handled' | 'deadLettered'>;
@@ -145,7 +151,12 @@ async function withHeartbeats<T>(deps: BatchProcessorDeps<T>, payload: EachBatch
   }
 }
 
-async function sendDeadLetters<T>(deps: BatchProcessorDeps<T>, candidates: DeadLetterCandidate[], attempts: number) {
+async function sendDeadLetters<T>(deps: BatchProcessorDeps<T>, all: DeadLetterCandidate[], attempts: number) {
+  if (all.length === 0) return;
+  const candidates = deps.deadLetterFilter ? await deps.deadLetterFilter(all) : all;
+  if (candidates.length < all.length) {
+    deps.logger.debug({ skipped: all.length - candidates.length }, 'dead letters written by another group');
+  }
   if (candidates.length === 0) return;
   const now = Date.now();
   for (const chunk of chunkDeadLetters(candidates)) {

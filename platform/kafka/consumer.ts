@@ -12,7 +12,8 @@
  *    dead-letter topic (deliveries.dead-letter schema: original topic, partition, offset, raw key and
  *    value bytes, group, reasonCode, reason, attempts, failedAt); only then are the batch's offsets
  *    resolved and committed. A crash anywhere before the commit replays the batch: at-least-once,
- *    so handlers must be idempotent (DESIGN.md: Redis claim keys).
+ *    so handlers must be idempotent (DESIGN.md: Redis claim keys). Where several groups read the same
+ *    records (the fan-outs' lanes), `deadLetterFilter` lets exactly one of them write each dead letter.
  * 4. Retriable failure (`isRetriable(error)`, thrown by the handler or by the dead-letter produce):
  *    nothing is resolved or committed; the partition is paused for an exponential, jittered, capped
  *    backoff and resumed, and kafkajs then fetches the same records again. Other partitions go on.
@@ -33,7 +34,7 @@ import { SCHEMA_OF_TOPIC, type Codec, type SchemaName } from '../codec/codec';
 import { describeError, VestnikError } from '../errors';
 import type { Logger } from '../logger';
 import { TOPICS } from '../topics';
-import { createBatchProcessor, type BatchHandler, type BatchMetrics } from './batch-processor';
+import { createBatchProcessor, type BatchHandler, type BatchMetrics, type BatchProcessorDeps } from './batch-processor';
 import { createCrashRestarter, type CrashRestartPolicy } from './crash-restart';
 import { fetchConsumerLag, type PartitionLag } from './lag';
 import { findPartitionsToPin } from './start-offsets';
@@ -82,6 +83,8 @@ export interface BatchConsumerOptions<T> {
   onBatch?(metrics: BatchMetrics): void;
   /** Backoff of the restart after a crash kafkajs does not restart itself (see crash-restart.ts). */
   crashRestart?: Partial<CrashRestartPolicy>;
+  /** Which dead letters this group writes when another group reads the same records (batch-processor.ts). */
+  deadLetterFilter?: BatchProcessorDeps<T>['deadLetterFilter'];
 }
 
 export interface BatchConsumer {

@@ -38,6 +38,8 @@ export const KEYS = {
   schedulerLock: 'scheduler:lock',
   /** Fan-out checkpoint of a mailing: where to resume after a crash. */
   fanoutCursor: (mailingId: string) => `fanout:${mailingId}`,
+  /** Which consumer group writes the dead letter of a record read by both fan-out lanes (its group id). */
+  deadLetterOwner: (topic: string, partition: number, offset: string) => `dead-letter:${topic}:${partition}:${offset}`,
   /** A delivery's claim: "sending:<owner>" while in flight (leased), "done:<status>" once final. */
   deliveryClaim: (deliveryId: string) => `delivery:${deliveryId}`,
   /** Delayed commands (retries, deferrals) by due time, and their encoded payloads. */

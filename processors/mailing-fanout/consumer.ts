@@ -10,6 +10,7 @@ import type { MailingStarted } from '../../schemas/types';
 import { createDirectoryReader, warnCorrupt } from '../../platform/redis/directory';
 import { createRenderer } from '../rendering/render';
 import { belongsToLane, type FanoutLane } from '../../domain/lanes';
+import { createLaneDeadLetterFilter, redisDeadLetterClaim } from '../lane-dead-letters';
 import { runFanout, type FanoutDeps } from './run';
 import type { ContextSource } from '../context-providers';
 import { mailingStartedProblems } from './validate';
@@ -53,13 +54,16 @@ export function createMailingFanoutConsumer(options: MailingFanoutOptions): Batc
     loadTemplate: (id) => directory.template(id),
     loadClients: (ids) => directory.clients(ids),
   };
+  const groupId = options.groupId ?? 'vestnik-mailing-fanout';
   return createBatchConsumer<MailingStarted>({
     kafka: options.kafka,
     codec: options.codec,
     producer: options.producer,
-    groupId: options.groupId ?? 'vestnik-mailing-fanout',
+    groupId,
     topics: [{ topic: TOPICS.mailingStarted }],
     logger,
+    // Both lanes' groups read every start event: one of them writes each dead letter (lane-dead-letters.ts).
+    deadLetterFilter: options.lane ? createLaneDeadLetterFilter(groupId, redisDeadLetterClaim(options.redis)) : undefined,
     handler: async (records, ctx) => {
       for (const record of records) {
         if (!record.value) continue;

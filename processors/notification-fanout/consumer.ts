@@ -6,6 +6,7 @@ import type { Client, NotificationRequested, Template } from '../../schemas/type
 import { candidateSets, isFirstSetOf } from '../../domain/audience';
 import { belongsToLane, type FanoutLane } from '../../domain/lanes';
 import { createDirectoryReader, warnCorrupt, type DirectoryReader } from '../../platform/redis/directory';
+import { createLaneDeadLetterFilter, redisDeadLetterClaim } from '../lane-dead-letters';
 import { pageContexts, type ContextSource } from '../context-providers';
 import { createRenderer, type Renderer } from '../rendering/render';
 import { decideNotification, parseContext } from './decide';
@@ -42,6 +43,8 @@ export function createNotificationFanoutConsumer(options: NotificationFanoutOpti
   return createBatchConsumer<NotificationRequested>({
     kafka: options.kafka, codec: options.codec, producer: options.producer, groupId: options.groupId,
     topics: [{ topic: TOPICS.notificationRequested }], logger,
+    // Both lanes' groups read every request: one of them writes each dead letter (mailing-fanout/lane-dead-letters.ts).
+    deadLetterFilter: options.lane ? createLaneDeadLetterFilter(options.groupId, redisDeadLetterClaim(options.redis)) : undefined,
     handler: async (records, ctx) => {
       for (const record of records) {
         const request = record.value;

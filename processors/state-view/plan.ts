@@ -25,7 +25,7 @@ export interface StateRecord {
 function clientIndexKeys(client: Client): string[] {
   return [
     KEYS.clientIds,
-    KEYS.clientsByOperator(client.operatorCode),
+    ...(client.operatorCode ? [KEYS.clientsByOperator(client.operatorCode)] : []), // none without a phone
     ...client.tags.map(KEYS.clientsByTag),
     ...client.subscriptions.map(KEYS.clientsBySeries),
   ];

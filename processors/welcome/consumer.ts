@@ -6,9 +6,10 @@ import { invalidRecord } from '../../platform/kafka/invalid-record';
 import type { LinkStore } from '../../platform/links/link-store';
 import type { Logger } from '../../platform/logger';
 import { TOPICS } from '../../platform/topics';
-import type { DeliveryCommand, DeliveryStatus, UserRegistered } from '../../schemas/types';
+import type { Client, DeliveryCommand, DeliveryStatus, UserRegistered } from '../../schemas/types';
+import type { ResourceStore } from '../../platform/stores/ports';
 import { createRenderer } from '../rendering/render';
-import { EMAIL_CONFIRMATION, decideWelcome } from './decide';
+import { EMAIL_CONFIRMATION, decideWelcome, decideWelcomeClient } from './decide';
 import { userRegisteredProblems } from './validate';
 
 export interface WelcomeTopics {
@@ -37,10 +38,16 @@ export interface WelcomeConsumerOptions {
   topics?: Partial<WelcomeTopics>;
   fromBeginning?: boolean;
   deadLetterTopic?: string;
+  /**
+   * The client directory (state.clients and its view): this processor owns a new user's client record
+   * and creates it here (decideWelcomeClient). Without it (tests of the email alone) no client is written.
+   */
+  clients?: Pick<ResourceStore<Client>, 'get' | 'put'>;
 }
 
 /**
- * Consumes events.user-registered and queues one welcome email per registration. Per batch: one
+ * Consumes events.user-registered: creates the user's client record when there is none (or fills its
+ * missing email and name), and queues one welcome email per registration. Per batch: one
  * link per event (created once: a replay reads back the same code), the pure decision, then ONE
  * produce of every command and its queued status before the offsets are committed. A replay after a
  * crash produces the same delivery ids, so the sender sends each email once.
@@ -73,6 +80,12 @@ export function createWelcomeConsumer(options: WelcomeConsumerOptions): BatchCon
         if (problems.length > 0) {
           ctx.deadLetter(record, invalidRecord(`registration ${event.eventId}`, problems));
           continue;
+        }
+        // The client first, so the link in the email always has a client to confirm. A replay finds the
+        // record it wrote and writes nothing (the decision fills only what is missing).
+        if (options.clients) {
+          const client = decideWelcomeClient(event, await options.clients.get(event.userId), clock.now());
+          if (client) await options.clients.put(client);
         }
         const linkCode = await options.links.createOnce(`welcome:${event.eventId}`, {
           url: confirmedUrl, ttlMs: options.linkTtlMs, purpose: EMAIL_CONFIRMATION, subject: event.userId,

@@ -1,5 +1,5 @@
 import { commandOf, deliveryOf, eventStamp, statusOf } from '../../domain/deliveries/build';
-import type { DeliveryCommand, DeliveryStatus, UserRegistered } from '../../schemas/types';
+import type { Client, DeliveryCommand, DeliveryStatus, UserRegistered } from '../../schemas/types';
 import { createRenderer, renderTemplate, type Renderer } from '../rendering/render';
 import { WELCOME_TEMPLATE } from './template';
 
@@ -45,4 +45,32 @@ export function decideWelcome(event: UserRegistered, lookups: WelcomeLookups): W
   const delivery = deliveryOf({ sourceType: 'welcome', sourceId: event.eventId, clientId: event.userId, channel: 'email', priority: 'express' });
   const command = commandOf(delivery, { address: event.email, content, timezone: event.timezone ?? 'UTC' }, lookups.now);
   return { command, status: statusOf(command, 'queued', eventStamp(event.occurredAt, lookups.now)) };
+}
+
+/** A registered user's client record has no phone until one is given ('' is "none": no SMS address). */
+export const NO_PHONE = '';
+
+/** The preferences a client starts with when the API creates one without them. */
+const DEFAULT_PREFERENCES: Client['preferences'] = { promo: true, channels: {}, quietHours: null };
+
+/**
+ * The welcome processor owns a new user's client record (README, "welcome"): a registration of a user
+ * with no client creates one (id = userId) from the event's email, name, locale and time zone, so the
+ * confirmation link has an email to mark and the fan-outs can reach the user. An existing client is
+ * never overwritten: only its missing email and name are filled in. Null when there is nothing to write,
+ * which makes a replayed registration a no-op.
+ */
+export function decideWelcomeClient(event: UserRegistered, existing: Client | null, now: number): Client | null {
+  if (!existing) {
+    return {
+      id: event.userId, phone: NO_PHONE, operatorCode: '', tags: [], timezone: event.timezone ?? 'UTC', email: event.email,
+      emailConfirmed: false, name: event.name, locale: event.locale, deviceTokens: [], preferences: DEFAULT_PREFERENCES,
+      subscriptions: [], updatedAt: now,
+    };
+  }
+  const filled = { email: existing.email ?? event.email, name: existing.name ?? event.name };
+  if (filled.email === existing.email && filled.name === existing.name) return null;
+  // A newly filled address is the one the welcome link confirms: unconfirmed until it is clicked.
+  const emailConfirmed = filled.email === existing.email ? existing.emailConfirmed : false;
+  return { ...existing, ...filled, emailConfirmed, updatedAt: now };
 }

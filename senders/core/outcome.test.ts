@@ -19,8 +19,8 @@ describe('decideOutcome', () => {
   describe('a sent result', () => {
     it('is final: status sent with the provider id, claim done, nothing more', () => {
       const outcome = decideOutcome(command(), sent('42'), NOW, policy());
-      expect(outcome).toEqual({ status: expect.objectContaining({ status: 'sent', providerMessageId: '42', attempt: 0 }), claim: 'done' });
-      expect(outcome.status.statusId).toBe(statusIdOf(command().deliveryId, 'sent', 0));
+      expect(outcome).toEqual({ status: expect.objectContaining({ status: 'sent', providerMessageId: '42', attempt: 1 }), claim: 'done' });
+      expect(outcome.status.statusId).toBe(statusIdOf(command().deliveryId, 'sent', 1));
     });
   });
 
@@ -32,7 +32,7 @@ describe('decideOutcome', () => {
       { attempt: 3, random: 0.999, cap: 8_000 },
     ])('below max attempts (attempt $attempt, draw $random): retrying, retry with attempt+1 due in [now, now+$cap)', ({ attempt, random, cap }) => {
       const outcome = decideOutcome(command({ attempt }), retriable('PROVIDER_UNAVAILABLE', 'http 500'), NOW, policy(random));
-      expect(outcome.status).toMatchObject({ status: 'retrying', attempt, reason: 'PROVIDER_UNAVAILABLE: http 500' });
+      expect(outcome.status).toMatchObject({ status: 'retrying', attempt: attempt + 1, reason: 'PROVIDER_UNAVAILABLE: http 500' });
       expect(outcome.claim).toBe('release');
       expect(outcome.retry?.command).toEqual(command({ attempt: attempt + 1 }));
       expect(outcome.retry?.dueAt).toBeGreaterThanOrEqual(NOW);
@@ -94,6 +94,38 @@ describe('decideOutcome', () => {
       const outcome = decideOutcome(original, retriable('PROVIDER_UNAVAILABLE', 'x'), NOW, policy());
       expect(outcome.status.status).toBe('fallback');
       expect(outcome.fallback?.channel).toBe('email');
+    });
+  });
+
+  // The statistics' `attempts` is the max attempt over a delivery's statuses: it must count the provider calls made.
+  describe('the status attempt counts the provider calls made, this one included', () => {
+    const withFallback = { fallback: { channel: 'email' as const, address: 'a@example.com' } };
+    it.each([
+      { name: 'sent on the first call', over: {}, result: sent('1'), status: 'sent', attempt: 1 },
+      { name: 'failed permanently on the first call', over: {}, result: permanent('PROVIDER_REJECTED', 'http 400'), status: 'failed', attempt: 1 },
+      { name: 'retrying after the first call', over: {}, result: retriable('PROVIDER_UNAVAILABLE', 'http 500'), status: 'retrying', attempt: 1 },
+      { name: 'expired after the first call', over: { expiresAt: NOW + 1 }, result: retriable('PROVIDER_UNAVAILABLE', 'x'), status: 'expired', attempt: 1 },
+      { name: 'fell back after the first call', over: withFallback, result: permanent('PROVIDER_REJECTED', 'token gone'), status: 'fallback', attempt: 1 },
+      { name: 'sent on the third call', over: { attempt: 2 }, result: sent('1'), status: 'sent', attempt: 3 },
+      { name: 'failed permanently on the third call', over: { attempt: 2 }, result: permanent('PROVIDER_REJECTED', 'x'), status: 'failed', attempt: 3 },
+      { name: 'gave up on the fifth (last) call', over: { attempt: 4 }, result: retriable('PROVIDER_UNAVAILABLE', 'x'), status: 'failed', attempt: 5 },
+    ] as { name: string; over: Partial<DeliveryCommand>; result: SendResult; status: string; attempt: number }[])(
+      '$name: $status with attempt $attempt', ({ over, result, status, attempt }) => {
+        const outcome = decideOutcome(command(over), result, NOW, policy());
+        expect(outcome.status).toMatchObject({ status, attempt });
+        expect(outcome.status.statusId).toBe(statusIdOf(command().deliveryId, outcome.status.status, attempt));
+      });
+
+    it('a retried command carries the calls made, so its next outcome counts one more', () => {
+      const first = decideOutcome(command(), retriable('PROVIDER_UNAVAILABLE', 'x'), NOW, policy());
+      const second = decideOutcome(first.retry!.command, permanent('PROVIDER_REJECTED', 'y'), NOW, policy());
+      expect([first.status.attempt, second.status.attempt]).toEqual([1, 2]);
+      expect(second.status.statusId).not.toBe(first.status.statusId);
+    });
+
+    it('a status decided before any call (precheck) keeps the calls made so far', () => {
+      expect(precheck(command({ expiresAt: NOW - 1 }), NOW, false)).toMatchObject({ status: { status: 'expired', attempt: 0 } });
+      expect(precheck(command({ attempt: 2 }), NOW, true)).toMatchObject({ status: { status: 'expired', attempt: 2 } });
     });
   });
 

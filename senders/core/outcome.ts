@@ -48,44 +48,49 @@ export function precheck(command: DeliveryCommand, now: number, sourceCancelled:
   }
 }
 
-/** After the provider answered: final, retried later with backoff, or handed to the fallback channel. */
+/**
+ * After the provider answered: final, retried later with backoff, or handed to the fallback channel.
+ * A command's `attempt` counts the provider calls made before it; every status decided here comes after
+ * one more call, so it carries `attempt + 1` (1 after the first call, whatever its result): the statistics'
+ * `attempts` (max over a delivery's statuses) is the number of calls made. Statuses decided without a
+ * call (precheck: expired, suppressed at fan-out) keep the calls made so far.
+ */
 export function decideOutcome(command: DeliveryCommand, result: SendResult, now: number, policy: RetryPolicy): Outcome {
+  const called: DeliveryCommand = { ...command, attempt: command.attempt + 1 };
   switch (result.kind) {
     case 'sent':
-      return { status: statusOf(command, 'sent', now, null, result.providerMessageId ?? null), claim: 'done' };
+      return { status: statusOf(called, 'sent', now, null, result.providerMessageId ?? null), claim: 'done' };
     case 'permanent':
-      return failPermanently(command, `${result.code}: ${result.reason}`, now);
+      return failPermanently(called, `${result.code}: ${result.reason}`, now);
     case 'retriable': {
       const reason = `${result.code}: ${result.reason}`;
       // A command with a deadline keeps trying until it (then expires); only open-ended ones give up by count.
-      if (command.expiresAt === null && command.attempt + 1 >= policy.maxAttempts) {
-        return failPermanently(command, `gave up after ${command.attempt + 1} attempts; last: ${reason}`, now);
+      if (command.expiresAt === null && called.attempt >= policy.maxAttempts) {
+        return failPermanently(called, `gave up after ${called.attempt} attempts; last: ${reason}`, now);
       }
       // A provider that said when to come back (Retry-After) is not asked sooner; maxMs still caps it.
-      const waitMs = Math.max(nextRetryDelay(command.attempt + 1, policy), Math.min(result.retryAfterMs ?? 0, policy.maxMs));
+      const waitMs = Math.max(nextRetryDelay(called.attempt, policy), Math.min(result.retryAfterMs ?? 0, policy.maxMs));
       const dueAt = now + waitMs;
       if (command.expiresAt !== null && dueAt >= command.expiresAt) {
-        return { status: statusOf(command, 'expired', now, `expires before the next attempt; last: ${reason}`), claim: 'done' };
+        return { status: statusOf(called, 'expired', now, `expires before the next attempt; last: ${reason}`), claim: 'done' };
       }
-      return {
-        status: statusOf(command, 'retrying', now, reason),
-        claim: 'release',
-        retry: { command: { ...command, attempt: command.attempt + 1 }, dueAt },
-      };
+      // The retry is the same command with the calls made so far: its own outcome will say one more.
+      return { status: statusOf(called, 'retrying', now, reason), claim: 'release', retry: { command: called, dueAt } };
     }
     default:
       return assertUnreachable(result);
   }
 }
 
-function failPermanently(command: DeliveryCommand, reason: string, now: number): Outcome {
-  if (!command.fallback) return { status: statusOf(command, 'failed', now, reason), claim: 'done' };
-  const { channel, address } = command.fallback;
+/** `called` is the command with the call just made counted in its attempt. */
+function failPermanently(called: DeliveryCommand, reason: string, now: number): Outcome {
+  if (!called.fallback) return { status: statusOf(called, 'failed', now, reason), claim: 'done' };
+  const { channel, address } = called.fallback;
   // The same message on the other channel: a push title becomes the email subject.
-  const content = { ...command.content, subject: command.content.subject ?? command.content.title };
+  const content = { ...called.content, subject: called.content.subject ?? called.content.title };
   const fallback: DeliveryCommand = {
-    ...command, channel, address, content, fallback: null, attempt: 0, deviceTokens: [], createdAt: now,
-    deliveryId: deliveryOf({ ...command, channel }).deliveryId,
+    ...called, channel, address, content, fallback: null, attempt: 0, deviceTokens: [], createdAt: now,
+    deliveryId: deliveryOf({ ...called, channel }).deliveryId,
   };
-  return { status: statusOf(command, 'fallback', now, reason), claim: 'done', fallback };
+  return { status: statusOf(called, 'fallback', now, reason), claim: 'done', fallback };
 }

@@ -3,7 +3,8 @@
  * a valid Avro record of another schema, and valid Avro of the right schema with values no stage can act
  * on, then one good record. Every bad record must reach deliveries.dead-letter (found by original topic +
  * offset, from one of this stack's consumer groups) with a reason code and a human reason, and the good
- * record after them must still have its effect: a view doc, an SMS, an email, a status in ClickHouse.
+ * record after them must still have its effect: a view doc, an SMS, an email, a status in ClickHouse. On the
+ * topics both fan-out lanes read (two consumer groups), each bad record has exactly one dead letter.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { AssignerProtocol, type Consumer, type Producer } from 'kafkajs';
@@ -31,6 +32,8 @@ const UNDECODABLE = ['DECODE_FAILED', 'UNKNOWN_SCHEMA', 'VALIDATION_FAILED'];
 // A new stack's analytics replays deliveries.status from the start (tens of thousands of rows on a shared broker)
 // before it reaches ours: the ClickHouse-backed effects can take minutes on a loaded machine.
 const EFFECT_TIMEOUT_MS = 240_000;
+/** Topics read by an express and a bulk consumer group (the fan-outs' lanes): still one dead letter per record. */
+const LANE_TOPICS: readonly string[] = [TOPICS.notificationRequested, TOPICS.mailingStarted];
 
 let sms: SmsSimulator;
 let smtp: SmtpSink;
@@ -338,7 +341,7 @@ describe.each(ROWS.map((row) => [row.topic, row] as const))('poison on %s', (top
       bad.push({ name: c.name, value: bytes, codes: [c.code], reason: c.reason, offset: await produce(topic, c.key, bytes) });
     }
     const good = await row.good();
-    await produce(topic, good.key, await codec.encode(schema, good.value));
+    const goodOffset = await produce(topic, good.key, await codec.encode(schema, good.value));
 
     for (const record of bad) {
       const letter = await deadLetters.waitFor(topic, record.offset, `the dead letter of ${record.name} on ${topic}@${record.offset}`);
@@ -352,6 +355,13 @@ describe.each(ROWS.map((row) => [row.topic, row] as const))('poison on %s', (top
     }
     await waitFor(good.effect, { timeoutMs: EFFECT_TIMEOUT_MS, description: `the effect of the good record on ${topic}` });
     await row.after?.(cases);
+    if (LANE_TOPICS.includes(topic)) {
+      // Both lanes' groups past every bad record: had each dead-lettered them, both letters would be out by now.
+      await waitFor(() => groupsCommittedPast(stack, topic, goodOffset), { timeoutMs: EFFECT_TIMEOUT_MS, description: `both lanes past ${topic}@${goodOffset}` });
+      await deadLetters.settle();
+      const counts = bad.map((record) => ({ name: record.name, letters: deadLetters.all(topic, record.offset).length }));
+      expect(counts).toEqual(bad.map((record) => ({ name: record.name, letters: 1 })));
+    }
   });
 });
 
@@ -375,6 +385,10 @@ function wrongSchemaRecord(schema: SchemaName): { schema: SchemaName; value: unk
 
 interface DeadLetterWatch {
   waitFor(topic: string, offset: string, description: string): Promise<DeadLetter>;
+  /** Every letter of this record seen so far. */
+  all(topic: string, offset: string): DeadLetter[];
+  /** Resolves once the watcher has read the dead-letter topic up to its current end. */
+  settle(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -388,10 +402,12 @@ async function watchDeadLetters(testStack: TestStack, valueCodec: Codec): Promis
   const consumer: Consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 200 });
   const letters: DeadLetter[] = [];
   const start = new Map(ends.map((e) => [e.partition, BigInt(e.high)]));
+  const read = new Map<number, bigint>();
   await consumer.connect();
   await consumer.subscribe({ topic: TOPICS.deliveriesDeadLetter, fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ partition, message }) => {
+      read.set(partition, BigInt(message.offset) + 1n);
       if (BigInt(message.offset) < (start.get(partition) ?? 0n) || !message.value) return;
       const letter = (await valueCodec.decode('deliveries.dead-letter', message.value)) as DeadLetter;
       if (letter.consumerGroup.startsWith(`${testStack.id}-`)) letters.push(letter);
@@ -401,12 +417,38 @@ async function watchDeadLetters(testStack: TestStack, valueCodec: Codec): Promis
   return {
     waitFor: (topic, offset, description) =>
       waitFor(() => letters.find((l) => l.originalTopic === topic && l.offset === offset), { timeoutMs: EFFECT_TIMEOUT_MS, description }),
+    all: (topic, offset) => letters.filter((l) => l.originalTopic === topic && l.offset === offset),
+    async settle() {
+      const now = await admin.fetchTopicOffsets(TOPICS.deliveriesDeadLetter);
+      await waitFor(() => now.every(({ partition, high }) => BigInt(high) <= (read.get(partition) ?? start.get(partition) ?? 0n)),
+        { timeoutMs: EFFECT_TIMEOUT_MS, description: 'the dead-letter watcher at the end of its topic' });
+    },
     async stop() {
       await consumer.disconnect();
       await admin.deleteGroups([groupId]).catch(() => undefined);
       await admin.disconnect();
     },
   };
+}
+
+/** Whether every group of this stack reading `topic` has committed past `offset` on partition 0. */
+async function groupsCommittedPast(testStack: TestStack, topic: string, offset: string): Promise<boolean> {
+  const admin = testStack.runtime.kafka().admin();
+  await admin.connect();
+  try {
+    const { groups } = await admin.listGroups();
+    const ours = groups.map((g) => g.groupId).filter((id) => id.startsWith(`${testStack.id}-`));
+    const readers: bigint[] = [];
+    for (const groupId of ours) {
+      const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+      const partition0 = committed?.partitions.find((p) => p.partition === 0);
+      if (partition0 && partition0.offset !== '-1') readers.push(BigInt(partition0.offset));
+    }
+    // Two lanes read the fan-out topics; a committed offset is the next record to read.
+    return readers.length >= 2 && readers.every((next) => next > BigInt(offset));
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 /** The topics assigned to the members of this stack's consumer groups (every group is named `<stack id>-<stage>`). */
