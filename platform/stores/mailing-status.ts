@@ -1,4 +1,3 @@
-import { VestnikError } from '../errors';
 import type { Redis } from '../redis/client';
 import { KEYS } from '../redis/keys';
 import { MAILING_STATUSES, type Mailing, type MailingStatus } from '../../schemas/types';
@@ -21,7 +20,8 @@ export function createRunStatusOverlay(redis: Redis): (mailings: Mailing[]) => P
     const results = (await pipeline.exec()) ?? [];
     return mailings.map((mailing, i) => {
       const [error, runStatus] = results[i] ?? [new Error('missing pipeline reply'), null];
-      if (error) throw new VestnikError('DEPENDENCY_UNAVAILABLE', 'reading mailing run status failed', { retriable: true, cause: error });
+      // Classified by the Redis edge: REDIS_UNAVAILABLE is retriable (503), a command's own error is not.
+      if (error) throw error;
       return { ...mailing, status: effectiveMailingStatus(mailing.status, (runStatus as string | null) ?? null) };
     });
   };

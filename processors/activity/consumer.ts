@@ -1,4 +1,3 @@
-import { VestnikError } from '../../platform/errors';
 import { createBatchConsumer, type BatchConsumer, type TypedProducer } from '../../platform/kafka';
 import type { Logger } from '../../platform/logger';
 import type { Redis } from '../../platform/redis/client';
@@ -48,16 +47,10 @@ export function createActivityConsumer(options: ActivityConsumerOptions): BatchC
   });
 }
 
-/** The override template and the batch's recipients, in one round trip. Redis trouble retries the batch. */
+/** The override template and the batch's recipients, in one round trip. Redis trouble retries the batch (the Redis edge). */
 async function loadLookups(redis: Redis, events: readonly UserActivity[], logger: Logger) {
   const userIds = [...new Set(events.map((e) => e.userId))];
-  let docs: (string | null)[];
-  try {
-    docs = await redis.mget(KEYS.template(ACTIVITY_TEMPLATE_ID), ...userIds.map(KEYS.client));
-  } catch (error) {
-    throw new VestnikError('DEPENDENCY_UNAVAILABLE', 'redis directory lookup failed', { retriable: true, cause: error });
-  }
-  const [templateDoc, ...clientDocs] = docs;
+  const [templateDoc, ...clientDocs] = await redis.mget(KEYS.template(ACTIVITY_TEMPLATE_ID), ...userIds.map(KEYS.client));
   const clients = new Map<string, Client>();
   clientDocs.forEach((doc, i) => {
     const client = parseDoc<Client>(doc);
