@@ -17,6 +17,8 @@ export const ERROR_CODES = [
   'CIRCUIT_OPEN',
   'TEMPLATE_FAILED',
   'DEPENDENCY_UNAVAILABLE',
+  /** Redis could not be reached or cannot serve yet (platform/redis/classify.ts); always retriable. */
+  'REDIS_UNAVAILABLE',
   'EXPIRED',
   'INTERNAL',
 ] as const;

@@ -106,10 +106,14 @@ export function createRunStatusOverlay(redis: Redis): (mailings: Mailing[]) => P
 
 type Replies = [Error | null, unknown][] | null;
 
-/** A pipeline or MULTI answers per command; an error in any of them fails the whole read or write (retriable). */
+/**
+ * A pipeline or MULTI answers per command; an error in any of them fails the whole read or write, as it
+ * is (the Redis edge, platform/redis/client.ts, already made an outage retriable; a WRONGTYPE stays a bug).
+ * A MULTI that Redis discarded (null) is retried.
+ */
 function failOnReplyError(replies: Replies): [Error | null, unknown][] {
   if (!replies) throw new VestnikError('DEPENDENCY_UNAVAILABLE', 'mailing run: transaction aborted', { retriable: true });
   const failed = replies.find(([error]) => error);
-  if (failed) throw new VestnikError('DEPENDENCY_UNAVAILABLE', 'mailing run: a redis command failed', { retriable: true, cause: failed[0] });
+  if (failed) throw failed[0];
   return replies;
 }

@@ -60,6 +60,13 @@ describe('error middleware over the app', () => {
     expect(res.body.error.message).not.toContain('kafka');
   });
 
+  it('answers 503 when Redis is unavailable, saying no more than for any other dependency', () => {
+    const redisDown = new Error('route failed', { cause: new VestnikError('REDIS_UNAVAILABLE', 'redis unavailable', { retriable: true }) });
+    expect(answerFor(redisDown)).toEqual({
+      status: 503, body: { error: { code: 'DEPENDENCY_UNAVAILABLE', message: 'a dependency is unavailable, retry later', details: null } },
+    });
+  });
+
   it('answers an unknown route with a JSON 404, a wrong method with a JSON 405', async () => {
     const { app } = createTestApp();
     const missing = await request(app.callback()).get('/api/nothing-here');

@@ -42,7 +42,9 @@ export function answerFor(error: unknown): Answer {
     const message = typeof http.message === 'string' ? http.message : 'bad request';
     return reply(http.status, CODE_OF_HTTP_STATUS[http.status] ?? 'BAD_REQUEST', message, null);
   }
-  if (errorCode(error) === 'DEPENDENCY_UNAVAILABLE') {
+  const code = errorCode(error);
+  // Redis down (the Redis edge's REDIS_UNAVAILABLE) is one more unavailable dependency to the caller.
+  if (code === 'DEPENDENCY_UNAVAILABLE' || code === 'REDIS_UNAVAILABLE') {
     return reply(503, 'DEPENDENCY_UNAVAILABLE', 'a dependency is unavailable, retry later', null);
   }
   return reply(500, 'INTERNAL', 'internal error', null);

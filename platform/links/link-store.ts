@@ -74,7 +74,7 @@ redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
 return ARGV[1]`;
 
-/** The Redis-backed link store. */
+/** The Redis-backed link store. Redis down fails with REDIS_UNAVAILABLE (the Redis edge): the API answers 503. */
 export function createLinkStore(options: LinkStoreOptions): LinkStore {
   const { redis } = options;
   const tombstoneMs = options.tombstoneMs ?? 30 * 24 * 60 * 60 * 1000;
@@ -92,19 +92,19 @@ export function createLinkStore(options: LinkStoreOptions): LinkStore {
     async create(link) {
       const doc = docOf(link);
       const code = newCode();
-      await redisStep('create', () => redis.set(LINK_KEYS.link(code), doc, 'PX', link.ttlMs));
+      await redis.set(LINK_KEYS.link(code), doc, 'PX', link.ttlMs);
       return code;
     },
     async createOnce(sourceKey, link) {
       const doc = docOf(link);
       const code = newCode();
       const keys = [LINK_KEYS.bySource(sourceKey), LINK_KEYS.link(code)];
-      return (await redisStep('create once', () => redis.eval(CREATE_ONCE_SCRIPT, keys.length, ...keys, code, doc, link.ttlMs))) as string;
+      return (await redis.eval(CREATE_ONCE_SCRIPT, keys.length, ...keys, code, doc, link.ttlMs)) as string;
     },
     async consume(code) {
       if (!LINK_CODE_PATTERN.test(code)) return { kind: 'expired' };
       const keys = [LINK_KEYS.link(code), LINK_KEYS.used(code)];
-      const value = (await redisStep('consume', () => redis.eval(CONSUME_SCRIPT, keys.length, ...keys, tombstoneMs))) as string | null;
+      const value = (await redis.eval(CONSUME_SCRIPT, keys.length, ...keys, tombstoneMs)) as string | null;
       if (value === null) return { kind: 'expired' };
       if (value === '!used') return { kind: 'used' };
       return { kind: 'ok', link: JSON.parse(value) as Link };
@@ -112,17 +112,8 @@ export function createLinkStore(options: LinkStoreOptions): LinkStore {
     async restore(code, link) {
       const remainingMs = link.expiresAt - clock.now();
       if (remainingMs < 1) return;
-      await redisStep('restore', () =>
-        redis.multi().set(LINK_KEYS.link(code), JSON.stringify(link), 'PX', remainingMs).del(LINK_KEYS.used(code)).exec());
+      await redis.multi().set(LINK_KEYS.link(code), JSON.stringify(link), 'PX', remainingMs).del(LINK_KEYS.used(code)).exec();
     },
   };
 }
 
-/** Redis trouble is retriable: a consumer retries its batch, the API answers 503 instead of a bug's 500. */
-async function redisStep<T>(what: string, step: () => Promise<T>): Promise<T> {
-  try {
-    return await step();
-  } catch (error) {
-    throw new VestnikError('DEPENDENCY_UNAVAILABLE', `link store: ${what} failed`, { cause: error, retriable: true });
-  }
-}

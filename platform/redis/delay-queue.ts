@@ -103,11 +103,15 @@ export function createDelayQueue({ redis }: { redis: Redis }): DelayQueue {
   };
 }
 
-/** Runs a MULTI and fails loudly (retriable) when it or any command in it failed. */
+/**
+ * Runs a MULTI and fails loudly when it or any command in it failed. The Redis edge (redis/client.ts)
+ * has already classified the error: REDIS_UNAVAILABLE retries, a command's own error (WRONGTYPE) does not.
+ */
 export async function execOrThrow(multi: ChainableCommander): Promise<void> {
   const results = await multi.exec();
-  const failed = results === null ? new Error('transaction aborted') : results.find(([error]) => error)?.[0];
-  if (failed) throw new VestnikError('DEPENDENCY_UNAVAILABLE', 'redis transaction failed', { retriable: true, cause: failed });
+  if (results === null) throw new VestnikError('DEPENDENCY_UNAVAILABLE', 'redis transaction discarded', { retriable: true });
+  const failed = results.find(([error]) => error)?.[0];
+  if (failed) throw failed;
 }
 
 export function memberOf(topic: string, id: string): string {

@@ -3,6 +3,7 @@ import type { Logger } from '../../platform/logger';
 import type { Redis } from '../../platform/redis/client';
 import { KEYS } from '../../platform/redis/keys';
 import { describeError } from '../../platform/errors';
+import { createLease } from './lease';
 import { DELAY_PAGE_SIZE } from './delay-pump';
 import { startDueMailings } from './mailing-starts';
 import { fireDueRecurring } from './recurring-notifications';
@@ -27,7 +28,7 @@ export interface SchedulerOptions {
 /**
  * The time-driven part of Vestnik: starts mailings, fires recurring notifications, releases delayed
  * deliveries, finishes mailings.
- * Every process may run it; a short Redis lease lets one of them act per tick, so nothing fires twice
+ * Every process may run it; a short Redis lease (lease.ts) lets one of them act per tick, so nothing fires twice
  * at once and a dead scheduler is replaced within one lease.
  */
 export function createScheduler(options: SchedulerOptions) {
@@ -39,18 +40,10 @@ export function createScheduler(options: SchedulerOptions) {
   let running: Promise<void> | null = null;
   let lifecycleTimer: NodeJS.Timeout | null = null;
   let lifecycleRunning: Promise<void> | null = null;
-
-  async function holdsLease(): Promise<boolean> {
-    const leaseMs = Math.max(tickMs * 8, 2000);
-    const ok = await options.redis.set(KEYS.schedulerLock, options.ownerId, 'PX', leaseMs, 'NX');
-    if (ok === 'OK') return true;
-    if ((await options.redis.get(KEYS.schedulerLock)) !== options.ownerId) return false;
-    await options.redis.pexpire(KEYS.schedulerLock, leaseMs);
-    return true;
-  }
+  const lease = createLease({ redis: options.redis, key: KEYS.schedulerLock, ownerId: options.ownerId, ttlMs: Math.max(tickMs * 8, 2000) });
 
   async function tick(): Promise<void> {
-    if (!(await holdsLease())) return;
+    if (!(await lease.acquireOrRenew())) return;
     const now = clock.now();
     const started = await startDueMailings({ redis: options.redis, producer: options.producer, now });
     const fired = await fireDueRecurring({ redis: options.redis, producer: options.producer, now });
@@ -67,7 +60,7 @@ export function createScheduler(options: SchedulerOptions) {
    * never keep ClickHouse busy more than a tenth of the time. Only the lease holder does it.
    */
   async function lifecycle(): Promise<void> {
-    if ((await options.redis.get(KEYS.schedulerLock)) !== options.ownerId) return;
+    if (!(await lease.holds())) return;
     const now = clock.now();
     const finished = await finishMailings({ redis: options.redis, stats: options.stats, now });
     for (const mailingId of finished) log.info({ mailingId }, 'mailing finished');
@@ -110,8 +103,7 @@ export function createScheduler(options: SchedulerOptions) {
       timer = null;
       lifecycleTimer = null;
       await Promise.all([running, lifecycleRunning]);
-      const owner = await options.redis.get(KEYS.schedulerLock);
-      if (owner === options.ownerId) await options.redis.del(KEYS.schedulerLock);
+      await lease.release();
     },
     tick,
   };

@@ -27,14 +27,11 @@ export async function applyViewOps(redis: Redis, ops: readonly ViewOp[]): Promis
         assertUnreachable(op);
     }
   }
-  let results: [Error | null, unknown][] | null;
-  try {
-    results = await multi.exec();
-  } catch (error) {
-    throw new VestnikError('DEPENDENCY_UNAVAILABLE', 'redis view update failed', { retriable: true, cause: error });
-  }
-  // exec() yields null when the transaction was discarded; a per-command error aborts nothing in Redis,
-  // so report it: the consumer retries the batch, and every op is idempotent.
-  const failed = results === null ? new Error('transaction discarded') : results.find(([error]) => error)?.[0];
-  if (failed) throw new VestnikError('DEPENDENCY_UNAVAILABLE', 'redis view update failed', { retriable: true, cause: failed });
+  // Redis being down fails exec() with REDIS_UNAVAILABLE (the Redis edge): the consumer retries the batch,
+  // and every op is idempotent. exec() yields null when the transaction was discarded; a per-command
+  // error aborts nothing in Redis, so report it as the edge classified it (WRONGTYPE is not retried).
+  const results = await multi.exec();
+  if (results === null) throw new VestnikError('DEPENDENCY_UNAVAILABLE', 'redis view update discarded', { retriable: true });
+  const failed = results.find(([error]) => error)?.[0];
+  if (failed) throw failed;
 }

@@ -47,11 +47,12 @@ export function queueClaimWrites(multi: ChainableCommander, plan: Pick<SettlePla
   return multi;
 }
 
+/** A command's error as the Redis edge classified it (REDIS_UNAVAILABLE retries, WRONGTYPE does not). */
 async function execPipeline(pipeline: ChainableCommander): Promise<unknown[]> {
   const results = await pipeline.exec();
   if (results === null) throw new VestnikError('DEPENDENCY_UNAVAILABLE', 'redis pipeline aborted', { retriable: true });
   return results.map(([error, value]) => {
-    if (error) throw new VestnikError('DEPENDENCY_UNAVAILABLE', 'redis claim failed', { retriable: true, cause: error });
+    if (error) throw error;
     return value;
   });
 }

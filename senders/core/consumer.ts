@@ -20,7 +20,6 @@
  */
 import type { Kafka } from 'kafkajs';
 import type { Codec } from '../../platform/codec/codec';
-import { VestnikError } from '../../platform/errors';
 import { createBatchConsumer, type BatchConsumer, type ConsumedTopic, type TopicBatch } from '../../platform/kafka';
 import type { RetryPolicy as BatchRetryPolicy } from '../../platform/kafka';
 import type { TypedProducer } from '../../platform/kafka/producer';
@@ -129,9 +128,9 @@ export function createBatchHandler(deps: HandlerDeps): (commands: DeliveryComman
   };
   return async (commands: DeliveryCommand[], sourceTopic: string): Promise<void> => {
     const now = deps.clock.now();
-    const cancelled = await redisStep('cancellation lookup', () => loadCancelled(deps.redis, commands));
+    const cancelled = await loadCancelled(deps.redis, commands);
     const prechecked = planPrechecks(commands, now, cancelled, { sourceTopic, topics: deps.topics });
-    const claims = await redisStep('claim', () => claimDeliveries(deps.redis, prechecked.toSend, deps));
+    const claims = await claimDeliveries(deps.redis, prechecked.toSend, deps);
     const leased = claims.leased.map((c) => recheckLater(c, now + deps.leaseMs, { sourceTopic, topics: deps.topics }));
     const settled = await deliverAll(deps, claims.claimed);
     await record(deps, prechecked, settled, [...prechecked.deferred, ...leased]);
@@ -179,10 +178,7 @@ async function record(deps: HandlerDeps, prechecked: PrecheckPlan, settled: Sett
   ];
   await deps.producer.sendBatch(batches);
   const delayed = await Promise.all([...settled.delayed, ...later].map((d) => toDelayedRecord(deps.codec, d)));
-  await redisStep('settle', () => {
-    const multi = queueClaimWrites(deps.redis.multi(), settled);
-    return execOrThrow(deps.delayQueue.schedule(multi, delayed));
-  });
+  await execOrThrow(deps.delayQueue.schedule(queueClaimWrites(deps.redis.multi(), settled), delayed));
 }
 
 function fallbackBatches(fallbacks: readonly DeliveryCommand[], topics: SenderTopics): TopicBatch[] {
@@ -199,16 +195,6 @@ function fallbackBatches(fallbacks: readonly DeliveryCommand[], topics: SenderTo
 async function toDelayedRecord(codec: Codec, delayed: DelayedCommand): Promise<DelayedRecord> {
   const payload = await codec.encode('deliveries.command', delayed.command);
   return { topic: delayed.topic, key: delayed.key, id: delayed.id, dueAt: delayed.dueAt, payload };
-}
-
-/** Redis trouble (connection lost, timeout) is transient: the batch is retried, not dead-lettered. */
-async function redisStep<T>(step: string, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (error) {
-    if (error instanceof VestnikError) throw error;
-    throw new VestnikError('DEPENDENCY_UNAVAILABLE', `redis ${step} failed`, { retriable: true, cause: error });
-  }
 }
 
 interface BatchReport {

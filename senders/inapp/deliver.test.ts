@@ -1,3 +1,6 @@
+import { ReplyError } from 'ioredis';
+import { CONNECTION_CLOSED_ERROR_MSG } from 'ioredis/built/utils';
+import { classifyRedisError } from '../../platform/redis/classify';
 import type { DeliveryCommand } from '../../schemas/types';
 import { createInappDeliverer } from './deliver';
 import type { Inbox } from './inbox';
@@ -49,10 +52,18 @@ describe('in-app deliverer', () => {
   });
 
   describe('retriable', () => {
-    it('a Redis failure', async () => {
+    it('Redis unavailable (as the Redis edge reports a lost connection)', async () => {
       const fake = fakeInbox();
-      fake.failWith(new Error('Connection is closed.'));
-      expect(await createInappDeliverer({ inbox: fake.inbox }).deliver(command())).toMatchObject({ kind: 'retriable', code: 'DEPENDENCY_UNAVAILABLE' });
+      fake.failWith(classifyRedisError(new Error(CONNECTION_CLOSED_ERROR_MSG)) as Error);
+      expect(await createInappDeliverer({ inbox: fake.inbox }).deliver(command())).toMatchObject({ kind: 'retriable', code: 'REDIS_UNAVAILABLE' });
+    });
+  });
+
+  describe('permanent Redis answers', () => {
+    it('a command error such as WRONGTYPE (the edge leaves it as it is)', async () => {
+      const fake = fakeInbox();
+      fake.failWith(new (ReplyError as new (message: string) => Error)('WRONGTYPE Operation against a key holding the wrong kind of value'));
+      expect(await createInappDeliverer({ inbox: fake.inbox }).deliver(command())).toMatchObject({ kind: 'permanent', code: 'INTERNAL' });
     });
   });
 });

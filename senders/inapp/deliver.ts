@@ -1,4 +1,4 @@
-import { describeError, VestnikError } from '../../platform/errors';
+import { describeError, errorCode, isRetriable } from '../../platform/errors';
 import { deliveryLogFields } from '../../platform/log-fields';
 import { silentLogger, type Logger } from '../../platform/logger';
 import type { DeliveryCommand } from '../../schemas/types';
@@ -30,9 +30,10 @@ export function createInappDeliverer(options: InappDelivererOptions) {
         if (!added) log.debug(deliveryLogFields(command), 'in-app message already in the inbox');
         return sent(command.deliveryId);
       } catch (error) {
-        if (error instanceof VestnikError && !error.retriable) return permanent(error.code, error.message);
+        // Redis down arrives as a retriable REDIS_UNAVAILABLE (the Redis edge); anything else (WRONGTYPE, a bug) is permanent.
         log.warn({ ...deliveryLogFields(command), err: describeError(error) }, 'in-app inbox write failed');
-        return retriable('DEPENDENCY_UNAVAILABLE', 'redis inbox write failed');
+        if (!isRetriable(error)) return permanent(errorCode(error), 'in-app inbox write refused');
+        return retriable(errorCode(error), 'redis inbox write failed');
       }
     },
     /** The Redis connection belongs to the role; nothing of its own to close. */
