@@ -38,12 +38,17 @@ export function createClientStore(options: ResourceStoreOptions): ResourceStore<
   });
 }
 
+/** A mailing passes a `status` filter by the status it shows (the run's, overlaid before filtering). */
+export function mailingMatches(mailing: Mailing, filter: StoreFilter): boolean {
+  return filter.status === undefined || mailing.status === filter.status;
+}
+
 /** Mailings with their runtime status overlaid, filterable by (effective) `status`. */
 export function createMailingStore(options: ResourceStoreOptions): ResourceStore<Mailing> {
   return createKafkaBackedStore<Mailing>({
     ...options, kind: 'mailings', topic: options.topic ?? TOPICS.mailings,
     docKey: KEYS.mailing, idsKey: KEYS.mailingIds,
-    matches: (mailing, filter) => filter.status === undefined || mailing.status === filter.status,
+    matches: mailingMatches,
     overlay: createRunStatusOverlay(options.redis),
   });
 }

@@ -8,7 +8,9 @@ import { createAvroCheckingPublisher } from './avro-publisher';
 import { createMemoryNotifications } from './memory-notifications';
 import { createMemoryStats } from './memory-stats';
 import { createMemoryChannelCounts, createMemoryNotificationRuns } from './memory-history';
-import { createMemoryStore, fieldMatcher } from './memory-store';
+import { clientMatches, mailingMatches } from '../../domain/resources/stores';
+import { createMemoryMailingRuns } from './memory-runs';
+import { createMemoryStore } from './memory-store';
 
 /** API keys of the test app, one per role, plus a key with no useful role. */
 export const KEYS = { admin: 'test-admin-key', stats: 'test-stats-key', service: 'test-service-key', none: 'test-nobody-key' };
@@ -26,9 +28,11 @@ export const userToken = (clientId: string, secret = JWT_SECRET): string =>
 /** The app with in-memory fakes of every port; the fakes are returned for arranging and asserting. */
 export function createTestApp(overrides: Partial<AppDeps> = {}) {
   let seq = 0;
+  const mailingRuns = createMemoryMailingRuns();
   const fakes = {
-    clients: createMemoryStore<Client>(fieldMatcher<Client>({ tag: 'tags', operatorCode: 'operatorCode' })),
-    mailings: createMemoryStore<Mailing>(fieldMatcher<Mailing>({ status: 'status' })),
+    mailingRuns,
+    clients: createMemoryStore<Client>({ matches: clientMatches }),
+    mailings: createMemoryStore<Mailing>({ matches: mailingMatches, overlay: mailingRuns.overlay }),
     templates: createMemoryStore<Template>(),
     events: createAvroCheckingPublisher(),
     stats: createMemoryStats(),

@@ -1,0 +1,110 @@
+/**
+ * The contract every ResourceStore keeps, as one suite that runs against the in-memory doubles
+ * (tests/doubles/memory-store.test.ts, unit tier) and the Kafka + Redis stores
+ * (tests/integration/resource-store-contract.test.ts). A double that answers differently from the
+ * real thing fails here, not in some later test that trusted it.
+ */
+import type { ResourceStore } from '../../platform/stores/ports';
+import type { Client, Mailing } from '../../schemas/types';
+
+/** What a run of the suite needs: fresh stores, and a way to start a mailing's run as the fan-out does. */
+export interface ContractStores {
+  clients: ResourceStore<Client>;
+  mailings: ResourceStore<Mailing>;
+  /** Records that the pipeline started this mailing (its shown status becomes `running`). */
+  startRun(mailingId: string): Promise<void>;
+}
+
+const client = (id: string, patch: Partial<Client> = {}): Client => ({
+  id, phone: '79001234567', operatorCode: '900', tags: [], timezone: 'UTC', email: null, emailConfirmed: false,
+  name: null, locale: 'en', deviceTokens: [], preferences: { promo: true, channels: {}, quietHours: null },
+  subscriptions: [], updatedAt: 1_763_888_400_000, ...patch,
+});
+
+const mailing = (id: string, patch: Partial<Mailing> = {}): Mailing => ({
+  id, text: 'Hello', templateId: null, startAt: 1_763_906_400_000, endAt: 1_763_910_000_000,
+  filter: { operatorCodes: [], tags: [] }, channel: 'sms', sendWindow: null, promo: false, priority: 'bulk',
+  status: 'scheduled', createdAt: 1_763_900_000_000, updatedAt: 1_763_900_000_000, ...patch,
+});
+
+/** Every page of a listing, as ids, following the cursors (bounded, so a cursor loop fails the test). */
+async function pagesOf<T extends { id: string }>(store: ResourceStore<T>, filter: Record<string, string>, limit: number): Promise<string[][]> {
+  const pages: string[][] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await store.list({ cursor, limit, filter });
+    pages.push(page.items.map((item) => item.id));
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor !== undefined && pages.length < 20);
+  return pages;
+}
+
+/**
+ * Registers the suite. `stores` is called once per run; `ns` makes ids unique per run, so the real
+ * stores can share a view with other tests.
+ */
+export function describeResourceStoreContract(name: string, stores: () => ContractStores, ns: () => string): void {
+  describe(`ResourceStore contract: ${name}`, () => {
+    const id = (suffix: string) => `${ns()}-${suffix}`;
+
+    it('get returns what put stored, and null for an id never stored', async () => {
+      const { clients } = stores();
+      const value = client(id('get'), { tags: [id('t-get')], name: 'Anna' });
+      await clients.put(value);
+      expect(await clients.get(value.id)).toEqual(value);
+      expect(await clients.get(id('never'))).toBeNull();
+    });
+
+    it('lists a filter in id order across pages: every match once, no gaps, the last page has no cursor', async () => {
+      const { clients } = stores();
+      const tag = id('t-page');
+      const ids = [5, 0, 3, 6, 1, 4, 2].map((n) => id(`p${n}`));
+      for (const value of ids) await clients.put(client(value, { tags: [tag] }));
+      await clients.put(client(id('decoy'), { tags: [id('t-other')] }));
+      expect(await pagesOf(clients, { tag }, 3)).toEqual([[...ids].sort().slice(0, 3), [...ids].sort().slice(3, 6), [...ids].sort().slice(6)]);
+    });
+
+    it('filters clients by tag and operator code together', async () => {
+      const { clients } = stores();
+      const tag = id('t-both');
+      await clients.put(client(id('both'), { tags: [tag], operatorCode: '777', phone: '77770000000' }));
+      await clients.put(client(id('tag-only'), { tags: [tag], operatorCode: '900' }));
+      expect(await pagesOf(clients, { tag, operatorCode: '777' }, 10)).toEqual([[id('both')]]);
+    });
+
+    it('an update moves a client between tag listings', async () => {
+      const { clients } = stores();
+      const [from, to] = [id('t-from'), id('t-to')];
+      const value = client(id('moves'), { tags: [from] });
+      await clients.put(value);
+      await clients.put({ ...value, tags: [to] });
+      expect(await pagesOf(clients, { tag: from }, 10)).toEqual([[]]);
+      expect(await pagesOf(clients, { tag: to }, 10)).toEqual([[value.id]]);
+    });
+
+    it('remove answers whether it existed, and a removed item is neither got nor listed', async () => {
+      const { clients } = stores();
+      const tag = id('t-rm');
+      await clients.put(client(id('rm'), { tags: [tag] }));
+      expect(await clients.remove(id('rm'))).toBe(true);
+      expect(await clients.get(id('rm'))).toBeNull();
+      expect(await pagesOf(clients, { tag }, 10)).toEqual([[]]);
+      expect(await clients.remove(id('rm-never'))).toBe(false);
+    });
+
+    it('filters mailings by the status they show: the run\'s once the pipeline started them, a cancellation over it', async () => {
+      const { mailings, startRun } = stores();
+      const scheduled = mailing(id('m-sched'));
+      const running = mailing(id('m-run'));
+      const cancelled = mailing(id('m-cancel'), { status: 'cancelled' });
+      for (const value of [scheduled, running, cancelled]) await mailings.put(value);
+      await startRun(running.id);
+      await startRun(cancelled.id);
+      const mine = (ids: string[][]) => ids.flat().filter((value) => value.startsWith(ns()));
+      expect(mine(await pagesOf(mailings, { status: 'running' }, 50))).toEqual([running.id]);
+      expect(mine(await pagesOf(mailings, { status: 'scheduled' }, 50))).toEqual([scheduled.id]);
+      expect(mine(await pagesOf(mailings, { status: 'cancelled' }, 50))).toEqual([cancelled.id]);
+      expect((await mailings.get(running.id))?.status).toBe('running');
+    });
+  });
+}
