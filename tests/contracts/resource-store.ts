@@ -6,6 +6,7 @@
  */
 import type { ResourceStore } from '../../platform/stores/ports';
 import type { Client, Mailing } from '../../schemas/types';
+import { clientRecord, listingPages, mailingRecord } from '../support/records';
 
 /** What a run of the suite needs: fresh stores, and a way to start a mailing's run as the fan-out does. */
 export interface ContractStores {
@@ -15,29 +16,9 @@ export interface ContractStores {
   startRun(mailingId: string): Promise<void>;
 }
 
-const client = (id: string, patch: Partial<Client> = {}): Client => ({
-  id, phone: '79001234567', operatorCode: '900', tags: [], timezone: 'UTC', email: null, emailConfirmed: false,
-  name: null, locale: 'en', deviceTokens: [], preferences: { promo: true, channels: {}, quietHours: null },
-  subscriptions: [], updatedAt: 1_763_888_400_000, ...patch,
-});
-
-const mailing = (id: string, patch: Partial<Mailing> = {}): Mailing => ({
-  id, text: 'Hello', templateId: null, startAt: 1_763_906_400_000, endAt: 1_763_910_000_000,
-  filter: { operatorCodes: [], tags: [] }, channel: 'sms', sendWindow: null, promo: false, priority: 'bulk',
-  status: 'scheduled', createdAt: 1_763_900_000_000, updatedAt: 1_763_900_000_000, ...patch,
-});
-
-/** Every page of a listing, as ids, following the cursors (bounded, so a cursor loop fails the test). */
-async function pagesOf<T extends { id: string }>(store: ResourceStore<T>, filter: Record<string, string>, limit: number): Promise<string[][]> {
-  const pages: string[][] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await store.list({ cursor, limit, filter });
-    pages.push(page.items.map((item) => item.id));
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor !== undefined && pages.length < 20);
-  return pages;
-}
+const client = clientRecord;
+const mailing = (id: string, patch: Partial<Mailing> = {}): Mailing => mailingRecord(id, { priority: 'bulk', ...patch });
+const pagesOf = listingPages;
 
 /**
  * Registers the suite. `stores` is called once per run; `ns` makes ids unique per run, so the real
