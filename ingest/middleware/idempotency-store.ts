@@ -69,8 +69,9 @@ export function createRedisIdempotencyStore(redis: Redis): IdempotencyStore {
       return held === null ? { kind: 'reserved', token } : reservationOf(held);
     },
     async complete(key, token, response, ttlMs) {
-      const { fingerprint } = JSON.parse(token) as Pending;
-      const done = JSON.stringify({ state: 'done', fingerprint, response } satisfies Done);
+      const pending = reservationOf(token);
+      if (pending.kind !== 'in-progress' || !pending.fingerprint) return false; // not a token this store handed out
+      const done = JSON.stringify({ state: 'done', fingerprint: pending.fingerprint, response } satisfies Done);
       return Number(await redis.eval(COMPLETE_SCRIPT, 1, KEYS.idempotency(key), token, done, ttlMs)) === 1;
     },
     async release(key, token) {

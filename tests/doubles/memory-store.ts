@@ -26,8 +26,14 @@ export function createMemoryStore<T extends { id: string }>(
     const item = items.get(id);
     return item ? structuredClone((await overlay([item]))[0] ?? null) : null;
   };
-  // One event-loop turn from the read to the write: nothing else runs in between, as the real store's lock ensures.
-  const write = async (id: string, change: (current: T | null) => T | null | undefined, condition: WriteCondition = {}) => {
+  // Writes of one id run one after another (a promise chain per id), as the real store's lock ensures.
+  const queues = new Map<string, Promise<unknown>>();
+  const write = (id: string, change: (current: T | null) => T | null | undefined, condition: WriteCondition = {}) => {
+    const run = (queues.get(id) ?? Promise.resolve()).catch(() => undefined).then(() => writeNow(id, change, condition));
+    queues.set(id, run);
+    return run;
+  };
+  const writeNow = async (id: string, change: (current: T | null) => T | null | undefined, condition: WriteCondition) => {
     const current = await get(id);
     const currentEtag = current ? etagOf(current) : null;
     if (condition.ifMatch !== undefined && !ifMatchSatisfied(condition.ifMatch, currentEtag)) {
