@@ -20,6 +20,9 @@ import type { NotificationRuns } from '../domain/notification-run/history';
 import type { EventPublisher, ResourceStore } from '../platform/stores/ports';
 import type { RecurringNotifications } from '../processors/scheduler/recurring-notifications';
 import { mountClientRoutes } from './routes/clients';
+import { idempotency } from './middleware/idempotency';
+import type { IdempotencyStore } from './middleware/idempotency-store';
+import type { EraseClient } from './erasure';
 import { mountEventRoutes } from './routes/events';
 import { mountHealthRoute } from './routes/health';
 import { mountLinkRoutes } from './routes/links';
@@ -34,6 +37,10 @@ import { mountUnsubscribeRoutes } from './routes/unsubscribe';
 /** Everything the API needs, passed in by the composition root (or by tests, as fakes). */
 export interface AppDeps {
   clients: ResourceStore<Client>;
+  /** Erases a deleted client's data outside the directory (ingest/erasure.ts); none when absent. */
+  eraseClient?: EraseClient;
+  /** Idempotency-Key answers of the creating POSTs; without it the header is ignored. */
+  idempotency?: IdempotencyStore;
   mailings: ResourceStore<Mailing>;
   templates: ResourceStore<Template>;
   events: EventPublisher;
@@ -73,10 +80,11 @@ export function createApp(deps: AppDeps): Koa<ApiState> {
     guard: (role) => requireRole(authenticate, role),
   };
   const { clock, newId } = deps;
-  mountClientRoutes(target, { clients: deps.clients, clock, newId });
-  mountMailingRoutes(target, { mailings: deps.mailings, templates: deps.templates, clock, newId });
+  const idem = deps.idempotency ? idempotency({ store: deps.idempotency }) : undefined;
+  mountClientRoutes(target, { clients: deps.clients, clock, newId, erase: deps.eraseClient, idempotency: idem });
+  mountMailingRoutes(target, { mailings: deps.mailings, templates: deps.templates, clock, newId, idempotency: idem });
   mountTemplateRoutes(target, { templates: deps.templates, clock, newId });
-  mountEventRoutes(target, { events: deps.events, recurring: deps.recurring, clock, newId });
+  mountEventRoutes(target, { events: deps.events, recurring: deps.recurring, clock, newId, idempotency: idem });
   if (deps.links) mountLinkRoutes(target, { links: deps.links, onConfirmed: deps.onLinkConfirmed ?? (async () => undefined), logger });
   mountStatsRoutes(target, { mailings: deps.mailings, stats: deps.stats });
   mountNotificationRoutes(target, { runs: deps.notificationRuns, counts: deps.channelCounts });

@@ -9,6 +9,12 @@ export const ERROR_CODES = [
   'UNKNOWN_SCHEMA',
   'NOT_FOUND',
   'CONFLICT',
+  /** An If-Match that no longer matches the stored record (HTTP 412). */
+  'PRECONDITION_FAILED',
+  /** An Idempotency-Key reused with another request body (HTTP 422). */
+  'IDEMPOTENCY_KEY_REUSED',
+  /** An Idempotency-Key whose first request is still being answered (HTTP 409). */
+  'IDEMPOTENCY_KEY_IN_USE',
   'UNAUTHORIZED',
   'FORBIDDEN',
   'PROVIDER_UNAVAILABLE',

@@ -18,6 +18,9 @@ import { createNotificationRunHistory } from '../../domain/notification-run/hist
 import { channelCountsFromAnalytics } from '../../analytics/stats-api';
 import { createClientStore, createMailingStore, createTemplateStore } from '../../domain/resources/stores';
 import { createEventPublisher } from '../../platform/stores';
+import { createAnalyticsErasure } from '../../analytics/erase';
+import { createClientErasure } from '../../ingest/erasure';
+import { createRedisIdempotencyStore } from '../../ingest/middleware/idempotency-store';
 import type { Runtime, Stoppable } from '../runtime';
 
 /** api: the Koa HTTP API (admin resources, event intake, statistics, docs, health, metrics). */
@@ -28,13 +31,24 @@ export async function startApi(runtime: Runtime): Promise<Stoppable[]> {
   const stores = { producer, redis };
   const admin = runtime.kafka().admin();
   const clients = createClientStore(stores);
+  const links = createLinkStore({ redis });
+  const inbox = createInbox({ redis, inboxMax: config.inapp.inboxMax, historyMax: config.inapp.historyMax });
+  const analyticsErasure = createAnalyticsErasure({ client: runtime.clickhouse(), database: config.clickhouse.database });
+  // Deleting a client erases the person everywhere Vestnik keeps them (after the directory's tombstone).
+  const eraseClient = createClientErasure([
+    { name: 'inapp-inbox', erase: (id) => inbox.erase(id) },
+    { name: 'links', erase: async (id) => void (await links.eraseSubject(id)) },
+    { name: 'analytics', erase: async (id) => void (await analyticsErasure.eraseClient(id)) },
+  ], logger);
   const app = createApp({
     clients,
+    eraseClient,
+    idempotency: createRedisIdempotencyStore(redis),
     mailings: createMailingStore(stores),
     templates: createTemplateStore(stores),
     events: createEventPublisher({ producer }),
     recurring: createRecurringNotifications(redis),
-    links: createLinkStore({ redis }),
+    links,
     onLinkConfirmed: createEmailConfirmation(clients),
     stats: statsFromAnalytics(createStatsQueries({ client: runtime.clickhouse(), database: config.clickhouse.database })),
     notificationRuns: createNotificationRunHistory(redis),
@@ -52,7 +66,7 @@ export async function startApi(runtime: Runtime): Promise<Stoppable[]> {
   // The in-app websocket gateway shares the API's port (ws://…/ws) and its JWT secret.
   const gateway = createInappGateway({
     server: server.server, authenticate: createAuthenticator(config.auth), subscriber: runtime.redis('inapp-subscriber'),
-    inbox: createInbox({ redis, inboxMax: config.inapp.inboxMax, historyMax: config.inapp.historyMax }), logger,
+    inbox, logger,
   });
   return [
     { name: 'kafka-health', stop: () => admin.disconnect() },

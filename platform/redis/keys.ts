@@ -34,6 +34,10 @@ export const KEYS = {
   notificationOccurrences: (id: string) => `notification-run:${id}:occurrences`,
   /** Notification runs not yet finished or cancelled (the scheduler moves them along). */
   activeNotifications: 'notifications:active',
+  /** Held while one writer reads, checks and writes a resource (platform/stores/resource-lock.ts). */
+  resourceLock: (kind: string, id: string) => `lock:${kind}:${id}`,
+  /** An Idempotency-Key's reservation or remembered answer (ingest/middleware/idempotency-store.ts); `hash` hides the caller and key. */
+  idempotency: (hash: string) => `idempotency:${hash}`,
   /** Only one scheduler acts per tick, whatever the number of processes. */
   schedulerLock: 'scheduler:lock',
   /** Fan-out checkpoint of a mailing: where to resume after a crash. */

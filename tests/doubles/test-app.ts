@@ -11,6 +11,7 @@ import { createMemoryChannelCounts, createMemoryNotificationRuns } from './memor
 import { clientMatches, mailingMatches } from '../../domain/resources/stores';
 import { createMemoryMailingRuns } from './memory-runs';
 import { createMemoryStore } from './memory-store';
+import { createMemoryIdempotencyStore } from './memory-idempotency';
 
 /** API keys of the test app, one per role, plus a key with no useful role. */
 export const KEYS = { admin: 'test-admin-key', stats: 'test-stats-key', service: 'test-service-key', none: 'test-nobody-key' };
@@ -41,6 +42,7 @@ export function createTestApp(overrides: Partial<AppDeps> = {}) {
     userNotifications: createMemoryNotifications(),
     unsubscribeTokens: createUnsubscribeTokens(UNSUBSCRIBE_SECRET),
     recurring: createMemoryRecurring(),
+    idempotency: createMemoryIdempotencyStore(),
     clock: { now: () => NOW },
     metricsRegistry: new Registry(),
   };
