@@ -12,6 +12,7 @@ import { createRedis, type Redis as VestnikRedis } from '../../platform/redis/cl
 import { createInbox } from '../../senders/inapp/inbox';
 import { JWT_SECRET, KEYS, bearer, createTestApp, userToken } from '../doubles/test-app';
 import { deleteKeysWithPrefix, TEST_REDIS_URL } from '../support/redis';
+import { startStack } from '../support/stack';
 import { uniqueName } from '../support/unique';
 
 const logger = createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -118,6 +119,32 @@ describe('rate limits on Redis', () => {
     expect([ann.status, again.status, third.status, bob.status]).toEqual([101, 101, 429, 101]);
     expect(Number(third.retryAfter)).toBeGreaterThanOrEqual(1);
     expect(JSON.parse(third.body)).toMatchObject({ error: { code: 'RATE_LIMITED', details: { retryAfterSeconds: Number(third.retryAfter) } } });
+  });
+});
+
+/** The composition root (cli/roles/api.ts) builds the budgets from the environment. */
+describe('the api role', () => {
+  it('applies RATE_LIMIT_PUBLIC_PER_MIN, and with TRUST_PROXY budgets each forwarded client apart', async () => {
+    const stack = await startStack({ roles: ['api'], env: { RATE_LIMIT_PUBLIC_PER_MIN: '2', TRUST_PROXY: 'true' } });
+    try {
+      await stack.runtime.redis('rate-limit').ping(); // the limiters' own connection, once up (before it, the insurance counts)
+      const from = async (ip: string) => (await fetch(`${stack.apiUrl}/openapi.json`, { headers: { 'X-Forwarded-For': ip } })).status;
+      expect([await from('203.0.113.1'), await from('203.0.113.1'), await from('203.0.113.1')]).toEqual([200, 200, 429]);
+      expect(await from('203.0.113.2')).toBe(200);
+    } finally {
+      await stack.stop();
+    }
+  });
+
+  it('has no limits with RATE_LIMIT_ENABLED=false', async () => {
+    const stack = await startStack({ roles: ['api'], env: { RATE_LIMIT_ENABLED: 'false', RATE_LIMIT_PUBLIC_PER_MIN: '1' } });
+    try {
+      const statuses = [];
+      for (let i = 0; i < 3; i++) statuses.push((await fetch(`${stack.apiUrl}/openapi.json`)).status);
+      expect(statuses).toEqual([200, 200, 200]);
+    } finally {
+      await stack.stop();
+    }
   });
 });
 
