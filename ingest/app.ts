@@ -5,11 +5,12 @@ import type { Link, LinkStore } from '../platform/links/link-store';
 import type { Logger } from '../platform/logger';
 import type { UnsubscribeTokens } from '../platform/unsubscribe';
 import type { Client, Mailing, Template } from '../schemas/types';
-import type { ApiState } from './http/context';
+import type { ApiState, Principal } from './http/context';
 import type { RouteTarget } from './http/route';
-import { AuthConfig, createAuthenticator, requireRole } from './middleware/auth';
+import { AuthConfig, createAuthenticator, requireRole, type Authenticate } from './middleware/auth';
 import { errorHandler } from './middleware/error-handler';
 import { jsonBody } from './middleware/json-body';
+import { rateLimit, type RateLimits } from './middleware/rate-limit';
 import { httpMetrics } from './middleware/metrics';
 import { requestLog } from './middleware/request-log';
 import { createRegistry } from './openapi/document';
@@ -67,6 +68,13 @@ export interface AppDeps {
   healthTimeoutMs?: number;
   /** Shown in the OpenAPI document. */
   version?: string;
+  /** Request budgets (ingest/rate-limiters.ts; RateLimiterMemory in unit tests). Default: no limits. */
+  rateLimits?: RateLimits;
+  /**
+   * TRUST_PROXY: the client IP is the last X-Forwarded-For entry (the one our proxy appended) rather than
+   * the socket's address. Off by default: without a proxy that header is whatever the caller wrote.
+   */
+  trustProxy?: boolean;
 }
 
 /** Builds the Koa app of the HTTP API. It never listens: see server.ts, or pass app.callback() to supertest. */
@@ -95,14 +103,27 @@ export function createApp(deps: AppDeps): Koa<ApiState> {
   mountOpenApiRoute(target, target.registry, deps.version ?? '0.1.0');
 
   const app = new Koa<ApiState>();
+  app.proxy = deps.trustProxy ?? false;
+  app.maxIpsCount = 1;
   app.use(errorHandler(logger)); // first: maps whatever any later middleware throws
   app.use(requestLog({ logger }));
   app.use(httpMetrics(metrics));
+  // Before any work for the request (Swagger UI's files, body parsing, routes).
+  if (deps.rateLimits) app.use(rateLimit({ limits: deps.rateLimits, identify: (ctx) => identify(authenticate, ctx.get('Authorization')), logger }));
   app.use(swaggerUi());
   app.use(jsonBody());
   app.use(target.router.routes());
   app.use(target.router.allowedMethods());
   return app;
+}
+
+/** The caller of an /api request for its budget, or null; the route's guard still answers 401/403. */
+function identify(authenticate: Authenticate, authorization: string): Principal | null {
+  try {
+    return authenticate(authorization || undefined);
+  } catch {
+    return null;
+  }
 }
 
 function defaultRegistry(): Registry {

@@ -87,6 +87,16 @@ export const envSchema = z.object({
   INAPP_INBOX_MAX: z.coerce.number().int().min(1).max(5000).default(100),
   INAPP_HISTORY_MAX: z.coerce.number().int().min(1).max(5000).default(100),
   METRICS_ENABLED: bool(true),
+  /** Request budgets per minute (ingest/middleware/rate-limit.ts), kept in Redis so every API process shares them. */
+  RATE_LIMIT_ENABLED: bool(true),
+  /** Per client IP, on everything outside /api (links, unsubscribe, docs, health, metrics) and on /api calls without a valid credential. */
+  RATE_LIMIT_PUBLIC_PER_MIN: int(300, 1),
+  /** Per API key, or per user (JWT subject) on /api/me. */
+  RATE_LIMIT_API_PER_MIN: int(6000, 1),
+  /** Websocket connection attempts per user (JWT subject). */
+  RATE_LIMIT_WS_PER_MIN: int(30, 1),
+  /** Take the client IP from X-Forwarded-For (the address our one proxy appended): only behind a proxy that sets it. */
+  TRUST_PROXY: bool(false),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -110,6 +120,8 @@ export interface Config {
   lanes: Lane[];
   inapp: { inboxMax: number; historyMax: number };
   metricsEnabled: boolean;
+  rateLimits: { enabled: boolean; publicPerMin: number; apiPerMin: number; wsPerMin: number };
+  trustProxy: boolean;
 }
 
 /** Parses the environment once; a bad value names its variable. The result is frozen. */
@@ -149,6 +161,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     lanes: e.LANES,
     inapp: { inboxMax: e.INAPP_INBOX_MAX, historyMax: e.INAPP_HISTORY_MAX },
     metricsEnabled: e.METRICS_ENABLED,
+    rateLimits: { enabled: e.RATE_LIMIT_ENABLED, publicPerMin: e.RATE_LIMIT_PUBLIC_PER_MIN, apiPerMin: e.RATE_LIMIT_API_PER_MIN, wsPerMin: e.RATE_LIMIT_WS_PER_MIN },
+    trustProxy: e.TRUST_PROXY,
   });
 }
 

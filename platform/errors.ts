@@ -26,6 +26,8 @@ export const ERROR_CODES = [
   /** Redis could not be reached or cannot serve yet (platform/redis/classify.ts); always retriable. */
   'REDIS_UNAVAILABLE',
   'EXPIRED',
+  /** A caller went over its request budget (ingest/middleware/rate-limit.ts); retriable after Retry-After. */
+  'RATE_LIMITED',
   'INTERNAL',
 ] as const;
 

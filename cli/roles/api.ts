@@ -6,6 +6,7 @@ import type { HealthCheck } from '../../ingest/ports';
 import { startHttpServer } from '../../ingest/server';
 import { createAuthenticator } from '../../ingest/middleware/auth';
 import { createInappGateway } from '../../ingest/ws/gateway';
+import { createRateLimiters } from '../../ingest/rate-limiters';
 import { createInbox } from '../../senders/inapp/inbox';
 import { statsFromAnalytics, userNotificationsFromAnalytics } from '../../analytics/stats-api';
 import { VestnikError } from '../../platform/errors';
@@ -40,6 +41,8 @@ export async function startApi(runtime: Runtime): Promise<Stoppable[]> {
     { name: 'links', erase: async (id) => void (await links.eraseSubject(id)) },
     { name: 'analytics', erase: async (id) => void (await analyticsErasure.eraseClient(id)) },
   ], logger);
+  // Their own connection (opened only when enabled): a budget check never queues behind the API's reads.
+  const rateLimits = config.rateLimits.enabled ? createRateLimiters({ redis: runtime.redis('rate-limit'), limits: config.rateLimits }) : undefined;
   const app = createApp({
     clients,
     eraseClient,
@@ -60,6 +63,8 @@ export async function startApi(runtime: Runtime): Promise<Stoppable[]> {
     clock: { now: () => Date.now() },
     newId,
     logger,
+    rateLimits,
+    trustProxy: config.trustProxy,
   });
   const server = await startHttpServer(app, { host: config.http.host, port: config.http.port });
   logger.info({ url: server.url }, 'api listening');
@@ -67,6 +72,7 @@ export async function startApi(runtime: Runtime): Promise<Stoppable[]> {
   const gateway = createInappGateway({
     server: server.server, authenticate: createAuthenticator(config.auth), subscriber: runtime.redis('inapp-subscriber'),
     inbox, logger,
+    limiter: rateLimits?.ws,
   });
   return [
     { name: 'kafka-health', stop: () => admin.disconnect() },

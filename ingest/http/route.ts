@@ -124,6 +124,10 @@ function openApiRoute(spec: AnySpec): RouteConfig {
   if (spec.role) responses[403] = errorResponse(`The token lacks the role ${spec.role}`);
   if (spec.path.includes('{')) responses[404] ??= errorResponse('No such resource');
   if (spec.body) responses[422] ??= errorResponse('Invalid request body; details name the failing fields');
+  responses[429] ??= {
+    ...errorResponse('Over the request budget (per API key or user on /api, per client IP elsewhere)'),
+    headers: { 'Retry-After': { description: 'Seconds until the budget refills', schema: { type: 'integer', minimum: 1 } } },
+  };
   return {
     method: spec.method,
     path: spec.path,

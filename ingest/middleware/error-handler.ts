@@ -18,6 +18,7 @@ const STATUS_OF_CODE: Partial<Record<ErrorCode, number>> = {
   IDEMPOTENCY_KEY_IN_USE: 409,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
+  RATE_LIMITED: 429,
 };
 
 /** Codes for the 4xx errors Koa libraries raise themselves (body too large, method not allowed…). */

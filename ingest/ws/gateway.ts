@@ -3,6 +3,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer, type RawData } from 'ws';
 import type { Authenticate } from '../middleware/auth';
+import { consumePoint, limitKey, type Limiter } from '../middleware/rate-limit';
 import { describeError } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
 import type { Redis } from '../../platform/redis/client';
@@ -28,6 +29,8 @@ export interface InappGatewayOptions {
   maxBufferedBytes?: number;
   /** Tells this process's broadcasts from other gateways' (default: random). */
   gatewayId?: string;
+  /** Connection attempts per user (RATE_LIMIT_WS_PER_MIN); over it the upgrade is refused with 429. Default: no limit. */
+  limiter?: Limiter;
 }
 
 export interface InappGateway {
@@ -169,16 +172,26 @@ export function createInappGateway(options: InappGatewayOptions): InappGateway {
     );
   }
 
+  function refuse(socket: Duplex, status: 401 | 404 | 429, message: string, retryAfterSeconds?: number): void {
+    log.info({ status, reason: message }, 'in-app upgrade refused');
+    socket.once('finish', () => socket.destroy());
+    socket.end(refusalResponse(status, message, retryAfterSeconds));
+  }
+
+  async function admit(userId: string): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {
+    return options.limiter ? consumePoint(options.limiter, limitKey('user', userId), log) : { ok: true };
+  }
+
   function onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
     const auth = closing ? ({ ok: false, status: 404, message: 'shutting down' } as const) : authenticateUpgrade(options.authenticate, request);
-    if (!auth.ok) {
-      log.info({ status: auth.status, reason: auth.message }, 'in-app upgrade refused');
-      socket.once('finish', () => socket.destroy());
-      socket.end(refusalResponse(auth.status, auth.message));
-      return;
-    }
-    wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, auth.userId));
+    if (!auth.ok) return refuse(socket, auth.status, auth.message);
+    // Charged after authentication: the budget is the user's, and a forged token costs nobody else's.
+    void admit(auth.userId).then((verdict) => {
+      if (!verdict.ok) return refuse(socket, 429, 'too many connection attempts', verdict.retryAfterSeconds);
+      if (closing) return refuse(socket, 404, 'shutting down');
+      wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, auth.userId));
+    });
   }
 
   // Keepalive: a socket that missed a pong is dead (a vanished client sends no close frame).

@@ -47,4 +47,13 @@ describe('refusalResponse', () => {
     expect(head).toContain('WWW-Authenticate: Bearer');
     expect(JSON.parse(body)).toEqual({ error: { code: 'UNAUTHORIZED', message: 'invalid token' } });
   });
+
+  it('a 429 says when to retry, in Retry-After and in the error details', () => {
+    const raw = refusalResponse(429, 'too many connection attempts', 17);
+    const [head, body] = raw.split('\r\n\r\n') as [string, string];
+    expect(head.split('\r\n')[0]).toBe('HTTP/1.1 429 Too Many Requests');
+    expect(head).toContain('Retry-After: 17');
+    expect(head).toContain(`Content-Length: ${Buffer.byteLength(body)}`);
+    expect(JSON.parse(body)).toEqual({ error: { code: 'RATE_LIMITED', message: 'too many connection attempts', details: { retryAfterSeconds: 17 } } });
+  });
 });

@@ -26,12 +26,23 @@ export function authenticateUpgrade(authenticate: Authenticate, request: { url?:
   }
 }
 
-/** The raw HTTP answer that refuses an upgrade (written to the socket, which is then closed). */
-export function refusalResponse(status: 401 | 404, message: string): string {
-  const body = JSON.stringify({ error: { code: status === 401 ? 'UNAUTHORIZED' : 'NOT_FOUND', message } });
-  const reason = status === 401 ? 'Unauthorized' : 'Not Found';
+const REFUSALS = {
+  401: { reason: 'Unauthorized', code: 'UNAUTHORIZED' },
+  404: { reason: 'Not Found', code: 'NOT_FOUND' },
+  429: { reason: 'Too Many Requests', code: 'RATE_LIMITED' },
+} as const;
+
+/**
+ * The raw HTTP answer that refuses an upgrade (written to the socket, which is then closed). A 429 says
+ * when to try again (`retryAfterSeconds`, in Retry-After and in the error's details).
+ */
+export function refusalResponse(status: 401 | 404 | 429, message: string, retryAfterSeconds = 1): string {
+  const { reason, code } = REFUSALS[status];
+  const error = status === 429 ? { code, message, details: { retryAfterSeconds } } : { code, message };
+  const body = JSON.stringify({ error });
   return [
     `HTTP/1.1 ${status} ${reason}`, 'Connection: close', 'Content-Type: application/json',
-    `Content-Length: ${Buffer.byteLength(body)}`, ...(status === 401 ? ['WWW-Authenticate: Bearer'] : []), '', body,
+    `Content-Length: ${Buffer.byteLength(body)}`, ...(status === 401 ? ['WWW-Authenticate: Bearer'] : []),
+    ...(status === 429 ? [`Retry-After: ${retryAfterSeconds}`] : []), '', body,
   ].join('\r\n');
 }

@@ -60,6 +60,11 @@ export const KEYS = {
   inappRead: (userId: string) => `inapp:{${userId}}:read`,
   /** Pub/sub channel of a user's wake-ups (channels are not keys: callers add the key prefix themselves). */
   inappChannel: (userId: string) => `inapp:wake:${userId}`,
+  /**
+   * The prefix of one request budget's counters (ingest/rate-limiters.ts): rate-limiter-flexible appends
+   * `:<hashed caller>`, and the client's key prefix goes in front. One key per counter, so Cluster-safe.
+   */
+  rateLimit: (budget: string) => `rate-limit:${budget}`,
 } as const;
 
 /** The view's index key prefixes, for a rebuild that clears them. */
