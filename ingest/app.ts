@@ -12,6 +12,7 @@ import { errorHandler } from './middleware/error-handler';
 import { jsonBody } from './middleware/json-body';
 import { httpMetrics } from './middleware/metrics';
 import { requestLog } from './middleware/request-log';
+import { securityHeaders } from './middleware/security-headers';
 import { createRegistry } from './openapi/document';
 import { swaggerUi } from './openapi/swagger-ui';
 import type { Clock, HealthCheck, IdGenerator } from './ports';
@@ -87,7 +88,8 @@ export function createApp(deps: AppDeps): Koa<ApiState> {
   mountOpenApiRoute(target, target.registry, deps.version ?? '0.1.0');
 
   const app = new Koa<ApiState>();
-  app.use(errorHandler(logger)); // first: maps whatever any later middleware throws
+  app.use(securityHeaders()); // outermost: on every response, errors included
+  app.use(errorHandler(logger)); // maps whatever any later middleware throws
   app.use(requestLog({ logger }));
   app.use(httpMetrics(metrics));
   app.use(swaggerUi());
