@@ -83,7 +83,7 @@ export function createApp(deps: AppDeps): Koa<ApiState> {
   mountNotificationRoutes(target, { runs: deps.notificationRuns, counts: deps.channelCounts });
   mountMeRoutes(target, { clients: deps.clients, notifications: deps.userNotifications, clock });
   mountUnsubscribeRoutes(target, { clients: deps.clients, tokens: deps.unsubscribeTokens, clock, logger });
-  mountHealthRoute(target, { health: deps.health, timeoutMs: deps.healthTimeoutMs ?? 2000 });
+  mountHealthRoute(target, { health: deps.health, timeoutMs: deps.healthTimeoutMs ?? 2000, authenticate });
   mountMetricsRoute(target, metrics);
   mountOpenApiRoute(target, target.registry, deps.version ?? '0.1.0');
 
