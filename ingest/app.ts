@@ -13,6 +13,7 @@ import { jsonBody } from './middleware/json-body';
 import { rateLimit, type RateLimits } from './middleware/rate-limit';
 import { httpMetrics } from './middleware/metrics';
 import { requestLog } from './middleware/request-log';
+import { securityHeaders } from './middleware/security-headers';
 import { createRegistry } from './openapi/document';
 import { swaggerUi } from './openapi/swagger-ui';
 import type { Clock, HealthCheck, IdGenerator } from './ports';
@@ -98,14 +99,15 @@ export function createApp(deps: AppDeps): Koa<ApiState> {
   mountNotificationRoutes(target, { runs: deps.notificationRuns, counts: deps.channelCounts });
   mountMeRoutes(target, { clients: deps.clients, notifications: deps.userNotifications, clock });
   mountUnsubscribeRoutes(target, { clients: deps.clients, tokens: deps.unsubscribeTokens, clock, logger });
-  mountHealthRoute(target, { health: deps.health, timeoutMs: deps.healthTimeoutMs ?? 2000 });
+  mountHealthRoute(target, { health: deps.health, timeoutMs: deps.healthTimeoutMs ?? 2000, authenticate });
   mountMetricsRoute(target, metrics);
   mountOpenApiRoute(target, target.registry, deps.version ?? '0.1.0');
 
   const app = new Koa<ApiState>();
   app.proxy = deps.trustProxy ?? false;
   app.maxIpsCount = 1;
-  app.use(errorHandler(logger)); // first: maps whatever any later middleware throws
+  app.use(securityHeaders()); // outermost: on every response, errors included
+  app.use(errorHandler(logger)); // maps whatever any later middleware throws
   app.use(requestLog({ logger }));
   app.use(httpMetrics(metrics));
   // Before any work for the request (Swagger UI's files, body parsing, routes).
@@ -118,9 +120,9 @@ export function createApp(deps: AppDeps): Koa<ApiState> {
 }
 
 /** The caller of an /api request for its budget, or null; the route's guard still answers 401/403. */
-function identify(authenticate: Authenticate, authorization: string): Principal | null {
+async function identify(authenticate: Authenticate, authorization: string): Promise<Principal | null> {
   try {
-    return authenticate(authorization || undefined);
+    return await authenticate(authorization || undefined);
   } catch {
     return null;
   }

@@ -2,11 +2,12 @@ import { z } from 'zod';
 import { VestnikError } from './errors';
 import { deriveUnsubscribeSecret } from './unsubscribe';
 import { parseLanes, type Lane } from './lanes';
+import { DEV_DEFAULTS, describeProductionProblems, productionProblems } from './config-production';
 
 /** "key1:admin|stats,key2:service" → one entry per key with its roles. */
 const apiKeys = z
   .string()
-  .default('dev-admin-key:admin|service|stats')
+  .default(DEV_DEFAULTS.API_KEYS)
   .transform((raw, ctx) => {
     const entries = raw.split(',').map((s) => s.trim()).filter(Boolean);
     const keys: { key: string; roles: string[] }[] = [];
@@ -49,13 +50,20 @@ export const envSchema = z.object({
   HTTP_PORT: int(8080, 0),
   PUBLIC_BASE_URL: z.url().default('http://127.0.0.1:8080'),
   API_KEYS: apiKeys,
-  JWT_SECRET: z.string().min(16).default('dev-only-secret-change-me-please'),
+  JWT_SECRET: z.string().min(16).default(DEV_DEFAULTS.JWT_SECRET),
+  /** Set: users' JWTs are verified against this JWKS (RS256/ES256…) and JWT_SECRET verifies none. */
+  JWT_JWKS_URL: z.url().optional(),
+  /** Checked against the token's `iss` / `aud` when set. */
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
+  /** Clock skew allowed on `exp` and `nbf`, in seconds. */
+  JWT_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(300).default(30),
   /** Signs the unsubscribe links of promo emails; defaults to a secret derived from JWT_SECRET. */
   UNSUBSCRIBE_SECRET: z.string().min(16).optional(),
   SMS_API_URL: z.url().default('http://127.0.0.1:8091'),
   /** The provider's long-lived JWT. The default is accepted by the bundled simulator (secret SMS_SIMULATOR_SECRET). */
-  SMS_API_TOKEN: z.string().default('eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ2ZXN0bmlrIn0.5p2XOZE59aROIJl8a90X4gRx_EdmfUFQ25gGUBp51Js'),
-  SMS_SIMULATOR_SECRET: z.string().default('dev-sms-simulator-secret'),
+  SMS_API_TOKEN: z.string().default(DEV_DEFAULTS.SMS_API_TOKEN),
+  SMS_SIMULATOR_SECRET: z.string().default(DEV_DEFAULTS.SMS_SIMULATOR_SECRET),
   SMS_CONCURRENCY: int(64, 1),
   SMS_TIMEOUT_MS: int(5000, 1),
   SMTP_URL: z.string().default('smtp://127.0.0.1:2525'),
@@ -64,7 +72,7 @@ export const envSchema = z.object({
   LINK_TTL_MS: int(24 * 3600 * 1000, 1),
   PUSH_API_URL: z.url().default('http://127.0.0.1:8092'),
   PUSH_PROJECT_ID: z.string().regex(/^[A-Za-z0-9-]+$/).default('vestnik-dev'),
-  PUSH_API_TOKEN: z.string().default('dev-push-token'),
+  PUSH_API_TOKEN: z.string().default(DEV_DEFAULTS.PUSH_API_TOKEN),
   PUSH_CONCURRENCY: int(64, 1),
   PUSH_TIMEOUT_MS: int(5000, 1),
   /** The user-data service that context providers (templates' `contextProvider`) call; the bundled simulator listens here. */
@@ -109,7 +117,14 @@ export interface Config {
   clickhouse: { url: string; database: string; user: string; password: string };
   analytics: { startFrom: 'earliest' | 'latest' };
   http: { host: string; port: number; publicBaseUrl: string };
-  auth: { apiKeys: { key: string; roles: string[] }[]; jwtSecret: string };
+  auth: {
+    apiKeys: { key: string; roles: string[] }[];
+    jwtSecret: string;
+    jwksUrl?: string;
+    issuer?: string;
+    audience?: string;
+    clockToleranceS: number;
+  };
   unsubscribe: { secret: string };
   sms: { url: string; token: string; concurrency: number; timeoutMs: number; simulatorSecret: string };
   email: { smtpUrl: string; from: string; linkTtlMs: number };
@@ -137,6 +152,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
   if (e.RETRY_BASE_MS > e.RETRY_MAX_MS) {
     throw new VestnikError('CONFIG_INVALID', 'invalid configuration — RETRY_BASE_MS must not exceed RETRY_MAX_MS');
   }
+  if (e.NODE_ENV === 'production') {
+    const problems = productionProblems(e);
+    if (problems.length > 0) {
+      throw new VestnikError('CONFIG_INVALID', describeProductionProblems(problems), { details: problems.map((p) => p.variable) });
+    }
+  }
   return deepFreeze({
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
@@ -150,7 +171,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     clickhouse: { url: e.CLICKHOUSE_URL, database: e.CLICKHOUSE_DATABASE, user: e.CLICKHOUSE_USER, password: e.CLICKHOUSE_PASSWORD },
     analytics: { startFrom: e.ANALYTICS_START_FROM },
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, publicBaseUrl: e.PUBLIC_BASE_URL },
-    auth: { apiKeys: e.API_KEYS, jwtSecret: e.JWT_SECRET },
+    auth: {
+      apiKeys: e.API_KEYS, jwtSecret: e.JWT_SECRET, jwksUrl: e.JWT_JWKS_URL,
+      issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE, clockToleranceS: e.JWT_CLOCK_TOLERANCE_S,
+    },
     unsubscribe: { secret: e.UNSUBSCRIBE_SECRET ?? deriveUnsubscribeSecret(e.JWT_SECRET) },
     sms: { url: e.SMS_API_URL, token: e.SMS_API_TOKEN, concurrency: e.SMS_CONCURRENCY, timeoutMs: e.SMS_TIMEOUT_MS, simulatorSecret: e.SMS_SIMULATOR_SECRET },
     email: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, linkTtlMs: e.LINK_TTL_MS },

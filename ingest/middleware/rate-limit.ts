@@ -69,7 +69,7 @@ export function rateLimitedError(retryAfterSeconds: number): VestnikError {
 export interface RateLimitDeps {
   limits: RateLimits;
   /** The caller of an /api request, or null without a valid credential (the route's guard still decides access). */
-  identify(ctx: ApiContext): Principal | null;
+  identify(ctx: ApiContext): Promise<Principal | null>;
   logger: Logger;
 }
 
@@ -80,7 +80,7 @@ export interface RateLimitDeps {
  */
 export function rateLimit(deps: RateLimitDeps): Middleware<ApiState> {
   return async (ctx, next) => {
-    const principal = ctx.path === '/api' || ctx.path.startsWith('/api/') ? deps.identify(ctx as ApiContext) : null;
+    const principal = ctx.path === '/api' || ctx.path.startsWith('/api/') ? await deps.identify(ctx as ApiContext) : null;
     const verdict = principal
       ? await consumePoint(deps.limits.api, limitKey(principal.kind, principal.id), ctx.state.log ?? deps.logger)
       : await consumePoint(deps.limits.public, limitKey('ip', clientAddress(ctx.ip)), ctx.state.log ?? deps.logger);

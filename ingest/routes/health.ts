@@ -2,11 +2,14 @@ import { describeError } from '../../platform/errors';
 import { RouteTarget, mountRoute } from '../http/route';
 import { HealthSchema, HealthView } from '../openapi/health';
 import type { HealthCheck } from '../ports';
+import { hasRole, type Authenticate } from '../middleware/auth';
 
 export interface HealthRoutesDeps {
   health: readonly HealthCheck[];
   /** Per check; a dependency slower than this counts as down. */
   timeoutMs: number;
+  /** Tells an admin (who may read why a dependency is down) from the public (who may not). */
+  authenticate: Authenticate;
 }
 
 /** Runs one check; resolves null when up, or a short reason when down. Never rejects. */
@@ -40,7 +43,20 @@ export async function healthOf(checks: readonly HealthCheck[], timeoutMs: number
   return view;
 }
 
-/** GET /healthz (public): 200 when every dependency answers, 503 otherwise. */
+/** True when the request carries an admin API key; any other credential, valid or not, is the public. */
+async function isAdmin(authenticate: Authenticate, authorization: string | undefined): Promise<boolean> {
+  if (!authorization) return false;
+  try {
+    return hasRole(await authenticate(authorization), 'admin');
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * GET /healthz (public): 200 when every dependency answers, 503 otherwise, with up/down per dependency.
+ * Why one is down (an exception's text: host names, ports, versions) is shown only to an admin key.
+ */
 export function mountHealthRoute(target: RouteTarget, deps: HealthRoutesDeps): void {
   mountRoute(
     target,
@@ -54,7 +70,13 @@ export function mountHealthRoute(target: RouteTarget, deps: HealthRoutesDeps): v
     async (ctx) => {
       const view = await healthOf(deps.health, deps.timeoutMs);
       ctx.status = view.status === 'ok' ? 200 : 503;
-      ctx.body = view;
+      ctx.set('Cache-Control', 'no-store');
+      if (await isAdmin(deps.authenticate, ctx.get('Authorization') || undefined)) {
+        ctx.body = view;
+        return;
+      }
+      const { reasons: _hidden, ...publicView } = view;
+      ctx.body = publicView;
     },
   );
 }
