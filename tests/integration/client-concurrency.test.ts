@@ -4,53 +4,17 @@
  * read the whole client, dropped the token and put it back, so an opt-out landing in between was undone.
  */
 import request from 'supertest';
-import { createClientStore } from '../../domain/resources/stores';
-import { createCodec } from '../../platform/codec';
 import { removeDeviceTokens } from '../../platform/device-tokens';
-import { createTypedProducer } from '../../platform/kafka';
-import { silentLogger } from '../../platform/logger';
-import { createRedis, type Redis } from '../../platform/redis/client';
-import type { ResourceStore } from '../../platform/stores/ports';
-import { createStateViewConsumer } from '../../processors/state-view/consumer';
-import type { Client } from '../../schemas/types';
 import { KEYS, bearer, createTestApp } from '../doubles/test-app';
-import { createKafkaTestContext } from '../support/kafka';
-import { deleteKeysWithPrefix } from '../support/redis';
 import { uniqueName } from '../support/unique';
+import { useViewWorld } from '../support/view-world';
 
 jest.setTimeout(120_000);
 
-const kt = createKafkaTestContext();
-const prefix = `vestnik-test-${uniqueName('cas')}:`;
-let redis: Redis;
-let clients: ResourceStore<Client>;
-
-beforeAll(async () => {
-  const codec = createCodec();
-  const producer = createTypedProducer({ kafka: kt.kafka, codec, logger: silentLogger });
-  kt.onCleanup(() => producer.disconnect());
-  redis = createRedis({ url: 'redis://127.0.0.1:6379', keyPrefix: prefix, logger: silentLogger, name: 'cas-test' });
-  const topics = {
-    clients: await kt.createTopic('cas-clients', { partitions: 3 }),
-    mailings: await kt.createTopic('cas-mailings'),
-    templates: await kt.createTopic('cas-templates'),
-  };
-  const consumer = createStateViewConsumer({ kafka: kt.kafka, codec, producer, redis, groupId: kt.groupId('cas-view'), topics, logger: silentLogger });
-  kt.onCleanup(() => consumer.stop());
-  await consumer.start();
-  clients = createClientStore({ producer, redis, topic: topics.clients, viewTimeoutMs: 20_000 });
-});
-
-afterAll(async () => {
-  try {
-    await kt.cleanup();
-  } finally {
-    await deleteKeysWithPrefix(prefix);
-    await redis.quit();
-  }
-});
+const world = useViewWorld('cas');
 
 it('an opt-out and a token cleanup racing on one client both survive, every round', async () => {
+  const { clients } = world();
   const http = request(createTestApp({ clients }).app.callback());
   for (let round = 0; round < 6; round++) {
     const id = uniqueName(`cas-${round}`);
