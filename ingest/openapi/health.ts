@@ -1,4 +1,4 @@
-/** Schema of GET /healthz. */
+/** Schemas of GET /healthz (liveness) and GET /readyz (the dependencies). */
 import { z } from '../../domain/resources/zod';
 
 export const HealthSchema = z
@@ -9,3 +9,5 @@ export const HealthSchema = z
   })
   .openapi('Health', { example: { status: 'ok', checks: { kafka: 'up', redis: 'up', clickhouse: 'up' } } });
 export type HealthView = z.output<typeof HealthSchema>;
+
+export const LivenessSchema = z.object({ status: z.literal('ok') }).openapi('Liveness');

@@ -12,10 +12,21 @@ const down = (name: string, message: string): HealthCheck => ({
 });
 const hanging = (name: string): HealthCheck => ({ name, check: () => new Promise(() => undefined) });
 
-describe('GET /healthz', () => {
+describe('GET /healthz (liveness)', () => {
+  it('answers 200 without asking any dependency, so an outage never restarts the process', async () => {
+    const check = jest.fn(async () => { throw new Error('down'); });
+    const { app } = createTestApp({ health: [{ name: 'redis', check }] });
+    const res = await request(app.callback()).get('/healthz');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ status: 'ok' });
+    expect(check).not.toHaveBeenCalled();
+  });
+});
+
+describe('GET /readyz (the dependencies)', () => {
   it('answers 200 when every check is up, without auth', async () => {
     const { app } = createTestApp({ health: [up('kafka'), up('redis'), up('clickhouse')] });
-    const res = await request(app.callback()).get('/healthz');
+    const res = await request(app.callback()).get('/readyz');
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'ok', checks: { kafka: 'up', redis: 'up', clickhouse: 'up' } });
   });
@@ -32,7 +43,7 @@ describe('GET /healthz', () => {
     ['a wrong key', bearer('not-a-key')],
   ])('answers 503 with up/down per check and no error text to %s', async (_case, authorization) => {
     const { app } = failing();
-    const req = request(app.callback()).get('/healthz');
+    const req = request(app.callback()).get('/readyz');
     const res = await (authorization ? req.set('Authorization', authorization) : req);
     expect(res.status).toBe(503);
     expect(res.body).toEqual({ status: 'down', checks: { kafka: 'up', redis: 'down', clickhouse: 'down' } });
@@ -41,7 +52,7 @@ describe('GET /healthz', () => {
 
   it('tells an admin key why each failing check is down; a hanging check times out', async () => {
     const { app } = failing();
-    const res = await request(app.callback()).get('/healthz').set('Authorization', bearer(KEYS.admin));
+    const res = await request(app.callback()).get('/readyz').set('Authorization', bearer(KEYS.admin));
     expect(res.status).toBe(503);
     expect(res.body).toEqual({
       status: 'down',

@@ -1,6 +1,6 @@
 import { describeError } from '../../platform/errors';
 import { RouteTarget, mountRoute } from '../http/route';
-import { HealthSchema, HealthView } from '../openapi/health';
+import { HealthSchema, HealthView, LivenessSchema } from '../openapi/health';
 import type { HealthCheck } from '../ports';
 import { hasRole, type Authenticate } from '../middleware/auth';
 
@@ -54,14 +54,27 @@ async function isAdmin(authenticate: Authenticate, authorization: string | undef
 }
 
 /**
- * GET /healthz (public): 200 when every dependency answers, 503 otherwise, with up/down per dependency.
- * Why one is down (an exception's text: host names, ports, versions) is shown only to an admin key.
+ * GET /healthz (public, liveness): 200 while the process serves requests. It asks no dependency, so an
+ * orchestrator never restarts an API process for a Redis or Kafka outage it cannot fix by restarting.
+ * GET /readyz (public, readiness): 200 when every dependency answers, 503 otherwise, with up/down per
+ * dependency; why one is down (an exception's text: host names, ports, versions) only for an admin key.
  */
 export function mountHealthRoute(target: RouteTarget, deps: HealthRoutesDeps): void {
   mountRoute(
     target,
     {
-      method: 'get', path: '/healthz', summary: 'Health of the dependencies', tag: 'operations',
+      method: 'get', path: '/healthz', summary: 'The process is alive', tag: 'operations',
+      responses: { 200: { description: 'The process serves requests', schema: LivenessSchema } },
+    },
+    async (ctx) => {
+      ctx.set('Cache-Control', 'no-store');
+      ctx.body = { status: 'ok' };
+    },
+  );
+  mountRoute(
+    target,
+    {
+      method: 'get', path: '/readyz', summary: 'Health of the dependencies (readiness)', tag: 'operations',
       responses: {
         200: { description: 'Every dependency is up', schema: HealthSchema },
         503: { description: 'At least one dependency is down', schema: HealthSchema },
