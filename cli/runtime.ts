@@ -13,6 +13,8 @@ export interface Stoppable {
   name: string;
   /** Where it listens, for parts that serve HTTP. */
   url?: string;
+  /** Whether it is ready to work (a consumer: joined its group); parts without it do not count for /readyz. */
+  ready?(): boolean;
   stop(): Promise<void>;
 }
 

@@ -5,6 +5,9 @@ import { createLogger } from '../platform/logger';
 import { ALL_ROLES, ROLES, startRoles, type Role } from './roles';
 import { rebuildDirectoryView } from './commands/rebuild-view';
 import { setup } from './commands/setup';
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { dependencyChecks } from './dependency-checks';
+import { startProbeServer } from './probe-server';
 import { createRuntime, type Runtime, type Stoppable } from './runtime';
 
 const USAGE = `usage: vestnik <role|all> [role...] | setup | rebuild-view
@@ -37,8 +40,28 @@ async function main(argv: string[]): Promise<void> {
   const started: Stoppable[] = [];
   installShutdown(runtime, started);
   await startRoles(runtime, roles, started);
-  const api = started.find((part) => part.url);
+  // Probes on a port of their own for an orchestrator; a process with the API also has /healthz and /readyz there.
+  if (config.metricsPort !== undefined) started.push(await startProbes(runtime, started));
+  const api = started.find((part) => part.name === 'api');
   logger.info({ roles, api: api?.url }, 'vestnik running');
+}
+
+/** The probe port (METRICS_PORT): liveness, readiness of what this process started, metrics. */
+async function startProbes(runtime: Runtime, started: readonly Stoppable[]): Promise<Stoppable> {
+  const { config } = runtime;
+  const admin = runtime.kafka().admin();
+  let metrics: Registry | null = null;
+  if (config.metricsEnabled) {
+    metrics = new Registry();
+    collectDefaultMetrics({ register: metrics });
+  }
+  const probes = await startProbeServer({
+    host: config.http.host, port: config.metricsPort ?? 0, metrics, logger: runtime.logger,
+    parts: () => started.flatMap((part) => (part.ready ? [{ name: part.name, ready: part.ready }] : [])),
+    checks: dependencyChecks(runtime, admin),
+  });
+  runtime.logger.info({ url: probes.url }, 'probes listening');
+  return { name: 'probes', url: probes.url, stop: async () => { await probes.close(); await admin.disconnect(); } };
 }
 
 /** SIGINT/SIGTERM: stop serving and consuming (newest first), let in-flight work commit, then close clients. */

@@ -95,6 +95,8 @@ export const envSchema = z.object({
   INAPP_INBOX_MAX: z.coerce.number().int().min(1).max(5000).default(100),
   INAPP_HISTORY_MAX: z.coerce.number().int().min(1).max(5000).default(100),
   METRICS_ENABLED: bool(true),
+  /** The probe port (/healthz, /readyz, /metrics) of a process that runs no API; unset: none (the API serves its own). */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** Request budgets per minute (ingest/middleware/rate-limit.ts), kept in Redis so every API process shares them. */
   RATE_LIMIT_ENABLED: bool(true),
   /** Per client IP, on everything outside /api (links, unsubscribe, docs, health, metrics) and on /api calls without a valid credential. */
@@ -135,6 +137,7 @@ export interface Config {
   lanes: Lane[];
   inapp: { inboxMax: number; historyMax: number };
   metricsEnabled: boolean;
+  metricsPort: number | undefined;
   rateLimits: { enabled: boolean; publicPerMin: number; apiPerMin: number; wsPerMin: number };
   trustProxy: boolean;
 }
@@ -185,6 +188,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     lanes: e.LANES,
     inapp: { inboxMax: e.INAPP_INBOX_MAX, historyMax: e.INAPP_HISTORY_MAX },
     metricsEnabled: e.METRICS_ENABLED,
+    metricsPort: e.METRICS_PORT,
     rateLimits: { enabled: e.RATE_LIMIT_ENABLED, publicPerMin: e.RATE_LIMIT_PUBLIC_PER_MIN, apiPerMin: e.RATE_LIMIT_API_PER_MIN, wsPerMin: e.RATE_LIMIT_WS_PER_MIN },
     trustProxy: e.TRUST_PROXY,
   });

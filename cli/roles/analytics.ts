@@ -12,5 +12,5 @@ export async function startAnalytics(runtime: Runtime): Promise<Stoppable[]> {
     groupId: runtime.groupId('analytics'), fromBeginning: runtime.config.analytics.startFrom === 'earliest',
   });
   await consumer.start();
-  return [{ name: 'analytics-consumer', stop: () => consumer.stop() }];
+  return [{ name: 'analytics-consumer', stop: () => consumer.stop(), ready: () => consumer.joined() }];
 }

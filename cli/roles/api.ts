@@ -1,15 +1,12 @@
-import type { Admin } from 'kafkajs';
 import { createClientDeliveries } from '../../analytics/client-deliveries';
 import { createStatsQueries } from '../../analytics/stats-queries';
 import { createApp } from '../../ingest/app';
-import type { HealthCheck } from '../../ingest/ports';
 import { startHttpServer } from '../../ingest/server';
 import { createAuthenticator } from '../../ingest/middleware/auth';
 import { createInappGateway } from '../../ingest/ws/gateway';
 import { createRateLimiters } from '../../ingest/rate-limiters';
 import { createInbox } from '../../senders/inapp/inbox';
 import { statsFromAnalytics, userNotificationsFromAnalytics } from '../../analytics/stats-api';
-import { VestnikError } from '../../platform/errors';
 import { newId } from '../../platform/ids';
 import { createUnsubscribeTokens } from '../../platform/unsubscribe';
 import { createLinkStore } from '../../platform/links/link-store';
@@ -23,6 +20,7 @@ import { createAnalyticsErasure } from '../../analytics/erase';
 import { createClientErasure } from '../../ingest/erasure';
 import { createRedisIdempotencyStore } from '../../ingest/middleware/idempotency-store';
 import type { Runtime, Stoppable } from '../runtime';
+import { dependencyChecks } from '../dependency-checks';
 
 /** api: the Koa HTTP API (admin resources, event intake, statistics, docs, health, metrics). */
 export async function startApi(runtime: Runtime): Promise<Stoppable[]> {
@@ -58,7 +56,7 @@ export async function startApi(runtime: Runtime): Promise<Stoppable[]> {
     channelCounts: channelCountsFromAnalytics(createStatsQueries({ client: runtime.clickhouse(), database: config.clickhouse.database })),
     userNotifications: userNotificationsFromAnalytics(createClientDeliveries({ client: runtime.clickhouse(), database: config.clickhouse.database })),
     unsubscribeTokens: createUnsubscribeTokens(config.unsubscribe.secret),
-    health: healthChecks(runtime, admin),
+    health: dependencyChecks(runtime, admin),
     auth: config.auth,
     clock: { now: () => Date.now() },
     newId,
@@ -79,29 +77,5 @@ export async function startApi(runtime: Runtime): Promise<Stoppable[]> {
     { name: 'api', url: server.url, stop: () => server.close() },
     // Listed after the server so it stops first: open websockets would hold the server's close.
     { name: 'inapp-gateway', stop: () => gateway.close() },
-  ];
-}
-
-function healthChecks(runtime: Runtime, admin: Admin): HealthCheck[] {
-  let connected: Promise<void> | null = null;
-  return [
-    {
-      name: 'kafka',
-      async check() {
-        connected ??= admin.connect().catch((error) => {
-          connected = null;
-          throw error;
-        });
-        await connected;
-        await admin.describeCluster();
-      },
-    },
-    { name: 'redis', check: async () => void (await runtime.redis('api').ping()) },
-    {
-      name: 'clickhouse',
-      async check() {
-        if (!(await runtime.clickhouse().ping())) throw new VestnikError('DEPENDENCY_UNAVAILABLE', 'clickhouse does not answer');
-      },
-    },
   ];
 }

@@ -68,11 +68,11 @@ export async function startProcessors(runtime: Runtime): Promise<Stoppable[]> {
   return [
     // First here, so it closes last: after every consumer that may still be asking it.
     { name: 'user-data-client', stop: () => userData.close() },
-    { name: 'state-view', stop: () => view.stop() },
-    ...fanouts.map((consumer, i) => ({ name: `mailing-fanout-${selected.fanoutLanes[i]}`, stop: () => consumer.stop() })),
-    ...notificationLanes.map((consumer, i) => ({ name: `notification-fanout-${selected.fanoutLanes[i]}`, stop: () => consumer.stop() })),
-    ...(welcome ? [{ name: 'welcome', stop: () => welcome.stop() }] : []),
-    ...(activity ? [{ name: 'activity', stop: () => activity.stop() }] : []),
-    ...(episodes ? [{ name: 'episode-fanout', stop: () => episodes.stop() }] : []),
+    { name: 'state-view', stop: () => view.stop(), ready: () => view.joined() },
+    ...fanouts.map((consumer, i) => ({ name: `mailing-fanout-${selected.fanoutLanes[i]}`, stop: () => consumer.stop(), ready: () => consumer.joined() })),
+    ...notificationLanes.map((consumer, i) => ({ name: `notification-fanout-${selected.fanoutLanes[i]}`, stop: () => consumer.stop(), ready: () => consumer.joined() })),
+    ...(welcome ? [{ name: 'welcome', stop: () => welcome.stop(), ready: () => welcome.joined() }] : []),
+    ...(activity ? [{ name: 'activity', stop: () => activity.stop(), ready: () => activity.joined() }] : []),
+    ...(episodes ? [{ name: 'episode-fanout', stop: () => episodes.stop(), ready: () => episodes.joined() }] : []),
   ];
 }

@@ -77,6 +77,6 @@ async function startLane(runtime: Runtime, lane: string, topics: string[]): Prom
     { name: `email-${lane}`, stop: () => email.close() },
     { name: `push-${lane}`, stop: () => push.close() },
     { name: `inapp-${lane}`, stop: () => inapp.close() },
-    { name: `senders-${lane}`, stop: () => consumer.stop() },
+    { name: `senders-${lane}`, stop: () => consumer.stop(), ready: () => consumer.joined() },
   ];
 }

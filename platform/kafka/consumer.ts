@@ -94,6 +94,8 @@ export interface BatchConsumer {
   stop(): Promise<void>;
   /** The group's committed lag per partition of its topics. */
   lag(): Promise<PartitionLag[]>;
+  /** True while this member is in its group: after it joined, until it crashes, stops or disconnects. */
+  joined(): boolean;
 }
 
 /** A consumer group member that hands decoded batches to `handler` under the policy above. */
@@ -133,6 +135,10 @@ export function createBatchConsumer<T = unknown>(options: BatchConsumerOptions<T
   // gone from the group for good, so it is restarted here, with backoff (crash-restart.ts).
   const restarter = createCrashRestarter({ consumer: { connect: () => consumer.connect(), run }, logger, policy: options.crashRestart });
   consumer.on(consumer.events.CRASH, ({ payload }) => restarter.onCrash(payload));
+  // Readiness (a role's /readyz): in the group from its join until a crash, a stop or a disconnect.
+  let inGroup = false;
+  consumer.on(consumer.events.GROUP_JOIN, () => { inGroup = true; });
+  for (const left of [consumer.events.CRASH, consumer.events.STOP, consumer.events.DISCONNECT]) consumer.on(left, () => { inGroup = false; });
   const getAdmin = (): Promise<Admin> => {
     admin ??= connectAdmin(options.kafka).catch((error: unknown) => {
       admin = null;
@@ -178,6 +184,7 @@ export function createBatchConsumer<T = unknown>(options: BatchConsumerOptions<T
     async lag() {
       return fetchConsumerLag(await getAdmin(), options.groupId, [...schemas.keys()]);
     },
+    joined: () => inGroup,
   };
 }
 

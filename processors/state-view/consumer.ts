@@ -45,6 +45,8 @@ export interface StateViewConsumerOptions {
 export interface StateViewConsumer {
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** In its group (the process's readiness). */
+  joined(): boolean;
 }
 
 /** The consumer that maintains the Redis directory view. A new group reads from the beginning: a rebuild. */
@@ -86,7 +88,7 @@ export function createStateViewConsumer(options: StateViewConsumerOptions): Stat
       logger.debug({ topic: ctx.topic, partition: ctx.partition, records: records.length, ops: ops.length }, 'view batch applied');
     },
   });
-  return { start: () => consumer.start(), stop: () => consumer.stop() };
+  return { start: () => consumer.start(), stop: () => consumer.stop(), joined: () => consumer.joined() };
 }
 
 function toStateRecord(record: DecodedRecord<StateValue>, canonicalTopic: string): StateRecord {

@@ -79,6 +79,8 @@ export interface SenderConsumer {
   start(): Promise<void>;
   /** Stops fetching and lets the batch in flight settle and commit. Deliverers are closed by the caller. */
   stop(): Promise<void>;
+  /** In its group (the process's readiness). */
+  joined(): boolean;
 }
 
 export const DEFAULT_SENDER_TOPICS: SenderTopics = {
@@ -112,7 +114,7 @@ export function createSenderConsumer(options: SenderConsumerOptions): SenderCons
       }
     },
   });
-  return { start: () => consumer.start(), stop: () => consumer.stop() };
+  return { start: () => consumer.start(), stop: () => consumer.stop(), joined: () => consumer.joined() };
 }
 
 type HandlerDeps = Omit<SenderConsumerOptions, 'kafka' | 'groupId' | 'topics' | 'outputs' | 'deadLetterTopic'> & { topics: SenderTopics };
