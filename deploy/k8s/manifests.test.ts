@@ -26,12 +26,6 @@ const MODELS: Record<string, { validate(o: K8sObject): void }> = Object.fromEntr
 );
 /** Variables that are not Vestnik's configuration: read by Node itself. */
 const NODE_VARIABLES = new Set(['NODE_OPTIONS']);
-/**
- * Read by code on another branch, not in platform/config.ts yet: the per-role /metrics, /healthz and
- * /readyz server. Remove it from here once envSchema has it.
- */
-const PENDING_VARIABLES = new Set(['METRICS_PORT']);
-
 /** The base, and the production overlay with its Secret read from the committed example file. */
 const BUILDS: [string, K8sObject[]][] = [
   ['base', build(path.join(K8S, 'base'))],
@@ -212,7 +206,7 @@ describe.each(BUILDS)('deploy/k8s/%s', (_name, objects) => {
   });
 
   it('names only variables that platform/config.ts knows (a typo is a default silently used)', () => {
-    const known = new Set([...Object.keys(envSchema.shape), ...NODE_VARIABLES, ...PENDING_VARIABLES]);
+    const known = new Set([...Object.keys(envSchema.shape), ...NODE_VARIABLES]);
     const used = [
       ...ofKind(objects, 'ConfigMap').flatMap((c) => Object.keys(dataOf(c))),
       ...ofKind(objects, 'Secret').flatMap((s) => Object.keys(dataOf(s))),
