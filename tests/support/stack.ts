@@ -3,7 +3,7 @@ import { setup } from '../../cli/commands/setup';
 import { createRuntime, type Runtime, type Stoppable } from '../../cli/runtime';
 import { sql, sqlIdentifier } from '../../analytics/sql-escape';
 import { loadConfig } from '../../platform/config';
-import { createLogger } from '../../platform/logger';
+import { createLogger, type Logger } from '../../platform/logger';
 import { createAdminApi, type AdminApi } from '../../infra/local/admin-api';
 import { deleteKeysWithPrefix } from './redis';
 import { uniqueName } from './unique';
@@ -33,7 +33,7 @@ export interface TestStack {
  * database (all removed by stop()). A new stack's view so replays only its own state topics, not every
  * earlier run's.
  */
-export async function startStack(options: { roles: Role[]; env?: Record<string, string>; id?: string }): Promise<TestStack> {
+export async function startStack(options: { roles: Role[]; env?: Record<string, string>; id?: string; logger?: Logger }): Promise<TestStack> {
   const id = options.id ?? uniqueName('e2e').replace(/[^A-Za-z0-9_]/g, '_');
   const config = loadConfig({
     ...process.env,
@@ -48,7 +48,7 @@ export async function startStack(options: { roles: Role[]; env?: Record<string, 
     ANALYTICS_START_FROM: 'latest',
     ...options.env,
   });
-  const runtime = createRuntime(config, createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+  const runtime = createRuntime(config, options.logger ?? createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
   await setup(runtime);
   const started: Stoppable[] = await startRoles(runtime, options.roles);
   const apiUrl = started.find((part) => part.url)?.url ?? '';
