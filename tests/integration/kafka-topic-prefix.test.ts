@@ -1,7 +1,12 @@
+import { createCodec } from '../../platform/codec';
+import { createBatchConsumer, createKafka, createTypedProducer, ensureTopics, type DecodedRecord } from '../../platform/kafka';
+import { silentLogger } from '../../platform/logger';
 import { TOPICS } from '../../platform/topics';
+import type { UserActivity } from '../../schemas/types';
 import { createSmsSimulator, type SmsSimulator } from '../../simulators/sms';
 import { createSmsApiToken } from '../../simulators/sms/token';
 import { recordsOn } from '../support/fault-scenario';
+import { createKafkaTestContext, TEST_BROKERS } from '../support/kafka';
 import { createClients, iso, smsIdOf } from '../support/mailings';
 import { startStack, type TestStack } from '../support/stack';
 import { uniqueName } from '../support/unique';
@@ -85,5 +90,49 @@ describe('KAFKA_TOPIC_PREFIX: two deployments on one broker', () => {
     expect((statsA.messages as { clientId: string }[]).map((m) => m.clientId).sort()).toEqual([...clientsA].sort());
     expect(await recordsOn(a, TOPICS.deliveriesBulk)).toBe(clientsA.length);
     expect(await recordsOn(b, TOPICS.deliveriesBulk)).toBe(clientsB.length);
+  });
+});
+
+describe('the Kafka layer with a topic prefix, on the real broker', () => {
+  const kt = createKafkaTestContext();
+  const prefix = uniqueName('pfx').replace(/[^A-Za-z0-9_]/g, '_');
+  const kafka = createKafka({ brokers: TEST_BROKERS, clientId: 'prefix-test', logger: silentLogger, topicPrefix: prefix });
+  const logical = 'layer.activity';
+  afterAll(async () => {
+    await kt.cleanup();
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: [`${prefix}.${logical}`] }).catch(() => undefined);
+    await admin.disconnect();
+  });
+
+  it('creates, produces, consumes and reports lag under logical names while the broker holds <prefix>.<name>', async () => {
+    const created = await ensureTopics(kafka, [{ name: logical, partitions: 2, cleanupPolicy: 'delete' }]);
+    expect(created.created).toEqual([logical]);
+    const codec = createCodec();
+    const producer = createTypedProducer({ kafka, codec, logger: silentLogger });
+    kt.onCleanup(() => producer.disconnect());
+    const value: UserActivity = {
+      eventId: 'e-1', occurredAt: 1_700_000_000_000, userId: 'u-1', actorId: 'a-1', actorName: 'Actor', kind: 'like',
+      objectId: 'o-1', objectTitle: null, url: null,
+    };
+    const produced = await producer.send(logical, [{ key: 'u-1', value }], { schema: 'events.user-activity' });
+    expect(produced).toEqual([expect.objectContaining({ topic: logical })]);
+    // On the broker: only the prefixed name exists and holds the record.
+    const raw = await kt.readAll(`${prefix}.${logical}`);
+    expect(raw.map((r) => r.key)).toEqual(['u-1']);
+
+    const seen: DecodedRecord<UserActivity>[] = [];
+    const consumer = createBatchConsumer<UserActivity>({
+      kafka, codec, producer, groupId: kt.groupId('prefix'), logger: silentLogger, fromBeginning: true,
+      topics: [{ topic: logical, schema: 'events.user-activity' }], deadLetterTopic: 'unused-dead-letter-topic',
+      handler: async (records) => void seen.push(...records),
+    });
+    kt.onCleanup(() => consumer.stop());
+    await consumer.start();
+    await waitFor(() => seen.length === 1, { timeoutMs: 20_000, description: 'the record consumed' });
+    expect(seen[0]).toMatchObject({ topic: logical, offset: produced[0]!.offset, value });
+    await waitFor(async () => (await consumer.lag()).every((p) => p.lag === 0), { timeoutMs: 20_000, description: 'lag zero' });
+    expect((await consumer.lag()).map((p) => p.topic)).toEqual([logical, logical]);
   });
 });
