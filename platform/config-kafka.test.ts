@@ -1,5 +1,11 @@
 import { loadConfig } from './config';
 
+/** Production with none of the repository's public defaults (other production rules must not be what trips). */
+const PRODUCTION: Record<string, string> = {
+  NODE_ENV: 'production', JWT_SECRET: 'j'.repeat(40), UNSUBSCRIBE_SECRET: 'u'.repeat(40), API_KEYS: `${'k'.repeat(32)}:admin`,
+  SMS_API_TOKEN: 's'.repeat(40), PUSH_API_TOKEN: 'p'.repeat(40), SMS_SIMULATOR_SECRET: 'x'.repeat(40),
+};
+
 describe('loadConfig: Kafka topic prefix and security', () => {
   it('defaults to no prefix, no SASL and no TLS, so existing deployments keep their topics and connections', () => {
     const { kafka } = loadConfig({});
@@ -25,6 +31,11 @@ describe('loadConfig: Kafka topic prefix and security', () => {
     });
     expect(loadConfig({ KAFKA_SASL_MECHANISM: 'PLAIN', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' }).kafka.security.sasl?.mechanism).toBe('plain');
     expect(loadConfig({ KAFKA_SSL: 'true', KAFKA_SSL_REJECT_UNAUTHORIZED: 'false' }).kafka.security.ssl?.rejectUnauthorized).toBe(false);
+    // SCRAM never sends the password itself, and local clusters need no TLS: allowed even in production.
+    expect(loadConfig({ ...PRODUCTION, KAFKA_SASL_MECHANISM: 'scram-sha-512', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' })
+      .kafka.security.ssl).toBeUndefined();
+    expect(loadConfig({ ...PRODUCTION, KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p', KAFKA_SSL: 'true' })
+      .kafka.security.sasl?.mechanism).toBe('plain');
   });
 
   it.each([
@@ -34,6 +45,7 @@ describe('loadConfig: Kafka topic prefix and security', () => {
     [{ KAFKA_SSL_CA_FILE: '/ca.pem' }, 'KAFKA_SSL is not true'],
     [{ KAFKA_SSL: 'true', KAFKA_SSL_CERT_FILE: '/c.pem' }, 'KAFKA_SSL_KEY_FILE'],
     [{ KAFKA_SSL: 'yes' }, 'KAFKA_SSL'],
+    [{ ...PRODUCTION, KAFKA_SASL_MECHANISM: 'plain', KAFKA_SASL_USERNAME: 'u', KAFKA_SASL_PASSWORD: 'p' }, 'KAFKA_SSL=true'],
   ])('refuses %j naming %s', (env, named) => {
     expect(() => loadConfig(env)).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining(named) }));
   });

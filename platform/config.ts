@@ -185,6 +185,8 @@ function kafkaSecurityOf(e: Env): KafkaSecurity {
   const given = Object.entries(files).filter(([, path]) => path !== undefined).map(([name]) => name);
   if (!e.KAFKA_SSL) {
     if (given.length > 0) throw invalid(`${given.join(', ')} set but KAFKA_SSL is not true`);
+    // PLAIN sends the password as it is: in production only inside TLS.
+    if (e.NODE_ENV === 'production' && security.sasl?.mechanism === 'plain') throw invalid('KAFKA_SASL_MECHANISM=plain needs KAFKA_SSL=true in production');
     return security;
   }
   if (!e.KAFKA_SSL_CERT_FILE !== !e.KAFKA_SSL_KEY_FILE) throw invalid('KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE go together');
