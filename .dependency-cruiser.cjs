@@ -7,7 +7,8 @@
  *
  * simulators stand in for outside services: they use schemas and platform only.
  * infra/local, bench and tests are the harness: they start and drive Vestnik's processes, may
- * import anything, and nothing in the build imports them.
+ * import anything, and nothing in the build imports them. deploy (the checks of the image and the
+ * Kubernetes manifests) is harness too.
  */
 const LAYERS = {
   schemas: [],
@@ -20,7 +21,7 @@ const LAYERS = {
   cli: ['schemas', 'platform', 'domain', 'processors', 'senders', 'analytics', 'ingest', 'simulators'],
   simulators: ['schemas', 'platform'],
 };
-const HARNESS = '^(infra/local|bench|tests)/';
+const HARNESS = '^(infra/local|bench|tests|deploy)/';
 // Folders under processors/ and senders/ that their flows share; a flow's own folder is private to it.
 const SHARED_PROCESSORS = ['directory', 'rendering', 'context-providers', 'processor-options'];
 const SHARED_SENDERS = ['core', 'policy'];

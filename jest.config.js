@@ -9,7 +9,7 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       transform: { '^.+\\.ts$': tsJest },
-      testMatch: ['<rootDir>/{schemas,platform,domain,processors,senders,analytics,ingest,simulators,cli,bench}/**/*.test.ts', '<rootDir>/tests/doubles/**/*.test.ts'],
+      testMatch: ['<rootDir>/{schemas,platform,domain,processors,senders,analytics,ingest,simulators,cli,bench,deploy}/**/*.test.ts', '<rootDir>/tests/doubles/**/*.test.ts'],
     },
     {
       displayName: 'integration',

@@ -3,7 +3,8 @@
  * statistics per source and channel, and a user's own deliveries.
  */
 import type { Page } from '../platform/stores/ports';
-import type { Channel, DeliveryStatusName, SourceType } from '../schemas/types';
+import type { ClientDelivery } from './client-deliveries';
+import type { SourceType } from '../schemas/types';
 
 /** Message counts of one source (a mailing, a notification…), grouped by delivery status. */
 export interface SourceCounts {
@@ -46,22 +47,15 @@ export interface StatsQueries {
   countsByChannel(sourceType?: SourceType, sourceId?: string): Promise<ChannelCounts[]>;
 }
 
-/** One delivery of the calling user, as GET /api/me/notifications shows it. */
-export interface UserNotification {
-  /** The delivery id. */
+/**
+ * One delivery of the calling user, as GET /api/me/notifications shows it: the analytics row
+ * (client-deliveries.ts) under the API's names, `id` for the delivery id and ISO 8601 times.
+ */
+export type UserNotification = Omit<ClientDelivery, 'deliveryId' | 'firstAt' | 'lastAt'> & {
   id: string;
-  channel: Channel;
-  sourceType: SourceType;
-  sourceId: string;
-  /** The latest status. */
-  status: DeliveryStatusName;
-  attempts: number;
-  /** Why it has this status (suppressed, failed…), or null. */
-  reason: string | null;
-  /** ISO 8601 timestamps of the first and the latest status of the delivery. */
   firstAt: string;
   lastAt: string;
-}
+};
 
 /** A user's own deliveries (analytics/ over ClickHouse). */
 export interface UserNotifications {

@@ -14,6 +14,8 @@ command -v curl >/dev/null || missing+=(curl)
 # The interop tests check our Avro bytes against an independent implementation.
 /usr/bin/python3 -c 'import avro' 2>/dev/null || missing+=(python3-avro)
 command -v redis-cli >/dev/null || missing+=(redis-tools)
+# The console's tests drive a real headless browser (playwright-core launches Debian's chromium).
+command -v chromium >/dev/null || missing+=(chromium)
 if ((${#missing[@]})); then
   log "installing Debian packages: ${missing[*]}"
   apt_install "${missing[@]}"

@@ -5,13 +5,15 @@ import type { Link, LinkStore } from '../platform/links/link-store';
 import type { Logger } from '../platform/logger';
 import type { UnsubscribeTokens } from '../platform/unsubscribe';
 import type { Client, Mailing, Template } from '../schemas/types';
-import type { ApiState } from './http/context';
+import type { ApiState, Principal } from './http/context';
 import type { RouteTarget } from './http/route';
-import { AuthConfig, createAuthenticator, requireRole } from './middleware/auth';
+import { AuthConfig, createAuthenticator, requireRole, type Authenticate } from './middleware/auth';
 import { errorHandler } from './middleware/error-handler';
 import { jsonBody } from './middleware/json-body';
+import { rateLimit, type RateLimits } from './middleware/rate-limit';
 import { httpMetrics } from './middleware/metrics';
 import { requestLog } from './middleware/request-log';
+import { securityHeaders } from './middleware/security-headers';
 import { createRegistry } from './openapi/document';
 import { swaggerUi } from './openapi/swagger-ui';
 import type { Clock, HealthCheck, IdGenerator } from './ports';
@@ -20,6 +22,9 @@ import type { NotificationRuns } from '../domain/notification-run/history';
 import type { EventPublisher, ResourceStore } from '../platform/stores/ports';
 import type { RecurringNotifications } from '../processors/scheduler/recurring-notifications';
 import { mountClientRoutes } from './routes/clients';
+import { idempotency } from './middleware/idempotency';
+import type { IdempotencyStore } from './middleware/idempotency-store';
+import type { EraseClient } from './erasure';
 import { mountEventRoutes } from './routes/events';
 import { mountHealthRoute } from './routes/health';
 import { mountLinkRoutes } from './routes/links';
@@ -34,6 +39,10 @@ import { mountUnsubscribeRoutes } from './routes/unsubscribe';
 /** Everything the API needs, passed in by the composition root (or by tests, as fakes). */
 export interface AppDeps {
   clients: ResourceStore<Client>;
+  /** Erases a deleted client's data outside the directory (ingest/erasure.ts); none when absent. */
+  eraseClient?: EraseClient;
+  /** Idempotency-Key answers of the creating POSTs; without it the header is ignored. */
+  idempotency?: IdempotencyStore;
   mailings: ResourceStore<Mailing>;
   templates: ResourceStore<Template>;
   events: EventPublisher;
@@ -60,6 +69,13 @@ export interface AppDeps {
   healthTimeoutMs?: number;
   /** Shown in the OpenAPI document. */
   version?: string;
+  /** Request budgets (ingest/rate-limiters.ts; RateLimiterMemory in unit tests). Default: no limits. */
+  rateLimits?: RateLimits;
+  /**
+   * TRUST_PROXY: the client IP is the last X-Forwarded-For entry (the one our proxy appended) rather than
+   * the socket's address. Off by default: without a proxy that header is whatever the caller wrote.
+   */
+  trustProxy?: boolean;
 }
 
 /** Builds the Koa app of the HTTP API. It never listens: see server.ts, or pass app.callback() to supertest. */
@@ -73,28 +89,43 @@ export function createApp(deps: AppDeps): Koa<ApiState> {
     guard: (role) => requireRole(authenticate, role),
   };
   const { clock, newId } = deps;
-  mountClientRoutes(target, { clients: deps.clients, clock, newId });
-  mountMailingRoutes(target, { mailings: deps.mailings, templates: deps.templates, clock, newId });
+  const idem = deps.idempotency ? idempotency({ store: deps.idempotency }) : undefined;
+  mountClientRoutes(target, { clients: deps.clients, clock, newId, erase: deps.eraseClient, idempotency: idem });
+  mountMailingRoutes(target, { mailings: deps.mailings, templates: deps.templates, clock, newId, idempotency: idem });
   mountTemplateRoutes(target, { templates: deps.templates, clock, newId });
-  mountEventRoutes(target, { events: deps.events, recurring: deps.recurring, clock, newId });
+  mountEventRoutes(target, { events: deps.events, recurring: deps.recurring, clock, newId, idempotency: idem });
   if (deps.links) mountLinkRoutes(target, { links: deps.links, onConfirmed: deps.onLinkConfirmed ?? (async () => undefined), logger });
   mountStatsRoutes(target, { mailings: deps.mailings, stats: deps.stats });
   mountNotificationRoutes(target, { runs: deps.notificationRuns, counts: deps.channelCounts });
   mountMeRoutes(target, { clients: deps.clients, notifications: deps.userNotifications, clock });
   mountUnsubscribeRoutes(target, { clients: deps.clients, tokens: deps.unsubscribeTokens, clock, logger });
-  mountHealthRoute(target, { health: deps.health, timeoutMs: deps.healthTimeoutMs ?? 2000 });
+  mountHealthRoute(target, { health: deps.health, timeoutMs: deps.healthTimeoutMs ?? 2000, authenticate });
   mountMetricsRoute(target, metrics);
   mountOpenApiRoute(target, target.registry, deps.version ?? '0.1.0');
 
   const app = new Koa<ApiState>();
-  app.use(errorHandler(logger)); // first: maps whatever any later middleware throws
+  app.proxy = deps.trustProxy ?? false;
+  app.maxIpsCount = 1;
+  app.use(securityHeaders()); // outermost: on every response, errors included
+  app.use(errorHandler(logger)); // maps whatever any later middleware throws
   app.use(requestLog({ logger }));
   app.use(httpMetrics(metrics));
+  // Before any work for the request (Swagger UI's files, body parsing, routes).
+  if (deps.rateLimits) app.use(rateLimit({ limits: deps.rateLimits, identify: (ctx) => identify(authenticate, ctx.get('Authorization')), logger }));
   app.use(swaggerUi());
   app.use(jsonBody());
   app.use(target.router.routes());
   app.use(target.router.allowedMethods());
   return app;
+}
+
+/** The caller of an /api request for its budget, or null; the route's guard still answers 401/403. */
+async function identify(authenticate: Authenticate, authorization: string): Promise<Principal | null> {
+  try {
+    return await authenticate(authorization || undefined);
+  } catch {
+    return null;
+  }
 }
 
 function defaultRegistry(): Registry {

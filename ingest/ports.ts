@@ -20,3 +20,13 @@ export interface Clock {
 
 /** Generates a fresh unique id (uuid v4 in production). */
 export type IdGenerator = () => string;
+
+/**
+ * One place that keeps a person's data outside the directory (the in-app inbox, links issued to them,
+ * the analytics rows). Erasing is idempotent: erasing what is already gone succeeds.
+ */
+export interface PersonalDataEraser {
+  /** Short name for logs and errors, e.g. `inapp-inbox`. */
+  name: string;
+  erase(clientId: string): Promise<void>;
+}

@@ -4,11 +4,12 @@ import { deriveUnsubscribeSecret } from './unsubscribe';
 import { parseLanes, type Lane } from './lanes';
 import { SASL_MECHANISMS, type KafkaSecurity } from './kafka/security';
 import { TOPIC_PREFIX_PATTERN } from './kafka/topic-names';
+import { DEV_DEFAULTS, describeProductionProblems, productionProblems } from './config-production';
 
 /** "key1:admin|stats,key2:service" → one entry per key with its roles. */
 const apiKeys = z
   .string()
-  .default('dev-admin-key:admin|service|stats')
+  .default(DEV_DEFAULTS.API_KEYS)
   .transform((raw, ctx) => {
     const entries = raw.split(',').map((s) => s.trim()).filter(Boolean);
     const keys: { key: string; roles: string[] }[] = [];
@@ -63,13 +64,20 @@ export const envSchema = z.object({
   HTTP_PORT: int(8080, 0),
   PUBLIC_BASE_URL: z.url().default('http://127.0.0.1:8080'),
   API_KEYS: apiKeys,
-  JWT_SECRET: z.string().min(16).default('dev-only-secret-change-me-please'),
+  JWT_SECRET: z.string().min(16).default(DEV_DEFAULTS.JWT_SECRET),
+  /** Set: users' JWTs are verified against this JWKS (RS256/ES256…) and JWT_SECRET verifies none. */
+  JWT_JWKS_URL: z.url().optional(),
+  /** Checked against the token's `iss` / `aud` when set. */
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
+  /** Clock skew allowed on `exp` and `nbf`, in seconds. */
+  JWT_CLOCK_TOLERANCE_S: z.coerce.number().int().min(0).max(300).default(30),
   /** Signs the unsubscribe links of promo emails; defaults to a secret derived from JWT_SECRET. */
   UNSUBSCRIBE_SECRET: z.string().min(16).optional(),
   SMS_API_URL: z.url().default('http://127.0.0.1:8091'),
   /** The provider's long-lived JWT. The default is accepted by the bundled simulator (secret SMS_SIMULATOR_SECRET). */
-  SMS_API_TOKEN: z.string().default('eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ2ZXN0bmlrIn0.5p2XOZE59aROIJl8a90X4gRx_EdmfUFQ25gGUBp51Js'),
-  SMS_SIMULATOR_SECRET: z.string().default('dev-sms-simulator-secret'),
+  SMS_API_TOKEN: z.string().default(DEV_DEFAULTS.SMS_API_TOKEN),
+  SMS_SIMULATOR_SECRET: z.string().default(DEV_DEFAULTS.SMS_SIMULATOR_SECRET),
   SMS_CONCURRENCY: int(64, 1),
   SMS_TIMEOUT_MS: int(5000, 1),
   SMTP_URL: z.string().default('smtp://127.0.0.1:2525'),
@@ -78,7 +86,7 @@ export const envSchema = z.object({
   LINK_TTL_MS: int(24 * 3600 * 1000, 1),
   PUSH_API_URL: z.url().default('http://127.0.0.1:8092'),
   PUSH_PROJECT_ID: z.string().regex(/^[A-Za-z0-9-]+$/).default('vestnik-dev'),
-  PUSH_API_TOKEN: z.string().default('dev-push-token'),
+  PUSH_API_TOKEN: z.string().default(DEV_DEFAULTS.PUSH_API_TOKEN),
   PUSH_CONCURRENCY: int(64, 1),
   PUSH_TIMEOUT_MS: int(5000, 1),
   /** The user-data service that context providers (templates' `contextProvider`) call; the bundled simulator listens here. */
@@ -101,6 +109,16 @@ export const envSchema = z.object({
   INAPP_INBOX_MAX: z.coerce.number().int().min(1).max(5000).default(100),
   INAPP_HISTORY_MAX: z.coerce.number().int().min(1).max(5000).default(100),
   METRICS_ENABLED: bool(true),
+  /** Request budgets per minute (ingest/middleware/rate-limit.ts), kept in Redis so every API process shares them. */
+  RATE_LIMIT_ENABLED: bool(true),
+  /** Per client IP, on everything outside /api (links, unsubscribe, docs, health, metrics) and on /api calls without a valid credential. */
+  RATE_LIMIT_PUBLIC_PER_MIN: int(300, 1),
+  /** Per API key, or per user (JWT subject) on /api/me. */
+  RATE_LIMIT_API_PER_MIN: int(6000, 1),
+  /** Websocket connection attempts per user (JWT subject). */
+  RATE_LIMIT_WS_PER_MIN: int(30, 1),
+  /** Take the client IP from X-Forwarded-For (the address our one proxy appended): only behind a proxy that sets it. */
+  TRUST_PROXY: bool(false),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -113,7 +131,14 @@ export interface Config {
   clickhouse: { url: string; database: string; user: string; password: string };
   analytics: { startFrom: 'earliest' | 'latest' };
   http: { host: string; port: number; publicBaseUrl: string };
-  auth: { apiKeys: { key: string; roles: string[] }[]; jwtSecret: string };
+  auth: {
+    apiKeys: { key: string; roles: string[] }[];
+    jwtSecret: string;
+    jwksUrl?: string;
+    issuer?: string;
+    audience?: string;
+    clockToleranceS: number;
+  };
   unsubscribe: { secret: string };
   sms: { url: string; token: string; concurrency: number; timeoutMs: number; simulatorSecret: string };
   email: { smtpUrl: string; from: string; linkTtlMs: number };
@@ -124,6 +149,8 @@ export interface Config {
   lanes: Lane[];
   inapp: { inboxMax: number; historyMax: number };
   metricsEnabled: boolean;
+  rateLimits: { enabled: boolean; publicPerMin: number; apiPerMin: number; wsPerMin: number };
+  trustProxy: boolean;
 }
 
 /** Parses the environment once; a bad value names its variable. The result is frozen. */
@@ -138,6 +165,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
   const e = parsed.data;
   if (e.RETRY_BASE_MS > e.RETRY_MAX_MS) {
     throw new VestnikError('CONFIG_INVALID', 'invalid configuration — RETRY_BASE_MS must not exceed RETRY_MAX_MS');
+  }
+  if (e.NODE_ENV === 'production') {
+    const problems = productionProblems(e);
+    if (problems.length > 0) {
+      throw new VestnikError('CONFIG_INVALID', describeProductionProblems(problems), { details: problems.map((p) => p.variable) });
+    }
   }
   const kafkaSecurity = kafkaSecurityOf(e);
   return deepFreeze({
@@ -155,7 +188,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     clickhouse: { url: e.CLICKHOUSE_URL, database: e.CLICKHOUSE_DATABASE, user: e.CLICKHOUSE_USER, password: e.CLICKHOUSE_PASSWORD },
     analytics: { startFrom: e.ANALYTICS_START_FROM },
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, publicBaseUrl: e.PUBLIC_BASE_URL },
-    auth: { apiKeys: e.API_KEYS, jwtSecret: e.JWT_SECRET },
+    auth: {
+      apiKeys: e.API_KEYS, jwtSecret: e.JWT_SECRET, jwksUrl: e.JWT_JWKS_URL,
+      issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE, clockToleranceS: e.JWT_CLOCK_TOLERANCE_S,
+    },
     unsubscribe: { secret: e.UNSUBSCRIBE_SECRET ?? deriveUnsubscribeSecret(e.JWT_SECRET) },
     sms: { url: e.SMS_API_URL, token: e.SMS_API_TOKEN, concurrency: e.SMS_CONCURRENCY, timeoutMs: e.SMS_TIMEOUT_MS, simulatorSecret: e.SMS_SIMULATOR_SECRET },
     email: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, linkTtlMs: e.LINK_TTL_MS },
@@ -166,6 +202,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     lanes: e.LANES,
     inapp: { inboxMax: e.INAPP_INBOX_MAX, historyMax: e.INAPP_HISTORY_MAX },
     metricsEnabled: e.METRICS_ENABLED,
+    rateLimits: { enabled: e.RATE_LIMIT_ENABLED, publicPerMin: e.RATE_LIMIT_PUBLIC_PER_MIN, apiPerMin: e.RATE_LIMIT_API_PER_MIN, wsPerMin: e.RATE_LIMIT_WS_PER_MIN },
+    trustProxy: e.TRUST_PROXY,
   });
 }
 

@@ -9,6 +9,12 @@ export const ERROR_CODES = [
   'UNKNOWN_SCHEMA',
   'NOT_FOUND',
   'CONFLICT',
+  /** An If-Match that no longer matches the stored record (HTTP 412). */
+  'PRECONDITION_FAILED',
+  /** An Idempotency-Key reused with another request body (HTTP 422). */
+  'IDEMPOTENCY_KEY_REUSED',
+  /** An Idempotency-Key whose first request is still being answered (HTTP 409). */
+  'IDEMPOTENCY_KEY_IN_USE',
   'UNAUTHORIZED',
   'FORBIDDEN',
   'PROVIDER_UNAVAILABLE',
@@ -20,6 +26,8 @@ export const ERROR_CODES = [
   /** Redis could not be reached or cannot serve yet (platform/redis/classify.ts); always retriable. */
   'REDIS_UNAVAILABLE',
   'EXPIRED',
+  /** A caller went over its request budget (ingest/middleware/rate-limit.ts); retriable after Retry-After. */
+  'RATE_LIMITED',
   'INTERNAL',
 ] as const;
 

@@ -6,6 +6,7 @@ import type { HealthCheck } from '../../ingest/ports';
 import { startHttpServer } from '../../ingest/server';
 import { createAuthenticator } from '../../ingest/middleware/auth';
 import { createInappGateway } from '../../ingest/ws/gateway';
+import { createRateLimiters } from '../../ingest/rate-limiters';
 import { createInbox } from '../../senders/inapp/inbox';
 import { statsFromAnalytics, userNotificationsFromAnalytics } from '../../analytics/stats-api';
 import { VestnikError } from '../../platform/errors';
@@ -18,6 +19,9 @@ import { createNotificationRunHistory } from '../../domain/notification-run/hist
 import { channelCountsFromAnalytics } from '../../analytics/stats-api';
 import { createClientStore, createMailingStore, createTemplateStore } from '../../domain/resources/stores';
 import { createEventPublisher } from '../../platform/stores';
+import { createAnalyticsErasure } from '../../analytics/erase';
+import { createClientErasure } from '../../ingest/erasure';
+import { createRedisIdempotencyStore } from '../../ingest/middleware/idempotency-store';
 import type { Runtime, Stoppable } from '../runtime';
 
 /** api: the Koa HTTP API (admin resources, event intake, statistics, docs, health, metrics). */
@@ -28,13 +32,26 @@ export async function startApi(runtime: Runtime): Promise<Stoppable[]> {
   const stores = { producer, redis };
   const admin = runtime.kafka().admin();
   const clients = createClientStore(stores);
+  const links = createLinkStore({ redis });
+  const inbox = createInbox({ redis, inboxMax: config.inapp.inboxMax, historyMax: config.inapp.historyMax });
+  const analyticsErasure = createAnalyticsErasure({ client: runtime.clickhouse(), database: config.clickhouse.database });
+  // Deleting a client erases the person everywhere Vestnik keeps them (after the directory's tombstone).
+  const eraseClient = createClientErasure([
+    { name: 'inapp-inbox', erase: (id) => inbox.erase(id) },
+    { name: 'links', erase: async (id) => void (await links.eraseSubject(id)) },
+    { name: 'analytics', erase: async (id) => void (await analyticsErasure.eraseClient(id)) },
+  ], logger);
+  // Their own connection (opened only when enabled): a budget check never queues behind the API's reads.
+  const rateLimits = config.rateLimits.enabled ? createRateLimiters({ redis: runtime.redis('rate-limit'), limits: config.rateLimits }) : undefined;
   const app = createApp({
     clients,
+    eraseClient,
+    idempotency: createRedisIdempotencyStore(redis),
     mailings: createMailingStore(stores),
     templates: createTemplateStore(stores),
     events: createEventPublisher({ producer }),
     recurring: createRecurringNotifications(redis),
-    links: createLinkStore({ redis }),
+    links,
     onLinkConfirmed: createEmailConfirmation(clients),
     stats: statsFromAnalytics(createStatsQueries({ client: runtime.clickhouse(), database: config.clickhouse.database })),
     notificationRuns: createNotificationRunHistory(redis),
@@ -46,13 +63,16 @@ export async function startApi(runtime: Runtime): Promise<Stoppable[]> {
     clock: { now: () => Date.now() },
     newId,
     logger,
+    rateLimits,
+    trustProxy: config.trustProxy,
   });
   const server = await startHttpServer(app, { host: config.http.host, port: config.http.port });
   logger.info({ url: server.url }, 'api listening');
   // The in-app websocket gateway shares the API's port (ws://…/ws) and its JWT secret.
   const gateway = createInappGateway({
     server: server.server, authenticate: createAuthenticator(config.auth), subscriber: runtime.redis('inapp-subscriber'),
-    inbox: createInbox({ redis, inboxMax: config.inapp.inboxMax, historyMax: config.inapp.historyMax }), logger,
+    inbox, logger,
+    limiter: rateLimits?.ws,
   });
   return [
     { name: 'kafka-health', stop: () => admin.disconnect() },

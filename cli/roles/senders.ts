@@ -1,7 +1,7 @@
 import { createDelayQueue } from '../../platform/redis/delay-queue';
 import { TOPICS } from '../../platform/topics';
 import { createSenderConsumer } from '../../senders/core/consumer';
-import { withoutTokens } from '../../platform/device-tokens';
+import { removeDeviceTokens } from '../../platform/device-tokens';
 import { createClientStore } from '../../domain/resources/stores';
 import { createPushChannel } from '../../senders/push/channel';
 import { createEmailChannel } from '../../senders/email/channel';
@@ -47,13 +47,9 @@ async function startLane(runtime: Runtime, lane: string, topics: string[]): Prom
     url: config.push.url, project: config.push.project, token: config.push.token,
     timeoutMs: config.push.timeoutMs, concurrency: config.push.concurrency,
     logger: logger.child({ module: 'push', lane }),
-    // A token the provider says is gone is removed from the client, so it is not tried again.
-    onInvalidTokens: async (clientId, tokens) => {
-      const client = await clients.get(clientId);
-      if (!client) return;
-      const next = withoutTokens(client, tokens);
-      if (next !== client) await clients.put({ ...next, updatedAt: Date.now() });
-    },
+    // A token the provider says is gone is removed from the client, so it is not tried again. A field-level
+    // update (never a read-modify-write of the whole record), so a concurrent opt-out is not undone.
+    onInvalidTokens: async (clientId, tokens) => void (await removeDeviceTokens(clients, clientId, tokens)),
   });
   // In-app: the message goes to the user's Redis inbox; the API's websocket gateway hands it to the user.
   const inapp = createInappChannel({

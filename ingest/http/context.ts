@@ -8,6 +8,8 @@ export interface Principal {
   /** A log-safe id: a fingerprint of the key, or the user's client id (JWT subject). */
   id: string;
   roles: readonly string[];
+  /** A user's token stops verifying at this instant (epoch ms: exp + the allowed clock skew). */
+  validUntil?: number;
 }
 
 /** What the middleware stack keeps on `ctx.state` for the rest of the request. */

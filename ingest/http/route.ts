@@ -30,6 +30,10 @@ export interface RouteSpec<P extends z.ZodObject | undefined, Q extends z.ZodObj
   params?: P;
   query?: Q;
   body?: B;
+  /** Request headers the route reads (documented only; the route or `use` checks them). */
+  headers?: z.ZodObject;
+  /** Middleware run after the role guard and before validation (e.g. idempotency). */
+  use?: readonly Middleware<ApiState>[];
   responses: Record<number, ResponseSpec>;
 }
 
@@ -82,6 +86,7 @@ export function mountRoute<
     });
   }
   if (spec.role) stack.push(target.guard(spec.role));
+  for (const middleware of spec.use ?? []) stack.push(middleware as RouterMiddleware<ApiState>);
   stack.push(validate);
   target.router[spec.method](path, ...stack);
 }
@@ -105,7 +110,9 @@ const errorResponse = (description: string) => ({
   content: { 'application/json': { schema: ErrorSchema } },
 });
 
-function openApiRoute(spec: RouteSpec<z.ZodObject | undefined, z.ZodObject | undefined, z.ZodType | undefined>): RouteConfig {
+type AnySpec = RouteSpec<z.ZodObject | undefined, z.ZodObject | undefined, z.ZodType | undefined>;
+
+function openApiRoute(spec: AnySpec): RouteConfig {
   const responses: RouteConfig['responses'] = {};
   for (const [status, response] of Object.entries(spec.responses)) {
     responses[status] = response.schema
@@ -117,6 +124,10 @@ function openApiRoute(spec: RouteSpec<z.ZodObject | undefined, z.ZodObject | und
   if (spec.role) responses[403] = errorResponse(`The token lacks the role ${spec.role}`);
   if (spec.path.includes('{')) responses[404] ??= errorResponse('No such resource');
   if (spec.body) responses[422] ??= errorResponse('Invalid request body; details name the failing fields');
+  responses[429] ??= {
+    ...errorResponse('Over the request budget (per API key or user on /api, per client IP elsewhere)'),
+    headers: { 'Retry-After': { description: 'Seconds until the budget refills', schema: { type: 'integer', minimum: 1 } } },
+  };
   return {
     method: spec.method,
     path: spec.path,
@@ -126,6 +137,7 @@ function openApiRoute(spec: RouteSpec<z.ZodObject | undefined, z.ZodObject | und
     request: {
       ...(spec.params ? { params: spec.params } : {}),
       ...(spec.query ? { query: spec.query } : {}),
+      ...(spec.headers ? { headers: spec.headers } : {}),
       ...(spec.body ? { body: { required: true, content: { 'application/json': { schema: spec.body } } } } : {}),
     },
     responses,

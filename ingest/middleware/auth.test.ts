@@ -1,6 +1,6 @@
-import jwt from 'jsonwebtoken';
+import { createHmac } from 'node:crypto';
 import request from 'supertest';
-import { JWT_SECRET, KEYS, bearer, createTestApp, userToken } from '../../tests/doubles/test-app';
+import { JWT_SECRET, KEYS, bearer, createTestApp, nowS, signHs256, userToken } from '../../tests/doubles/test-app';
 import { createAuthenticator, hasRole } from './auth';
 
 type Method = 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -81,23 +81,28 @@ describe('auth on every protected route', () => {
 describe('createAuthenticator', () => {
   const authenticate = createAuthenticator({ apiKeys: [{ key: 'k1', roles: ['stats'] }], jwtSecret: JWT_SECRET });
 
-  it('maps a key to its roles with a fingerprint id, never the key', () => {
-    const principal = authenticate('Bearer k1');
+  it('maps a key to its roles with a fingerprint id, never the key', async () => {
+    const principal = await authenticate('Bearer k1');
     expect(principal).toMatchObject({ kind: 'apiKey', roles: ['stats'] });
     expect(principal.id).not.toContain('k1');
   });
 
-  it('maps a user JWT to the user role with the subject as id', () => {
-    expect(authenticate(bearer(userToken('c-9')))).toEqual({ kind: 'user', id: 'c-9', roles: ['user'] });
+  it('maps a user JWT to the user role with the subject as id, valid until exp + the skew', async () => {
+    const exp = nowS() + 600;
+    expect(await authenticate(bearer(signHs256({ sub: 'c-9', exp }, JWT_SECRET)))).toEqual({
+      kind: 'user', id: 'c-9', roles: ['user'], validUntil: (exp + 30) * 1000,
+    });
   });
 
-  it.each([
-    ['an expired JWT', jwt.sign({ sub: 'c-1', exp: Math.floor(Date.now() / 1000) - 60 }, JWT_SECRET)],
-    ['a JWT without subject', jwt.sign({ name: 'x' }, JWT_SECRET)],
-    ['an unsigned JWT', jwt.sign({ sub: 'c-1' }, '', { algorithm: 'none' })],
-    ['garbage', 'a.b.c'],
-  ])('refuses %s', (_case, token) => {
-    expect(() => authenticate(bearer(token))).toThrow(expect.objectContaining({ code: 'UNAUTHORIZED' }));
+  it('measures expiry on its own clock', async () => {
+    const exp = nowS() + 600;
+    const later = createAuthenticator({ apiKeys: [], jwtSecret: JWT_SECRET, clockToleranceS: 5 }, { now: () => (exp + 6) * 1000 });
+    await expect(later(bearer(signHs256({ sub: 'c', exp }, JWT_SECRET)))).rejects.toMatchObject({ message: 'token expired' });
+  });
+
+  it('refuses garbage and a JWT without subject', async () => {
+    await expect(authenticate(bearer('a.b.c'))).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
+    await expect(authenticate(bearer(signHs256({ exp: nowS() + 60 }, JWT_SECRET)))).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
   });
 
   it('gives admin keys every API-key role but not the user role', () => {
@@ -106,3 +111,56 @@ describe('createAuthenticator', () => {
     expect(hasRole(admin, 'user')).toBe(false);
   });
 });
+
+/** A user's JWT at the HTTP API (GET /api/me/notifications), verified by jose: every claim rule, through supertest. */
+describe('user JWTs at the API', () => {
+  const ISSUER = 'https://id.vestnik.test';
+  const AUDIENCE = 'vestnik-api';
+  const auth = (extra: object = {}) => ({ apiKeys: [{ key: KEYS.admin, roles: ['admin'] }], jwtSecret: JWT_SECRET, ...extra });
+  const call = async (token: string, extra: object = {}) => {
+    const { app } = createTestApp({ auth: auth(extra) });
+    return request(app.callback()).get('/api/me/notifications').set('Authorization', bearer(token));
+  };
+  const claims = (extra: object = {}) => ({ sub: 'c-1', exp: nowS() + 600, ...extra });
+
+  it('accepts a signed token with sub and exp', async () => {
+    expect((await call(signHs256(claims(), JWT_SECRET))).status).toBe(200);
+  });
+
+  it.each<[string, () => string, object, string]>([
+    ['a token without exp', () => signHs256({ sub: 'c-1' }, JWT_SECRET), {}, 'token has no expiry (exp)'],
+    ['a token expired beyond the skew', () => signHs256(claims({ exp: nowS() - 31 }), JWT_SECRET), {}, 'token expired'],
+    ['a token expired beyond a configured skew of 0', () => signHs256(claims({ exp: nowS() - 2 }), JWT_SECRET), { clockToleranceS: 0 }, 'token expired'],
+    ['a token not valid yet (nbf) beyond the skew', () => signHs256(claims({ nbf: nowS() + 120 }), JWT_SECRET), {}, 'invalid token: wrong or missing nbf'],
+    ['alg none', () => signHs256(claims(), '', { alg: 'none', typ: 'JWT' }).replace(/[^.]*$/, ''), {}, 'invalid token'],
+    ['another algorithm than HS256 (HS512)', () => hs512(claims(), JWT_SECRET), {}, 'invalid token'],
+    ['a wrong secret', () => signHs256(claims(), 'another-secret-of-16-chars'), {}, 'invalid token'],
+    ['a wrong issuer', () => signHs256(claims({ iss: 'https://evil.test', aud: AUDIENCE }), JWT_SECRET), { issuer: ISSUER, audience: AUDIENCE }, 'invalid token: wrong or missing iss'],
+    ['no issuer when one is configured', () => signHs256(claims({ aud: AUDIENCE }), JWT_SECRET), { issuer: ISSUER, audience: AUDIENCE }, 'invalid token: wrong or missing iss'],
+    ['a wrong audience', () => signHs256(claims({ iss: ISSUER, aud: 'another-api' }), JWT_SECRET), { issuer: ISSUER, audience: AUDIENCE }, 'invalid token: wrong or missing aud'],
+  ])('answers 401 to %s, saying why', async (_case, token, extra, message) => {
+    const res = await call(token(), extra);
+    expect([res.status, res.body.error]).toEqual([401, { code: 'UNAUTHORIZED', message, details: null }]);
+  });
+
+  it('accepts a token expired within the skew (30 s by default)', async () => {
+    expect((await call(signHs256(claims({ exp: nowS() - 20 }), JWT_SECRET))).status).toBe(200);
+  });
+
+  it('accepts the configured issuer and audience (aud may be a list)', async () => {
+    const extra = { issuer: ISSUER, audience: AUDIENCE };
+    expect((await call(signHs256(claims({ iss: ISSUER, aud: AUDIENCE }), JWT_SECRET), extra)).status).toBe(200);
+    expect((await call(signHs256(claims({ iss: ISSUER, aud: ['x', AUDIENCE] }), JWT_SECRET), extra)).status).toBe(200);
+  });
+
+  it('ignores iss and aud when none is configured', async () => {
+    expect((await call(signHs256(claims({ iss: 'anyone', aud: 'anything' }), JWT_SECRET))).status).toBe(200);
+  });
+});
+
+/** An HS512 token with the same secret: the right key, an algorithm we do not accept. */
+function hs512(claims: object, secret: string): string {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const input = `${part({ alg: 'HS512', typ: 'JWT' })}.${part(claims)}`;
+  return `${input}.${createHmac('sha512', secret).update(input).digest('base64url')}`;
+}

@@ -13,8 +13,12 @@ const STATUS_OF_CODE: Partial<Record<ErrorCode, number>> = {
   VALIDATION_FAILED: 422,
   NOT_FOUND: 404,
   CONFLICT: 409,
+  PRECONDITION_FAILED: 412,
+  IDEMPOTENCY_KEY_REUSED: 422,
+  IDEMPOTENCY_KEY_IN_USE: 409,
   UNAUTHORIZED: 401,
   FORBIDDEN: 403,
+  RATE_LIMITED: 429,
 };
 
 /** Codes for the 4xx errors Koa libraries raise themselves (body too large, method not allowed…). */

@@ -8,12 +8,17 @@ import type { RecurringNotifications } from '../../processors/scheduler/recurrin
 import type { EventPublisher } from '../../platform/stores/ports';
 import { IdParams } from '../openapi/paging';
 import { notFound } from '../http/errors';
+import type { Middleware } from 'koa';
+import type { ApiState } from '../http/context';
+import { IdempotencyHeaders } from '../middleware/idempotency';
 
 export interface EventRoutesDeps {
   events: EventPublisher;
   recurring: RecurringNotifications;
   clock: Clock;
   newId: IdGenerator;
+  /** Replays of POST /api/notifications with the same Idempotency-Key (ingest/middleware/idempotency.ts). */
+  idempotency?: Middleware<ApiState>;
 }
 
 const tag = 'events';
@@ -54,7 +59,8 @@ export function mountEventRoutes(target: RouteTarget, deps: EventRoutesDeps): vo
 
   const notificationSpec = {
     method: 'post', path: '/api/notifications', summary: 'Request a templated notification (events.notification-requested)',
-    tag, role, body: EventBodySchema, responses: accepted,
+    tag, role, body: EventBodySchema, headers: IdempotencyHeaders, use: deps.idempotency ? [deps.idempotency] : [],
+    responses: { ...accepted, 409: { description: 'A request with this Idempotency-Key is still in progress' } },
   } as const;
   mountRoute(target, notificationSpec, async (ctx, { body }) => {
     ctx.status = 202;

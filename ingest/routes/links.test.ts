@@ -19,6 +19,7 @@ function fakeStore(answers: Record<string, ConsumeResult[]>) {
     createOnce: async () => 'unused',
     consume: async (code) => answers[code]?.shift() ?? { kind: 'expired' },
     restore: async (code) => void restored.push(code),
+    eraseSubject: async () => 0,
   };
   return { store, restored };
 }

@@ -8,12 +8,17 @@ import { MailingListQuery, MailingPageSchema } from '../openapi/mailings';
 import type { Clock, IdGenerator } from '../ports';
 import type { ResourceStore } from '../../platform/stores/ports';
 import { mailingInput, mailingView, toMailing } from './mailing-records';
+import type { Middleware } from 'koa';
+import type { ApiState } from '../http/context';
+import { IdempotencyHeaders } from '../middleware/idempotency';
 
 export interface MailingRoutesDeps {
   mailings: ResourceStore<Mailing>;
   templates: ResourceStore<Template>;
   clock: Clock;
   newId: IdGenerator;
+  /** Replays of POST /api/mailings with the same Idempotency-Key (ingest/middleware/idempotency.ts). */
+  idempotency?: Middleware<ApiState>;
 }
 
 const tag = 'mailings';
@@ -47,7 +52,8 @@ export function mountMailingRoutes(target: RouteTarget, deps: MailingRoutesDeps)
 function createMailing(target: RouteTarget, deps: MailingRoutesDeps): void {
   const spec = {
     method: 'post', path: '/api/mailings', summary: 'Create a mailing (status scheduled)', tag, role, body: CreateMailingSchema,
-    responses: { 201: one, 409: { description: 'A mailing with this id exists' } },
+    headers: IdempotencyHeaders, use: deps.idempotency ? [deps.idempotency] : [],
+    responses: { 201: one, 409: { description: 'A mailing with this id exists, or the Idempotency-Key is in use' } },
   } as const;
   mountRoute(target, spec, async (ctx, { body }) => {
     const id = body.id ?? deps.newId();

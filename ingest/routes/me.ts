@@ -75,8 +75,10 @@ function putMyPreferences(target: RouteTarget, deps: MeRoutesDeps): void {
   mountRoute(target, spec, async (ctx, { body }) => {
     const client = await loadMe(deps, ctx);
     const preferences = toPreferences(body);
-    // Read-your-writes: put resolves once the directory view (what fan-outs read) shows the change.
-    await deps.clients.put({ ...client, preferences, updatedAt: deps.clock.now() });
+    // Only the preferences change, on the record as it is under the store's lock (a concurrent token
+    // cleanup survives); resolves once the directory view (what fan-outs read) shows it.
+    const updated = await deps.clients.update(client.id, (current) => (current ? { ...current, preferences, updatedAt: deps.clock.now() } : undefined));
+    if (!updated.value) throw notFound('client', client.id);
     ctx.body = preferences;
   });
 }

@@ -10,7 +10,7 @@ const EXPECTED_OPERATIONS = [
   'get /api/stats/mailings', 'get /api/stats/mailings/{id}', 'get /api/stats/channels',
   'get /api/notifications', 'get /api/notifications/{id}',
   'get /api/me/notifications', 'get /api/me/preferences', 'put /api/me/preferences', 'get /u/{token}', 'post /u/{token}',
-  'get /healthz', 'get /metrics', 'get /openapi.json', 'get /docs',
+  'get /healthz', 'get /readyz', 'get /metrics', 'get /openapi.json', 'get /docs',
 ];
 
 describe('GET /openapi.json', () => {

@@ -104,7 +104,9 @@ export function mountUnsubscribeRoutes(target: RouteTarget, deps: UnsubscribeRou
       if (!client) return;
       if (client.preferences.promo) {
         try {
-          await deps.clients.put({ ...client, preferences: { ...client.preferences, promo: false }, updatedAt: deps.clock.now() });
+          await deps.clients.update(client.id, (current) => (current?.preferences.promo
+            ? { ...current, preferences: { ...current.preferences, promo: false }, updatedAt: deps.clock.now() }
+            : undefined));
         } catch (error) {
           log.error({ err: error, clientId: client.id }, 'promo opt-out not recorded');
           return answerPage(ctx, 503, 'unavailable');

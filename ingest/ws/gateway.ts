@@ -3,6 +3,7 @@ import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import WebSocket, { WebSocketServer, type RawData } from 'ws';
 import type { Authenticate } from '../middleware/auth';
+import { consumePoint, limitKey, type Limiter } from '../middleware/rate-limit';
 import { describeError } from '../../platform/errors';
 import type { Logger } from '../../platform/logger';
 import type { Redis } from '../../platform/redis/client';
@@ -10,7 +11,7 @@ import type { Inbox } from '../../senders/inapp/inbox';
 import type { InboxMessage } from '../../senders/inapp/message';
 import { encodeFrame, notificationFrame, parseClientMessage, type ClientMessage, type ServerFrame } from './protocol';
 import { createSubscriptions } from './subscriptions';
-import { authenticateUpgrade, refusalResponse } from './upgrade-auth';
+import { authenticateUpgrade, refusalResponse, type RefusalStatus } from './upgrade-auth';
 import { encodeWake, parseWake, type WakeSignal } from '../../senders/inapp/wake';
 
 export interface InappGatewayOptions {
@@ -28,6 +29,8 @@ export interface InappGatewayOptions {
   maxBufferedBytes?: number;
   /** Tells this process's broadcasts from other gateways' (default: random). */
   gatewayId?: string;
+  /** Connection attempts per user (RATE_LIMIT_WS_PER_MIN); over it the upgrade is refused with 429. Default: no limit. */
+  limiter?: Limiter;
 }
 
 export interface InappGateway {
@@ -144,8 +147,9 @@ export function createInappGateway(options: InappGatewayOptions): InappGateway {
     });
   }
 
-  function onConnection(ws: WebSocket, userId: string): void {
+  function onConnection(ws: WebSocket, userId: string, validUntil: number | undefined): void {
     const live: LiveSocket = { ws, userId, alive: true };
+    const expiry = validUntil === undefined ? null : closeAtExpiry(ws, validUntil, clock);
     const sockets = byUser.get(userId) ?? new Set<LiveSocket>();
     sockets.add(live);
     byUser.set(userId, sockets);
@@ -154,6 +158,7 @@ export function createInappGateway(options: InappGatewayOptions): InappGateway {
     ws.on('message', (data, isBinary) => onClientFrame(live, data, isBinary));
     ws.on('error', (error) => log.debug({ userId, err: describeError(error) }, 'in-app socket error'));
     ws.on('close', () => {
+      expiry?.cancel();
       sockets.delete(live);
       if (sockets.size === 0 && byUser.get(userId) === sockets) byUser.delete(userId);
       subscriptions.remove(channel).catch((error) => log.warn({ userId, err: describeError(error) }, 'unsubscribe failed'));
@@ -169,17 +174,35 @@ export function createInappGateway(options: InappGatewayOptions): InappGateway {
     );
   }
 
-  function onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', () => socket.destroy());
-    const auth = closing ? ({ ok: false, status: 404, message: 'shutting down' } as const) : authenticateUpgrade(options.authenticate, request);
-    if (!auth.ok) {
-      log.info({ status: auth.status, reason: auth.message }, 'in-app upgrade refused');
-      socket.once('finish', () => socket.destroy());
-      socket.end(refusalResponse(auth.status, auth.message));
-      return;
-    }
-    wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, auth.userId));
+  function refuse(socket: Duplex, status: RefusalStatus, message: string, retryAfterSeconds?: number): void {
+    log.info({ status, reason: message }, 'in-app upgrade refused');
+    socket.once('finish', () => socket.destroy());
+    socket.end(refusalResponse(status, message, retryAfterSeconds));
   }
+
+  async function admit(userId: string): Promise<{ ok: true } | { ok: false; retryAfterSeconds: number }> {
+    return options.limiter ? consumePoint(options.limiter, limitKey('user', userId), log) : { ok: true };
+  }
+
+  async function onUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    socket.on('error', () => socket.destroy());
+    const auth = closing ? null : await authenticateUpgrade(options.authenticate, request);
+    // The gateway may have begun closing while the token was being verified.
+    if (closing || !auth) return refuse(socket, 404, 'shutting down');
+    if (!auth.ok) return refuse(socket, auth.status, auth.message);
+    // Charged after authentication: the budget is the user's, and a forged token costs nobody else's.
+    const verdict = await admit(auth.userId);
+    if (!verdict.ok) return refuse(socket, 429, 'too many connection attempts', verdict.retryAfterSeconds);
+    if (closing) return refuse(socket, 404, 'shutting down');
+    const { userId, validUntil } = auth;
+    wss.handleUpgrade(request, socket, head, (ws) => onConnection(ws, userId, validUntil));
+  }
+  const onUpgradeEvent = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    onUpgrade(request, socket, head).catch((error) => {
+      log.warn({ err: describeError(error) }, 'in-app upgrade failed');
+      socket.destroy();
+    });
+  };
 
   // Keepalive: a socket that missed a pong is dead (a vanished client sends no close frame).
   const pinger = setInterval(() => {
@@ -199,14 +222,14 @@ export function createInappGateway(options: InappGatewayOptions): InappGateway {
     for (const userId of byUser.keys()) void serialize(userId, () => drainToSockets(userId));
   };
   options.subscriber.on('ready', onSubscriberReady);
-  options.server.on('upgrade', onUpgrade);
+  options.server.on('upgrade', onUpgradeEvent);
 
   return {
     connections: () => [...byUser.values()].reduce((sum, set) => sum + set.size, 0),
     async close() {
       closing = true;
       clearInterval(pinger);
-      options.server.off('upgrade', onUpgrade);
+      options.server.off('upgrade', onUpgradeEvent);
       options.subscriber.off('ready', onSubscriberReady);
       const all = [...byUser.values()].flatMap((set) => [...set]);
       await Promise.all(all.map((live) => closeSocket(live.ws)));
@@ -215,6 +238,30 @@ export function createInappGateway(options: InappGatewayOptions): InappGateway {
       await new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
+}
+
+/** setTimeout's longest delay (about 24.8 days); a longer one would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** The close code of a socket whose token expired (4000–4999 are the application's; 4401 reads as HTTP 401). */
+export const TOKEN_EXPIRED_CLOSE = { code: 4401, reason: 'token expired' } as const;
+
+/**
+ * Closes the socket when its user's token stops verifying: a socket must not outlive the credential that
+ * opened it. Long delays are re-armed in steps so the timer never overflows. cancel() when the socket closes.
+ */
+function closeAtExpiry(ws: WebSocket, validUntil: number, clock: { now(): number }): { cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const arm = () => {
+    const left = validUntil - clock.now();
+    if (left <= 0) {
+      ws.close(TOKEN_EXPIRED_CLOSE.code, TOKEN_EXPIRED_CLOSE.reason);
+      return;
+    }
+    timer = setTimeout(arm, Math.min(left, MAX_TIMER_MS));
+    timer.unref();
+  };
+  arm();
+  return { cancel: () => clearTimeout(timer) };
 }
 
 /** A close handshake, cut short after a grace period (a client that never answers must not block shutdown). */

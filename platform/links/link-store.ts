@@ -12,6 +12,8 @@ export const LINK_KEYS = {
   used: (code: string) => `link-used:${code}`,
   /** The code already created for a source (e.g. a welcome event): a replay reuses it. */
   bySource: (sourceKey: string) => `link-source:${sourceKey}`,
+  /** The codes issued about a subject (a set that lives as long as its longest link): erasure finds them here. */
+  bySubject: (subject: string) => `link-subject:${subject}`,
 } as const;
 
 export interface Link {
@@ -41,6 +43,8 @@ export interface LinkStore {
   consume(code: string): Promise<ConsumeResult>;
   /** Puts a consumed link back (its confirmation could not be recorded), for its remaining lifetime. */
   restore(code: string, link: Link): Promise<void>;
+  /** Deletes every link issued about `subject` (erasure of a person); returns how many were still live. */
+  eraseSubject(subject: string): Promise<number>;
 }
 
 export interface LinkStoreOptions {
@@ -66,12 +70,25 @@ end
 if redis.call('EXISTS', KEYS[2]) == 1 then return '!used' end
 return false`;
 
+// The subject's index of codes (KEYS[last]) outlives its longest link: its TTL only ever grows.
+const INDEX_LUA = `
+local index = KEYS[#KEYS]
+redis.call('SADD', index, ARGV[1])
+if redis.call('PTTL', index) < tonumber(ARGV[3]) then redis.call('PEXPIRE', index, ARGV[3]) end`;
+
+// A link and its place in the subject's index in one step.
+const CREATE_SCRIPT = `
+redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+${INDEX_LUA}
+return ARGV[1]`;
+
 // One code per source even when two replays race: the first SET wins, the others read it back.
 const CREATE_ONCE_SCRIPT = `
 local existing = redis.call('GET', KEYS[1])
 if existing then return existing end
 redis.call('SET', KEYS[2], ARGV[2], 'PX', ARGV[3])
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+${INDEX_LUA}
 return ARGV[1]`;
 
 /** The Redis-backed link store. Redis down fails with REDIS_UNAVAILABLE (the Redis edge): the API answers 503. */
@@ -92,13 +109,14 @@ export function createLinkStore(options: LinkStoreOptions): LinkStore {
     async create(link) {
       const doc = docOf(link);
       const code = newCode();
-      await redis.set(LINK_KEYS.link(code), doc, 'PX', link.ttlMs);
+      const keys = [LINK_KEYS.link(code), LINK_KEYS.bySubject(link.subject)];
+      await redis.eval(CREATE_SCRIPT, keys.length, ...keys, code, doc, link.ttlMs);
       return code;
     },
     async createOnce(sourceKey, link) {
       const doc = docOf(link);
       const code = newCode();
-      const keys = [LINK_KEYS.bySource(sourceKey), LINK_KEYS.link(code)];
+      const keys = [LINK_KEYS.bySource(sourceKey), LINK_KEYS.link(code), LINK_KEYS.bySubject(link.subject)];
       return (await redis.eval(CREATE_ONCE_SCRIPT, keys.length, ...keys, code, doc, link.ttlMs)) as string;
     },
     async consume(code) {
@@ -113,6 +131,14 @@ export function createLinkStore(options: LinkStoreOptions): LinkStore {
       const remainingMs = link.expiresAt - clock.now();
       if (remainingMs < 1) return;
       await redis.multi().set(LINK_KEYS.link(code), JSON.stringify(link), 'PX', remainingMs).del(LINK_KEYS.used(code)).exec();
+    },
+    async eraseSubject(subject) {
+      const index = LINK_KEYS.bySubject(subject);
+      const codes = await redis.smembers(index);
+      // The used-link tombstones hold only '1' and the source keys only a code: nothing of the person.
+      const live = codes.length > 0 ? await redis.del(...codes.map(LINK_KEYS.link)) : 0;
+      await redis.del(index);
+      return live;
     },
   };
 }

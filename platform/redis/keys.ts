@@ -34,6 +34,10 @@ export const KEYS = {
   notificationOccurrences: (id: string) => `notification-run:${id}:occurrences`,
   /** Notification runs not yet finished or cancelled (the scheduler moves them along). */
   activeNotifications: 'notifications:active',
+  /** Held while one writer reads, checks and writes a resource (platform/stores/resource-lock.ts). */
+  resourceLock: (kind: string, id: string) => `lock:${kind}:${id}`,
+  /** An Idempotency-Key's reservation or remembered answer (ingest/middleware/idempotency-store.ts); `hash` hides the caller and key. */
+  idempotency: (hash: string) => `idempotency:${hash}`,
   /** Only one scheduler acts per tick, whatever the number of processes. */
   schedulerLock: 'scheduler:lock',
   /** Fan-out checkpoint of a mailing: where to resume after a crash. */
@@ -56,6 +60,11 @@ export const KEYS = {
   inappRead: (userId: string) => `inapp:{${userId}}:read`,
   /** Pub/sub channel of a user's wake-ups (channels are not keys: callers add the key prefix themselves). */
   inappChannel: (userId: string) => `inapp:wake:${userId}`,
+  /**
+   * The prefix of one request budget's counters (ingest/rate-limiters.ts): rate-limiter-flexible appends
+   * `:<hashed caller>`, and the client's key prefix goes in front. One key per counter, so Cluster-safe.
+   */
+  rateLimit: (budget: string) => `rate-limit:${budget}`,
 } as const;
 
 /** The view's index key prefixes, for a rebuild that clears them. */

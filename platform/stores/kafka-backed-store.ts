@@ -1,4 +1,8 @@
-import type { ListQuery, Page, ResourceStore } from './ports';
+import { VestnikError } from '../errors';
+import { KEYS } from '../redis/keys';
+import type { ListQuery, Page, ResourceStore, Updated, WriteCondition } from './ports';
+import { etagOf, ifMatchSatisfied } from './etag';
+import { createResourceLock } from './resource-lock';
 import type { SchemaName } from '../codec/codec';
 import type { TypedProducer } from '../kafka';
 import type { Redis } from '../redis/client';
@@ -31,6 +35,8 @@ export interface KafkaBackedStoreOptions<T> {
   overlay?(items: T[]): Promise<T[]>;
   /** How long put/remove wait for the view to show the write. */
   viewTimeoutMs?: number;
+  /** How long a write waits for another write of the same id to finish (default 10 s), then fails retriably. */
+  lockWaitMs?: number;
   /** Hears the key of a view document that is not JSON (it reads as absent). */
   onCorrupt?: CorruptDocument;
 }
@@ -53,13 +59,34 @@ export function createKafkaBackedStore<T extends { id: string }>(options: KafkaB
     return options.overlay && docs.length > 0 ? options.overlay(docs) : docs;
   };
 
+  const viewTimeoutMs = options.viewTimeoutMs ?? 5_000;
   const publish = async (id: string, value: T | null): Promise<void> => {
     const [produced] = await producer.send(topic, [{ key: id, value: value as never }], { schema });
     if (!produced) return;
-    await waitForView({ redis, ...produced, timeoutMs: options.viewTimeoutMs });
+    await waitForView({ redis, ...produced, timeoutMs: viewTimeoutMs });
   };
 
   const get = async (id: string): Promise<T | null> => (await readDocs([id]))[0] ?? null;
+
+  // Every write of an id (put, remove, update) holds the id's lock from its read to the view showing
+  // it, so a check of the current value (If-Match, or a change computed from it) cannot be overtaken.
+  const lock = createResourceLock({ redis, leaseMs: viewTimeoutMs + 25_000, waitMs: options.lockWaitMs ?? 10_000 });
+  const write = (id: string, change: (current: T | null) => T | null | undefined, condition: WriteCondition = {}) =>
+    lock.run(KEYS.resourceLock(options.kind, id), async (): Promise<Updated<T> & { existed: boolean }> => {
+      const current = await get(id);
+      const currentEtag = current ? etagOf(current) : null;
+      if (condition.ifMatch !== undefined && !ifMatchSatisfied(condition.ifMatch, currentEtag)) {
+        throw new VestnikError('PRECONDITION_FAILED', 'the resource changed since it was read (If-Match)', {
+          details: { id, etag: currentEtag },
+        });
+      }
+      const next = change(current);
+      if (next === undefined) return { value: current, etag: currentEtag, written: false, existed: current !== null };
+      // The tombstone goes out even when the view shows nothing: a write not yet applied is removed too.
+      await publish(id, next);
+      const shown = await get(id);
+      return { value: shown, etag: shown ? etagOf(shown) : null, written: true, existed: current !== null };
+    });
 
   return {
     get,
@@ -70,13 +97,14 @@ export function createKafkaBackedStore<T extends { id: string }>(options: KafkaB
         readDocs, (item) => matches(item, filter));
     },
     async put(value: T) {
-      await publish(value.id, value);
+      await write(value.id, () => value);
     },
-    async remove(id: string) {
-      const existed = (await get(id)) !== null;
-      // The tombstone goes out even when the view shows nothing: a write not yet applied is removed too.
-      await publish(id, null);
-      return existed;
+    async remove(id: string, condition?: WriteCondition) {
+      return (await write(id, () => null, condition)).existed;
+    },
+    async update(id, change, condition) {
+      const { existed: _existed, ...updated } = await write(id, change, condition);
+      return updated;
     },
   };
 }

@@ -28,7 +28,27 @@ export interface ResourceStore<T extends { id: string }> {
   /** Publishes to the state topic and resolves once the Redis view shows it (read-your-writes). */
   put(value: T): Promise<void>;
   /** Publishes a tombstone; resolves true if the resource existed, once the view no longer shows it. */
-  remove(id: string): Promise<boolean>;
+  remove(id: string, options?: WriteCondition): Promise<boolean>;
+  /**
+   * Read-check-write as one step (no other write of this id lands in between): `change` sees the
+   * current value (null when absent) and returns the next one, null to remove it, or undefined to write
+   * nothing. With `ifMatch`, a current value whose etag differs (or an absent one) fails with
+   * PRECONDITION_FAILED before `change` runs. Resolves once the view shows the result.
+   */
+  update(id: string, change: (current: T | null) => T | null | undefined, options?: WriteCondition): Promise<Updated<T>>;
+}
+
+/** An optimistic-concurrency condition: the etag (etagOf) the writer last read. */
+export interface WriteCondition {
+  ifMatch?: string;
+}
+
+/** What an update left: the value as the view now shows it (null when absent) and its etag. */
+export interface Updated<T> {
+  value: T | null;
+  etag: string | null;
+  /** False when `change` returned undefined (or the value was already what it asked for). */
+  written: boolean;
 }
 
 /** Produces one record to an Avro topic. */

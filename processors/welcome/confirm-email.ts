@@ -12,7 +12,8 @@ import { EMAIL_CONFIRMATION } from './decide';
 export function createEmailConfirmation(clients: ResourceStore<Client>, now: () => number = Date.now): (link: Link) => Promise<void> {
   return async (link) => {
     if (link.purpose !== EMAIL_CONFIRMATION) return;
-    const client = await clients.get(link.subject);
-    if (client && !client.emailConfirmed) await clients.put({ ...client, emailConfirmed: true, updatedAt: now() });
+    // Decided on the record as it is under the store's lock: a concurrent change of another field survives.
+    await clients.update(link.subject, (client) =>
+      client && !client.emailConfirmed ? { ...client, emailConfirmed: true, updatedAt: now() } : undefined);
   };
 }

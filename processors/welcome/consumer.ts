@@ -42,7 +42,7 @@ export interface WelcomeConsumerOptions {
    * The client directory (state.clients and its view): this processor owns a new user's client record
    * and creates it here (decideWelcomeClient). Without it (tests of the email alone) no client is written.
    */
-  clients?: Pick<ResourceStore<Client>, 'get' | 'put'>;
+  clients?: Pick<ResourceStore<Client>, 'update'>;
 }
 
 /**
@@ -84,8 +84,7 @@ export function createWelcomeConsumer(options: WelcomeConsumerOptions): BatchCon
         // The client first, so the link in the email always has a client to confirm. A replay finds the
         // record it wrote and writes nothing (the decision fills only what is missing).
         if (options.clients) {
-          const client = decideWelcomeClient(event, await options.clients.get(event.userId), clock.now());
-          if (client) await options.clients.put(client);
+          await options.clients.update(event.userId, (current) => decideWelcomeClient(event, current, clock.now()) ?? undefined);
         }
         const linkCode = await options.links.createOnce(`welcome:${event.eventId}`, {
           url: confirmedUrl, ttlMs: options.linkTtlMs, purpose: EMAIL_CONFIRMATION, subject: event.userId,

@@ -37,6 +37,8 @@ export interface Inbox {
   publish(userId: string, payload: string): Promise<void>;
   /** The user's pub/sub channel name as Redis sees it (the key prefix included). */
   channelOf(userId: string): string;
+  /** Deletes everything the inbox keeps of the user (bodies, pending, history, read flags): erasure. */
+  erase(userId: string): Promise<void>;
 }
 
 export interface HistoryItem extends InboxMessage {
@@ -88,6 +90,10 @@ export function createInbox(options: InboxOptions): Inbox {
     },
     async publish(userId, payload) {
       await redis.publish(channelOf(userId), payload);
+    },
+    async erase(userId) {
+      // One DEL: the keys share the user's hash tag, so this is one step on one Cluster slot too.
+      await redis.del(KEYS.inappItems(userId), KEYS.inappPending(userId), KEYS.inappHistory(userId), KEYS.inappRead(userId));
     },
   };
 }

@@ -4,8 +4,10 @@
  * (tests/integration/resource-store-contract.test.ts). A double that answers differently from the
  * real thing fails here, not in some later test that trusted it.
  */
+import { etagOf } from '../../platform/stores/etag';
 import type { ResourceStore } from '../../platform/stores/ports';
 import type { Client, Mailing } from '../../schemas/types';
+import { clientRecord, listingPages, mailingRecord } from '../support/records';
 
 /** What a run of the suite needs: fresh stores, and a way to start a mailing's run as the fan-out does. */
 export interface ContractStores {
@@ -15,29 +17,9 @@ export interface ContractStores {
   startRun(mailingId: string): Promise<void>;
 }
 
-const client = (id: string, patch: Partial<Client> = {}): Client => ({
-  id, phone: '79001234567', operatorCode: '900', tags: [], timezone: 'UTC', email: null, emailConfirmed: false,
-  name: null, locale: 'en', deviceTokens: [], preferences: { promo: true, channels: {}, quietHours: null },
-  subscriptions: [], updatedAt: 1_763_888_400_000, ...patch,
-});
-
-const mailing = (id: string, patch: Partial<Mailing> = {}): Mailing => ({
-  id, text: 'Hello', templateId: null, startAt: 1_763_906_400_000, endAt: 1_763_910_000_000,
-  filter: { operatorCodes: [], tags: [] }, channel: 'sms', sendWindow: null, promo: false, priority: 'bulk',
-  status: 'scheduled', createdAt: 1_763_900_000_000, updatedAt: 1_763_900_000_000, ...patch,
-});
-
-/** Every page of a listing, as ids, following the cursors (bounded, so a cursor loop fails the test). */
-async function pagesOf<T extends { id: string }>(store: ResourceStore<T>, filter: Record<string, string>, limit: number): Promise<string[][]> {
-  const pages: string[][] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await store.list({ cursor, limit, filter });
-    pages.push(page.items.map((item) => item.id));
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor !== undefined && pages.length < 20);
-  return pages;
-}
+const client = clientRecord;
+const mailing = (id: string, patch: Partial<Mailing> = {}): Mailing => mailingRecord(id, { priority: 'bulk', ...patch });
+const pagesOf = listingPages;
 
 /**
  * Registers the suite. `stores` is called once per run; `ns` makes ids unique per run, so the real
@@ -105,6 +87,43 @@ export function describeResourceStoreContract(name: string, stores: () => Contra
       expect(mine(await pagesOf(mailings, { status: 'scheduled' }, 50))).toEqual([scheduled.id]);
       expect(mine(await pagesOf(mailings, { status: 'cancelled' }, 50))).toEqual([cancelled.id]);
       expect((await mailings.get(running.id))?.status).toBe('running');
+    });
+
+    it('update changes the current value and answers it with its etag; undefined writes nothing', async () => {
+      const { clients } = stores();
+      const value = client(id('upd'), { name: 'Anna' });
+      await clients.put(value);
+      const updated = await clients.update(value.id, (current) => (current ? { ...current, name: 'Anya' } : undefined));
+      expect(updated).toEqual({ value: { ...value, name: 'Anya' }, etag: etagOf({ ...value, name: 'Anya' }), written: true });
+      expect(await clients.get(value.id)).toEqual(updated.value);
+      const unchanged = await clients.update(value.id, () => undefined);
+      expect(unchanged).toEqual({ ...updated, written: false });
+      expect(await clients.update(id('upd-never'), () => undefined)).toEqual({ value: null, etag: null, written: false });
+    });
+
+    it('If-Match: the current etag writes; a stale one (or any on an absent item) fails PRECONDITION_FAILED and writes nothing', async () => {
+      const { clients } = stores();
+      const value = client(id('cas'), { name: 'Anna' });
+      await clients.put(value);
+      const seen = etagOf((await clients.get(value.id))!);
+      const first = await clients.update(value.id, (current) => current && { ...current, name: 'B' }, { ifMatch: seen });
+      expect(first.written).toBe(true);
+      await expect(clients.update(value.id, (current) => current && { ...current, name: 'C' }, { ifMatch: seen }))
+        .rejects.toMatchObject({ code: 'PRECONDITION_FAILED' });
+      await expect(clients.remove(value.id, { ifMatch: seen })).rejects.toMatchObject({ code: 'PRECONDITION_FAILED' });
+      expect((await clients.get(value.id))?.name).toBe('B');
+      await expect(clients.update(id('cas-never'), () => client(id('cas-never')), { ifMatch: '*' }))
+        .rejects.toMatchObject({ code: 'PRECONDITION_FAILED' });
+      expect(await clients.remove(value.id, { ifMatch: first.etag! })).toBe(true);
+    });
+
+    it('concurrent updates of one item each see the others\' writes: no update is lost', async () => {
+      const { clients } = stores();
+      const value = client(id('race'), { tags: [] });
+      await clients.put(value);
+      const tags = Array.from({ length: 8 }, (_unused, i) => `t${i}`);
+      await Promise.all(tags.map((tag) => clients.update(value.id, (current) => current && { ...current, tags: [...current.tags, tag] })));
+      expect([...(await clients.get(value.id))!.tags].sort()).toEqual(tags);
     });
   });
 }

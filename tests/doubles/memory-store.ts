@@ -4,7 +4,9 @@
  * answers the same; tests/contracts/resource-store.ts runs one suite against both.
  */
 import type { StoreFilter } from '../../platform/stores/kafka-backed-store';
-import type { ListQuery, Page, ResourceStore } from '../../platform/stores/ports';
+import { VestnikError } from '../../platform/errors';
+import { etagOf, ifMatchSatisfied } from '../../platform/stores/etag';
+import type { ListQuery, Page, ResourceStore, Updated, WriteCondition } from '../../platform/stores/ports';
 
 export interface MemoryStoreOptions<T> {
   /** The real store's filter rule (clientMatches, mailingMatches); every item passes without one. */
@@ -20,12 +22,35 @@ export function createMemoryStore<T extends { id: string }>(
   const items = new Map<string, T>();
   const matches = options.matches ?? (() => true);
   const overlay = options.overlay ?? (async (values: T[]) => values);
+  const get = async (id: string): Promise<T | null> => {
+    const item = items.get(id);
+    return item ? structuredClone((await overlay([item]))[0] ?? null) : null;
+  };
+  // Writes of one id run one after another (a promise chain per id), as the real store's lock ensures.
+  const queues = new Map<string, Promise<unknown>>();
+  const write = (id: string, change: (current: T | null) => T | null | undefined, condition: WriteCondition = {}) => {
+    const run = (queues.get(id) ?? Promise.resolve()).catch(() => undefined).then(() => writeNow(id, change, condition));
+    queues.set(id, run);
+    return run;
+  };
+  const writeNow = async (id: string, change: (current: T | null) => T | null | undefined, condition: WriteCondition) => {
+    const current = await get(id);
+    const currentEtag = current ? etagOf(current) : null;
+    if (condition.ifMatch !== undefined && !ifMatchSatisfied(condition.ifMatch, currentEtag)) {
+      throw new VestnikError('PRECONDITION_FAILED', 'the resource changed since it was read (If-Match)', { details: { id, etag: currentEtag } });
+    }
+    const next = change(current);
+    if (next !== undefined) {
+      if (next === null) items.delete(id);
+      else items.set(id, structuredClone(next));
+    }
+    const shown = next === undefined ? current : await get(id);
+    const updated: Updated<T> = { value: shown, etag: shown ? etagOf(shown) : null, written: next !== undefined };
+    return { ...updated, existed: current !== null };
+  };
   return {
     items,
-    async get(id) {
-      const item = items.get(id);
-      return item ? structuredClone((await overlay([item]))[0] ?? null) : null;
-    },
+    get,
     async list({ cursor, limit, filter = {} }: ListQuery): Promise<Page<T>> {
       const sorted = (await overlay([...items.values()]))
         .filter((item) => matches(item, filter))
@@ -36,10 +61,14 @@ export function createMemoryStore<T extends { id: string }>(
       return { items: structuredClone(page), nextCursor: sorted.length > limit && last ? last.id : null };
     },
     async put(value) {
-      items.set(value.id, structuredClone(value));
+      await write(value.id, () => value);
     },
-    async remove(id) {
-      return items.delete(id);
+    async remove(id, condition) {
+      return (await write(id, () => null, condition)).existed;
+    },
+    async update(id, change, condition) {
+      const { existed: _existed, ...updated } = await write(id, change, condition);
+      return updated;
     },
   };
 }

@@ -1,4 +1,5 @@
-import jwt from 'jsonwebtoken';
+import { createHmac } from 'node:crypto';
+import { base64url } from 'jose';
 import { Registry } from 'prom-client';
 import { silentLogger } from '../../platform/logger';
 import { createUnsubscribeTokens } from '../../platform/unsubscribe';
@@ -11,6 +12,7 @@ import { createMemoryChannelCounts, createMemoryNotificationRuns } from './memor
 import { clientMatches, mailingMatches } from '../../domain/resources/stores';
 import { createMemoryMailingRuns } from './memory-runs';
 import { createMemoryStore } from './memory-store';
+import { createMemoryIdempotencyStore } from './memory-idempotency';
 
 /** API keys of the test app, one per role, plus a key with no useful role. */
 export const KEYS = { admin: 'test-admin-key', stats: 'test-stats-key', service: 'test-service-key', none: 'test-nobody-key' };
@@ -21,9 +23,22 @@ export const NOW = Date.parse('2030-01-01T00:00:00Z');
 
 export const bearer = (token: string): string => `Bearer ${token}`;
 
-/** A JWT an end user of the in-app channel would hold. */
-export const userToken = (clientId: string, secret = JWT_SECRET): string =>
-  jwt.sign({ sub: clientId }, secret, { algorithm: 'HS256', expiresIn: '1h' });
+/**
+ * An HS256 JWT with exactly these claims and header (nothing added: tests build tokens without exp, with
+ * `alg: none`…). Synchronous because fast-check arbitraries and test tables need tokens up front, and jose
+ * signs only asynchronously; jose verifies it in the app, so a mistake here fails the tests.
+ */
+export function signHs256(claims: Record<string, unknown>, secret: string, header: Record<string, unknown> = { alg: 'HS256', typ: 'JWT' }): string {
+  const part = (value: unknown) => base64url.encode(JSON.stringify(value));
+  const input = `${part(header)}.${part(claims)}`;
+  return `${input}.${base64url.encode(createHmac('sha256', secret).update(input).digest())}`;
+}
+
+/** Now in JWT seconds. */
+export const nowS = (): number => Math.floor(Date.now() / 1000);
+
+/** A JWT an end user of the in-app channel would hold: HS256, `sub` and an expiry an hour away. */
+export const userToken = (clientId: string, secret = JWT_SECRET): string => signHs256({ sub: clientId, exp: nowS() + 3600 }, secret);
 
 /** The app with in-memory fakes of every port; the fakes are returned for arranging and asserting. */
 export function createTestApp(overrides: Partial<AppDeps> = {}) {
@@ -41,6 +56,7 @@ export function createTestApp(overrides: Partial<AppDeps> = {}) {
     userNotifications: createMemoryNotifications(),
     unsubscribeTokens: createUnsubscribeTokens(UNSUBSCRIBE_SECRET),
     recurring: createMemoryRecurring(),
+    idempotency: createMemoryIdempotencyStore(),
     clock: { now: () => NOW },
     metricsRegistry: new Registry(),
   };

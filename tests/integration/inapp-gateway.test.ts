@@ -1,11 +1,11 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Redis from 'ioredis';
-import jwt from 'jsonwebtoken';
 import WebSocket from 'ws';
 import { createAuthenticator } from '../../ingest/middleware/auth';
 import { createLogger } from '../../platform/logger';
-import { createInappGateway, type InappGateway } from '../../ingest/ws/gateway';
+import { createInappGateway, TOKEN_EXPIRED_CLOSE, type InappGateway } from '../../ingest/ws/gateway';
+import { nowS, signHs256 } from '../doubles/test-app';
 import { createInbox, type Inbox } from '../../senders/inapp/inbox';
 import type { InboxMessage } from '../../senders/inapp/message';
 import { deleteKeysWithPrefix, TEST_REDIS_URL } from '../support/redis';
@@ -22,7 +22,7 @@ async function startGatewayProcess(prefix: string) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const inbox = createInbox({ redis, inboxMax: 5, historyMax: 10 });
   const gateway: InappGateway = createInappGateway({
-    server, authenticate: createAuthenticator({ apiKeys: [], jwtSecret: SECRET }), inbox, subscriber,
+    server, authenticate: createAuthenticator({ apiKeys: [], jwtSecret: SECRET, clockToleranceS: 0 }), inbox, subscriber,
     logger: createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), pingIntervalMs: 200,
   });
   const { port } = server.address() as AddressInfo;
@@ -66,8 +66,8 @@ describe('in-app websocket gateway', () => {
 
   const message = (id: string): InboxMessage => ({ id, title: 't', text: `text ${id}`, url: null, createdAt: 1 });
 
-  async function connect(url: string, userId: string) {
-    const ws = new WebSocket(`${url}?token=${jwt.sign({ sub: userId }, SECRET)}`);
+  async function connect(url: string, userId: string, exp = nowS() + 600) {
+    const ws = new WebSocket(`${url}?token=${signHs256({ sub: userId, exp }, SECRET)}`);
     sockets.push(ws);
     const frames: any[] = [];
     ws.on('message', (data) => frames.push(JSON.parse(data.toString())));
@@ -149,5 +149,24 @@ describe('in-app websocket gateway', () => {
     // Stop answering: the ws client answers pings automatically, so pause the underlying stream.
     (socket.ws as unknown as { _socket: { pause(): void } })._socket.pause();
     await waitFor(() => one.gateway.connections() < before, { timeoutMs: 5_000, description: 'the silent socket dropped' });
+  });
+
+  it('closes a socket with 4401 "token expired" when its token expires, not before', async () => {
+    const user = uniqueName('expiring');
+    const exp = nowS() + 2; // the token's own lifetime (1–2 s): what the test waits for
+    const socket = await connect(one.url, user, exp);
+    let closed: { code: number; reason: string; at: number } | null = null;
+    socket.ws.once('close', (code, reason) => void (closed = { code, reason: reason.toString(), at: Date.now() }));
+    await sender.append(user, message(`${user}-before-expiry`));
+    await waitFor(() => socket.ids().length > 0, { timeoutMs: 5_000, description: 'a message while the token is valid' });
+    const result = await waitFor(() => closed, { timeoutMs: 6_000, description: 'the close at expiry' });
+    expect({ code: result.code, reason: result.reason }).toEqual(TOKEN_EXPIRED_CLOSE);
+    expect(result.at).toBeGreaterThanOrEqual(exp * 1000);
+    // A reconnect with the same token is refused at the upgrade.
+    const again = new WebSocket(`${one.url}?token=${signHs256({ sub: user, exp }, SECRET)}`);
+    again.on('error', () => undefined); // the refusal ends the handshake
+    sockets.push(again);
+    const status = await new Promise<number>((resolve) => again.once('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0)));
+    expect(status).toBe(401);
   });
 });

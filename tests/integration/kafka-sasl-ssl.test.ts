@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Writable } from 'node:stream';
-import pino from 'pino';
 import { killAllChildren } from '../../infra/local/child-processes';
 import { startPrivateKafka, type PrivateKafka } from '../../infra/local/private-services';
 import { loadConfig } from '../../platform/config';
 import { createKafka, kafkaConnectionOptions } from '../../platform/kafka';
-import { REDACT_PATHS, type Logger } from '../../platform/logger';
+import { createLogger, type Logger } from '../../platform/logger';
 import { createSmsSimulator, type SmsSimulator } from '../../simulators/sms';
 import { createSmsApiToken } from '../../simulators/sms/token';
 import { createClients, iso, smsIdOf } from '../support/mailings';
@@ -27,14 +26,14 @@ describe('Kafka over SASL_SSL', () => {
 
   // Everything Vestnik and kafkajs log in this file, at debug, through the production redaction.
   const logged = { lines: 0, leaks: [] as string[] };
-  const logger: Logger = pino({ level: 'debug', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, new Writable({
+  const logger: Logger = createLogger({ level: 'debug', destination: new Writable({
     write(chunk, _encoding, done) {
       logged.lines += 1;
       const line = String(chunk);
       if (line.includes(user.password)) logged.leaks.push(line.slice(0, 500));
       done();
     },
-  }));
+  }) });
 
   const secureEnv = (): Record<string, string> => ({
     KAFKA_BROKERS: broker.url, KAFKA_SASL_MECHANISM: 'SCRAM-SHA-512', KAFKA_SASL_USERNAME: user.username,

@@ -1,7 +1,6 @@
 import { Writable } from 'node:stream';
-import pino from 'pino';
 import { request } from 'undici';
-import { REDACT_PATHS } from '../../platform/logger';
+import { createLogger } from '../../platform/logger';
 import type { DeliveryCommand } from '../../schemas/types';
 import { createCircuitBreaker } from '../../senders/policy/circuit-breaker';
 import { classifyResponse } from '../../senders/sms/classify';
@@ -191,7 +190,7 @@ describe('logging', () => {
   it('logs each request and response with ids, status and duration, never phone, text or token', async () => {
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk, _encoding, done) => (lines.push(String(chunk)), done()) });
-    const logger = pino({ level: 'debug', redact: { paths: REDACT_PATHS, censor: '[redacted]' } }, sink);
+    const logger = createLogger({ level: 'debug', destination: sink });
     const cmd = command({ address: '79005550101', content: { text: 'secret-text-xyz', subject: null, html: null, title: null, headers: {} } });
     await deliverer({ logger }).deliver(cmd);
     await simulator.setFaults({ errorRate: 1 });

@@ -10,6 +10,7 @@ import { createStateViewConsumer, type StateTopics, type StateViewConsumer } fro
 import type { ResourceStore } from '../../platform/stores/ports';
 import type { Client, Mailing, Template } from '../../schemas/types';
 import { createKafkaTestContext } from '../support/kafka';
+import { clientRecord, listingPages, mailingRecord } from '../support/records';
 import { uniqueName } from '../support/unique';
 import { waitFor } from '../support/wait-for';
 
@@ -67,29 +68,9 @@ afterAll(async () => {
   }
 });
 
-const client = (id: string, patch: Partial<Client> = {}): Client => ({
-  id, phone: '79001234567', operatorCode: '900', tags: [], timezone: 'UTC', email: null, emailConfirmed: false,
-  name: null, locale: 'en', deviceTokens: [], preferences: { promo: true, channels: {}, quietHours: null },
-  subscriptions: [], updatedAt: 1_763_888_400_000, ...patch,
-});
-
-const mailing = (id: string, patch: Partial<Mailing> = {}): Mailing => ({
-  id, text: 'Hello', templateId: null, startAt: 1_763_906_400_000, endAt: 1_763_910_000_000,
-  filter: { operatorCodes: [], tags: [] }, channel: 'sms', sendWindow: null, promo: false, priority: 'express',
-  status: 'scheduled', createdAt: 1_763_900_000_000, updatedAt: 1_763_900_000_000, ...patch,
-});
-
-/** Every page of a listing, in order. */
-async function allPages<T extends { id: string }>(store: ResourceStore<T>, filter: Record<string, string>, limit: number) {
-  const pages: string[][] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await store.list({ cursor, limit, filter });
-    pages.push(page.items.map((item) => item.id));
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor !== undefined && pages.length < 20);
-  return pages;
-}
+const client = clientRecord;
+const mailing = mailingRecord;
+const allPages = listingPages;
 
 describe('Kafka-backed stores over the Redis directory view', () => {
   it('reads its own writes: get right after put sees the value, no waiting', async () => {

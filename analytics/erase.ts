@@ -1,0 +1,40 @@
+/**
+ * Erasing one person's rows from the analytics store. The personal data of `delivery_status` is the
+ * client id (every row of a person carries it; the other columns describe the delivery: channel,
+ * status, attempt, a reason that never holds an address or text, the provider's message id). So
+ * erasure deletes the person's rows rather than blanking columns: a row without its client is worth
+ * nothing to the statistics of a person who asked to be forgotten, and the mailing counts of the
+ * others are unaffected.
+ *
+ * `ALTER TABLE … DELETE WHERE` is a mutation (18.16 and current releases): the server records it
+ * durably in the table's mutation log and rewrites the affected parts in the background, so rows vanish
+ * seconds later, also after a server restart. It applies to the parts that exist when it is issued: a
+ * status that arrives afterwards (a delivery still in flight) is a new row (see the notes on residue).
+ */
+import type { ClickHouseClient } from './clickhouse-client';
+import { statusTable } from './schema';
+import { sql } from './sql-escape';
+
+export interface AnalyticsErasure {
+  /** Queues the deletion of every row of `clientId`; true when there was something to delete. */
+  eraseClient(clientId: string): Promise<boolean>;
+  /** How many rows of `clientId` the table still shows (0 once the mutation is done). */
+  rowsOf(clientId: string): Promise<number>;
+}
+
+export function createAnalyticsErasure(deps: { client: ClickHouseClient; database: string }): AnalyticsErasure {
+  const table = () => statusTable(deps.database);
+  const rowsOf = async (clientId: string): Promise<number> => {
+    const [row] = await deps.client.query<{ rows: string }>(sql`SELECT count() AS rows FROM ${table()} WHERE clientId = ${clientId}`);
+    return Number(row?.rows ?? 0);
+  };
+  return {
+    rowsOf,
+    async eraseClient(clientId) {
+      // A mutation rewrites parts: skip it when the person has no rows (a DELETE retried, a client never sent to).
+      if ((await rowsOf(clientId)) === 0) return false;
+      await deps.client.exec(sql`ALTER TABLE ${table()} DELETE WHERE clientId = ${clientId}`);
+      return true;
+    },
+  };
+}
