@@ -44,7 +44,7 @@ export interface Deployment {
 export async function deployVestnik(world: BenchWorld, options: { cpuProfileDir?: string } = {}): Promise<Deployment> {
   const apiPort = await freePort();
   const config = loadConfig({
-    ...process.env, ...world.env, KAFKA_GROUP_PREFIX: world.id, REDIS_KEY_PREFIX: `${world.id}:`, CLICKHOUSE_DATABASE: world.id,
+    ...process.env, ...world.env, KAFKA_GROUP_PREFIX: world.id, KAFKA_TOPIC_PREFIX: world.id, REDIS_KEY_PREFIX: `${world.id}:`, CLICKHOUSE_DATABASE: world.id,
     API_KEYS: `${BENCH_ADMIN_KEY}:admin`, METRICS_ENABLED: 'false', HTTP_PORT: '0',
   });
   const runtime = createRuntime(config, createLogger({ level: process.env.BENCH_LOG_LEVEL ?? 'error' }));

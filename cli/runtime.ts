@@ -4,7 +4,7 @@ import { createCodec } from '../platform/codec';
 import type { Codec } from '../platform/codec/codec';
 import type { Config } from '../platform/config';
 import { describeError } from '../platform/errors';
-import { createKafka, createTypedProducer, type TypedProducer } from '../platform/kafka';
+import { createKafka, createRawProducer, createTypedProducer, kafkaConnectionOptions, type TypedProducer } from '../platform/kafka';
 import type { Logger } from '../platform/logger';
 import { createRedis, type Redis } from '../platform/redis/client';
 
@@ -30,6 +30,8 @@ export function createRuntime(config: Readonly<Config>, logger: Logger) {
   const redises = new Map<string, Redis>();
   let codec: Codec | null = null;
   let clickhouse: ClickHouseClient | null = null;
+  // SASL and TLS files are read once, here at boot: a missing file stops the process with its variable named.
+  const kafkaSecurity = kafkaConnectionOptions(config.kafka.security);
 
   const runtime = {
     config,
@@ -45,7 +47,10 @@ export function createRuntime(config: Readonly<Config>, logger: Logger) {
     kafka(lane = 'main'): Kafka {
       let kafka = kafkas.get(lane);
       if (!kafka) {
-        kafka = createKafka({ brokers: [...config.kafka.brokers], clientId: `${config.kafka.clientId}-${lane}`, logger });
+        kafka = createKafka({
+          brokers: [...config.kafka.brokers], clientId: `${config.kafka.clientId}-${lane}`, logger,
+          topicPrefix: config.kafka.topicPrefix, security: kafkaSecurity,
+        });
         kafkas.set(lane, kafka);
       }
       return kafka;
@@ -60,11 +65,11 @@ export function createRuntime(config: Readonly<Config>, logger: Logger) {
       }
       return producer;
     },
-    /** A plain idempotent producer for records that are already encoded (the delay queue's). */
+    /** A plain idempotent producer for records that are already encoded (the delay queue's); topics are logical. */
     async rawProducer(lane = 'main'): Promise<Producer> {
       let producer = rawProducers.get(lane);
       if (!producer) {
-        const created = runtime.kafka(lane).producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+        const created = createRawProducer(runtime.kafka(lane), { idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
         rawProducers.set(lane, created);
         await created.connect();
         closers.push(() => created.disconnect());

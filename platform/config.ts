@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { VestnikError } from './errors';
 import { deriveUnsubscribeSecret } from './unsubscribe';
 import { parseLanes, type Lane } from './lanes';
+import { SASL_MECHANISMS, type KafkaSecurity } from './kafka/security';
+import { TOPIC_PREFIX_PATTERN } from './kafka/topic-names';
 import { DEV_DEFAULTS, describeProductionProblems, productionProblems } from './config-production';
 
 /** "key1:admin|stats,key2:service" → one entry per key with its roles. */
@@ -34,6 +36,18 @@ export const envSchema = z.object({
   KAFKA_CLIENT_ID: z.string().default('vestnik'),
   /** Consumer group ids are `<prefix>-<stage>`: a second deployment (or a test run) on the same topics uses another prefix. */
   KAFKA_GROUP_PREFIX: z.string().regex(/^[A-Za-z0-9._-]+$/).default('vestnik'),
+  /** Topics are `<prefix>.<name>` (DESIGN.md): several deployments (or test stacks) share a cluster; empty keeps the plain names. */
+  KAFKA_TOPIC_PREFIX: z.union([z.literal(''), z.string().regex(TOPIC_PREFIX_PATTERN)]).default(''),
+  /** SASL: plain, scram-sha-256 or scram-sha-512 (any case); needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD. */
+  KAFKA_SASL_MECHANISM: z.string().transform((v) => v.toLowerCase()).pipe(z.enum(SASL_MECHANISMS)).optional(),
+  KAFKA_SASL_USERNAME: z.string().min(1).optional(),
+  KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
+  /** TLS to the brokers; the CA, client certificate and key are PEM files. */
+  KAFKA_SSL: bool(false),
+  KAFKA_SSL_CA_FILE: z.string().min(1).optional(),
+  KAFKA_SSL_CERT_FILE: z.string().min(1).optional(),
+  KAFKA_SSL_KEY_FILE: z.string().min(1).optional(),
+  KAFKA_SSL_REJECT_UNAUTHORIZED: bool(true),
   SCHEMA_REGISTRY_URL: z.url().optional(),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379/0'),
   REDIS_KEY_PREFIX: z.string().default('vestnik:'),
@@ -114,7 +128,7 @@ export type Env = z.infer<typeof envSchema>;
 export interface Config {
   env: Env['NODE_ENV'];
   logLevel: Env['LOG_LEVEL'];
-  kafka: { brokers: string[]; clientId: string; groupPrefix: string; schemaRegistryUrl?: string };
+  kafka: { brokers: string[]; clientId: string; groupPrefix: string; topicPrefix: string; security: KafkaSecurity; schemaRegistryUrl?: string };
   redis: { url: string; keyPrefix: string };
   clickhouse: { url: string; database: string; user: string; password: string };
   analytics: { startFrom: 'earliest' | 'latest' };
@@ -161,6 +175,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
       throw new VestnikError('CONFIG_INVALID', describeProductionProblems(problems), { details: problems.map((p) => p.variable) });
     }
   }
+  const kafkaSecurity = kafkaSecurityOf(e);
   return deepFreeze({
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
@@ -168,6 +183,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
       brokers: e.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean),
       clientId: e.KAFKA_CLIENT_ID,
       groupPrefix: e.KAFKA_GROUP_PREFIX,
+      topicPrefix: e.KAFKA_TOPIC_PREFIX,
+      security: kafkaSecurity,
       schemaRegistryUrl: e.SCHEMA_REGISTRY_URL,
     },
     redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
@@ -192,6 +209,34 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     rateLimits: { enabled: e.RATE_LIMIT_ENABLED, publicPerMin: e.RATE_LIMIT_PUBLIC_PER_MIN, apiPerMin: e.RATE_LIMIT_API_PER_MIN, wsPerMin: e.RATE_LIMIT_WS_PER_MIN },
     trustProxy: e.TRUST_PROXY,
   });
+}
+
+/** The SASL and TLS settings, with their cross-field rules: credentials come in full, TLS files only with KAFKA_SSL. */
+function kafkaSecurityOf(e: Env): KafkaSecurity {
+  const invalid = (message: string) => new VestnikError('CONFIG_INVALID', `invalid configuration — ${message}`);
+  const security: KafkaSecurity = {};
+  if (e.KAFKA_SASL_MECHANISM) {
+    if (!e.KAFKA_SASL_USERNAME || !e.KAFKA_SASL_PASSWORD) {
+      throw invalid('KAFKA_SASL_MECHANISM needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD');
+    }
+    security.sasl = { mechanism: e.KAFKA_SASL_MECHANISM, username: e.KAFKA_SASL_USERNAME, password: e.KAFKA_SASL_PASSWORD };
+  } else if (e.KAFKA_SASL_USERNAME || e.KAFKA_SASL_PASSWORD) {
+    throw invalid('KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD need KAFKA_SASL_MECHANISM');
+  }
+  const files = { KAFKA_SSL_CA_FILE: e.KAFKA_SSL_CA_FILE, KAFKA_SSL_CERT_FILE: e.KAFKA_SSL_CERT_FILE, KAFKA_SSL_KEY_FILE: e.KAFKA_SSL_KEY_FILE };
+  const given = Object.entries(files).filter(([, path]) => path !== undefined).map(([name]) => name);
+  if (!e.KAFKA_SSL) {
+    if (given.length > 0) throw invalid(`${given.join(', ')} set but KAFKA_SSL is not true`);
+    // PLAIN sends the password as it is: in production only inside TLS.
+    if (e.NODE_ENV === 'production' && security.sasl?.mechanism === 'plain') throw invalid('KAFKA_SASL_MECHANISM=plain needs KAFKA_SSL=true in production');
+    return security;
+  }
+  if (!e.KAFKA_SSL_CERT_FILE !== !e.KAFKA_SSL_KEY_FILE) throw invalid('KAFKA_SSL_CERT_FILE and KAFKA_SSL_KEY_FILE go together');
+  security.ssl = {
+    caFile: e.KAFKA_SSL_CA_FILE, certFile: e.KAFKA_SSL_CERT_FILE, keyFile: e.KAFKA_SSL_KEY_FILE,
+    rejectUnauthorized: e.KAFKA_SSL_REJECT_UNAUTHORIZED,
+  };
+  return security;
 }
 
 function deepFreeze<T>(value: T): T {

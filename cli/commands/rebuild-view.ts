@@ -4,6 +4,7 @@
  * processors role's state-view consumer does the replay when it next starts.
  */
 import type { Kafka } from 'kafkajs';
+import { topicNamesOf } from '../../platform/kafka';
 import type { Redis } from '../../platform/redis/client';
 import { VIEW_KEY_PATTERNS } from '../../platform/redis/keys';
 import { DEFAULT_STATE_TOPICS, DEFAULT_STATE_VIEW_GROUP, type StateTopics } from '../../processors/state-view/consumer';
@@ -33,8 +34,9 @@ export async function rebuildView(options: RebuildViewOptions): Promise<number> 
   await admin.connect();
   try {
     const groupId = options.groupId ?? DEFAULT_STATE_VIEW_GROUP;
+    const names = topicNamesOf(options.kafka);
     for (const topic of Object.values(options.topics ?? DEFAULT_STATE_TOPICS)) {
-      await admin.resetOffsets({ groupId, topic, earliest: true });
+      await admin.resetOffsets({ groupId, topic: names.physical(topic), earliest: true });
     }
   } finally {
     await admin.disconnect();

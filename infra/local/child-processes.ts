@@ -214,7 +214,7 @@ export async function killAllChildren(): Promise<void> {
 
 /**
  * A Vestnik role (or several in one process) as a real `node dist/cli/vestnik.js` process, isolated like
- * the tests' startStack: `id` is the consumer-group prefix, the Redis key prefix (`<id>:`) and the ClickHouse database,
+ * the tests' startStack: `id` is the consumer-group prefix, the topic prefix, the Redis key prefix (`<id>:`) and the ClickHouse database,
  * so a stack started in the parent with the same id shares its data. `apiKeys` is API_KEYS; `nodeFlags` go
  * to node itself (`--cpu-prof` is refused in NODE_OPTIONS). Ready when it logs "vestnik running".
  */
@@ -230,6 +230,7 @@ export function createRoleProcess(options: {
       NODE_ENV: 'test',
       LOG_LEVEL: 'info',
       KAFKA_GROUP_PREFIX: options.id,
+      KAFKA_TOPIC_PREFIX: options.id,
       REDIS_KEY_PREFIX: `${options.id}:`,
       CLICKHOUSE_DATABASE: options.id,
       HTTP_PORT: '0',

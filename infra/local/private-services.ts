@@ -92,19 +92,39 @@ export async function startPrivateClickHouse(): Promise<PrivateService> {
 
 const KAFKA_LIBS = join(REPO_ROOT, '.cache/kafka/libs-3.9.1');
 
-/** A single-node KRaft broker from the jars infra/kafka.sh resolved, with its broker properties. */
-export async function startPrivateKafka(): Promise<PrivateService> {
+/** A SASL_SSL listener: SCRAM-SHA-512 over TLS with a certificate signed by a CA made for this broker. */
+export interface SaslSslOptions {
+  /** The SCRAM user created at format time (the broker also uses it for its own inter-broker connections). */
+  username: string;
+  password: string;
+}
+
+export interface PrivateKafka extends PrivateService {
+  /** With `saslSsl`: the PEM file of the CA that signed the broker's certificate (KAFKA_SSL_CA_FILE). */
+  caFile?: string;
+}
+
+/**
+ * A single-node KRaft broker from the jars infra/kafka.sh resolved, with its broker properties. With
+ * `saslSsl` its only client listener is SASL_SSL (SCRAM-SHA-512): no plaintext port at all.
+ */
+export async function startPrivateKafka(options: { saslSsl?: SaslSslOptions } = {}): Promise<PrivateKafka> {
   if (!existsSync(join(KAFKA_LIBS, '.complete'))) throw new Error(`${KAFKA_LIBS} is missing: run infra/up.sh first`);
   const [port, controllerPort] = [await freePort(), await freePort()];
   const dir = dataDir('kafka');
   const config = join(dir, 'server.properties');
-  writeFileSync(config, brokerProperties(port, controllerPort, join(dir, 'data')));
+  const tls = options.saslSsl ? await makeBrokerCertificates(join(dir, 'tls')) : undefined;
+  writeFileSync(config, brokerProperties(port, controllerPort, join(dir, 'data'))
+    + (options.saslSsl && tls ? saslSslProperties(port, controllerPort, options.saslSsl, tls) : ''));
   const java = ['-Dlog4j.configuration=file:' + join(REPO_ROOT, 'infra/kafka/log4j.properties'), `-Dkafka.logs.dir=${join(dir, 'logs')}`,
     '-cp', `${KAFKA_LIBS}/*`];
+  // KRaft creates SCRAM users at format time (since 3.5): there is no broker yet to ask.
+  const scram = options.saslSsl
+    ? ['--add-scram', `SCRAM-SHA-512=[name=${options.saslSsl.username},password=${options.saslSsl.password}]`] : [];
   // A Kafka cluster id is 16 random bytes in URL-safe base64 (what `StorageTool random-uuid` prints). Given
   // as `--cluster-id=…`: one id in 64 starts with '-', which the tool would take for an option.
   await runCommand('java', [...java, 'kafka.tools.StorageTool', 'format', `--cluster-id=${randomBytes(16).toString('base64url')}`, '-c', config,
-    '--ignore-formatted']);
+    '--ignore-formatted', ...scram]);
   const serverLog = join(dir, 'logs/server.log');
   const startsLogged = () => (existsSync(serverLog) ? readFileSync(serverLog, 'utf8').split('Kafka Server started').length - 1 : 0);
   let startsBefore = 0;
@@ -118,7 +138,60 @@ export async function startPrivateKafka(): Promise<PrivateService> {
     readyTimeoutMs: 120_000,
   });
   await broker.start();
-  return { process: broker, url: `127.0.0.1:${port}`, remove: removable(broker, dir) };
+  return { process: broker, url: `127.0.0.1:${port}`, remove: removable(broker, dir), caFile: tls?.caFile };
+}
+
+interface BrokerTls {
+  caFile: string;
+  keystore: string;
+  truststore: string;
+  storePassword: string;
+}
+
+/**
+ * A throwaway CA and a broker certificate for 127.0.0.1 signed by it (openssl), as the PKCS12 keystore the
+ * broker serves and a PKCS12 truststore (keytool) its own inter-broker client checks it with.
+ */
+async function makeBrokerCertificates(dir: string): Promise<BrokerTls> {
+  mkdirSync(dir, { recursive: true });
+  const at = (name: string) => join(dir, name);
+  const storePassword = randomBytes(12).toString('hex');
+  await runCommand('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', at('ca.key'), '-out', at('ca.pem'),
+    '-days', '2', '-subj', '/CN=vestnik-test-ca']);
+  await runCommand('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', at('broker.key'), '-out', at('broker.csr'),
+    '-subj', '/CN=127.0.0.1']);
+  writeFileSync(at('san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  await runCommand('openssl', ['x509', '-req', '-in', at('broker.csr'), '-CA', at('ca.pem'), '-CAkey', at('ca.key'), '-CAcreateserial',
+    '-out', at('broker.pem'), '-days', '2', '-extfile', at('san.ext')]);
+  await runCommand('openssl', ['pkcs12', '-export', '-in', at('broker.pem'), '-inkey', at('broker.key'), '-certfile', at('ca.pem'),
+    '-name', 'broker', '-out', at('broker.p12'), '-passout', `pass:${storePassword}`]);
+  await runCommand('keytool', ['-importcert', '-noprompt', '-alias', 'ca', '-file', at('ca.pem'), '-keystore', at('truststore.p12'),
+    '-storetype', 'PKCS12', '-storepass', storePassword]);
+  return { caFile: at('ca.pem'), keystore: at('broker.p12'), truststore: at('truststore.p12'), storePassword };
+}
+
+/** Overrides of the shared properties (a later key wins): SASL_SSL is the only listener besides the controller's. */
+function saslSslProperties(port: number, controllerPort: number, user: SaslSslOptions, tls: BrokerTls): string {
+  const jaas = `org.apache.kafka.common.security.scram.ScramLoginModule required username="${user.username}" password="${user.password}";`;
+  return [
+    '',
+    `listeners=SASL_SSL://127.0.0.1:${port},CONTROLLER://127.0.0.1:${controllerPort}`,
+    `advertised.listeners=SASL_SSL://127.0.0.1:${port}`,
+    'listener.security.protocol.map=CONTROLLER:PLAINTEXT,SASL_SSL:SASL_SSL',
+    'inter.broker.listener.name=SASL_SSL',
+    'sasl.enabled.mechanisms=SCRAM-SHA-512',
+    'sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512',
+    `listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config=${jaas}`,
+    'ssl.keystore.type=PKCS12',
+    `ssl.keystore.location=${tls.keystore}`,
+    `ssl.keystore.password=${tls.storePassword}`,
+    `ssl.key.password=${tls.storePassword}`,
+    'ssl.truststore.type=PKCS12',
+    `ssl.truststore.location=${tls.truststore}`,
+    `ssl.truststore.password=${tls.storePassword}`,
+    'ssl.client.auth=none',
+    '',
+  ].join('\n');
 }
 
 /** infra/kafka.sh's broker properties (infra/kafka/broker.properties), on other ports and folders. */

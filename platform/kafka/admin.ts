@@ -2,6 +2,7 @@ import { ConfigResourceTypes, type Admin, type Kafka } from 'kafkajs';
 import { VestnikError } from '../errors';
 import { silentLogger, type Logger } from '../logger';
 import { alteredConfigEntries, desiredConfigEntries, type KafkaTopicSpec } from './topic-config';
+import { topicNamesOf } from './topic-names';
 
 export type { KafkaTopicSpec } from './topic-config';
 
@@ -23,13 +24,17 @@ export interface EnsureTopicsResult {
  * their data and partition count (adding partitions would move keys to other partitions and break
  * per-key ordering, so a mismatch is only logged for an operator), but their cleanup.policy and
  * retention.ms are altered back to the spec when they drifted. Returns once every partition has a leader.
+ * Specs name logical topics: the client's topic prefix is applied here, and the result names them logically.
  */
 export async function ensureTopics(
   kafka: Kafka,
-  specs: readonly KafkaTopicSpec[],
+  logicalSpecs: readonly KafkaTopicSpec[],
   options: EnsureTopicsOptions = {},
 ): Promise<EnsureTopicsResult> {
-  const logger = (options.logger ?? silentLogger).child({ module: 'kafka-admin' });
+  const names = topicNamesOf(kafka);
+  const specs = logicalSpecs.map((spec) => ({ ...spec, name: names.physical(spec.name) }));
+  const logical = (name: string) => names.logical(name);
+  const logger = (options.logger ?? silentLogger).child({ module: 'kafka-admin', topicPrefix: names.prefix || undefined });
   const timeoutMs = options.timeoutMs ?? 30_000;
   const admin = kafka.admin();
   await admin.connect();
@@ -41,9 +46,9 @@ export async function ensureTopics(
     const altered = await alterDrifted(admin, present, logger);
     await waitForLeaders(admin, specs, timeoutMs);
     const result = {
-      created: missing.map((spec) => spec.name),
-      altered,
-      unchanged: present.map((spec) => spec.name).filter((name) => !altered.includes(name)),
+      created: missing.map((spec) => logical(spec.name)),
+      altered: altered.map(logical),
+      unchanged: present.map((spec) => spec.name).filter((name) => !altered.includes(name)).map(logical),
     };
     logger.info(result, 'topics ensured');
     return result;

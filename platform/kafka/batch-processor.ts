@@ -42,6 +42,8 @@ export interface BatchProcessorDeps<T> {
   producer: TypedProducer;
   groupId: string;
   schemaOf(topic: string): SchemaName;
+  /** The logical name of a fetched batch's topic (topic-names.ts); records, contexts, metrics and dead letters use it. */
+  logicalTopic?(physical: string): string;
   handler: BatchHandler<T>;
   deadLetterTopic: string;
   backoff: PartitionBackoff;
@@ -63,11 +65,12 @@ type Settled = Pick<BatchMetrics, 'outcome' | 'handled' | 'deadLettered'>;
 export function createBatchProcessor<T>(deps: BatchProcessorDeps<T>): (payload: EachBatchPayload) => Promise<void> {
   return async (payload) => {
     const { batch } = payload;
+    const topic = topicOf(deps, batch);
     const key = `${batch.topic}|${batch.partition}`;
     const attempt = deps.backoff.attempts(key) + 1;
     const started = Date.now();
     const report = (settled: Settled) =>
-      safely(deps, () => deps.onBatch?.({ topic: batch.topic, partition: batch.partition, attempt,
+      safely(deps, () => deps.onBatch?.({ topic, partition: batch.partition, attempt,
         received: batch.messages.length, durationMs: Date.now() - started, ...settled }));
     let settled: Settled;
     try {
@@ -77,7 +80,7 @@ export function createBatchProcessor<T>(deps: BatchProcessorDeps<T>): (payload: 
       if (!isRetriable(error)) throw error;
       deps.backoff.fail(key);
       const delayMs = deps.backoff.pauseFor(key, payload.pause);
-      deps.logger.warn({ topic: batch.topic, partition: batch.partition, attempt, delayMs, code: errorCode(error),
+      deps.logger.warn({ topic, partition: batch.partition, attempt, delayMs, code: errorCode(error),
         reason: describeError(error) }, 'batch failed, retrying after backoff');
       report({ outcome: 'retrying', handled: 0, deadLettered: 0 });
       return;
@@ -92,8 +95,9 @@ export function createBatchProcessor<T>(deps: BatchProcessorDeps<T>): (payload: 
 /** Decodes, runs the handler and writes dead letters; throws only what deserves a retry. */
 async function settle<T>(deps: BatchProcessorDeps<T>, payload: EachBatchPayload, attempt: number): Promise<Settled> {
   const { batch } = payload;
-  const decoded = await decodeBatch<T>(deps.codec, deps.schemaOf(batch.topic), batch);
-  const undecodable = decoded.undecodable.map(({ message, error }) => candidate(batch, message, error));
+  const topic = topicOf(deps, batch);
+  const decoded = await decodeBatch<T>(deps.codec, deps.schemaOf(topic), { topic, partition: batch.partition, messages: batch.messages });
+  const undecodable = decoded.undecodable.map(({ message, error }) => candidate(topic, batch, message, error));
   const rawOf = new Map(batch.messages.map((message) => [message.offset, message]));
   const flagged = new Map<string, DeadLetterCandidate>();
   const context = createContext(deps, payload, attempt, { rawOf, flagged });
@@ -104,7 +108,7 @@ async function settle<T>(deps: BatchProcessorDeps<T>, payload: EachBatchPayload,
     // Permanent for the whole batch, or out of attempts: park every record with the reason and move on.
     const all = decoded.records.flatMap((record) => {
       const message = rawOf.get(record.offset);
-      return message ? [candidate(batch, message, error)] : [];
+      return message ? [candidate(topic, batch, message, error)] : [];
     });
     await sendDeadLetters(deps, [...undecodable, ...all], attempt);
     return { outcome: 'batch-dead-lettered', handled: 0, deadLettered: undecodable.length + all.length };
@@ -120,17 +124,18 @@ function createContext<T>(
   { rawOf, flagged }: { rawOf: Map<string, KafkaMessage>; flagged: Map<string, DeadLetterCandidate> },
 ): BatchContext<T> {
   const { batch } = payload;
+  const topic = topicOf(deps, batch);
   return {
-    topic: batch.topic,
+    topic,
     partition: batch.partition,
     groupId: deps.groupId,
     attempt,
     deadLetter(record, error) {
       const message = rawOf.get(record.offset);
-      if (!message || record.topic !== batch.topic || record.partition !== batch.partition) {
+      if (!message || record.topic !== topic || record.partition !== batch.partition) {
         throw new RangeError(`record ${record.topic}/${record.partition}@${record.offset} is not in this batch`);
       }
-      flagged.set(record.offset, candidate(batch, message, error));
+      flagged.set(record.offset, candidate(topic, batch, message, error));
     },
     heartbeat: () => payload.heartbeat(),
   };
@@ -169,8 +174,13 @@ async function sendDeadLetters<T>(deps: BatchProcessorDeps<T>, all: DeadLetterCa
   }
 }
 
-function candidate(batch: Batch, message: KafkaMessage, error: unknown): DeadLetterCandidate {
-  return { topic: batch.topic, partition: batch.partition, message, error };
+function candidate(topic: string, batch: Batch, message: KafkaMessage, error: unknown): DeadLetterCandidate {
+  return { topic, partition: batch.partition, message, error };
+}
+
+/** The batch's topic as the handler knows it: logical, without the deployment's prefix. */
+function topicOf<T>(deps: BatchProcessorDeps<T>, batch: Batch): string {
+  return deps.logicalTopic ? deps.logicalTopic(batch.topic) : batch.topic;
 }
 
 function lastOffset(batch: Batch): string {

@@ -1,5 +1,7 @@
 import { Kafka, logLevel as KafkaLogLevel, type LogEntry, type logCreator, type RetryOptions } from 'kafkajs';
 import type { Logger } from '../logger';
+import type { KafkaConnectionOptions } from './security';
+import { createTopicNames, type WithTopicNames } from './topic-names';
 
 export interface KafkaClientOptions {
   brokers: string[];
@@ -9,7 +11,14 @@ export interface KafkaClientOptions {
   retry?: RetryOptions;
   connectionTimeoutMs?: number;
   requestTimeoutMs?: number;
+  /** This deployment's topic namespace (KAFKA_TOPIC_PREFIX); empty or absent: the names of TOPICS as they are. */
+  topicPrefix?: string;
+  /** SASL and TLS, as kafkaConnectionOptions (security.ts) builds them from the configuration. */
+  security?: KafkaConnectionOptions;
 }
+
+/** A kafkajs client that also knows its deployment's topic names (topic-names.ts). */
+export type KafkaClient = Kafka & WithTopicNames;
 
 /**
  * Client-wide retries: a broker restart or leader election takes seconds, so ride it out for about a
@@ -61,9 +70,14 @@ export function pinoLogCreator(logger: Logger): logCreator {
   };
 }
 
-/** A kafkajs client whose logs go to pino and whose retries survive a broker restart. */
-export function createKafka(options: KafkaClientOptions): Kafka {
-  return new Kafka({
+/**
+ * A kafkajs client whose logs go to pino and whose retries survive a broker restart. It carries the
+ * deployment's topic names, so the Kafka layer's producer, consumer and admin helpers map the logical
+ * names of TOPICS to the broker's without every stage passing the prefix along.
+ */
+export function createKafka(options: KafkaClientOptions): KafkaClient {
+  const kafka = new Kafka({
+    ...options.security,
     clientId: options.clientId,
     brokers: options.brokers,
     logLevel: kafkaLevelOf(options.logger.level),
@@ -72,4 +86,5 @@ export function createKafka(options: KafkaClientOptions): Kafka {
     connectionTimeout: options.connectionTimeoutMs ?? 3_000,
     requestTimeout: options.requestTimeoutMs ?? 30_000,
   });
+  return Object.assign(kafka, { topicNames: createTopicNames(options.topicPrefix) });
 }

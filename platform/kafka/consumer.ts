@@ -40,6 +40,7 @@ import { fetchConsumerLag, type PartitionLag } from './lag';
 import { findPartitionsToPin } from './start-offsets';
 import { createPartitionBackoff, DEFAULT_RETRY_POLICY, type RetryPolicy } from './partition-backoff';
 import type { TypedProducer } from './producer';
+import { topicNamesOf } from './topic-names';
 
 export type { BatchContext, BatchHandler, BatchMetrics } from './batch-processor';
 export type { PartitionLag } from './lag';
@@ -102,6 +103,9 @@ export interface BatchConsumer {
 export function createBatchConsumer<T = unknown>(options: BatchConsumerOptions<T>): BatchConsumer {
   const logger = options.logger.child({ module: 'kafka-consumer', groupId: options.groupId });
   const schemas = schemaMap(options.topics);
+  // Topics are logical (TOPICS); the client's prefix is applied at subscribe and stripped from every batch.
+  const names = topicNamesOf(options.kafka);
+  const physicalTopics = [...schemas.keys()].map((topic) => names.physical(topic));
   const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 3_000;
   const backoff = createPartitionBackoff(retry);
@@ -116,6 +120,7 @@ export function createBatchConsumer<T = unknown>(options: BatchConsumerOptions<T
   const processBatch = createBatchProcessor<T>({
     ...options,
     schemaOf: (topic) => schemas.get(topic) as SchemaName,
+    logicalTopic: (physical) => names.logical(physical),
     deadLetterTopic: options.deadLetterTopic ?? TOPICS.deliveriesDeadLetter,
     backoff,
     retry,
@@ -167,7 +172,7 @@ export function createBatchConsumer<T = unknown>(options: BatchConsumerOptions<T
     async start() {
       await options.producer.connect();
       await consumer.connect();
-      await consumer.subscribe({ topics: [...schemas.keys()], fromBeginning: options.fromBeginning ?? false });
+      await consumer.subscribe({ topics: physicalTopics, fromBeginning: options.fromBeginning ?? false });
       await run();
       await pinning;
       logger.info({ topics: [...schemas.keys()] }, 'consumer started');
@@ -182,7 +187,7 @@ export function createBatchConsumer<T = unknown>(options: BatchConsumerOptions<T
       logger.info('consumer stopped');
     },
     async lag() {
-      return fetchConsumerLag(await getAdmin(), options.groupId, [...schemas.keys()]);
+      return fetchConsumerLag(await getAdmin(), options.groupId, [...schemas.keys()], names);
     },
     joined: () => inGroup,
   };

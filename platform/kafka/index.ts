@@ -1,5 +1,8 @@
 /** The typed Kafka layer: one client factory, topic admin, a typed producer and the batch consumer. */
-export { createKafka, pinoLogCreator, DEFAULT_KAFKA_RETRY, type KafkaClientOptions } from './client';
+export { createKafka, pinoLogCreator, DEFAULT_KAFKA_RETRY, type KafkaClient, type KafkaClientOptions } from './client';
+export { createTopicNames, topicNamesOf, UNPREFIXED_TOPICS, type TopicNames } from './topic-names';
+export { kafkaConnectionOptions, SASL_MECHANISMS, type KafkaSecurity, type SaslMechanism } from './security';
+export { createRawProducer } from './raw-producer';
 export { ensureTopics, type EnsureTopicsOptions, type EnsureTopicsResult, type KafkaTopicSpec } from './admin';
 export { createTypedProducer, type TypedProducer, type TypedProducerOptions, type TopicBatch } from './producer';
 export {

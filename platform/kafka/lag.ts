@@ -1,4 +1,5 @@
 import type { Admin } from 'kafkajs';
+import { UNPREFIXED_TOPICS, type TopicNames } from './topic-names';
 
 export interface PartitionLag {
   topic: string;
@@ -14,13 +15,17 @@ export interface PartitionLag {
 /**
  * The committed lag of a consumer group: what is left to read, per partition, as the broker sees it.
  * Records handled but not yet committed still count, which is the honest number after a crash.
+ * Topics are given and reported by their logical names.
  */
-export async function fetchConsumerLag(admin: Admin, groupId: string, topics: readonly string[]): Promise<PartitionLag[]> {
-  const committedByTopic = await admin.fetchOffsets({ groupId, topics: [...topics] });
+export async function fetchConsumerLag(
+  admin: Admin, groupId: string, topics: readonly string[], names: TopicNames = UNPREFIXED_TOPICS,
+): Promise<PartitionLag[]> {
+  const committedByTopic = await admin.fetchOffsets({ groupId, topics: topics.map((topic) => names.physical(topic)) });
   const lags: PartitionLag[] = [];
   for (const topic of topics) {
-    const ends = await admin.fetchTopicOffsets(topic);
-    const committed = committedByTopic.find((entry) => entry.topic === topic)?.partitions ?? [];
+    const physical = names.physical(topic);
+    const ends = await admin.fetchTopicOffsets(physical);
+    const committed = committedByTopic.find((entry) => entry.topic === physical)?.partitions ?? [];
     for (const end of ends) {
       const raw = committed.find((entry) => entry.partition === end.partition)?.offset;
       const position = raw !== undefined && BigInt(raw) >= 0n ? raw : null;

@@ -7,6 +7,7 @@ import type { Logger } from '../logger';
 import type { TopicName } from '../topics';
 import type { SchemaValues } from '../../schemas/types';
 import { recordOffsets } from './produced-offsets';
+import { topicNamesOf } from './topic-names';
 import type { OutgoingRecord, ProducedRecord, TopicValue } from './types';
 
 export interface TypedProducerOptions {
@@ -22,7 +23,11 @@ export type TopicBatch =
   | { [T in TopicName]: { topic: T; records: readonly OutgoingRecord<TopicValue<T>>[]; schema?: undefined } }[TopicName]
   | { [S in SchemaName]: { topic: string; records: readonly OutgoingRecord<SchemaValues[S]>[]; schema: S } }[SchemaName];
 
-/** A producer of typed records: values are validated and Avro-encoded by the codec before they leave. */
+/**
+ * A producer of typed records: values are validated and Avro-encoded by the codec before they leave. Topics
+ * are logical names (TOPICS); the client's topic prefix is applied on the way out and the produced records
+ * report the logical name back.
+ */
 export interface TypedProducer {
   connect(): Promise<void>;
   disconnect(): Promise<void>;
@@ -58,6 +63,7 @@ export function createTypedProducer(options: TypedProducerOptions): TypedProduce
     createPartitioner: recordingPartitioner(partitionOf),
   });
   const compression = options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+  const names = topicNamesOf(options.kafka);
   let connecting: Promise<void> | null = null;
 
   const connect = (): Promise<void> => {
@@ -74,13 +80,15 @@ export function createTypedProducer(options: TypedProducerOptions): TypedProduce
     if (nonEmpty.length === 0) return [];
     await connect();
     let metadata: RecordMetadata[];
+    const topicMessages = nonEmpty.map((batch) => ({ topic: names.physical(batch.topic), messages: batch.messages }));
     try {
-      metadata = await producer.sendBatch({ topicMessages: nonEmpty, acks: -1, compression });
+      metadata = await producer.sendBatch({ topicMessages, acks: -1, compression });
     } catch (error) {
       logger.error({ topics: nonEmpty.map((b) => b.topic), err: error }, 'produce failed');
       throw produceError(error);
     }
-    return nonEmpty.flatMap((batch) => recordOffsets(batch.topic, batch.messages, metadata, (m) => partitionOf.get(m)));
+    return nonEmpty.flatMap((batch, i) =>
+      recordOffsets(topicMessages[i]!.topic, batch.messages, metadata, (m) => partitionOf.get(m)).map((r) => ({ ...r, topic: batch.topic })));
   };
 
   return {

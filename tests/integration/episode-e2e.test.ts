@@ -71,7 +71,8 @@ describe('new-episode emails end to end', () => {
   };
 
   /** Resolves once `groupId` has consumed `topic` up to its current end, on every partition it ever consumed. */
-  async function consumedToEnd(groupId: string, topic: string, description: string): Promise<void> {
+  async function consumedToEnd(groupId: string, logicalTopic: string, description: string): Promise<void> {
+    const topic = stack.topic(logicalTopic);
     const marks = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
     await waitFor(async () => {
       const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] });

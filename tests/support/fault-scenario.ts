@@ -130,12 +130,12 @@ export function nonZero(counts: Record<string, number>): Record<string, number> 
   return Object.fromEntries(Object.entries(counts).filter(([, n]) => n !== 0));
 }
 
-/** Records on a topic (end minus start over its partitions), through the stack's own Kafka. */
+/** Records on a (logical) topic (end minus start over its partitions), through the stack's own Kafka. */
 export async function recordsOn(stack: TestStack, topic: string): Promise<number> {
   const admin = stack.runtime.kafka().admin();
   await admin.connect();
   try {
-    return (await admin.fetchTopicOffsets(topic)).reduce((sum, p) => sum + Number(BigInt(p.high) - BigInt(p.low)), 0);
+    return (await admin.fetchTopicOffsets(stack.topic(topic))).reduce((sum, p) => sum + Number(BigInt(p.high) - BigInt(p.low)), 0);
   } finally {
     await admin.disconnect();
   }
