@@ -5,8 +5,14 @@ import { freePort, startPrivateClickHouse, startPrivateKafka, startPrivateRedis,
 import { createSmsApiToken } from '../simulators/sms';
 import { createSmsControlClient, type SmsControlClient } from '../simulators/sms/control-client';
 
-export const BENCH_ADMIN_KEY = 'bench-admin-key';
-const SMS_SECRET = 'bench-sms-simulator-secret';
+/**
+ * The run's secrets, new for each run: Vestnik's processes run with NODE_ENV=production, as deployed,
+ * which refuses development defaults and short secrets (platform/config-production.ts).
+ */
+const secret = (bytes: number) => randomBytes(bytes).toString('base64url');
+export const BENCH_ADMIN_KEY = `bench-${secret(24)}`;
+const SMS_SECRET = secret(32);
+const RUN_SECRETS = { JWT_SECRET: secret(32), UNSUBSCRIBE_SECRET: secret(32), PUSH_API_TOKEN: secret(24) };
 
 /** A process the benchmark reports on: Vestnik's own (held to the RSS target), the infrastructure, the simulators. */
 export interface MeasuredProcess {
@@ -52,7 +58,7 @@ export async function startBenchWorld(): Promise<BenchWorld> {
     const smsUrl = `http://127.0.0.1:${smsPort}`;
     const smsToken = createSmsApiToken(SMS_SECRET);
     const env = {
-      NODE_ENV: 'production', KAFKA_BROKERS: kafka.url, REDIS_URL: redis.url, CLICKHOUSE_URL: clickhouse.url,
+      NODE_ENV: 'production', ...RUN_SECRETS, KAFKA_BROKERS: kafka.url, REDIS_URL: redis.url, CLICKHOUSE_URL: clickhouse.url,
       SMS_API_URL: smsUrl, SMS_API_TOKEN: smsToken, SMS_SIMULATOR_SECRET: SMS_SECRET,
       PUSH_API_URL: `http://127.0.0.1:${pushPort}`, SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, USER_DATA_URL: `http://127.0.0.1:${userDataPort}`,
     };
