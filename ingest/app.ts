@@ -35,6 +35,7 @@ import { mountMetricsRoute, mountOpenApiRoute } from './routes/operations';
 import { mountStatsRoutes } from './routes/stats';
 import { mountTemplateRoutes } from './routes/templates';
 import { mountUnsubscribeRoutes } from './routes/unsubscribe';
+import { createConsole, type ConsoleOptions } from './console/console';
 
 /** Everything the API needs, passed in by the composition root (or by tests, as fakes). */
 export interface AppDeps {
@@ -76,6 +77,8 @@ export interface AppDeps {
    * the socket's address. Off by default: without a proxy that header is whatever the caller wrote.
    */
   trustProxy?: boolean;
+  /** The operator console's sign-in and sessions (ingest/console/); without it there is no console. */
+  console?: ConsoleOptions;
 }
 
 /** Builds the Koa app of the HTTP API. It never listens: see server.ts, or pass app.callback() to supertest. */
@@ -83,11 +86,13 @@ export function createApp(deps: AppDeps): Koa<ApiState> {
   const logger = deps.logger.child({ module: 'ingest' });
   const metrics = deps.metricsRegistry ?? defaultRegistry();
   const authenticate = createAuthenticator(deps.auth);
+  const consoleAuth = deps.console ? createConsole(deps.console, { authenticate, clock: deps.clock }) : undefined;
   const target: RouteTarget = {
     router: new Router<ApiState>(),
     registry: createRegistry(),
-    guard: (role) => requireRole(authenticate, role),
+    guard: (role, access) => requireRole(authenticate, role, { console: consoleAuth?.caller, access }),
   };
+  consoleAuth?.mount(target.router);
   const { clock, newId } = deps;
   const idem = deps.idempotency ? idempotency({ store: deps.idempotency }) : undefined;
   mountClientRoutes(target, { clients: deps.clients, clock, newId, erase: deps.eraseClient, idempotency: idem });
@@ -111,7 +116,7 @@ export function createApp(deps: AppDeps): Koa<ApiState> {
   app.use(requestLog({ logger }));
   app.use(httpMetrics(metrics));
   // Before any work for the request (Swagger UI's files, body parsing, routes).
-  if (deps.rateLimits) app.use(rateLimit({ limits: deps.rateLimits, identify: (ctx) => identify(authenticate, ctx.get('Authorization')), logger }));
+  if (deps.rateLimits) app.use(rateLimit({ limits: deps.rateLimits, identify: (ctx) => identify(authenticate, ctx.get('Authorization'), () => consoleAuth?.caller(ctx) ?? null), logger }));
   app.use(swaggerUi());
   app.use(jsonBody());
   app.use(target.router.routes());
@@ -119,9 +124,13 @@ export function createApp(deps: AppDeps): Koa<ApiState> {
   return app;
 }
 
-/** The caller of an /api request for its budget, or null; the route's guard still answers 401/403. */
-async function identify(authenticate: Authenticate, authorization: string): Promise<Principal | null> {
+/** The caller of an /api request for its budget (a bearer token, else a console session), or null; the route's guard still answers 401/403. */
+async function identify(authenticate: Authenticate, authorization: string, session: () => Promise<{ principal: Principal } | null> | null): Promise<Principal | null> {
   try {
+    if (!authorization) {
+      const fromSession = await session();
+      if (fromSession) return fromSession.principal;
+    }
     return await authenticate(authorization || undefined);
   } catch {
     return null;

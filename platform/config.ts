@@ -121,6 +121,16 @@ export const envSchema = z.object({
   RATE_LIMIT_WS_PER_MIN: int(30, 1),
   /** Take the client IP from X-Forwarded-For (the address our one proxy appended): only behind a proxy that sets it. */
   TRUST_PROXY: bool(false),
+  /** The console's OpenID Connect provider (ingest/console/); unset: the console signs in with an API key. */
+  OIDC_ISSUER: z.url().optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  /** The claim holding the console roles (viewer, editor, admin); an array or a string; a dotted path reaches into objects. */
+  OIDC_ROLES_CLAIM: z.string().min(1).default('roles'),
+  OIDC_SCOPES: z.string().default('openid profile email'),
+  /** Console sessions end after this many idle minutes, and in any case this many hours after sign-in. */
+  CONSOLE_SESSION_IDLE_MIN: int(60, 1),
+  CONSOLE_SESSION_MAX_H: int(12, 1),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -154,6 +164,12 @@ export interface Config {
   metricsPort: number | undefined;
   rateLimits: { enabled: boolean; publicPerMin: number; apiPerMin: number; wsPerMin: number };
   trustProxy: boolean;
+  console: {
+    /** Absent: no OIDC provider, the console is signed into with an API key. */
+    oidc?: { issuer: string; clientId: string; clientSecret?: string | undefined; rolesClaim: string; scopes: string[] };
+    sessionIdleMs: number;
+    sessionMaxMs: number;
+  };
 }
 
 /** Parses the environment once; a bad value names its variable. The result is frozen. */
@@ -168,6 +184,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
   const e = parsed.data;
   if (e.RETRY_BASE_MS > e.RETRY_MAX_MS) {
     throw new VestnikError('CONFIG_INVALID', 'invalid configuration — RETRY_BASE_MS must not exceed RETRY_MAX_MS');
+  }
+  if (e.OIDC_ISSUER && !e.OIDC_CLIENT_ID) {
+    throw new VestnikError('CONFIG_INVALID', 'invalid configuration — OIDC_ISSUER needs OIDC_CLIENT_ID');
   }
   if (e.NODE_ENV === 'production') {
     const problems = productionProblems(e);
@@ -208,6 +227,16 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     metricsPort: e.METRICS_PORT,
     rateLimits: { enabled: e.RATE_LIMIT_ENABLED, publicPerMin: e.RATE_LIMIT_PUBLIC_PER_MIN, apiPerMin: e.RATE_LIMIT_API_PER_MIN, wsPerMin: e.RATE_LIMIT_WS_PER_MIN },
     trustProxy: e.TRUST_PROXY,
+    console: {
+      ...(e.OIDC_ISSUER && e.OIDC_CLIENT_ID ? {
+        oidc: {
+          issuer: e.OIDC_ISSUER, clientId: e.OIDC_CLIENT_ID, clientSecret: e.OIDC_CLIENT_SECRET,
+          rolesClaim: e.OIDC_ROLES_CLAIM, scopes: e.OIDC_SCOPES.split(/\s+/).filter(Boolean),
+        },
+      } : {}),
+      sessionIdleMs: e.CONSOLE_SESSION_IDLE_MIN * 60_000,
+      sessionMaxMs: e.CONSOLE_SESSION_MAX_H * 3_600_000,
+    },
   });
 }
 

@@ -19,6 +19,8 @@ import { createEventPublisher } from '../../platform/stores';
 import { createAnalyticsErasure } from '../../analytics/erase';
 import { createClientErasure } from '../../ingest/erasure';
 import { createRedisIdempotencyStore } from '../../ingest/middleware/idempotency-store';
+import { createRedisConsoleSessionStore } from '../../ingest/console/session-store';
+import { createOidcClient } from '../../ingest/console/oidc-client';
 import type { Runtime, Stoppable } from '../runtime';
 import { dependencyChecks } from '../dependency-checks';
 
@@ -63,6 +65,16 @@ export async function startApi(runtime: Runtime): Promise<Stoppable[]> {
     logger,
     rateLimits,
     trustProxy: config.trustProxy,
+    console: {
+      store: createRedisConsoleSessionStore(redis),
+      publicBaseUrl: config.http.publicBaseUrl,
+      sessionIdleMs: config.console.sessionIdleMs,
+      sessionMaxMs: config.console.sessionMaxMs,
+      forceSecureCookies: config.env === 'production',
+      oidc: config.console.oidc
+        ? createOidcClient({ ...config.console.oidc, redirectUri: `${config.http.publicBaseUrl.replace(/\/$/, '')}/console/auth/callback` })
+        : undefined,
+    },
   });
   const server = await startHttpServer(app, { host: config.http.host, port: config.http.port });
   logger.info({ url: server.url }, 'api listening');

@@ -2,13 +2,13 @@ import type Router from '@koa/router';
 import type { RouterContext } from '@koa/router';
 import type { Logger } from '../../platform/logger';
 
-/** Who made the request: an API key of a service/admin, or an end user holding a JWT. */
+/** Who made the request: an API key of a service/admin, an end user holding a JWT, or an operator signed into the console. */
 export interface Principal {
-  kind: 'apiKey' | 'user';
-  /** A log-safe id: a fingerprint of the key, or the user's client id (JWT subject). */
+  kind: 'apiKey' | 'user' | 'console';
+  /** A log-safe id: a fingerprint of the key, the user's client id (JWT subject), or `console:<subject>`. */
   id: string;
   roles: readonly string[];
-  /** A user's token stops verifying at this instant (epoch ms: exp + the allowed clock skew). */
+  /** A user's token stops verifying at this instant (epoch ms: exp + the allowed clock skew); a console session's absolute end. */
   validUntil?: number;
 }
 

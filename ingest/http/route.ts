@@ -3,7 +3,7 @@ import type { RouterMiddleware } from '@koa/router';
 import type { Middleware } from 'koa';
 import { z } from '../../domain/resources/zod';
 import { ErrorSchema } from '../openapi/paging';
-import type { Role } from '../middleware/auth';
+import { defaultConsoleAccess, type ConsoleAccess, type Role } from '../middleware/auth';
 import type { ApiContext, ApiRouter, ApiState } from './context';
 import { MalformedRequestError, fieldProblems, invalidBody } from './errors';
 
@@ -25,6 +25,8 @@ export interface RouteSpec<P extends z.ZodObject | undefined, Q extends z.ZodObj
   tag: string;
   /** The role a caller needs; omitted for public routes (health, metrics, docs). */
   role?: Role;
+  /** The console role a signed-in operator needs; default from `role` and the method (auth.ts defaultConsoleAccess). */
+  console?: ConsoleAccess;
   /** Access-log field for the `{id}` path parameter (`clientId`, `mailingId`), logged even on 401. */
   logIdAs?: string;
   params?: P;
@@ -50,7 +52,7 @@ export interface RouteInput<P, Q, B> {
 export interface RouteTarget {
   router: ApiRouter;
   registry: OpenAPIRegistry;
-  guard: (role: Role) => Middleware<ApiState>;
+  guard: (role: Role, consoleAccess: ConsoleAccess) => Middleware<ApiState>;
 }
 
 /**
@@ -85,7 +87,7 @@ export function mountRoute<
       await next();
     });
   }
-  if (spec.role) stack.push(target.guard(spec.role));
+  if (spec.role) stack.push(target.guard(spec.role, spec.console ?? defaultConsoleAccess(spec.role, spec.method)));
   for (const middleware of spec.use ?? []) stack.push(middleware as RouterMiddleware<ApiState>);
   stack.push(validate);
   target.router[spec.method](path, ...stack);
@@ -133,7 +135,7 @@ function openApiRoute(spec: AnySpec): RouteConfig {
     path: spec.path,
     summary: spec.summary,
     tags: [spec.tag],
-    ...(spec.role ? { security: [{ bearerAuth: [] }], 'x-required-role': spec.role } : {}),
+    ...(spec.role ? { security: [{ bearerAuth: [] }], 'x-required-role': spec.role, 'x-console-role': spec.console ?? defaultConsoleAccess(spec.role, spec.method) } : {}),
     request: {
       ...(spec.params ? { params: spec.params } : {}),
       ...(spec.query ? { query: spec.query } : {}),

@@ -94,17 +94,53 @@ function jwtError(error: unknown, usingJwks: boolean): VestnikError {
 
 /** `admin` keys may use every API-key route; the `user` role only comes from a JWT. */
 export function hasRole(principal: Principal, role: Role): boolean {
+  if (principal.kind === 'console') return false; // console roles are judged per route (consoleMayUse)
   if (principal.roles.includes(role)) return true;
   return role !== 'user' && principal.kind === 'apiKey' && principal.roles.includes('admin');
 }
 
-/** Route guard: 401 without a valid token, 403 when the principal lacks the role. */
-export function requireRole(authenticate: Authenticate, role: Role): Middleware<ApiState> {
+/**
+ * The console role a route needs (console users hold viewer, editor or admin, ingest/console/): `none`
+ * keeps the route from console sessions altogether (a user's own /api/me).
+ */
+export type ConsoleAccess = 'viewer' | 'editor' | 'admin' | 'none';
+const CONSOLE_RANK: Record<string, number> = { viewer: 0, editor: 1, admin: 2 };
+
+/**
+ * The rule when a route declares no `console` access: reading what an admin or stats key may read is
+ * viewer's; changing what an admin key may change is editor's; the service routes (event intake) are
+ * admin's; a user's own routes are nobody's in the console.
+ */
+export function defaultConsoleAccess(role: Role, method: string): ConsoleAccess {
+  if (role === 'user') return 'none';
+  if (role === 'service') return 'admin';
+  if (method.toLowerCase() === 'get') return 'viewer';
+  return role === 'admin' ? 'editor' : 'admin';
+}
+
+/** A console principal's role is at least `access`. */
+export function consoleMayUse(principal: Principal, access: ConsoleAccess): boolean {
+  const held = Math.max(-1, ...principal.roles.map((r) => CONSOLE_RANK[r] ?? -1));
+  return access !== 'none' && held >= (CONSOLE_RANK[access] ?? Infinity);
+}
+
+/** How the guard finds a console session (ingest/console/sessions.ts): null when the request has no session cookie. */
+export type ConsoleCaller = (ctx: Parameters<Middleware<ApiState>>[0]) => Promise<{ principal: Principal } | null>;
+
+/**
+ * Route guard: 401 without a valid token (or console session), 403 when the principal lacks the role.
+ * A bearer token wins over a session cookie; only a cookie-authenticated request needs the CSRF token
+ * (the console caller checks it), since a browser never adds an Authorization header by itself.
+ */
+export function requireRole(authenticate: Authenticate, role: Role, options: { console?: ConsoleCaller; access?: ConsoleAccess } = {}): Middleware<ApiState> {
   return async (ctx, next) => {
-    const principal = await authenticate(ctx.get('Authorization') || undefined);
+    const authorization = ctx.get('Authorization') || undefined;
+    const fromSession = !authorization && options.console ? await options.console(ctx) : null;
+    const principal = fromSession?.principal ?? (await authenticate(authorization));
     ctx.state.principal = principal;
     ctx.state.logFields.principal = principal.id;
-    if (!hasRole(principal, role)) throw new VestnikError('FORBIDDEN', `requires role ${role}`);
+    const allowed = principal.kind === 'console' ? consoleMayUse(principal, options.access ?? 'none') : hasRole(principal, role);
+    if (!allowed) throw new VestnikError('FORBIDDEN', principal.kind === 'console' ? `requires console role ${options.access ?? role}` : `requires role ${role}`);
     await next();
   };
 }

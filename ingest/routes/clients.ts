@@ -111,6 +111,7 @@ function deleteClient(target: RouteTarget, deps: ClientRoutesDeps): void {
   const spec = {
     method: 'delete', path: '/api/clients/{id}',
     summary: 'Delete a client and erase their data (directory, in-app inbox, links, analytics rows)', tag, role, logIdAs,
+    console: 'admin', // an erasure cannot be undone: console admins only, not editors
     params: IdParams, headers: IfMatchHeaders,
     responses: {
       204: { description: 'Deleted and erased (analytics rows: deletion queued durably in ClickHouse, gone within seconds)' },

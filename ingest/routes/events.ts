@@ -59,7 +59,8 @@ export function mountEventRoutes(target: RouteTarget, deps: EventRoutesDeps): vo
 
   const notificationSpec = {
     method: 'post', path: '/api/notifications', summary: 'Request a templated notification (events.notification-requested)',
-    tag, role, body: EventBodySchema, headers: IdempotencyHeaders, use: deps.idempotency ? [deps.idempotency] : [],
+    // Console editors send notifications; the rest of event intake stays with services (and console admins).
+    tag, role, console: 'editor', body: EventBodySchema, headers: IdempotencyHeaders, use: deps.idempotency ? [deps.idempotency] : [],
     responses: { ...accepted, 409: { description: 'A request with this Idempotency-Key is still in progress' } },
   } as const;
   mountRoute(target, notificationSpec, async (ctx, { body }) => {
@@ -69,7 +70,7 @@ export function mountEventRoutes(target: RouteTarget, deps: EventRoutesDeps): vo
 
   const cancelSpec = {
     method: 'delete', path: '/api/notifications/{id}', summary: 'Cancel a recurring notification request (no further occurrences)',
-    tag, role, params: IdParams, responses: { 204: { description: 'Cancelled' } },
+    tag, role, console: 'editor', params: IdParams, responses: { 204: { description: 'Cancelled' } },
   } as const;
   mountRoute(target, cancelSpec, async (ctx, { params }) => {
     ctx.state.logFields.eventId = params.id;

@@ -65,6 +65,9 @@ export const KEYS = {
    * `:<hashed caller>`, and the client's key prefix goes in front. One key per counter, so Cluster-safe.
    */
   rateLimit: (budget: string) => `rate-limit:${budget}`,
+  /** A console session and a sign-in in progress (ingest/console/session-store.ts), by a SHA-256 of the cookie, never the cookie itself. */
+  consoleSession: (hash: string) => `console:session:${hash}`,
+  consoleLogin: (hash: string) => `console:login:${hash}`,
 } as const;
 
 /** The view's index key prefixes, for a rebuild that clears them. */
