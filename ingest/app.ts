@@ -29,6 +29,7 @@ import { mountEventRoutes } from './routes/events';
 import { mountHealthRoute } from './routes/health';
 import { mountLinkRoutes } from './routes/links';
 import { mountMailingRoutes } from './routes/mailings';
+import { mountMailingResendRoute } from './routes/mailing-resend';
 import { mountNotificationRoutes } from './routes/notifications';
 import { mountMeRoutes } from './routes/me';
 import { mountMetricsRoute, mountOpenApiRoute } from './routes/operations';
@@ -92,6 +93,7 @@ export function createApp(deps: AppDeps): Koa<ApiState> {
   const idem = deps.idempotency ? idempotency({ store: deps.idempotency }) : undefined;
   mountClientRoutes(target, { clients: deps.clients, clock, newId, erase: deps.eraseClient, idempotency: idem });
   mountMailingRoutes(target, { mailings: deps.mailings, templates: deps.templates, clock, newId, idempotency: idem });
+  mountMailingResendRoute(target, { mailings: deps.mailings, events: deps.events, clock, newId });
   mountTemplateRoutes(target, { templates: deps.templates, clock, newId });
   mountEventRoutes(target, { events: deps.events, recurring: deps.recurring, clock, newId, idempotency: idem });
   if (deps.links) mountLinkRoutes(target, { links: deps.links, onConfirmed: deps.onLinkConfirmed ?? (async () => undefined), logger });
