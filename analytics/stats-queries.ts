@@ -72,11 +72,17 @@ export interface StatsQueries {
 export function createStatsQueries({ client, database }: { client: ClickHouseClient; database: string }): StatsQueries {
   const table = statusTable(database);
 
-  /** One row per delivery matching `where`, with its channel and current status. */
+  /**
+   * One row per message matching `where` (a source's delivery to one client on one channel), with its
+   * channel and current status. A re-send of a failed delivery is a new delivery id of the same source,
+   * client and channel (domain/deliveries/build.ts `resendOf`), so grouping by client and channel counts
+   * the original and its re-sends as one message whose status is the latest attempt's; without re-sends
+   * this is one group per delivery id, as delivery ids are deterministic in exactly these columns.
+   */
   const currentStatuses = (where: SqlFragment) => sql`
-    SELECT sourceType, sourceId, deliveryId, any(channel) AS deliveryChannel, argMax(status, ${LATEST}) AS currentStatus
+    SELECT sourceType, sourceId, clientId AS messageClientId, channel AS deliveryChannel, argMax(status, ${LATEST}) AS currentStatus
     FROM ${table} WHERE ${where}
-    GROUP BY sourceType, sourceId, deliveryId`;
+    GROUP BY sourceType, sourceId, clientId, channel`;
 
   async function sourceCounts(sourceType: SourceType, sourceId: string): Promise<StatusCounts> {
     const rows = await client.query<StatusCountRow>(sql`
@@ -133,9 +139,9 @@ export function createStatsQueries({ client, database }: { client: ClickHouseCli
     async finalDeliveriesBySource(sourceType, sourceIds) {
       const finals = new Map<string, number>(sourceIds.map((id) => [id, 0]));
       if (sourceIds.length === 0) return finals;
-      // uniqExact(deliveryId): a replayed final row (same delivery) still counts once.
+      // uniqExact per client and channel: a replayed final row, or a re-send's, still counts one message once.
       const rows = await client.query<{ sourceId: string; n: string | number }>(sql`
-        SELECT sourceId, uniqExact(deliveryId) AS n
+        SELECT sourceId, uniqExact(clientId, channel) AS n
         FROM ${table}
         WHERE sourceType = ${sourceType} AND sourceId IN ${sqlList(sourceIds)} AND status IN ${sqlList([...FINAL_STATUSES])}
         GROUP BY sourceId`);

@@ -29,6 +29,9 @@ import { mountEventRoutes } from './routes/events';
 import { mountHealthRoute } from './routes/health';
 import { mountLinkRoutes } from './routes/links';
 import { mountMailingRoutes } from './routes/mailings';
+import { mountMailingResendRoute } from './routes/mailing-resend';
+import { mountDeadLetterRoutes } from './routes/dead-letters';
+import type { DeadLetters } from './dead-letters';
 import { mountNotificationRoutes } from './routes/notifications';
 import { mountMeRoutes } from './routes/me';
 import { mountMetricsRoute, mountOpenApiRoute } from './routes/operations';
@@ -52,6 +55,8 @@ export interface AppDeps {
   links?: LinkStore;
   onLinkConfirmed?(link: Link): Promise<void>;
   stats: StatsQueries;
+  /** The dead-letter topic for operators (ingest/dead-letters.ts); routes absent without it. */
+  deadLetters?: DeadLetters;
   /** The broadcast history (GET /api/notifications…): run records and their per-channel counts. */
   notificationRuns: NotificationRuns;
   channelCounts: ChannelCountsBySource;
@@ -97,7 +102,9 @@ export function createApp(deps: AppDeps): Koa<ApiState> {
   const idem = deps.idempotency ? idempotency({ store: deps.idempotency }) : undefined;
   mountClientRoutes(target, { clients: deps.clients, clock, newId, erase: deps.eraseClient, idempotency: idem });
   mountMailingRoutes(target, { mailings: deps.mailings, templates: deps.templates, clock, newId, idempotency: idem });
+  mountMailingResendRoute(target, { mailings: deps.mailings, events: deps.events, clock, newId });
   mountTemplateRoutes(target, { templates: deps.templates, clock, newId });
+  if (deps.deadLetters) mountDeadLetterRoutes(target, { deadLetters: deps.deadLetters });
   mountEventRoutes(target, { events: deps.events, recurring: deps.recurring, clock, newId, idempotency: idem });
   if (deps.links) mountLinkRoutes(target, { links: deps.links, onConfirmed: deps.onLinkConfirmed ?? (async () => undefined), logger });
   mountStatsRoutes(target, { mailings: deps.mailings, stats: deps.stats });

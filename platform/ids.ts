@@ -9,6 +9,12 @@ export function deliveryIdOf(sourceType: SourceType, sourceId: string, clientId:
   return uuidv5(`${sourceType}:${sourceId}:${clientId}:${channel}`, VESTNIK_NAMESPACE);
 }
 
+/** The delivery id of the `round`-th re-send (1, 2, …) of the delivery `originalId`: the same on every retry of a resend. */
+export function resendIdOf(originalId: string, round: number): string {
+  if (!Number.isInteger(round) || round < 1) throw new RangeError(`resend round must be a positive integer: ${round}`);
+  return uuidv5(`resend:${originalId}:${round}`, VESTNIK_NAMESPACE);
+}
+
 /** One id per status change of a delivery: a replayed change has the same id and counts once. */
 export function statusIdOf(deliveryId: string, status: DeliveryStatusName, attempt: number): string {
   return uuidv5(`${deliveryId}:${status}:${attempt}`, VESTNIK_NAMESPACE);

@@ -45,6 +45,9 @@ export interface UserActivity {
 
 export interface MailingStarted { eventId: string; occurredAt: number; mailingId: string; scheduledFor: number }
 
+/** An operator asked to re-send a mailing's finally failed deliveries (once each, as new deliveries). */
+export interface MailingResendRequested { eventId: string; occurredAt: number; mailingId: string; requestedBy: string | null }
+
 export interface Preferences { promo: boolean; channels: Record<string, boolean>; quietHours: TimeWindow | null }
 
 export interface Client {
@@ -102,6 +105,7 @@ export interface SchemaValues {
   'events.notification-requested': NotificationRequested;
   'events.user-activity': UserActivity;
   'events.mailing-started': MailingStarted;
+  'events.mailing-resend-requested': MailingResendRequested;
   'state.clients': Client;
   'state.mailings': Mailing;
   'state.templates': Template;

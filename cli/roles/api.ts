@@ -1,6 +1,7 @@
 import { createClientDeliveries } from '../../analytics/client-deliveries';
 import { createStatsQueries } from '../../analytics/stats-queries';
 import { createApp } from '../../ingest/app';
+import { createDeadLetters } from '../../ingest/dead-letters';
 import { startHttpServer } from '../../ingest/server';
 import { createAuthenticator } from '../../ingest/middleware/auth';
 import { createInappGateway } from '../../ingest/ws/gateway';
@@ -53,6 +54,9 @@ export async function startApi(runtime: Runtime): Promise<Stoppable[]> {
     recurring: createRecurringNotifications(redis),
     links,
     onLinkConfirmed: createEmailConfirmation(clients),
+    deadLetters: createDeadLetters({
+      kafka: runtime.kafka(), producer: await runtime.rawProducer(), codec: runtime.codec(), redis, groupPrefix: runtime.groupId('api'),
+    }),
     stats: statsFromAnalytics(createStatsQueries({ client: runtime.clickhouse(), database: config.clickhouse.database })),
     notificationRuns: createNotificationRunHistory(redis),
     channelCounts: channelCountsFromAnalytics(createStatsQueries({ client: runtime.clickhouse(), database: config.clickhouse.database })),

@@ -1,4 +1,6 @@
+import { createFailedDeliveries } from '../../analytics/failed-deliveries';
 import { createMailingFanoutConsumer } from '../../processors/mailing-fanout/consumer';
+import { createMailingResendConsumer } from '../../processors/mailing-fanout/resend-consumer';
 import { createNotificationFanoutConsumer } from '../../processors/notification-fanout/consumer';
 import { createUserDataClient } from '../../processors/context-providers';
 import { registerRecurring } from '../../processors/scheduler/recurring-notifications';
@@ -42,6 +44,13 @@ export async function startProcessors(runtime: Runtime): Promise<Stoppable[]> {
     unsubscribeLink, contexts: userData,
     onRecurring: async (request) => void (await registerRecurring(runtime.redis('notifications'), request, Date.now())),
   }));
+  // Re-sends of failed deliveries: the failed ones come from analytics (ClickHouse), injected through the
+  // resend's port (processors may not import analytics). One group whatever the lanes; commands go to the mailing's lane.
+  const resend = createMailingResendConsumer({
+    kafka: runtime.kafka(), codec: runtime.codec(), producer, redis: runtime.redis('resend'), logger: runtime.logger,
+    batchSize: runtime.config.fanout.batchSize, groupId: runtime.groupId('mailing-resend'), unsubscribeLink, contexts: userData,
+    failed: createFailedDeliveries({ client: runtime.clickhouse(), database: runtime.config.clickhouse.database }),
+  });
   const welcome = !selected.welcome ? null : createWelcomeConsumer({
     kafka: runtime.kafka(), codec: runtime.codec(), producer, links: createLinkStore({ redis: runtime.redis('links') }),
     baseUrl: runtime.config.http.publicBaseUrl, linkTtlMs: runtime.config.email.linkTtlMs, logger: runtime.logger,
@@ -61,7 +70,7 @@ export async function startProcessors(runtime: Runtime): Promise<Stoppable[]> {
     groupId: runtime.groupId('activity'),
   });
   await view.start();
-  for (const consumer of [...fanouts, ...notificationLanes]) await consumer.start();
+  for (const consumer of [...fanouts, ...notificationLanes, resend]) await consumer.start();
   await welcome?.start();
   await activity?.start();
   await episodes?.start();
@@ -71,6 +80,7 @@ export async function startProcessors(runtime: Runtime): Promise<Stoppable[]> {
     { name: 'state-view', stop: () => view.stop(), ready: () => view.joined() },
     ...fanouts.map((consumer, i) => ({ name: `mailing-fanout-${selected.fanoutLanes[i]}`, stop: () => consumer.stop(), ready: () => consumer.joined() })),
     ...notificationLanes.map((consumer, i) => ({ name: `notification-fanout-${selected.fanoutLanes[i]}`, stop: () => consumer.stop(), ready: () => consumer.joined() })),
+    { name: 'mailing-resend', stop: () => resend.stop(), ready: () => resend.joined() },
     ...(welcome ? [{ name: 'welcome', stop: () => welcome.stop(), ready: () => welcome.joined() }] : []),
     ...(activity ? [{ name: 'activity', stop: () => activity.stop(), ready: () => activity.joined() }] : []),
     ...(episodes ? [{ name: 'episode-fanout', stop: () => episodes.stop(), ready: () => episodes.joined() }] : []),

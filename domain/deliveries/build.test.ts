@@ -1,5 +1,5 @@
 import { deliveryIdOf, statusIdOf } from '../../platform/ids';
-import { commandOf, deliver, deliveryOf, eventStamp, skip, statusOf } from './build';
+import { commandOf, deliver, deliveryOf, eventStamp, resendOf, resendReason, skip, statusOf } from './build';
 
 const origin = { sourceType: 'mailing', sourceId: 'm1', clientId: 'c1', channel: 'sms', priority: 'bulk' } as const;
 const content = { text: 'hi', subject: null, html: null, title: null, headers: {} };
@@ -47,5 +47,29 @@ describe('commandOf, deliver, skip', () => {
     expect(skip(deliveryOf(origin), 'failed', 'template failed: x', 3)).toMatchObject({
       kind: 'skip', status: { status: 'failed', reason: 'template failed: x', occurredAt: 3 },
     });
+  });
+});
+
+describe('resendOf', () => {
+  const original = deliveryOf(origin);
+
+  it('is a new delivery of the same origin, the same for the same round and new for the next', () => {
+    const first = resendOf(original, 1);
+    expect(first).toMatchObject({ sourceType: 'mailing', sourceId: 'm1', clientId: 'c1', channel: 'sms', priority: 'bulk' });
+    expect(first.deliveryId).not.toBe(original.deliveryId);
+    expect(resendOf(original, 1).deliveryId).toBe(first.deliveryId);
+    expect(resendOf(original, 2).deliveryId).not.toBe(first.deliveryId);
+    expect(resendOf(deliveryOf({ ...origin, clientId: 'c2' }), 1).deliveryId).not.toBe(first.deliveryId);
+  });
+
+  it('starts its attempts afresh and refuses round 0', () => {
+    expect(resendOf({ ...original, attempt: 8 }, 1).attempt).toBeUndefined();
+    expect(() => resendOf(original, 0)).toThrow(RangeError);
+  });
+
+  it('links its queued status to the original through the reason', () => {
+    const command = commandOf(resendOf(original, 2), { address: '79001234567', content, timezone: 'UTC' }, 7);
+    const decision = deliver(command, 7, resendReason(original.deliveryId, 2));
+    expect(decision.status).toMatchObject({ status: 'queued', reason: `resend of ${original.deliveryId} (round 2)` });
   });
 });

@@ -9,7 +9,7 @@
  *   later than now, so a replay writes identical rows (ClickHouse folds them) and a replayed `queued`
  *   can never look newer than the `sent` a sender recorded in between.
  */
-import { deliveryIdOf, statusIdOf } from '../../platform/ids';
+import { deliveryIdOf, resendIdOf, statusIdOf } from '../../platform/ids';
 import type {
   Channel, DeliveryCommand, DeliveryStatus, DeliveryStatusName, MessageContent, Priority, SourceType, TimeWindow,
 } from '../../schemas/types';
@@ -29,6 +29,22 @@ export type DeliveryRef = DeliveryOrigin & { deliveryId: string; attempt?: numbe
 /** The origin with its deterministic delivery id. */
 export function deliveryOf(origin: DeliveryOrigin): DeliveryRef {
   return { ...origin, deliveryId: deliveryIdOf(origin.sourceType, origin.sourceId, origin.clientId, origin.channel) };
+}
+
+/**
+ * The `round`-th re-send of the delivery `original` (the source's own delivery of that client and
+ * channel): a new delivery of the same origin, so the senders claim it afresh and the provider sees a new
+ * message id, while a repeated resend of the same round is the same delivery, claimed once. The
+ * statistics count a source's deliveries per client and channel, so the original and its re-sends are
+ * one message there, whose status is the latest attempt's (analytics/stats-queries.ts).
+ */
+export function resendOf(original: DeliveryRef, round: number): DeliveryRef {
+  return { ...original, attempt: undefined, deliveryId: resendIdOf(original.deliveryId, round) };
+}
+
+/** The reason on a re-send's `queued` status: the link to the delivery it re-sends. */
+export function resendReason(originalId: string, round: number): string {
+  return `resend of ${originalId} (round ${round})`;
 }
 
 /** The time a processor stamps on the statuses of an event: the event's own, never later than now. */
@@ -81,9 +97,9 @@ export type RecipientDecision =
   | { kind: 'deliver'; command: DeliveryCommand; status: DeliveryStatus }
   | { kind: 'skip'; status: DeliveryStatus };
 
-/** Deliver `command`; its `queued` status is stamped at `at`. */
-export function deliver(command: DeliveryCommand, at: number): RecipientDecision {
-  return { kind: 'deliver', command, status: statusOf(command, 'queued', at) };
+/** Deliver `command`; its `queued` status is stamped at `at` (with `reason`, e.g. the resend link). */
+export function deliver(command: DeliveryCommand, at: number, reason: string | null = null): RecipientDecision {
+  return { kind: 'deliver', command, status: statusOf(command, 'queued', at, reason) };
 }
 
 /** Nothing is sent to this recipient on this channel, and the status says why. */

@@ -5,6 +5,7 @@ const EXPECTED_OPERATIONS = [
   'post /api/clients', 'get /api/clients', 'get /api/clients/{id}', 'patch /api/clients/{id}', 'delete /api/clients/{id}',
   'post /api/mailings', 'get /api/mailings', 'get /api/mailings/{id}', 'patch /api/mailings/{id}', 'delete /api/mailings/{id}',
   'post /api/mailings/{id}/cancel',
+  'post /api/mailings/{id}/resend',
   'post /api/templates', 'get /api/templates', 'get /api/templates/{id}', 'put /api/templates/{id}', 'delete /api/templates/{id}',
   'post /api/events/{type}', 'post /api/notifications', 'delete /api/notifications/{id}',
   'get /api/stats/mailings', 'get /api/stats/mailings/{id}', 'get /api/stats/channels',

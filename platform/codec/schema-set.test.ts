@@ -17,6 +17,7 @@ const PYTHON_FINGERPRINTS: Record<string, string> = {
   'events.notification-requested': 'c0d91eecf4c05d3b',
   'events.user-activity': 'e1e981c7b7a19b2a',
   'events.mailing-started': 'a40c8cd1dc0d171e',
+  'events.mailing-resend-requested': '5fc3c5dea18546b5',
   'state.clients': '0ef97a6c2948295f',
   'state.mailings': '6b76b27e062f8c50',
   'state.templates': 'a214440728731af5',

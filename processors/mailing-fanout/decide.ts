@@ -1,4 +1,6 @@
-import { commandOf, deliver, deliveryOf, skip, type DeliveryRef, type RecipientDecision } from '../../domain/deliveries/build';
+import {
+  commandOf, deliver, deliveryOf, resendOf, resendReason, skip, type DeliveryRef, type RecipientDecision,
+} from '../../domain/deliveries/build';
 import { addressOf, suppressionReason } from '../../domain/deliveries/suppression';
 import type { UnsubscribeLinks } from '../../platform/unsubscribe';
 import type { Client, Mailing, MessageContent } from '../../schemas/types';
@@ -24,7 +26,25 @@ export function mailingDelivery(mailing: Mailing, client: Client): DeliveryRef {
 export function decideForClient(
   mailing: Mailing, client: Client, render: (() => MessageContent) | null, now: number, at: number = now,
 ): RecipientDecision {
-  const delivery = mailingDelivery(mailing, client);
+  return decideDelivery(mailing, client, mailingDelivery(mailing, client), null, render, now, at);
+}
+
+/**
+ * The `round`-th re-send of a client's failed delivery in a mailing: the same rules as the first send
+ * (a client who opted out since is `suppressed`, not re-sent), as a new delivery whose `queued` names
+ * the original (domain/deliveries/build.ts `resendOf`).
+ */
+export function decideResend(
+  mailing: Mailing, client: Client, round: number, render: (() => MessageContent) | null, now: number, at: number = now,
+): RecipientDecision {
+  const original = mailingDelivery(mailing, client);
+  return decideDelivery(mailing, client, resendOf(original, round), resendReason(original.deliveryId, round), render, now, at);
+}
+
+function decideDelivery(
+  mailing: Mailing, client: Client, delivery: DeliveryRef, queuedReason: string | null,
+  render: (() => MessageContent) | null, now: number, at: number,
+): RecipientDecision {
   const reason = suppressionReason(mailing, client);
   if (reason !== null) return skip(delivery, 'suppressed', reason, at);
   if (render === null) return skip(delivery, 'failed', NO_CONTEXT_REASON, at);
@@ -38,7 +58,7 @@ export function decideForClient(
     address: addressOf(mailing.channel, client) as string, content, timezone: client.timezone,
     deviceTokens: mailing.channel === 'push' ? client.deviceTokens : [], promo: mailing.promo,
     sendWindow: mailing.sendWindow, expiresAt: mailing.endAt,
-  }, now), at);
+  }, now), at, queuedReason);
 }
 
 /** The client's unsubscribe URL when the mailing is promo email (it then goes in headers, context, footer), else null. */

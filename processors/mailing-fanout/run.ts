@@ -165,7 +165,7 @@ function createPageInFlight() {
   };
 }
 
-interface Page {
+export interface Page {
   commands: DeliveryCommand[];
   statuses: DeliveryStatus[];
 }
@@ -189,8 +189,9 @@ function decidePage(
   return page;
 }
 
-function renderFor(
-  deps: FanoutDeps, mailing: Mailing, template: Template | null, client: Client, recipientContext: Record<string, unknown>,
+/** The content of one client's message in a mailing (its template or text, its context, its unsubscribe link). */
+export function renderFor(
+  deps: Pick<FanoutDeps, 'renderer' | 'unsubscribeLink'>, mailing: Mailing, template: Template | null, client: Client, recipientContext: Record<string, unknown>,
 ): MessageContent {
   const unsubscribeUrl = unsubscribeUrlFor(mailing, client, deps.unsubscribeLink);
   const context = { ...recipientContext, ...mailingContext(mailing, client, unsubscribeUrl) };
@@ -200,7 +201,8 @@ function renderFor(
   return unsubscribeUrl ? withUnsubscribeLink(content, unsubscribeUrl) : content;
 }
 
-async function produceQueuedPage(producer: TypedProducer, mailing: Mailing, page: Page): Promise<void> {
+/** One page's commands (on the mailing's lane) and statuses in one Kafka request. */
+export async function produceQueuedPage(producer: TypedProducer, mailing: Mailing, page: Page): Promise<void> {
   if (page.statuses.length === 0) return;
   const commandTopic = mailing.priority === 'express' ? TOPICS.deliveriesExpress : TOPICS.deliveriesBulk;
   await producer.sendBatch([

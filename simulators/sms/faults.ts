@@ -28,6 +28,8 @@ export interface SmsFaults extends CommonFaults {
   /** Share answered 200 with {"code":1,"message":"FAIL"}. */
   bodyErrorRate: number;
   outage: Outage | null;
+  /** Phones (digits) whose every send is refused with HTTP 400: a permanent failure, for tests of re-sends. */
+  rejectPhones: string[];
 }
 
 export const NO_FAULTS: Readonly<SmsFaults> = Object.freeze({
@@ -36,6 +38,7 @@ export const NO_FAULTS: Readonly<SmsFaults> = Object.freeze({
   garbageRate: 0,
   bodyErrorRate: 0,
   outage: null,
+  rejectPhones: [],
 });
 
 /** What PUT /_control/faults (and the start options) accept: any subset; an outage by end time or length. */
@@ -45,6 +48,7 @@ export const faultsPatchSchema = z.strictObject({
   garbageRate: rate.optional(),
   bodyErrorRate: rate.optional(),
   outage: outageSchema(['refuse', 'unavailable'] as const),
+  rejectPhones: z.array(z.string().regex(/^\d{1,15}$/)).max(10_000).optional(),
 });
 
 export type FaultsPatch = z.input<typeof faultsPatchSchema>;

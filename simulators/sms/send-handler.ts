@@ -36,6 +36,10 @@ export async function handleSend(request: IncomingMessage, response: ServerRespo
   }
   const checked = await checkRequest(request, response, segment, context);
   if (!checked) return;
+  if (faults.rejectPhones.includes(String(checked.phone))) {
+    ledger.record('invalid');
+    return sendJson(response, 400, { code: 400, message: 'phone rejected' });
+  }
   const latency = latencyFor(latencyDraw, faults);
   if (!(await waitLatency(context.delays, latency, response))) return ledger.record('abandoned');
   const fault = pickFault(faultDraw, faults);

@@ -34,7 +34,7 @@ SCHEMAS = os.path.join(ROOT, "schemas")
 VECTORS = os.path.join(ROOT, "tests", "vectors")
 SCHEMA_NAMES = [
     "events.user-registered", "events.episode-released", "events.notification-requested",
-    "events.user-activity", "events.mailing-started", "state.clients", "state.mailings",
+    "events.user-activity", "events.mailing-started", "events.mailing-resend-requested", "state.clients", "state.mailings",
     "state.templates", "deliveries.command", "deliveries.status", "deliveries.dead-letter",
 ]
 PRIMITIVES = {"null", "boolean", "int", "long", "float", "double", "bytes", "string"}
