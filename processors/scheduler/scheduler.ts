@@ -72,11 +72,15 @@ export function createScheduler(options: SchedulerOptions) {
 
   function lifecycleLoop(): void {
     const began = Date.now();
+    let failed = false;
     lifecycleRunning = lifecycle()
-      .catch((error) => log.warn({ err: describeError(error) }, 'lifecycle check failed; trying again'))
+      .catch((error) => {
+        failed = true;
+        log.warn({ err: describeError(error) }, 'lifecycle check failed; trying again');
+      })
       .finally(() => {
         lifecycleRunning = null;
-        const wait = Math.max(lifecycleEveryMs, 9 * (Date.now() - began));
+        const wait = nextLifecycleWait({ spentMs: Date.now() - began, failed, everyMs: lifecycleEveryMs });
         if (lifecycleTimer !== null) lifecycleTimer = setTimeout(lifecycleLoop, wait);
       });
   }
@@ -110,3 +114,18 @@ export function createScheduler(options: SchedulerOptions) {
 }
 
 export type Scheduler = ReturnType<typeof createScheduler>;
+
+/** The longest pause between two lifecycle checks, however slow the last one was. */
+export const MAX_LIFECYCLE_WAIT_MS = 30_000;
+
+/**
+ * When the next lifecycle check runs: nine times as long as a successful one took (so analytics is asked at
+ * most a tenth of the time), at least `everyMs`, at most MAX_LIFECYCLE_WAIT_MS. A failed check spent its time
+ * waiting on an unreachable Redis or ClickHouse, not querying, so the next comes after `everyMs`: a mailing
+ * finishes soon after the outage instead of minutes later.
+ */
+export function nextLifecycleWait(last: { spentMs: number; failed: boolean; everyMs: number }): number {
+  if (last.failed) return last.everyMs;
+  return Math.min(MAX_LIFECYCLE_WAIT_MS, Math.max(last.everyMs, 9 * last.spentMs));
+}
+
