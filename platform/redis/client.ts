@@ -31,6 +31,9 @@ export function createRedis(options: RedisOptions): Redis {
   return redis;
 }
 
+/** Marks a command's `reject` that already classifies (a resent command is not wrapped twice). */
+const CLASSIFIED = Symbol('vestnik.redis.classified');
+
 /**
  * The edge: every command reaches the connection through `sendCommand` (plain calls, pipelines and
  * MULTI at exec, auto-pipelined calls, EVAL/EVALSHA and defineCommand scripts), and every failure of a
@@ -42,12 +45,11 @@ export function createRedis(options: RedisOptions): Redis {
  */
 function classifyErrors(redis: Redis): void {
   const send = redis.sendCommand.bind(redis);
-  const wrapped = new WeakSet<Command['reject']>();
   redis.sendCommand = (command: Command, stream?: Parameters<Redis['sendCommand']>[1]) => {
-    if (!wrapped.has(command.reject)) {
-      const reject = command.reject;
-      const classified = (error: Error) => reject.call(command, classifyRedisError(error) as Error);
-      wrapped.add(classified);
+    const reject = command.reject as Command['reject'] & { [CLASSIFIED]?: true };
+    if (!reject[CLASSIFIED]) {
+      // A property on the wrapper, not a WeakSet: this runs for every command, and weak collections cost the GC.
+      const classified = Object.assign((error: Error) => reject.call(command, classifyRedisError(error) as Error), { [CLASSIFIED]: true as const });
       command.reject = classified;
     }
     return send(command, stream);
