@@ -19,11 +19,6 @@ pidfile="$cache/kafka.pid"
 
 if [[ "${1:-}" == "stop" ]]; then stop_pidfile "$pidfile" kafka; exit 0; fi
 
-if port_open 127.0.0.1 "$KAFKA_PORT"; then
-  log "kafka: already answering on 127.0.0.1:$KAFKA_PORT"
-  exit 0
-fi
-
 command -v java >/dev/null || die "kafka: java is not installed (Java 17 expected)"
 if [[ ! -f "$libs/.complete" ]]; then
   command -v mvn >/dev/null || die "kafka: mvn is not installed (needed once to resolve the Kafka jars)"
@@ -32,6 +27,12 @@ if [[ ! -f "$libs/.complete" ]]; then
   mvn -q -B -f "$here/kafka/pom.xml" -Dkafka.version="$KAFKA_VERSION" \
     dependency:copy-dependencies -DoutputDirectory="$libs" -DincludeScope=runtime
   touch "$libs/.complete"
+fi
+
+# The jars are resolved even when a broker already answers: the tests' private brokers run from them.
+if port_open 127.0.0.1 "$KAFKA_PORT"; then
+  log "kafka: already answering on 127.0.0.1:$KAFKA_PORT"
+  exit 0
 fi
 
 mkdir -p "$data" "$cache/logs"

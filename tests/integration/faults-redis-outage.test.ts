@@ -13,7 +13,7 @@ jest.setTimeout(420_000);
 
 const ALL = ['api', 'processors', 'senders', 'analytics', 'scheduler'] as const;
 const CLIENTS = 400;
-/** Longer than a Redis client's retry budget (20 retries, about 20–40 s): every command in flight fails. */
+/** Longer than a Redis client's retry budget (20 reconnect attempts, about 75 s with ioredis 6's backoff): commands in flight fail. */
 const OUTAGE_MS = 90_000;
 const secret = 'faults-redis-outage-sms-secret';
 

@@ -41,10 +41,10 @@ describe('resend of a mailing\'s failed deliveries', () => {
     const admin = stack.runtime.kafka().admin();
     await admin.connect();
     try {
-      const high = await admin.fetchTopicOffsets(TOPICS.mailingResendRequested);
+      const high = await admin.fetchTopicOffsets(stack.topic(TOPICS.mailingResendRequested));
       const groupId = stack.runtime.groupId('mailing-resend');
       await waitFor(async () => {
-        const [committed] = await admin.fetchOffsets({ groupId, topics: [TOPICS.mailingResendRequested] });
+        const [committed] = await admin.fetchOffsets({ groupId, topics: [stack.topic(TOPICS.mailingResendRequested)] });
         return high.every((p) => {
           const mine = committed?.partitions.find((c) => c.partition === p.partition);
           return BigInt(p.high) === 0n || (mine !== undefined && BigInt(mine.offset) >= BigInt(p.high));

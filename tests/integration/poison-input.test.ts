@@ -13,7 +13,7 @@ import { SCHEMA_OF_TOPIC } from '../../platform/codec/codec';
 import { deliveryIdOf, statusIdOf } from '../../platform/ids';
 import { TOPICS, type TopicName } from '../../platform/topics';
 import type {
-  Client, DeadLetter, DeliveryCommand, DeliveryStatus, EpisodeReleased, Mailing, MailingStarted, NotificationRequested, Template,
+  Client, DeadLetter, DeliveryCommand, DeliveryStatus, EpisodeReleased, Mailing, MailingResendRequested, MailingStarted, NotificationRequested, Template,
   UserActivity, UserRegistered,
 } from '../../schemas/types';
 import { smsMessageId } from '../../senders/sms/message';
@@ -126,6 +126,10 @@ const userRegistered = (over: Partial<UserRegistered> = {}): UserRegistered => (
 
 const mailingStarted = (over: Partial<MailingStarted> = {}): MailingStarted => ({
   eventId: randomUUID(), occurredAt: now(), mailingId: uniqueName('mailing'), scheduledFor: now(), ...over,
+});
+
+const resendRequest = (over: Partial<MailingResendRequested> = {}): MailingResendRequested => ({
+  eventId: randomUUID(), occurredAt: now(), mailingId: uniqueName('mailing'), requestedBy: null, ...over,
 });
 
 const request = (over: Partial<NotificationRequested> = {}): NotificationRequested => ({
@@ -261,6 +265,23 @@ const ROWS: PoisonRow[] = [
       const value = mailingStarted({ mailingId: created.body.id });
       const deliveryId = deliveryIdOf('mailing', value.mailingId, recipient, 'sms');
       return { key: value.mailingId, value, effect: async () => smsOf(deliveryId)?.text === 'mailing for Ann' };
+    },
+  },
+  {
+    topic: TOPICS.mailingResendRequested,
+    invalid: async () => [
+      invalid('no mailing id', 'm1', resendRequest({ mailingId: ' ' }), /mailingId/),
+      invalid('a negative time', 'm1', resendRequest({ occurredAt: -1 }), /occurredAt/),
+    ],
+    good: async () => {
+      // A resend of a started mailing with nothing failed: it re-sends nothing, and its group moves past it.
+      const created = await stack.api('POST', '/api/mailings', {
+        text: 'resend check', startAt: new Date(now()).toISOString(), endAt: new Date(now() + 600_000).toISOString(),
+        filter: { tags: [uniqueName('poison-resend')], operatorCodes: [] },
+      });
+      expect(created.status).toBe(201);
+      const value = resendRequest({ mailingId: created.body.id });
+      return { key: value.mailingId, value, effect: () => groupCaughtUp(stack, 'mailing-resend', TOPICS.mailingResendRequested) };
     },
   },
   {
@@ -447,6 +468,22 @@ async function groupsCommittedPast(testStack: TestStack, topic: string, offset: 
     }
     // Two lanes read the fan-out topics; a committed offset is the next record to read.
     return readers.length >= 2 && readers.every((next) => next > BigInt(offset));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** True once the stage's group has committed everything on the topic now (a committed offset is the next to read). */
+async function groupCaughtUp(testStack: TestStack, stage: string, topic: string): Promise<boolean> {
+  const admin = testStack.runtime.kafka().admin();
+  await admin.connect();
+  try {
+    const high = await admin.fetchTopicOffsets(testStack.topic(topic));
+    const [committed] = await admin.fetchOffsets({ groupId: testStack.runtime.groupId(stage), topics: [testStack.topic(topic)] });
+    return high.every((p) => {
+      const mine = committed?.partitions.find((c) => c.partition === p.partition);
+      return BigInt(p.high) === 0n || (mine !== undefined && BigInt(mine.offset) >= BigInt(p.high));
+    });
   } finally {
     await admin.disconnect();
   }
