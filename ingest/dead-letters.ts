@@ -12,6 +12,7 @@
  * mailing's fan-out checkpoint), except the compacted state topics: an old state record replayed after
  * a newer write would roll the resource back, so those are refused (write the resource again instead).
  */
+import { topicNamesOf } from '../platform/kafka/topic-names';
 import { randomUUID } from 'node:crypto';
 import type { Kafka, Producer } from 'kafkajs';
 import type { Codec } from '../platform/codec/codec';
@@ -95,7 +96,7 @@ export function createDeadLetters(deps: DeadLetterDeps): DeadLetters {
     const finished = new Promise<void>((resolve) => { done = resolve; });
     await consumer.connect();
     try {
-      await consumer.subscribe({ topic: DLT });
+      await consumer.subscribe({ topic: topicNamesOf(deps.kafka).physical(DLT) });
       await consumer.run({
         autoCommit: false,
         eachBatch: async ({ batch }) => {
@@ -109,7 +110,7 @@ export function createDeadLetters(deps: DeadLetterDeps): DeadLetters {
           }
         },
       });
-      consumer.seek({ topic: DLT, partition, offset: from.toString() });
+      consumer.seek({ topic: topicNamesOf(deps.kafka).physical(DLT), partition, offset: from.toString() });
       const timer = setTimeout(done, timeoutMs);
       await finished;
       clearTimeout(timer);
@@ -127,7 +128,7 @@ export function createDeadLetters(deps: DeadLetterDeps): DeadLetters {
     const admin = deps.kafka.admin();
     await admin.connect();
     try {
-      return (await admin.fetchTopicOffsets(DLT)).map((p) => ({ partition: p.partition, low: BigInt(p.low), high: BigInt(p.high) }));
+      return (await admin.fetchTopicOffsets(topicNamesOf(deps.kafka).physical(DLT))).map((p) => ({ partition: p.partition, low: BigInt(p.low), high: BigInt(p.high) }));
     } finally {
       await admin.disconnect();
     }
