@@ -33,6 +33,9 @@ RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean -
 COPY --from=build /app/dist ./dist
 # The .avsc files are read at run time (platform/codec/schema-set.ts looks for schemas/ next to dist/).
 COPY schemas ./schemas
+# The console's static files are read at run time too (ingest/console/pages.ts looks for
+# ingest/console/static beside dist/); its vendor modules (preact, htm, uPlot) come from node_modules.
+COPY ingest/console/static ./ingest/console/static
 COPY deploy/docker/healthcheck.cjs ./healthcheck.cjs
 # Numeric, so Kubernetes' runAsNonRoot can verify it (the image's "node" user is 1000). The files above
 # stay root's: the process can read its code, not change it.

@@ -9,8 +9,8 @@ import { VestnikError } from '../platform/errors';
 import type { Channel, DeliveryStatusName, SourceType } from '../schemas/types';
 import type { ClickHouseClient } from './clickhouse-client';
 import { statusTable } from './schema';
-import { sql } from './sql-escape';
-import { LATEST, MAX_PAGE_SIZE } from './stats-queries';
+import { sql, sqlArray, sqlList } from './sql-escape';
+import { LATEST, MAX_PAGE_SIZE, STATUS_PRECEDENCE } from './stats-queries';
 
 /** One delivery of a client. Times are epoch milliseconds. */
 export interface ClientDelivery {
@@ -44,9 +44,31 @@ interface ClientDeliveryRow {
   lastAt: string | number;
 }
 
+/** One status change of a delivery. `at` is epoch milliseconds. */
+export interface StatusChange {
+  status: DeliveryStatusName;
+  reason: string | null;
+  attempt: number;
+  at: number;
+}
+
+interface StatusChangeRow {
+  deliveryId: string;
+  changeStatus: string;
+  changeReason: string;
+  changeAttempt: string | number;
+  changeAt: string | number;
+}
+
 export interface ClientDeliveries {
   /** One page of the client's deliveries, newest first; `cursor` is the previous page's nextCursor. */
   forClient(clientId: string, page?: { limit?: number; cursor?: string | null }): Promise<ClientDeliveryPage>;
+  /**
+   * Every status change of these deliveries of the client, oldest first, in ONE query (a page's worth):
+   * one entry per statusId, so a change written twice (a replayed batch) shows once. Ids absent from
+   * the table map to [].
+   */
+  historyOf(clientId: string, deliveryIds: readonly string[]): Promise<Map<string, StatusChange[]>>;
 }
 
 export function createClientDeliveries({ client, database }: { client: ClickHouseClient; database: string }): ClientDeliveries {
@@ -80,6 +102,30 @@ export function createClientDeliveries({ client, database }: { client: ClickHous
       const last = items[items.length - 1];
       return { items, nextCursor: rows.length > limit && last ? encodeClientCursor(last) : null };
     },
+
+    async historyOf(clientId, deliveryIds) {
+      const history = new Map<string, StatusChange[]>(deliveryIds.map((id) => [id, []]));
+      if (deliveryIds.length === 0) return history;
+      // Ordered as argMax orders a delivery's rows (stats-queries LATEST): time, then lifecycle precedence.
+      const rows = await client.query<StatusChangeRow>(sql`
+        SELECT deliveryId, statusId,
+          any(status) AS changeStatus, any(reason) AS changeReason, any(attempt) AS changeAttempt, any(occurredAtMs) AS changeAt
+        FROM ${table} WHERE clientId = ${clientId} AND deliveryId IN ${sqlList(deliveryIds)}
+        GROUP BY deliveryId, statusId
+        ORDER BY deliveryId, changeAt, indexOf(${sqlArray(STATUS_PRECEDENCE)}, changeStatus), changeAttempt`);
+      for (const row of rows) history.get(row.deliveryId)?.push(toStatusChange(row));
+      return history;
+    },
+  };
+}
+
+/** Pure mapping of a history row. */
+export function toStatusChange(row: StatusChangeRow): StatusChange {
+  return {
+    status: row.changeStatus as DeliveryStatusName,
+    reason: row.changeReason === '' ? null : row.changeReason,
+    attempt: toCount(row.changeAttempt),
+    at: toCount(row.changeAt),
   };
 }
 

@@ -1,5 +1,5 @@
 import { DELIVERY_STATUSES, DeliveryStatusName } from '../schemas/types';
-import { channelCountsFromAnalytics, statsFromAnalytics, userNotificationsFromAnalytics } from './stats-api';
+import { channelCountsFromAnalytics, deliveryLogFromAnalytics, statsFromAnalytics, userNotificationsFromAnalytics } from './stats-api';
 
 const zeros = () => Object.fromEntries(DELIVERY_STATUSES.map((s) => [s, 0])) as Record<DeliveryStatusName, number>;
 const counts = (sent: number) => ({ total: sent, byStatus: { ...zeros(), sent } });
@@ -31,6 +31,19 @@ describe('statsFromAnalytics', () => {
     expect(detail.messages[0]).toMatchObject({ firstAt: '1970-01-01T00:00:00.000Z', lastAt: '1970-01-01T00:00:01.000Z' });
     expect(detail.nextCursor).toBe('n');
     expect(calls).toContainEqual(['mailing', 'm', { limit: 5, cursor: 'c' }]);
+  });
+
+  it('passes a time range on to both counts', async () => {
+    const range = { fromMs: 1000, toMs: 2000 };
+    const bySource: unknown[] = [];
+    const ranged = statsFromAnalytics({
+      countsBySource: async (type, ids, r) => { bySource.push([type, ids, r]); return new Map(); },
+      sourceDetail: async () => { throw new Error('unused'); },
+      countsByChannel: async (filter) => { bySource.push(filter); return new Map(); },
+    });
+    await ranged.countsBySource('mailing', ['m'], range);
+    await ranged.countsByChannel(undefined, undefined, range);
+    expect(bySource).toEqual([['mailing', ['m'], range], { range }]);
   });
 
   it('turns the channel map into a list and the arguments into a filter', async () => {
@@ -72,5 +85,33 @@ describe('channelCountsFromAnalytics', () => {
     const result = await adapter.of('notification', ['n1', 'n2']);
     expect(result.get('n1')).toEqual({ email: { sent: 2 } });
     expect(result.get('n2')).toEqual({});
+  });
+});
+
+describe('deliveryLogFromAnalytics', () => {
+  it('gives each delivery of the page its history, in one call for the page, with ISO times', async () => {
+    const asked: unknown[] = [];
+    const log = deliveryLogFromAnalytics({
+      forClient: async () => ({
+        items: [
+          { deliveryId: 'd1', channel: 'sms', sourceType: 'mailing', sourceId: 'm', status: 'sent', attempts: 1, reason: null, firstAt: 0, lastAt: 1000 },
+          { deliveryId: 'd2', channel: 'email', sourceType: 'test', sourceId: 'r', status: 'queued', attempts: 0, reason: null, firstAt: 0, lastAt: 0 },
+        ],
+        nextCursor: 'next',
+      }),
+      historyOf: async (clientId, ids) => {
+        asked.push([clientId, ids]);
+        return new Map([['d1', [{ status: 'queued', reason: null, attempt: 0, at: 0 }, { status: 'sent', reason: null, attempt: 1, at: 1000 }]], ['d2', []]]);
+      },
+    });
+    const page = await log.list('c', { limit: 2 });
+    expect(asked).toEqual([['c', ['d1', 'd2']]]);
+    expect(page.nextCursor).toBe('next');
+    expect(page.items[0]).toMatchObject({ firstAt: '1970-01-01T00:00:00.000Z', lastAt: '1970-01-01T00:00:01.000Z' });
+    expect(page.items[0]?.history).toEqual([
+      { status: 'queued', reason: null, attempt: 0, at: '1970-01-01T00:00:00.000Z' },
+      { status: 'sent', reason: null, attempt: 1, at: '1970-01-01T00:00:01.000Z' },
+    ]);
+    expect(page.items[1]?.history).toEqual([]);
   });
 });

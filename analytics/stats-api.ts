@@ -6,14 +6,14 @@
 import type { ClientDeliveries } from './client-deliveries';
 import type { StatsQueries as AnalyticsStatsQueries } from './stats-queries';
 import { toIso } from '../domain/resources/common';
-import type { ChannelCountsBySource, StatsQueries, UserNotifications } from './ports';
+import type { ChannelCountsBySource, ClientDeliveryLog, StatsQueries, UserNotifications } from './ports';
 
 type AnalyticsReads = Pick<AnalyticsStatsQueries, 'countsBySource' | 'sourceDetail' | 'countsByChannel'>;
 
 /** The port over the analytics queries. */
 export function statsFromAnalytics(analytics: AnalyticsReads): StatsQueries {
   return {
-    countsBySource: (sourceType, sourceIds) => analytics.countsBySource(sourceType, sourceIds),
+    countsBySource: (sourceType, sourceIds, range) => analytics.countsBySource(sourceType, sourceIds, range),
     async sourceDetail(sourceType, sourceId, page) {
       const detail = await analytics.sourceDetail(sourceType, sourceId, page);
       return {
@@ -21,8 +21,8 @@ export function statsFromAnalytics(analytics: AnalyticsReads): StatsQueries {
         messages: detail.messages.map((m) => ({ ...m, firstAt: toIso(m.firstAt), lastAt: toIso(m.lastAt) })),
       };
     },
-    async countsByChannel(sourceType, sourceId) {
-      const counts = await analytics.countsByChannel({ sourceType, sourceId });
+    async countsByChannel(sourceType, sourceId, range) {
+      const counts = await analytics.countsByChannel({ sourceType, sourceId, range });
       return [...counts].map(([channel, { byStatus }]) => ({ channel, byStatus }));
     },
   };
@@ -35,6 +35,23 @@ export function userNotificationsFromAnalytics(deliveries: Pick<ClientDeliveries
       const { items, nextCursor } = await deliveries.forClient(clientId, page);
       return {
         items: items.map(({ deliveryId, firstAt, lastAt, ...rest }) => ({ id: deliveryId, ...rest, firstAt: toIso(firstAt), lastAt: toIso(lastAt) })),
+        nextCursor,
+      };
+    },
+  };
+}
+
+/** The console's delivery log: a page of the client's deliveries, then their histories in one more query. */
+export function deliveryLogFromAnalytics(deliveries: Pick<ClientDeliveries, 'forClient' | 'historyOf'>): ClientDeliveryLog {
+  return {
+    async list(clientId, page) {
+      const { items, nextCursor } = await deliveries.forClient(clientId, page);
+      const history = await deliveries.historyOf(clientId, items.map((item) => item.deliveryId));
+      return {
+        items: items.map(({ firstAt, lastAt, ...rest }) => ({
+          ...rest, firstAt: toIso(firstAt), lastAt: toIso(lastAt),
+          history: (history.get(rest.deliveryId) ?? []).map(({ at, ...change }) => ({ ...change, at: toIso(at) })),
+        })),
         nextCursor,
       };
     },

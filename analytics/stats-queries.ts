@@ -7,14 +7,17 @@
  * result — and we count deliveries (one group per deliveryId) or distinct statusIds, never rows.
  */
 import { VestnikError } from '../platform/errors';
-import { FINAL_STATUSES, type Channel, type DeliveryStatusName, type SourceType } from '../schemas/types';
+import { FINAL_STATUSES, OPERATOR_SOURCE_TYPES, type Channel, type DeliveryStatusName, type SourceType } from '../schemas/types';
 import type { ClickHouseClient } from './clickhouse-client';
 import { statusTable } from './schema';
+import { inRange, type TimeRange } from './time-range';
 import { SqlFragment, sql, sqlArray, sqlJoin, sqlList } from './sql-escape';
 import {
   DayCounts, MessageRow, SourceMessage, StatusCountRow, StatusCounts, decodeCursor, encodeCursor,
   groupStatusCounts, toDayCounts, toSourceMessage, toStatusCounts,
 } from './stats-mappers';
+
+export type { TimeRange };
 
 /** When two changes of one delivery share a millisecond, the one further along the lifecycle wins. */
 export const STATUS_PRECEDENCE = [
@@ -38,9 +41,16 @@ export interface SourceDetail extends StatusCounts {
   nextCursor: string | null;
 }
 
+/**
+ * Narrows the counts to messages with a status change in a range, each counted by its latest status in
+ * the range: for a past day, what the day did (a message sent that day and failed the next is `sent`).
+ * Without a sourceType, the operators' own messages (template test sends, the daily report) are left out:
+ * they are not traffic.
+ */
 export interface StatsFilter {
   sourceType?: SourceType;
   sourceId?: string;
+  range?: TimeRange;
 }
 
 export interface DayFilter extends StatsFilter {
@@ -51,17 +61,21 @@ export interface DayFilter extends StatsFilter {
 }
 
 export interface StatsQueries {
-  /** Deliveries of each source by current status; every id of `sourceIds` is in the map (zeros when none). */
-  countsBySource(sourceType: SourceType, sourceIds?: readonly string[]): Promise<Map<string, StatusCounts>>;
+  /**
+   * Deliveries of each source by current status; every id of `sourceIds` is in the map (zeros when none).
+   * With a range: by the latest status in it, and without ids only the sources with a change in it.
+   */
+  countsBySource(sourceType: SourceType, sourceIds?: readonly string[], range?: TimeRange): Promise<Map<string, StatusCounts>>;
   /** A source's counts and one page of its deliveries, ordered by deliveryId (keyset pagination). */
-  sourceDetail(sourceType: SourceType, sourceId: string, page?: { limit?: number; cursor?: string | null }): Promise<SourceDetail>;
+  /** Counts and a page of messages; `status` keeps only the messages whose current status it is. */
+  sourceDetail(sourceType: SourceType, sourceId: string, page?: { limit?: number; cursor?: string | null; status?: DeliveryStatusName }): Promise<SourceDetail>;
   /**
    * How many deliveries of each source reached a final status (every id of `sourceIds` is in the map).
    * Final statuses are terminal, so a delivery with any final row is final now: a distinct count over
    * those rows, much cheaper than the current status of every delivery (the lifecycle asks every tick).
    */
   finalDeliveriesBySource(sourceType: SourceType, sourceIds: readonly string[]): Promise<Map<string, number>>;
-  /** Deliveries by channel and current status. */
+  /** Deliveries by channel and current status (see StatsFilter for a range, and for the sources left out). */
   countsByChannel(filter?: StatsFilter): Promise<Map<Channel, StatusCounts>>;
   /** Deliveries by channel and current status of each source (a notification and its occurrences): one query. */
   channelCountsBySource(sourceType: SourceType, sourceIds: readonly string[]): Promise<Map<string, Map<Channel, StatusCounts>>>;
@@ -92,7 +106,7 @@ export function createStatsQueries({ client, database }: { client: ClickHouseCli
     return toStatusCounts(rows);
   }
 
-  async function messagePage(sourceType: SourceType, sourceId: string, limit: number, after: string | null) {
+  async function messagePage(sourceType: SourceType, sourceId: string, limit: number, after: string | null, status: DeliveryStatusName | undefined) {
     const conditions = [sql`sourceType = ${sourceType}`, sql`sourceId = ${sourceId}`];
     if (after !== null) conditions.push(sql`deliveryId > ${after}`);
     const rows = await client.query<MessageRow>(sql`
@@ -106,6 +120,7 @@ export function createStatsQueries({ client, database }: { client: ClickHouseCli
         max(occurredAtMs) AS lastAt
       FROM ${table} WHERE ${whereAll(conditions)}
       GROUP BY deliveryId
+      ${status === undefined ? sql`` : sql`HAVING currentStatus = ${status}`}
       ORDER BY deliveryId
       LIMIT ${limit + 1}`);
     const page = rows.slice(0, limit).map(toSourceMessage);
@@ -114,10 +129,11 @@ export function createStatsQueries({ client, database }: { client: ClickHouseCli
   }
 
   return {
-    async countsBySource(sourceType, sourceIds) {
+    async countsBySource(sourceType, sourceIds, range) {
       if (sourceIds && sourceIds.length === 0) return new Map();
       const conditions = [sql`sourceType = ${sourceType}`];
       if (sourceIds) conditions.push(sql`sourceId IN ${sqlList(sourceIds)}`);
+      if (range) conditions.push(inRange(range));
       const rows = await client.query<StatusCountRow & { sourceId: string }>(sql`
         SELECT sourceId, currentStatus AS status, count() AS n
         FROM (${currentStatuses(whereAll(conditions))})
@@ -131,7 +147,7 @@ export function createStatsQueries({ client, database }: { client: ClickHouseCli
       const after = page.cursor ? decodeCursor(page.cursor) : null;
       const [counts, messages] = await Promise.all([
         sourceCounts(sourceType, sourceId),
-        messagePage(sourceType, sourceId, limit, after),
+        messagePage(sourceType, sourceId, limit, after, page.status),
       ]);
       return { ...counts, ...messages };
     },
@@ -152,7 +168,7 @@ export function createStatsQueries({ client, database }: { client: ClickHouseCli
     async countsByChannel(filter = {}) {
       const rows = await client.query<StatusCountRow & { channel: string }>(sql`
         SELECT deliveryChannel AS channel, currentStatus AS status, count() AS n
-        FROM (${currentStatuses(whereAll(sourceConditions(filter)))})
+        FROM (${currentStatuses(whereAll(channelConditions(filter)))})
         GROUP BY deliveryChannel, currentStatus
         ORDER BY deliveryChannel`);
       return groupStatusCounts(rows, 'channel') as Map<Channel, StatusCounts>;
@@ -197,6 +213,14 @@ function groupRows<T>(rows: readonly T[], keyOf: (row: T) => string): Map<string
     else groups.set(key, [row]);
   }
   return groups;
+}
+
+/** What countsByChannel counts: the source asked for, else everything but the operators' own messages; in the range, if any. */
+function channelConditions(filter: StatsFilter): SqlFragment[] {
+  const conditions = sourceConditions(filter);
+  if (filter.sourceType === undefined) conditions.push(sql`sourceType NOT IN ${sqlList(OPERATOR_SOURCE_TYPES)}`);
+  if (filter.range) conditions.push(inRange(filter.range));
+  return conditions;
 }
 
 function sourceConditions(filter: StatsFilter): SqlFragment[] {

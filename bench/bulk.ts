@@ -6,6 +6,8 @@ import type { SmsControlClient } from '../simulators/sms/control-client';
 import type { Deployment } from './deployment';
 import type { ExpressProbe } from './express';
 import { perSecond, pollUntil, sleep } from './stats';
+import { outputModeOf } from '../cli/output/mode';
+import { createProgressView } from '../cli/output/progress';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -96,6 +98,8 @@ async function waitForDeliveries(
 ): Promise<void> {
   let last = -1;
   let lastProgressAt = Date.now();
+  // The simulator's count, as it goes: a bar on a terminal, a line every 5 s in a log (cli/output/progress.ts).
+  const view = createProgressView({ label: 'bulk SMS accepted', mode: outputModeOf({}) });
   for (;;) {
     const total = (await sms.stats()).acceptedMessages - before;
     let bulk = total;
@@ -103,10 +107,12 @@ async function waitForDeliveries(
       const probes = await sms.messages(expressProbes().map((p) => p.msgId));
       bulk -= probes.filter((record) => record?.firstAcceptedAt != null).length;
     }
-    if (bulk >= n) return;
+    if (bulk >= n) return view.stop({ value: n, total: n });
+    view.update({ value: bulk, total: n });
     if (bulk > last) [last, lastProgressAt] = [bulk, Date.now()];
     if (Date.now() - lastProgressAt > STALL_MS) {
       progress.stalled = true;
+      view.stop();
       console.error(`bench: bulk deliveries stalled at ${bulk}/${n} (no acceptance for ${STALL_MS / 1000} s)`);
       return;
     }

@@ -2,6 +2,8 @@ import { newId } from '../platform/ids';
 import { KEYS } from '../platform/redis/keys';
 import { TOPICS } from '../platform/topics';
 import type { Client } from '../schemas/types';
+import { outputModeOf } from '../cli/output/mode';
+import { createProgressView } from '../cli/output/progress';
 import type { Deployment } from './deployment';
 import { perSecond, pollUntil } from './stats';
 
@@ -34,6 +36,8 @@ export function benchClient(index: number, tag: string, now: number): Client {
 export async function loadClients(vestnik: Deployment, count: number, tag: string, ids: string[]): Promise<LoadResult> {
   const producer = await vestnik.runtime.producer('bench-load');
   const started = Date.now();
+  // Minutes at a million: a bar on a terminal, a line every 5 s in a log (cli/output/progress.ts).
+  const produced = createProgressView({ label: 'clients produced', mode: outputModeOf({}) });
   for (let offset = 0; offset < count; offset += PRODUCE_BATCH) {
     const records = [];
     for (let i = offset; i < Math.min(count, offset + PRODUCE_BATCH); i++) {
@@ -42,12 +46,17 @@ export async function loadClients(vestnik: Deployment, count: number, tag: strin
       records.push({ key: client.id, value: client });
     }
     await producer.send(TOPICS.clients, records);
+    produced.update({ value: Math.min(count, offset + PRODUCE_BATCH), total: count });
   }
+  produced.stop();
   const produceMs = Date.now() - started;
   const redis = vestnik.runtime.redis();
-  await pollUntil(async () => ((await redis.zcard(KEYS.clientsByTag(tag))) >= count ? true : null), {
-    timeoutMs: 120_000 + count, intervalMs: 50, what: `${count} clients in the view`,
-  });
+  const inView = createProgressView({ label: 'clients in the view', mode: outputModeOf({}) });
+  await pollUntil(async () => {
+    const loaded = await redis.zcard(KEYS.clientsByTag(tag));
+    inView.update({ value: Math.min(loaded, count), total: count });
+    return loaded >= count ? true : null;
+  }, { timeoutMs: 120_000 + count, intervalMs: 50, what: `${count} clients in the view` }).finally(() => inView.stop());
   const totalMs = Date.now() - started;
   return { clients: count, produceMs, totalMs, clientsPerSecond: perSecond(count, totalMs) };
 }

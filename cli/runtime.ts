@@ -7,6 +7,8 @@ import { describeError } from '../platform/errors';
 import { createKafka, createRawProducer, createTypedProducer, kafkaConnectionOptions, type TypedProducer } from '../platform/kafka';
 import type { Logger } from '../platform/logger';
 import { createRedis, type Redis } from '../platform/redis/client';
+import type { PipelineMetrics } from './metrics/pipeline-metrics';
+import { startTracing } from '../platform/tracing/tracer';
 
 /** Something a role started and must stop on shutdown. */
 export interface Stoppable {
@@ -18,11 +20,20 @@ export interface Stoppable {
   stop(): Promise<void>;
 }
 
+export interface RuntimeOptions {
+  metrics?: PipelineMetrics | null;
+  /**
+   * The wall clock of the process's time-driven work (the scheduler: mailing starts, the daily report).
+   * Only tests pass one, to move a scheduler to tomorrow instead of waiting for it.
+   */
+  clock?: { now(): number };
+}
+
 /**
  * The clients of one process, created on first use and shared by its roles, closed last on shutdown.
  * Express traffic gets its own Kafka client (own connections), so it never queues behind bulk requests.
  */
-export function createRuntime(config: Readonly<Config>, logger: Logger) {
+export function createRuntime(config: Readonly<Config>, logger: Logger, options: RuntimeOptions = {}) {
   const closers: (() => Promise<void>)[] = [];
   const kafkas = new Map<string, Kafka>();
   const producers = new Map<string, TypedProducer>();
@@ -32,13 +43,27 @@ export function createRuntime(config: Readonly<Config>, logger: Logger) {
   let clickhouse: ClickHouseClient | null = null;
   // SASL and TLS files are read once, here at boot: a missing file stops the process with its variable named.
   const kafkaSecurity = kafkaConnectionOptions(config.kafka.security);
+  // First, so every client below works inside traces; closed last, so spans of the last batches are flushed.
+  const tracing = startTracing({ ...config.tracing, logger });
+  closers.push(() => tracing.shutdown());
+  // The consumer groups this process's roles asked for, so the metrics can sample their lag.
+  const groups = new Set<string>();
 
   const runtime = {
     config,
     logger,
+    /** The process's metrics (cli/metrics), or null with METRICS_ENABLED=false and in tests that build none. */
+    metrics: options.metrics ?? null,
+    clock: options.clock ?? { now: () => Date.now() },
     /** The consumer group id of a stage. */
     groupId(stage: string): string {
-      return `${config.kafka.groupPrefix}-${stage}`;
+      const id = `${config.kafka.groupPrefix}-${stage}`;
+      groups.add(id);
+      return id;
+    },
+    /** Every group id handed out so far. */
+    consumerGroups(): string[] {
+      return [...groups];
     },
     codec(): Codec {
       codec ??= createCodec({ registryUrl: config.kafka.schemaRegistryUrl, logger });
@@ -49,7 +74,7 @@ export function createRuntime(config: Readonly<Config>, logger: Logger) {
       if (!kafka) {
         kafka = createKafka({
           brokers: [...config.kafka.brokers], clientId: `${config.kafka.clientId}-${lane}`, logger,
-          topicPrefix: config.kafka.topicPrefix, security: kafkaSecurity,
+          topicPrefix: config.kafka.topicPrefix, security: kafkaSecurity, observer: options.metrics?.kafkaObserver,
         });
         kafkas.set(lane, kafka);
       }

@@ -165,6 +165,15 @@ describe('Dockerfile', () => {
     expect(read('platform/codec/schema-set.ts')).toContain("path.resolve(__dirname, '../../../schemas')");
     expect(path.posix.resolve(dir, 'dist/platform/codec', '../../../schemas')).toBe(dest(schemas!.dest));
   });
+
+  it('puts the console static files where ingest/console/pages.ts reads them from dist/', () => {
+    const dir = workdir(runtime);
+    const copies = all(runtime, 'COPY').map((c) => copyParts(c.args));
+    const dest = (d: string) => path.posix.resolve(dir, d);
+    const statics = copies.find((c) => !c.from && c.sources.some((s) => /^ingest\/console\/static\/?$/.test(s)));
+    expect(read('ingest/console/assets.ts')).toContain("path.resolve(__dirname, '../../../ingest/console/static')");
+    expect(statics && dest(statics.dest)).toBe(path.posix.resolve(dir, 'dist/ingest/console', '../../../ingest/console/static'));
+  });
 });
 
 describe('.dockerignore', () => {

@@ -16,6 +16,8 @@ command -v curl >/dev/null || missing+=(curl)
 command -v redis-cli >/dev/null || missing+=(redis-tools)
 # The console's tests drive a real headless browser (playwright-core launches Debian's chromium).
 command -v chromium >/dev/null || missing+=(chromium)
+# The metrics test runs a real Prometheus server against the roles and checks the rules with promtool.
+{ command -v prometheus >/dev/null && command -v promtool >/dev/null; } || missing+=(prometheus)
 if ((${#missing[@]})); then
   log "installing Debian packages: ${missing[*]}"
   apt_install "${missing[@]}"

@@ -14,10 +14,16 @@ import { rateLimit, type RateLimits } from './middleware/rate-limit';
 import { httpMetrics } from './middleware/metrics';
 import { requestLog } from './middleware/request-log';
 import { securityHeaders } from './middleware/security-headers';
+import { traceContext } from './middleware/trace-context';
 import { createRegistry } from './openapi/document';
 import { swaggerUi } from './openapi/swagger-ui';
-import type { Clock, HealthCheck, IdGenerator } from './ports';
-import type { ChannelCountsBySource, StatsQueries, UserNotifications } from '../analytics/ports';
+import type { AudienceSize, Clock, ExpressDeliveries, HealthCheck, IdGenerator, PipelineBacklog } from './ports';
+import type { ChannelCountsBySource, ClientDeliveryLog, OverviewQueries, StatsQueries, UserNotifications } from '../analytics/ports';
+import { mountAudienceRoute } from './routes/audience';
+import { mountDeliveryLogRoute } from './routes/delivery-log';
+import { mountOverviewRoute } from './routes/overview';
+import { mountTemplatePreviewRoutes } from './routes/template-preview';
+import type { TemplateRendering } from './template-render';
 import type { NotificationRuns } from '../domain/notification-run/history';
 import type { EventPublisher, ResourceStore } from '../platform/stores/ports';
 import type { RecurringNotifications } from '../processors/scheduler/recurring-notifications';
@@ -62,6 +68,14 @@ export interface AppDeps {
   channelCounts: ChannelCountsBySource;
   /** A user's own deliveries (GET /api/me/notifications). */
   userNotifications: UserNotifications;
+  /** The console's reads: per-minute charts, Kafka's backlog, audience sizes, delivery logs (ingest/routes/overview.ts…). */
+  overview: OverviewQueries;
+  backlog: PipelineBacklog;
+  audience: AudienceSize;
+  deliveryLog: ClientDeliveryLog;
+  /** Template preview and test send: the pipeline's rendering, and the express topic for tests. */
+  rendering: TemplateRendering;
+  express: ExpressDeliveries;
   /** Verifies the tokens of unsubscribe links (GET|POST /u/{token}). */
   unsubscribeTokens: UnsubscribeTokens;
   health: readonly HealthCheck[];
@@ -69,8 +83,8 @@ export interface AppDeps {
   clock: Clock;
   newId: IdGenerator;
   logger: Logger;
-  /** Defaults to a fresh registry with the default process metrics. */
-  metricsRegistry?: Registry;
+  /** Defaults to a fresh registry with the default process metrics; null (METRICS_ENABLED=false): no /metrics. */
+  metricsRegistry?: Registry | null;
   /** Per health check; default 2000 ms. */
   healthTimeoutMs?: number;
   /** Shown in the OpenAPI document. */
@@ -89,7 +103,7 @@ export interface AppDeps {
 /** Builds the Koa app of the HTTP API. It never listens: see server.ts, or pass app.callback() to supertest. */
 export function createApp(deps: AppDeps): Koa<ApiState> {
   const logger = deps.logger.child({ module: 'ingest' });
-  const metrics = deps.metricsRegistry ?? defaultRegistry();
+  const metrics = deps.metricsRegistry === null ? null : deps.metricsRegistry ?? defaultRegistry();
   const authenticate = createAuthenticator(deps.auth);
   const consoleAuth = deps.console ? createConsole(deps.console, { authenticate, clock: deps.clock }) : undefined;
   const target: RouteTarget = {
@@ -103,7 +117,12 @@ export function createApp(deps: AppDeps): Koa<ApiState> {
   mountClientRoutes(target, { clients: deps.clients, clock, newId, erase: deps.eraseClient, idempotency: idem });
   mountMailingRoutes(target, { mailings: deps.mailings, templates: deps.templates, clock, newId, idempotency: idem });
   mountMailingResendRoute(target, { mailings: deps.mailings, events: deps.events, clock, newId });
+  // Before the template routes: /api/templates/preview is a path of its own, not a template id.
+  mountTemplatePreviewRoutes(target, { templates: deps.templates, clients: deps.clients, rendering: deps.rendering, express: deps.express, clock, newId });
   mountTemplateRoutes(target, { templates: deps.templates, clock, newId });
+  mountAudienceRoute(target, { audience: deps.audience });
+  mountDeliveryLogRoute(target, { clients: deps.clients, log: deps.deliveryLog });
+  mountOverviewRoute(target, { overview: deps.overview, backlog: deps.backlog, clock });
   if (deps.deadLetters) mountDeadLetterRoutes(target, { deadLetters: deps.deadLetters });
   mountEventRoutes(target, { events: deps.events, recurring: deps.recurring, clock, newId, idempotency: idem });
   if (deps.links) mountLinkRoutes(target, { links: deps.links, onConfirmed: deps.onLinkConfirmed ?? (async () => undefined), logger });
@@ -112,16 +131,17 @@ export function createApp(deps: AppDeps): Koa<ApiState> {
   mountMeRoutes(target, { clients: deps.clients, notifications: deps.userNotifications, clock });
   mountUnsubscribeRoutes(target, { clients: deps.clients, tokens: deps.unsubscribeTokens, clock, logger });
   mountHealthRoute(target, { health: deps.health, timeoutMs: deps.healthTimeoutMs ?? 2000, authenticate });
-  mountMetricsRoute(target, metrics);
+  if (metrics) mountMetricsRoute(target, metrics);
   mountOpenApiRoute(target, target.registry, deps.version ?? '0.1.0');
 
   const app = new Koa<ApiState>();
   app.proxy = deps.trustProxy ?? false;
   app.maxIpsCount = 1;
   app.use(securityHeaders()); // outermost: on every response, errors included
+  app.use(traceContext()); // before the logging and the error mapping, so their lines carry the trace id
   app.use(errorHandler(logger)); // maps whatever any later middleware throws
   app.use(requestLog({ logger }));
-  app.use(httpMetrics(metrics));
+  if (metrics) app.use(httpMetrics(metrics));
   // Before any work for the request (Swagger UI's files, body parsing, routes).
   if (deps.rateLimits) app.use(rateLimit({ limits: deps.rateLimits, identify: (ctx) => identify(authenticate, ctx.get('Authorization'), () => consoleAuth?.caller(ctx) ?? null), logger }));
   app.use(swaggerUi());

@@ -51,6 +51,8 @@ export interface ReplayResult {
 export interface DeadLetters {
   /** Newest first; `cursor` is the previous page's; `topic` keeps only that original topic's. */
   list(query: { topic?: string; limit: number; cursor?: string }): Promise<DeadLetterPage>;
+  /** One dead letter by its id; NOT_FOUND when there is none. */
+  get(id: string): Promise<DeadLetterView>;
   replay(id: string): Promise<ReplayResult>;
   /** Replays every dead letter of `topic` among the newest `scanLimit`. */
   replayTopic(topic: string): Promise<ReplayResult[]>;
@@ -158,6 +160,16 @@ export function createDeadLetters(deps: DeadLetterDeps): DeadLetters {
     return all.sort((a, b) => b.value.failedAt - a.value.failedAt || Number(BigInt(b.offset) - BigInt(a.offset)));
   }
 
+  /** The dead-letter record of an id, read alone. */
+  async function readOne(id: string): Promise<{ partition: number; record: { offset: string; value: DeadLetter } }> {
+    const { partition, offset } = parseId(id);
+    const bounds = (await partitions()).find((p) => p.partition === partition);
+    if (!bounds || offset < bounds.low || offset >= bounds.high) throw new VestnikError('NOT_FOUND', 'no such dead letter', { details: { id } });
+    const [record] = await readRange(partition, offset, offset + 1n);
+    if (!record) throw new VestnikError('NOT_FOUND', 'no such dead letter', { details: { id } });
+    return { partition, record };
+  }
+
   async function replayOne(partition: number, offset: string, letter: DeadLetter): Promise<ReplayResult> {
     const id = deadLetterId(partition, offset);
     if (letter.originalTopic.startsWith('state.')) {
@@ -190,12 +202,12 @@ export function createDeadLetters(deps: DeadLetterDeps): DeadLetters {
       const last = page[page.length - 1];
       return { items, nextCursor: records.length > limit && last ? encodeListCursor(last.partition, last.offset) : null };
     },
+    async get(id) {
+      const { partition, record } = await readOne(id);
+      return view(partition, record.offset, record.value);
+    },
     async replay(id) {
-      const { partition, offset } = parseId(id);
-      const bounds = (await partitions()).find((p) => p.partition === partition);
-      if (!bounds || offset < bounds.low || offset >= bounds.high) throw new VestnikError('NOT_FOUND', 'no such dead letter', { details: { id } });
-      const [record] = await readRange(partition, offset, offset + 1n);
-      if (!record) throw new VestnikError('NOT_FOUND', 'no such dead letter', { details: { id } });
+      const { partition, record } = await readOne(id);
       return replayOne(partition, record.offset, record.value);
     },
     async replayTopic(topic) {

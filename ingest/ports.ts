@@ -30,3 +30,19 @@ export interface PersonalDataEraser {
   name: string;
   erase(clientId: string): Promise<void>;
 }
+
+/** The number of clients a mailing filter reaches, by the fan-out's rule (ingest/audience-size.ts over the directory view). */
+export interface AudienceSize {
+  of(filter: { operatorCodes: string[]; tags: string[] }): Promise<number>;
+}
+
+/** What is waiting in Kafka, for the console overview (ingest/pipeline-backlog.ts over the admin API). */
+export interface PipelineBacklog {
+  /** Committed lag per consumer group and topic (summed over partitions). */
+  consumerLag(): Promise<{ group: string; topic: string; lag: number }[]>;
+  /** Records on the deployment's dead-letter topic (end minus start offsets, over partitions). */
+  deadLetters(): Promise<number>;
+}
+
+/** Puts one delivery command on deliveries.express with its `queued` status (domain/deliveries/express.ts). */
+export type { ExpressDeliveries } from '../domain/deliveries/express';

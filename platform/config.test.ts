@@ -24,8 +24,18 @@ describe('loadConfig', () => {
     ['API_KEYS', 'key-without-roles'],
     ['LOG_LEVEL', 'loud'],
     ['JWT_SECRET', 'short'],
+    ['FREQUENCY_CAPS', '{"name":"promo"}'],
+    ['FREQUENCY_CAPS', 'not json'],
+    ['AMBIGUOUS_POLICY_SMS', 'maybe'],
+    ['AMBIGUOUS_RESEND_DELAY_FACTOR', '0'],
   ])('names the bad variable %s', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining(name) }));
+  });
+
+  it('fails an ambiguous SMS and resends an ambiguous push by default, after 5× the retry delay', () => {
+    expect(loadConfig({}).ambiguous).toEqual({ sms: 'fail', push: 'resend', resendDelayFactor: 5 });
+    expect(loadConfig({ AMBIGUOUS_POLICY_SMS: 'resend', AMBIGUOUS_POLICY_PUSH: 'fail', AMBIGUOUS_RESEND_DELAY_FACTOR: '10' }).ambiguous)
+      .toEqual({ sms: 'resend', push: 'fail', resendDelayFactor: 10 });
   });
 
   it('checks rules across variables', () => {
@@ -52,5 +62,31 @@ describe('console sign-in configuration', () => {
   it('refuses an issuer without a client id, and sessions of 0 minutes', () => {
     expect(() => loadConfig({ OIDC_ISSUER: 'https://idp.example' })).toThrow(/OIDC_CLIENT_ID/);
     expect(() => loadConfig({ CONSOLE_SESSION_IDLE_MIN: '0' })).toThrow(/CONSOLE_SESSION_IDLE_MIN/);
+  });
+});
+
+describe('daily report configuration', () => {
+  it('is off (no recipients) by default, at 07:00 UTC', () => {
+    expect(loadConfig({}).dailyReport).toEqual({ recipients: [], at: '07:00', timezone: 'UTC', templateId: undefined });
+  });
+
+  it('reads recipients, time, zone and template', () => {
+    const config = loadConfig({
+      DAILY_REPORT_TO: ' ops@example.com,, lead@example.org ', DAILY_REPORT_AT: '06:30', DAILY_REPORT_TZ: 'Europe/Moscow',
+      DAILY_REPORT_TEMPLATE_ID: 'daily-report',
+    });
+    expect(config.dailyReport).toEqual({
+      recipients: ['ops@example.com', 'lead@example.org'], at: '06:30', timezone: 'Europe/Moscow', templateId: 'daily-report',
+    });
+  });
+
+  it.each([
+    ['DAILY_REPORT_TZ', 'Mars/Olympus', /DAILY_REPORT_TZ: unknown IANA time zone "Mars\/Olympus"/],
+    ['DAILY_REPORT_AT', '7:00', /DAILY_REPORT_AT: expected HH:MM/],
+    ['DAILY_REPORT_AT', '24:00', /DAILY_REPORT_AT/],
+    ['DAILY_REPORT_TO', 'ops@example.com, not-an-address', /DAILY_REPORT_TO/],
+    ['DAILY_REPORT_TEMPLATE_ID', 'no spaces please', /DAILY_REPORT_TEMPLATE_ID/],
+  ])('refuses %s=%s, naming it', (name, value, message) => {
+    expect(() => loadConfig({ [name]: value })).toThrow(message);
   });
 });

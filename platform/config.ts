@@ -5,6 +5,7 @@ import { parseLanes, type Lane } from './lanes';
 import { SASL_MECHANISMS, type KafkaSecurity } from './kafka/security';
 import { TOPIC_PREFIX_PATTERN } from './kafka/topic-names';
 import { DEV_DEFAULTS, describeProductionProblems, productionProblems } from './config-production';
+import { isKnownTimeZone } from './time-zones';
 
 /** "key1:admin|stats,key2:service" → one entry per key with its roles. */
 const apiKeys = z
@@ -24,6 +25,17 @@ const apiKeys = z
     return keys;
   });
 
+/** What a channel does with an ambiguous provider call (senders/core/outcome.ts). */
+export const AMBIGUOUS_ACTIONS = ['resend', 'fail'] as const;
+export type AmbiguousAction = (typeof AMBIGUOUS_ACTIONS)[number];
+
+/** "a@x.org, b@y.org" → the addresses, each checked; empty → none. */
+const emailList = z
+  .string()
+  .default('')
+  .transform((raw) => raw.split(',').map((s) => s.trim()).filter(Boolean))
+  .pipe(z.array(z.email('expected comma-separated email addresses')).max(50));
+
 const int = (fallback: number, min = 0) => z.coerce.number().int().min(min).default(fallback);
 const bool = (fallback: boolean) =>
   z.enum(['true', 'false', '1', '0']).default(fallback ? 'true' : 'false').transform((v) => v === 'true' || v === '1');
@@ -32,6 +44,14 @@ const bool = (fallback: boolean) =>
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * OpenTelemetry's own names (platform/tracing). With an endpoint, spans go to `<endpoint>/v1/traces` (OTLP/HTTP
+   * JSON, e.g. an OpenTelemetry Collector on :4318); without one, trace ids still travel and reach every log line.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url().optional(),
+  OTEL_SERVICE_NAME: z.string().min(1).default('vestnik'),
+  /** Share of new traces recorded (0–1); a caller's sampled `traceparent` is kept either way. */
+  OTEL_TRACES_SAMPLER_ARG: z.coerce.number().min(0).max(1).default(1),
   KAFKA_BROKERS: z.string().default('127.0.0.1:9092'),
   KAFKA_CLIENT_ID: z.string().default('vestnik'),
   /** Consumer group ids are `<prefix>-<stage>`: a second deployment (or a test run) on the same topics uses another prefix. */
@@ -93,8 +113,31 @@ export const envSchema = z.object({
   USER_DATA_URL: z.url().default('http://127.0.0.1:8093'),
   USER_DATA_TIMEOUT_MS: int(2000, 1),
   RETRY_MAX_ATTEMPTS: int(8, 1),
+  /** Provider rate limits shared by every sender process (senders/core/provider-rates.ts); 0: none. */
+  SMS_RATE_PER_S: int(0, 0),
+  SMS_RATE_PER_HOUR: int(0, 0),
+  PUSH_RATE_PER_S: int(0, 0),
+  PUSH_RATE_PER_HOUR: int(0, 0),
+  EMAIL_RATE_PER_S: int(0, 0),
+  EMAIL_RATE_PER_HOUR: int(0, 0),
+  /** The share of each per-second provider rate bulk may not use, kept for express. */
+  PROVIDER_RATE_EXPRESS_SHARE: z.coerce.number().min(0).max(0.9).default(0.2),
+  /** How long a message may wait to be sent, by priority, from its creation (or notBefore): stale ones expire (senders/core/outcome.ts). */
+  MESSAGE_TTL_EXPRESS_MS: int(10 * 60_000, 1000),
+  MESSAGE_TTL_BULK_MS: int(24 * 3600_000, 1000),
   RETRY_BASE_MS: int(1000, 1),
   RETRY_MAX_MS: int(60000, 1),
+  /**
+   * What a channel does with a provider call that was written but got no answer (the provider may have
+   * sent the message): `fail` ends the delivery `failed` (reason `ambiguous: …`), `resend` tries again
+   * after AMBIGUOUS_RESEND_DELAY_FACTOR × the normal retry delay. SMS fails by default: its provider
+   * does not de-duplicate by msgId, so a resend is a second SMS to a person (issue 14). Push resends: a
+   * repeated notification costs little, and FCM collapses none either way. Email and in-app never report
+   * an ambiguous call (their deliverers do not tell written from not), so they have no setting.
+   */
+  AMBIGUOUS_POLICY_SMS: z.enum(AMBIGUOUS_ACTIONS).default('fail'),
+  AMBIGUOUS_POLICY_PUSH: z.enum(AMBIGUOUS_ACTIONS).default('resend'),
+  AMBIGUOUS_RESEND_DELAY_FACTOR: int(5, 1),
   FANOUT_BATCH_SIZE: int(1000, 1),
   /** Priority lanes a processors/senders process runs ("express", "bulk" or both): express runs as its own processes in production (cli/roles/lane-selection.ts). */
   LANES: z.string().default('express,bulk').transform((raw, ctx) => {
@@ -108,6 +151,20 @@ export const envSchema = z.object({
   /** Pending in-app messages kept per offline user (oldest dropped beyond it), and delivered ones kept as history. */
   INAPP_INBOX_MAX: z.coerce.number().int().min(1).max(5000).default(100),
   INAPP_HISTORY_MAX: z.coerce.number().int().min(1).max(5000).default(100),
+  /**
+   * Frequency caps per person, a JSON array of rules (domain/deliveries/frequency-caps.ts checks each rule
+   * when the senders start); empty: no caps.
+   */
+  FREQUENCY_CAPS: z.string().default('[]').transform((raw, ctx) => {
+    try {
+      const rules: unknown = JSON.parse(raw);
+      if (Array.isArray(rules)) return rules as unknown[];
+    } catch {
+      // reported below
+    }
+    ctx.addIssue({ code: 'custom', message: 'expected a JSON array of rules' });
+    return z.NEVER;
+  }),
   METRICS_ENABLED: bool(true),
   /** The probe port (/healthz, /readyz, /metrics) of a process that runs no API; unset: none (the API serves its own). */
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
@@ -131,6 +188,16 @@ export const envSchema = z.object({
   /** Console sessions end after this many idle minutes, and in any case this many hours after sign-in. */
   CONSOLE_SESSION_IDLE_MIN: int(60, 1),
   CONSOLE_SESSION_MAX_H: int(12, 1),
+  /** The daily statistics email (processors/scheduler/daily-report.ts): its recipients (none: no report). */
+  DAILY_REPORT_TO: emailList,
+  /** When the previous local day's report is sent: "HH:MM" of the wall clock in DAILY_REPORT_TZ. */
+  DAILY_REPORT_AT: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (00:00–23:59)').default('07:00'),
+  /** The zone whose days the report covers and whose clock DAILY_REPORT_AT reads. */
+  DAILY_REPORT_TZ: z.string().default('UTC').refine(isKnownTimeZone, {
+    error: (issue) => `unknown IANA time zone ${JSON.stringify(issue.input)} (e.g. Europe/Moscow, UTC)`,
+  }),
+  /** A stored template (POST /api/templates) whose email part replaces the built-in report; unset: the built-in. */
+  DAILY_REPORT_TEMPLATE_ID: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/, 'expected a template id').optional(),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -138,6 +205,7 @@ export type Env = z.infer<typeof envSchema>;
 export interface Config {
   env: Env['NODE_ENV'];
   logLevel: Env['LOG_LEVEL'];
+  tracing: { otlpEndpoint?: string; serviceName: string; sampleRatio: number };
   kafka: { brokers: string[]; clientId: string; groupPrefix: string; topicPrefix: string; security: KafkaSecurity; schemaRegistryUrl?: string };
   redis: { url: string; keyPrefix: string };
   clickhouse: { url: string; database: string; user: string; password: string };
@@ -157,9 +225,14 @@ export interface Config {
   push: { url: string; project: string; token: string; concurrency: number; timeoutMs: number };
   userData: { url: string; timeoutMs: number };
   retry: { maxAttempts: number; baseMs: number; maxMs: number };
+  messageTtl: { express: number; bulk: number };
+  providerRates: { channels: Record<'sms' | 'push' | 'email', { perSecond: number; perHour: number }>; expressShare: number };
+  ambiguous: { sms: AmbiguousAction; push: AmbiguousAction; resendDelayFactor: number };
   fanout: { batchSize: number };
   lanes: Lane[];
   inapp: { inboxMax: number; historyMax: number };
+  /** FREQUENCY_CAPS as given: validated by the senders, which own the rules' meaning. */
+  frequencyCaps: unknown[];
   metricsEnabled: boolean;
   metricsPort: number | undefined;
   rateLimits: { enabled: boolean; publicPerMin: number; apiPerMin: number; wsPerMin: number };
@@ -170,6 +243,8 @@ export interface Config {
     sessionIdleMs: number;
     sessionMaxMs: number;
   };
+  /** The daily statistics email; no recipients: off. */
+  dailyReport: { recipients: string[]; at: string; timezone: string; templateId?: string | undefined };
 }
 
 /** Parses the environment once; a bad value names its variable. The result is frozen. */
@@ -198,6 +273,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
   return deepFreeze({
     env: e.NODE_ENV,
     logLevel: e.LOG_LEVEL,
+    tracing: { otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT, serviceName: e.OTEL_SERVICE_NAME, sampleRatio: e.OTEL_TRACES_SAMPLER_ARG },
     kafka: {
       brokers: e.KAFKA_BROKERS.split(',').map((b) => b.trim()).filter(Boolean),
       clientId: e.KAFKA_CLIENT_ID,
@@ -220,9 +296,20 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     push: { url: e.PUSH_API_URL, project: e.PUSH_PROJECT_ID, token: e.PUSH_API_TOKEN, concurrency: e.PUSH_CONCURRENCY, timeoutMs: e.PUSH_TIMEOUT_MS },
     userData: { url: e.USER_DATA_URL, timeoutMs: e.USER_DATA_TIMEOUT_MS },
     retry: { maxAttempts: e.RETRY_MAX_ATTEMPTS, baseMs: e.RETRY_BASE_MS, maxMs: e.RETRY_MAX_MS },
+    messageTtl: { express: e.MESSAGE_TTL_EXPRESS_MS, bulk: e.MESSAGE_TTL_BULK_MS },
+    providerRates: {
+      channels: {
+        sms: { perSecond: e.SMS_RATE_PER_S, perHour: e.SMS_RATE_PER_HOUR },
+        push: { perSecond: e.PUSH_RATE_PER_S, perHour: e.PUSH_RATE_PER_HOUR },
+        email: { perSecond: e.EMAIL_RATE_PER_S, perHour: e.EMAIL_RATE_PER_HOUR },
+      },
+      expressShare: e.PROVIDER_RATE_EXPRESS_SHARE,
+    },
+    ambiguous: { sms: e.AMBIGUOUS_POLICY_SMS, push: e.AMBIGUOUS_POLICY_PUSH, resendDelayFactor: e.AMBIGUOUS_RESEND_DELAY_FACTOR },
     fanout: { batchSize: e.FANOUT_BATCH_SIZE },
     lanes: e.LANES,
     inapp: { inboxMax: e.INAPP_INBOX_MAX, historyMax: e.INAPP_HISTORY_MAX },
+    frequencyCaps: e.FREQUENCY_CAPS,
     metricsEnabled: e.METRICS_ENABLED,
     metricsPort: e.METRICS_PORT,
     rateLimits: { enabled: e.RATE_LIMIT_ENABLED, publicPerMin: e.RATE_LIMIT_PUBLIC_PER_MIN, apiPerMin: e.RATE_LIMIT_API_PER_MIN, wsPerMin: e.RATE_LIMIT_WS_PER_MIN },
@@ -237,6 +324,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
       sessionIdleMs: e.CONSOLE_SESSION_IDLE_MIN * 60_000,
       sessionMaxMs: e.CONSOLE_SESSION_MAX_H * 3_600_000,
     },
+    dailyReport: { recipients: e.DAILY_REPORT_TO, at: e.DAILY_REPORT_AT, timezone: e.DAILY_REPORT_TZ, templateId: e.DAILY_REPORT_TEMPLATE_ID },
   });
 }
 

@@ -1,5 +1,6 @@
 import pino, { Logger, stdSerializers, type DestinationStream, type LogFn } from 'pino';
 import { redactDeep, scrubText } from './log-redaction';
+import { activeTraceId } from './tracing/active';
 
 export type { Logger };
 
@@ -14,6 +15,7 @@ export interface LoggerOptions {
  * The root logger of a process; modules take `logger.child({ module })`. Secrets and personal data never
  * reach a line (platform/log-redaction.ts): every logged object and every child's bindings are walked
  * at any depth and sensitive fields censored, errors included; email addresses in the message too.
+ * Every line written inside a trace carries its `trace_id` (platform/tracing), whichever logger wrote it.
  */
 export function createLogger(options: LoggerOptions = { level: 'info' }): Logger {
   const settings: pino.LoggerOptions = {
@@ -25,6 +27,7 @@ export function createLogger(options: LoggerOptions = { level: 'info' }): Logger
     // redactDeep already serialized errors into plain objects; pino's default would re-serialize them as type "Object".
     serializers: { err: (value: unknown) => (value instanceof Error ? stdSerializers.err(value) : value) },
     hooks: { logMethod: scrubMessage },
+    mixin: traceFields,
   };
   const root = options.destination ? pino(settings, options.destination) : pino(settings);
   // pino applies `formatters.bindings` to the root's bindings only, so every child's are censored here;
@@ -34,6 +37,17 @@ export function createLogger(options: LoggerOptions = { level: 'info' }): Logger
     return child.call(this, redactDeep(bindings), childOptions);
   } as Logger['child'];
   return root;
+}
+
+/**
+ * The active trace's id on every line (OpenTelemetry's log field name), read from the AsyncLocalStorage
+ * context at write time: a mixin rather than a child binding, so lines of loggers made long before the
+ * trace began (every module's child) carry it too. Runs only for lines actually written. A new object
+ * each time: pino merges the line's fields into what the mixin returns.
+ */
+function traceFields(): object {
+  const traceId = activeTraceId();
+  return traceId === undefined ? {} : { trace_id: traceId };
 }
 
 /** The message of a line is not a field, so formatters never see it: its email addresses are censored here. */

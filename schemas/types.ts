@@ -8,7 +8,15 @@ export type Channel = (typeof CHANNELS)[number];
 export const PRIORITIES = ['bulk', 'express'] as const;
 export type Priority = (typeof PRIORITIES)[number];
 
-export const SOURCE_TYPES = ['mailing', 'notification', 'welcome', 'episode', 'activity'] as const;
+/**
+ * `test`: a template's test send from the console (ingest/test-send.ts); `report`: the daily statistics
+ * email (processors/scheduler/daily-report.ts). Neither is traffic: no statistic counts them unless asked by
+ * its source type.
+ */
+export const SOURCE_TYPES = ['mailing', 'notification', 'welcome', 'episode', 'activity', 'test', 'report'] as const;
+
+/** The source types that are Vestnik talking to its operators, left out of every statistic of traffic. */
+export const OPERATOR_SOURCE_TYPES = ['test', 'report'] as const satisfies readonly SourceType[];
 export type SourceType = (typeof SOURCE_TYPES)[number];
 
 export const DELIVERY_STATUSES = ['queued', 'sent', 'delivered', 'retrying', 'failed', 'expired', 'suppressed', 'fallback'] as const;

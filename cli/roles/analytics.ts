@@ -4,9 +4,10 @@ import type { Runtime, Stoppable } from '../runtime';
 
 /** analytics: deliveries.status → ClickHouse. */
 export async function startAnalytics(runtime: Runtime): Promise<Stoppable[]> {
-  const store = createStatusStore({
+  const plain = createStatusStore({
     client: runtime.clickhouse(), database: runtime.config.clickhouse.database, logger: runtime.logger,
   });
+  const store = runtime.metrics?.instrumentStatusStore(plain) ?? plain;
   const consumer = createAnalyticsConsumer({
     kafka: runtime.kafka(), codec: runtime.codec(), producer: await runtime.producer(), store, logger: runtime.logger,
     groupId: runtime.groupId('analytics'), fromBeginning: runtime.config.analytics.startFrom === 'earliest',

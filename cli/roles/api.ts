@@ -7,7 +7,14 @@ import { createAuthenticator } from '../../ingest/middleware/auth';
 import { createInappGateway } from '../../ingest/ws/gateway';
 import { createRateLimiters } from '../../ingest/rate-limiters';
 import { createInbox } from '../../senders/inapp/inbox';
-import { statsFromAnalytics, userNotificationsFromAnalytics } from '../../analytics/stats-api';
+import { deliveryLogFromAnalytics, statsFromAnalytics, userNotificationsFromAnalytics } from '../../analytics/stats-api';
+import { createOverviewQueries } from '../../analytics/overview-queries';
+import { createAudienceSize } from '../../ingest/audience-size';
+import { createPipelineBacklog } from '../../ingest/pipeline-backlog';
+import { createTemplateRendering } from '../../ingest/template-render';
+import { createExpressDeliveries } from '../../domain/deliveries/express';
+import { createUserDataClient } from '../../processors/context-providers';
+import { consumerGroups } from '../consumer-groups';
 import { newId } from '../../platform/ids';
 import { createUnsubscribeTokens } from '../../platform/unsubscribe';
 import { createLinkStore } from '../../platform/links/link-store';
@@ -43,6 +50,10 @@ export async function startApi(runtime: Runtime): Promise<Stoppable[]> {
     { name: 'analytics', erase: async (id) => void (await analyticsErasure.eraseClient(id)) },
   ], logger);
   // Their own connection (opened only when enabled): a budget check never queues behind the API's reads.
+  const clickhouse = { client: runtime.clickhouse(), database: config.clickhouse.database };
+  const backlog = createPipelineBacklog({ kafka: runtime.kafka(), groups: consumerGroups((stage) => runtime.groupId(stage)) });
+  // Previews fetch one client's context at a time: a small pool of its own, apart from the fan-outs'.
+  const userData = createUserDataClient({ url: config.userData.url, timeoutMs: config.userData.timeoutMs, concurrency: 2 });
   const rateLimits = config.rateLimits.enabled ? createRateLimiters({ redis: runtime.redis('rate-limit'), limits: config.rateLimits }) : undefined;
   const app = createApp({
     clients,
@@ -61,12 +72,20 @@ export async function startApi(runtime: Runtime): Promise<Stoppable[]> {
     notificationRuns: createNotificationRunHistory(redis),
     channelCounts: channelCountsFromAnalytics(createStatsQueries({ client: runtime.clickhouse(), database: config.clickhouse.database })),
     userNotifications: userNotificationsFromAnalytics(createClientDeliveries({ client: runtime.clickhouse(), database: config.clickhouse.database })),
+    overview: createOverviewQueries(clickhouse),
+    backlog,
+    audience: createAudienceSize({ redis }),
+    deliveryLog: deliveryLogFromAnalytics(createClientDeliveries(clickhouse)),
+    rendering: createTemplateRendering({ contexts: userData }),
+    express: createExpressDeliveries(producer),
     unsubscribeTokens: createUnsubscribeTokens(config.unsubscribe.secret),
     health: dependencyChecks(runtime, admin),
     auth: config.auth,
     clock: { now: () => Date.now() },
     newId,
     logger,
+    // The process's registry; none (no /metrics) with METRICS_ENABLED=false.
+    metricsRegistry: runtime.metrics?.registry ?? (config.metricsEnabled ? undefined : null),
     rateLimits,
     trustProxy: config.trustProxy,
     console: {
@@ -88,8 +107,11 @@ export async function startApi(runtime: Runtime): Promise<Stoppable[]> {
     inbox, logger,
     limiter: rateLimits?.ws,
   });
+  runtime.metrics?.watchWebsockets(() => gateway.connections());
   return [
     { name: 'kafka-health', stop: () => admin.disconnect() },
+    { name: 'console-backlog', stop: () => backlog.close() },
+    { name: 'user-data-client', stop: () => userData.close() },
     { name: 'api', url: server.url, stop: () => server.close() },
     // Listed after the server so it stops first: open websockets would hold the server's close.
     { name: 'inapp-gateway', stop: () => gateway.close() },

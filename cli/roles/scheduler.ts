@@ -1,13 +1,21 @@
+import { createDayTotals } from '../../analytics/day-totals';
 import { createStatsQueries } from '../../analytics/stats-queries';
-import { createDelayQueue } from '../../platform/redis/delay-queue';
+import { createExpressDeliveries } from '../../domain/deliveries/express';
+import { createDirectoryReader, warnCorrupt } from '../../platform/redis/directory';
+import { createDelayQueue, delayQueueStats } from '../../platform/redis/delay-queue';
+import { readFanoutProgress } from '../../processors/mailing-fanout/progress';
+import { createRenderer } from '../../processors/rendering/render';
+import { createDailyReport, type DailyReport } from '../../processors/scheduler/daily-report';
+import { createReportClaims } from '../../processors/scheduler/daily-report-claim';
 import { createDelayPump } from '../../processors/scheduler/delay-pump';
 import { createScheduler } from '../../processors/scheduler/scheduler';
 import type { Runtime, Stoppable } from '../runtime';
 
-/** scheduler: starts mailings on time, releases delayed deliveries, finishes mailings. */
+/** scheduler: starts mailings on time, releases delayed deliveries, finishes mailings, sends the daily report. */
 export async function startScheduler(runtime: Runtime): Promise<Stoppable[]> {
   const redis = runtime.redis('scheduler');
   const stats = createStatsQueries({ client: runtime.clickhouse(), database: runtime.config.clickhouse.database });
+  const ownerId = `${process.pid}-${Math.random().toString(36).slice(2)}`;
   const scheduler = createScheduler({
     redis,
     producer: await runtime.producer(),
@@ -15,8 +23,32 @@ export async function startScheduler(runtime: Runtime): Promise<Stoppable[]> {
     notificationStats: { countsBySource: (type, ids) => stats.countsBySource(type, ids) },
     logger: runtime.logger,
     pumpDelayed: createDelayPump({ queue: createDelayQueue({ redis }), producer: await runtime.rawProducer() }),
-    ownerId: `${process.pid}-${Math.random().toString(36).slice(2)}`,
+    ownerId,
+    dailyReport: await dailyReportOf(runtime, ownerId),
+    clock: runtime.clock,
   });
   scheduler.start();
+  // Read on scrape over a connection of their own, so a scrape never queues behind a tick.
+  const metricsRedis = runtime.metrics ? runtime.redis('scheduler-metrics') : null;
+  if (metricsRedis) {
+    runtime.metrics?.watchDelayQueue(() => delayQueueStats(metricsRedis));
+    runtime.metrics?.watchMailings(() => readFanoutProgress(metricsRedis));
+  }
   return [{ name: 'scheduler', stop: () => scheduler.stop() }];
+}
+
+/** The daily statistics email when DAILY_REPORT_TO names someone; its Redis connection is its own, as a tick's is. */
+async function dailyReportOf(runtime: Runtime, ownerId: string): Promise<DailyReport | undefined> {
+  const config = runtime.config.dailyReport;
+  if (config.recipients.length === 0) return undefined;
+  const redis = runtime.redis('daily-report');
+  return createDailyReport({
+    config,
+    claims: createReportClaims({ redis, ownerId }),
+    totals: createDayTotals({ client: runtime.clickhouse(), database: runtime.config.clickhouse.database }),
+    directory: createDirectoryReader(redis, warnCorrupt(runtime.logger)),
+    deliveries: createExpressDeliveries(await runtime.producer()),
+    renderer: createRenderer(),
+    logger: runtime.logger,
+  });
 }

@@ -1,6 +1,8 @@
 import { createDelayQueue } from '../../platform/redis/delay-queue';
 import { TOPICS } from '../../platform/topics';
 import { createSenderConsumer } from '../../senders/core/consumer';
+import { frequencyCapsOf, type FrequencyCapRule } from '../../domain/deliveries/frequency-caps';
+import type { AmbiguousPolicy } from '../../senders/core/outcome';
 import { removeDeviceTokens } from '../../platform/device-tokens';
 import { createClientStore } from '../../domain/resources/stores';
 import { createPushChannel } from '../../senders/push/channel';
@@ -25,25 +27,35 @@ export async function startSenders(runtime: Runtime): Promise<Stoppable[]> {
     express: [TOPICS.deliveriesExpress],
     bulk: [TOPICS.deliveriesBulk, TOPICS.deliveriesRetry],
   });
+  const frequencyCaps = frequencyCapsOf(runtime.config.frequencyCaps);
   const started: Stoppable[] = [];
-  for (const { lane, topics } of lanes) started.push(...(await startLane(runtime, lane, topics)));
+  for (const { lane, topics } of lanes) started.push(...(await startLane(runtime, lane, topics, frequencyCaps)));
   return started;
 }
 
-async function startLane(runtime: Runtime, lane: string, topics: string[]): Promise<Stoppable[]> {
+/** Email and in-app never report an ambiguous call (their deliverers cannot tell), so their entry is moot. */
+function ambiguousPolicyOf(config: Runtime['config']['ambiguous']): AmbiguousPolicy {
+  return { actions: { sms: config.sms, push: config.push, email: 'resend', inapp: 'resend' }, resendDelayFactor: config.resendDelayFactor };
+}
+
+async function startLane(runtime: Runtime, lane: string, topics: string[], frequencyCaps: FrequencyCapRule[]): Promise<Stoppable[]> {
   const { config, logger } = runtime;
   const redis = runtime.redis(`senders-${lane}`);
+  const metrics = runtime.metrics;
   const sms = createSmsChannel({
+    onProviderCall: metrics?.providerCalls('sms'),
     url: config.sms.url, token: config.sms.token, timeoutMs: config.sms.timeoutMs, concurrency: config.sms.concurrency,
     logger: logger.child({ module: 'sms', lane }),
   });
   const email = createEmailChannel({
+    onProviderCall: metrics?.providerCalls('email'),
     smtpUrl: config.email.smtpUrl, from: config.email.from, pool: true, maxConnections: 5,
     logger: logger.child({ module: 'email', lane }),
   });
   const producer = await runtime.producer(lane);
   const clients = createClientStore({ producer, redis, viewTimeoutMs: 2_000 });
   const push = createPushChannel({
+    onProviderCall: metrics?.providerCalls('push'),
     url: config.push.url, project: config.push.project, token: config.push.token,
     timeoutMs: config.push.timeoutMs, concurrency: config.push.concurrency,
     logger: logger.child({ module: 'push', lane }),
@@ -53,6 +65,7 @@ async function startLane(runtime: Runtime, lane: string, topics: string[]): Prom
   });
   // In-app: the message goes to the user's Redis inbox; the API's websocket gateway hands it to the user.
   const inapp = createInappChannel({
+    onProviderCall: metrics?.providerCalls('inapp'),
     redis, inboxMax: config.inapp.inboxMax, historyMax: config.inapp.historyMax, logger: logger.child({ module: 'inapp', lane }),
   });
   const consumer = createSenderConsumer({
@@ -64,13 +77,20 @@ async function startLane(runtime: Runtime, lane: string, topics: string[]): Prom
     deliverers: { sms, email, push, inapp },
     groupId: runtime.groupId(`senders-${lane}`),
     topics: topics.map((topic) => ({ topic })),
-    retryPolicy: { ...config.retry, random: Math.random },
+    retryPolicy: { ...config.retry, random: Math.random, ambiguous: ambiguousPolicyOf(config.ambiguous) },
+    frequencyCaps,
+    messageTtl: config.messageTtl,
+    providerRates: config.providerRates,
     leaseMs: LEASE_MS,
     clock: { now: () => Date.now() },
     logger: logger.child({ lane }),
     ownerId: `${lane}-${process.pid}`,
     partitionsConsumedConcurrently: 3,
+    onResult: metrics?.senderResults(lane),
+    onAmbiguous: metrics?.ambiguousResults(),
+    onOverRate: metrics?.overRateDeferrals(lane),
   });
+  for (const channel of [sms, email, push, inapp]) metrics?.watchBreaker(channel.channel, lane, channel.breaker);
   await consumer.start();
   return [
     { name: `sms-${lane}`, stop: () => sms.close() },

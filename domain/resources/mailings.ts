@@ -4,7 +4,7 @@ import { compileProblem } from './handlebars-sources';
 import { IsoInstant, IsoTimestamp, ResourceId, TimeWindowSchema } from './common';
 import { z } from './zod';
 
-const MailingFilterSchema = z
+export const MailingFilterSchema = z
   .strictObject({
     operatorCodes: z.array(z.string().regex(/^\d{3}$/, 'expected 3 digits')).max(1000).default([]),
     tags: z.array(z.string().min(1).max(64)).max(1000).default([]),

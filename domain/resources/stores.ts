@@ -16,21 +16,27 @@ export interface ResourceStoreOptions {
 }
 
 /**
- * The index a client listing walks: the operator set when an operator is named (usually the smaller
- * one, and the tag is then checked on each doc), else the tag set, else every id.
+ * The index a client listing walks: the phone or email set when one is named (one or a few ids), else
+ * the operator set when an operator is named (usually the smaller one, and the tag is then checked on
+ * each doc), else the tag set, else every id. Whatever the index did not narrow, clientMatches checks.
  */
 export function clientIndexFor(filter: StoreFilter): string | null {
+  if (filter.phone !== undefined) return KEYS.clientsByPhone(filter.phone);
+  if (filter.email !== undefined) return KEYS.clientsByEmail(filter.email);
   if (filter.operatorCode !== undefined) return KEYS.clientsByOperator(filter.operatorCode);
   if (filter.tag !== undefined) return KEYS.clientsByTag(filter.tag);
   return null;
 }
 
+/** The filter as checked on each doc; an email matches whatever its case. */
 export function clientMatches(client: Client, filter: StoreFilter): boolean {
   return (filter.tag === undefined || client.tags.includes(filter.tag))
-    && (filter.operatorCode === undefined || client.operatorCode === filter.operatorCode);
+    && (filter.operatorCode === undefined || client.operatorCode === filter.operatorCode)
+    && (filter.phone === undefined || client.phone === filter.phone)
+    && (filter.email === undefined || (client.email ?? '').toLowerCase() === filter.email.toLowerCase());
 }
 
-/** Clients, filterable by `tag` and `operatorCode`. */
+/** Clients, filterable by `tag`, `operatorCode`, `phone` and `email`. */
 export function createClientStore(options: ResourceStoreOptions): ResourceStore<Client> {
   return createKafkaBackedStore<Client>({
     ...options, kind: 'clients', topic: options.topic ?? TOPICS.clients,

@@ -137,7 +137,7 @@ describe('OIDC sign-in', () => {
 
   it('security headers apply to the sign-in routes and the console page', async () => {
     const s = setup();
-    for (const path of ['/console/auth/login', '/console/auth/me', '/console', '/console/static/console.js']) {
+    for (const path of ['/console/auth/login', '/console/auth/me', '/console', '/console/static/app.js']) {
       const res = await s.http.get(path);
       expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
       expect(res.headers['x-frame-options']).toBe('DENY');

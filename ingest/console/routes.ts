@@ -13,7 +13,8 @@ import { errorCode, VestnikError } from '../../platform/errors';
 import type { ApiRouter, ApiState } from '../http/context';
 import type { Authenticate } from '../middleware/auth';
 import type { OidcClient } from './oidc-client';
-import { answerSignInFailure, loadStaticFiles } from './pages';
+import { loadConsoleAssets } from './assets';
+import { answerSignInFailure } from './pages';
 import type { ConsoleSessionStore } from './session-store';
 import { LOGIN_COOKIE, SESSION_COOKIE, cookieHeader, randomToken, type ConsoleAuthenticate, type ConsoleSessions } from './sessions';
 
@@ -128,16 +129,24 @@ export function mountConsoleRoutes(router: ApiRouter, deps: ConsoleRoutesDeps): 
   mountStaticPages(router);
 }
 
-/** GET /console (the landing page) and its files under /console/static/. */
+/**
+ * GET /console (the one page: the console routes by the URL's #fragment), its modules under
+ * /console/static/ and the libraries under /console/vendor/. Public: they hold no data; every call the
+ * pages make goes to /api with the session. The page's CSP admits its import map by hash.
+ */
 function mountStaticPages(router: ApiRouter): void {
-  const files = loadStaticFiles();
-  const serve = (name: string) => async (ctx: Context & { state: ApiState }) => {
-    const file = files.get(name);
+  const assets = loadConsoleAssets();
+  const send = (ctx: Context & { state: ApiState }, file: { type: string; body: Buffer } | undefined) => {
     if (!file) throw new VestnikError('NOT_FOUND', 'no such console file');
     ctx.type = file.type;
     ctx.set('Cache-Control', 'no-cache');
     ctx.body = file.body;
   };
-  router.get('/console', serve('index.html'));
-  router.get('/console/static/:file', (ctx) => serve(ctx.params.file ?? '')(ctx));
+  router.get('/console', (ctx) => {
+    ctx.state.scriptHashes = [assets.importMapHash];
+    send(ctx, assets.page);
+  });
+  router.get('/console/static/:file', (ctx) => send(ctx, assets.files.get(`static/${ctx.params.file}`)));
+  router.get('/console/static/:dir/:file', (ctx) => send(ctx, assets.files.get(`static/${ctx.params.dir}/${ctx.params.file}`)));
+  router.get('/console/vendor/:file', (ctx) => send(ctx, assets.files.get(`vendor/${ctx.params.file}`)));
 }

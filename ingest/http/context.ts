@@ -20,6 +20,8 @@ export interface ApiState {
   /** Extra fields of the access log line (ids of the resource the route touched). */
   logFields: Record<string, string>;
   principal?: Principal;
+  /** Inline scripts this response's page may run, as CSP hash sources (security-headers.ts). */
+  scriptHashes?: string[];
 }
 
 /** The Koa context every route handler receives. */

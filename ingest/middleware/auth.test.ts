@@ -36,11 +36,14 @@ describe('auth on every protected route', () => {
 
   it('covers the admin, stats, service and user routes', () => {
     const count = (role: string) => operations.filter((o) => o.role === role).length;
-    expect(count('admin')).toBe(17); // + POST /api/mailings/{id}/resend (the dead-letter routes need Kafka: integration)
-    expect(count('stats')).toBe(5); // + GET /api/notifications, /api/notifications/{id} (the broadcast history)
+    // + POST /api/mailings/{id}/resend (the dead-letter routes need Kafka: integration); + the console's audience,
+    // delivery log, template preview and test send
+    expect(count('admin')).toBe(21);
+    // + GET /api/notifications, /api/notifications/{id} (the broadcast history), /api/stats/overview
+    expect(count('stats')).toBe(6);
     expect(count('service')).toBe(3);
     expect(count('user')).toBe(3);
-    expect(operations).toHaveLength(28);
+    expect(operations).toHaveLength(33);
   });
 
   it.each([

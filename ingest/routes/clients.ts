@@ -65,12 +65,12 @@ function createClient(target: RouteTarget, deps: ClientRoutesDeps): void {
 
 function listClients(target: RouteTarget, deps: ClientRoutesDeps): void {
   const spec = {
-    method: 'get', path: '/api/clients', summary: 'List clients, optionally by tag and operator code', tag, role,
+    method: 'get', path: '/api/clients', summary: 'List clients, optionally by tag, operator code, exact phone or email (any case)', tag, role,
     query: ClientListQuery, responses: { 200: { description: 'A page of clients', schema: ClientPageSchema } },
   } as const;
   mountRoute(target, spec, async (ctx, { query }) => {
-    const { cursor, limit, tag: byTag, operatorCode } = query;
-    const page = await deps.clients.list({ cursor, limit, filter: { tag: byTag, operatorCode } });
+    const { cursor, limit, tag: byTag, operatorCode, phone, email } = query;
+    const page = await deps.clients.list({ cursor, limit, filter: { tag: byTag, operatorCode, phone, email } });
     ctx.body = { items: page.items.map(clientView), nextCursor: page.nextCursor };
   });
 }

@@ -3,12 +3,14 @@ import { KEYS, bearer, createTestApp } from '../../tests/doubles/test-app';
 
 const EXPECTED_OPERATIONS = [
   'post /api/clients', 'get /api/clients', 'get /api/clients/{id}', 'patch /api/clients/{id}', 'delete /api/clients/{id}',
+  'get /api/clients/{id}/deliveries',
   'post /api/mailings', 'get /api/mailings', 'get /api/mailings/{id}', 'patch /api/mailings/{id}', 'delete /api/mailings/{id}',
   'post /api/mailings/{id}/cancel',
-  'post /api/mailings/{id}/resend',
+  'post /api/mailings/{id}/resend', 'post /api/mailings/audience',
+  'post /api/templates/preview', 'post /api/templates/{id}/test-send',
   'post /api/templates', 'get /api/templates', 'get /api/templates/{id}', 'put /api/templates/{id}', 'delete /api/templates/{id}',
   'post /api/events/{type}', 'post /api/notifications', 'delete /api/notifications/{id}',
-  'get /api/stats/mailings', 'get /api/stats/mailings/{id}', 'get /api/stats/channels',
+  'get /api/stats/mailings', 'get /api/stats/mailings/{id}', 'get /api/stats/channels', 'get /api/stats/overview',
   'get /api/notifications', 'get /api/notifications/{id}',
   'get /api/me/notifications', 'get /api/me/preferences', 'put /api/me/preferences', 'get /u/{token}', 'post /u/{token}',
   'get /healthz', 'get /readyz', 'get /metrics', 'get /openapi.json', 'get /docs',
@@ -74,5 +76,14 @@ describe('GET /metrics', () => {
     expect(res.type).toBe('text/plain');
     expect(res.text).toContain('vestnik_http_requests_total{method="GET",route="/api/clients/:id",status="404"} 2');
     expect(res.text).toContain('vestnik_http_request_duration_seconds_bucket{le="0.005",method="GET",route="/healthz",status="200"}');
+  });
+
+  it('is not served with METRICS_ENABLED=false (no registry), while the API works', async () => {
+    const { app } = createTestApp({ metricsRegistry: null });
+    const http = request(app.callback());
+    await http.get('/healthz').expect(200);
+    expect((await http.get('/metrics')).status).toBe(404);
+    const doc = (await http.get('/openapi.json')).body;
+    expect(doc.paths['/metrics']).toBeUndefined();
   });
 });

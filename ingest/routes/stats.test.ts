@@ -35,6 +35,38 @@ describe('GET /api/stats/mailings', () => {
     ]);
   });
 
+  it('counts only the messages of a range, and says which range', async () => {
+    const { http, stats: fake } = await setup();
+    fake.messages.set('m-0002', [{ ...message(4, 'sent'), lastAt: new Date(NOW + 3_600_000).toISOString() }]);
+    const from = new Date(NOW + 1_800_000).toISOString();
+    const to = new Date(NOW + 7_200_000).toISOString();
+    const res = await http.get(`/api/stats/mailings?from=${from}&to=${to}`).set('Authorization', stats).expect(200);
+    const body = MailingStatsListSchema.parse(res.body);
+    expect(body).toMatchObject({ from, to });
+    expect(body.items.map((m) => [m.id, m.total])).toEqual([['m-0001', 0], ['m-0002', 1], ['m-0003', 0]]);
+  });
+
+  it('accepts instants with an offset and answers them in UTC', async () => {
+    const { http } = await setup();
+    const res = await http.get('/api/stats/mailings?from=2026-12-03T00:00:00%2B03:00&to=2026-12-04T00:00:00%2B03:00').set('Authorization', stats).expect(200);
+    expect(res.body).toMatchObject({ from: '2026-12-02T21:00:00.000Z', to: '2026-12-03T21:00:00.000Z' });
+  });
+
+  it.each([
+    ['from=2026-12-03T00:00:00Z', 'to', 'from and to go together'],
+    ['to=2026-12-03T00:00:00Z', 'from', 'from and to go together'],
+    ['from=2026-12-03T00:00:00Z&to=2026-12-03T00:00:00Z', 'to', 'to must be after from'],
+    ['from=2026-12-04T00:00:00Z&to=2026-12-03T00:00:00Z', 'to', 'to must be after from'],
+    ['from=2026-11-01T00:00:00Z&to=2026-12-03T00:00:00Z', 'to', 'the range may span at most 31 days'],
+    ['from=yesterday&to=2026-12-03T00:00:00Z', 'from', ''],
+    ['from=2026-12-03T00:00:00&to=2026-12-04T00:00:00Z', 'from', ''],
+  ])('answers 400 to %s, naming %s', async (query, path, message) => {
+    const { http } = await setup();
+    const res = await http.get(`/api/stats/mailings?${query}`).set('Authorization', stats).expect(400);
+    expect(res.body.error.code).toBe('VALIDATION_FAILED');
+    expect(res.body.error.details).toEqual(expect.arrayContaining([expect.objectContaining({ path, message: expect.stringContaining(message) })]));
+  });
+
   it('walks past the first page of the store', async () => {
     const { http } = await setup(1203);
     const res = await http.get('/api/stats/mailings').set('Authorization', stats).expect(200);
@@ -70,7 +102,14 @@ describe('GET /api/stats/channels', () => {
     expect(res.body).toEqual({ items: [{ channel: 'sms', byStatus: { sent: 5 } }] });
   });
 
-  it.each(['sourceType=planet', 'sourceId=m-1'])('answers 400 to the query %s', async (query) => {
+  it('passes a range on, and says which', async () => {
+    const { http, stats: fake } = await setup();
+    const res = await http.get('/api/stats/channels?from=2026-12-03T00:00:00Z&to=2026-12-04T00:00:00Z').set('Authorization', stats).expect(200);
+    expect(res.body).toEqual({ from: '2026-12-03T00:00:00.000Z', to: '2026-12-04T00:00:00.000Z', items: [] });
+    expect(fake.channelRanges).toEqual([{ fromMs: Date.parse('2026-12-03T00:00:00Z'), toMs: Date.parse('2026-12-04T00:00:00Z') }]);
+  });
+
+  it.each(['sourceType=planet', 'sourceId=m-1', 'from=2026-12-03T00:00:00Z', 'from=2026-12-03T00:00:00Z&to=2026-12-02T00:00:00Z'])('answers 400 to the query %s', async (query) => {
     const { http } = await setup();
     await http.get(`/api/stats/channels?${query}`).set('Authorization', stats).expect(400);
   });

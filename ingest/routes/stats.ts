@@ -3,8 +3,10 @@ import { notFound } from '../http/errors';
 import { RouteTarget, mountRoute } from '../http/route';
 import { toIso } from '../../domain/resources/common';
 import { IdParams } from '../openapi/paging';
-import { ChannelStatsQuery, ChannelStatsSchema, MailingStatsDetailSchema, MailingStatsListSchema, MailingStatsQuery } from '../openapi/stats';
-import type { SourceCounts, StatsQueries } from '../../analytics/ports';
+import {
+  ChannelStatsQuery, ChannelStatsSchema, MailingStatsDetailSchema, MailingStatsListQuery, MailingStatsListSchema, MailingStatsQuery,
+} from '../openapi/stats';
+import type { SourceCounts, StatsQueries, TimeRange } from '../../analytics/ports';
 import type { ResourceStore } from '../../platform/stores/ports';
 
 export interface StatsRoutesDeps {
@@ -31,14 +33,22 @@ async function allMailings(mailings: ResourceStore<Mailing>): Promise<Mailing[]>
   return all;
 }
 
-async function countsOf(stats: StatsQueries, ids: string[]): Promise<Map<string, SourceCounts>> {
+async function countsOf(stats: StatsQueries, ids: string[], range: TimeRange | undefined): Promise<Map<string, SourceCounts>> {
   const counts = new Map<string, SourceCounts>();
   for (let i = 0; i < ids.length; i += COUNTS_BATCH) {
-    const batch = await stats.countsBySource('mailing', ids.slice(i, i + COUNTS_BATCH));
+    const batch = await stats.countsBySource('mailing', ids.slice(i, i + COUNTS_BATCH), range);
     for (const [id, value] of batch) counts.set(id, value);
   }
   return counts;
 }
+
+/** The validated `?from=&to=` (openapi/stats.ts checkTimeRange) as epoch ms, or undefined without one. */
+export function rangeOf(query: { from?: string | undefined; to?: string | undefined }): TimeRange | undefined {
+  return query.from !== undefined && query.to !== undefined ? { fromMs: Date.parse(query.from), toMs: Date.parse(query.to) } : undefined;
+}
+
+/** The range as the answer names it (ISO, UTC), or nothing. */
+const rangeEcho = (range: TimeRange | undefined) => (range ? { from: toIso(range.fromMs), to: toIso(range.toMs) } : {});
 
 const header = (mailing: Mailing) => ({
   id: mailing.id,
@@ -54,13 +64,15 @@ export function mountStatsRoutes(target: RouteTarget, deps: StatsRoutesDeps): vo
 
 function mailingStatsList(target: RouteTarget, deps: StatsRoutesDeps): void {
   const spec = {
-    method: 'get', path: '/api/stats/mailings', summary: 'Every mailing with its message counts by status', tag, role,
-    responses: { 200: { description: 'All mailings; those without messages show zeros', schema: MailingStatsListSchema } },
+    method: 'get', path: '/api/stats/mailings', summary: 'Every mailing with its message counts by status (in a time range, if given)', tag, role,
+    query: MailingStatsListQuery,
+    responses: { 200: { description: 'All mailings; those without messages (in the range) show zeros', schema: MailingStatsListSchema } },
   } as const;
-  mountRoute(target, spec, async (ctx) => {
+  mountRoute(target, spec, async (ctx, { query }) => {
+    const range = rangeOf(query);
     const all = await allMailings(deps.mailings);
-    const counts = await countsOf(deps.stats, all.map((m) => m.id));
-    ctx.body = { items: all.map((m) => ({ ...header(m), ...(counts.get(m.id) ?? NO_MESSAGES) })) };
+    const counts = await countsOf(deps.stats, all.map((m) => m.id), range);
+    ctx.body = { ...rangeEcho(range), items: all.map((m) => ({ ...header(m), ...(counts.get(m.id) ?? NO_MESSAGES) })) };
   });
 }
 
@@ -73,17 +85,18 @@ function mailingStatsDetail(target: RouteTarget, deps: StatsRoutesDeps): void {
   mountRoute(target, spec, async (ctx, { params, query }) => {
     const mailing = await deps.mailings.get(params.id);
     if (!mailing) throw notFound('mailing', params.id);
-    const detail = await deps.stats.sourceDetail('mailing', mailing.id, { limit: query.limit, cursor: query.cursor });
+    const detail = await deps.stats.sourceDetail('mailing', mailing.id, { limit: query.limit, cursor: query.cursor, status: query.status });
     ctx.body = { ...header(mailing), ...detail };
   });
 }
 
 function channelStats(target: RouteTarget, deps: StatsRoutesDeps): void {
   const spec = {
-    method: 'get', path: '/api/stats/channels', summary: 'Message counts per channel and status', tag, role,
+    method: 'get', path: '/api/stats/channels', summary: 'Message counts per channel and status (in a time range, if given)', tag, role,
     query: ChannelStatsQuery, responses: { 200: { description: 'Counts per channel', schema: ChannelStatsSchema } },
   } as const;
   mountRoute(target, spec, async (ctx, { query }) => {
-    ctx.body = { items: await deps.stats.countsByChannel(query.sourceType, query.sourceId) };
+    const range = rangeOf(query);
+    ctx.body = { ...rangeEcho(range), items: await deps.stats.countsByChannel(query.sourceType, query.sourceId, range) };
   });
 }

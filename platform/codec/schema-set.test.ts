@@ -21,8 +21,8 @@ const PYTHON_FINGERPRINTS: Record<string, string> = {
   'state.clients': '0ef97a6c2948295f',
   'state.mailings': '6b76b27e062f8c50',
   'state.templates': 'a214440728731af5',
-  'deliveries.command': 'b6066d0d370281dd',
-  'deliveries.status': '43cd9434563e0b1a',
+  'deliveries.command': '1d22df3414034191',
+  'deliveries.status': 'aa4d711bd89aa50d',
   'deliveries.dead-letter': '343374aff73c0c76',
 };
 
@@ -97,3 +97,23 @@ describe('createSchemaSet', () => {
     expect(() => set.current('state.clients')).toThrow(expect.objectContaining({ code: 'UNKNOWN_SCHEMA' }));
   });
 });
+
+describe('the SourceTypes `test` (template test sends) and `report` (the daily email) appended to deliveries.command and deliveries.status', () => {
+  const set = loadSchemaSet();
+
+  it.each(['deliveries.command', 'deliveries.status'] as const)('%s keeps its versions before `test` and before `report` readable', (name) => {
+    const first = fs.readFileSync(path.join(defaultSchemaDir(), 'history', name, '1.avsc'), 'utf8');
+    expect(first).not.toContain('"test"');
+    const second = fs.readFileSync(path.join(defaultSchemaDir(), 'history', name, '2.avsc'), 'utf8');
+    expect(second).toContain('"test"');
+    expect(second).not.toContain('"report"');
+    for (const fingerprint of [BEFORE_TEST_FINGERPRINTS[name], BEFORE_REPORT_FINGERPRINTS[name]]) {
+      expect(set.byFingerprint(Buffer.from(fingerprint, 'hex').readBigUInt64LE())).toMatchObject({ name, current: false });
+    }
+  });
+});
+
+/** The fingerprints before `test` was appended (python avro computed them then). */
+const BEFORE_TEST_FINGERPRINTS = { 'deliveries.command': 'b6066d0d370281dd', 'deliveries.status': '43cd9434563e0b1a' } as const;
+/** The fingerprints with `test` and before `report` (python avro computed them then). */
+const BEFORE_REPORT_FINGERPRINTS = { 'deliveries.command': 'd7763372d077d2d9', 'deliveries.status': '2b5ca8e9b5dce733' } as const;

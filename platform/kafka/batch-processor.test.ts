@@ -105,7 +105,7 @@ describe('batch processor: records flagged by the handler', () => {
     expect(deadLetters(producer)).toEqual([
       expect.objectContaining({ offset: '2', reasonCode: 'PROVIDER_REJECTED', reason: 'VestnikError: invalid recipient' }),
     ]);
-    expect(metrics[0]).toMatchObject({ outcome: 'processed', handled: 2, deadLettered: 1 });
+    expect(metrics[0]).toMatchObject({ outcome: 'processed', handled: 2, deadLettered: 1, deadLetterCodes: { PROVIDER_REJECTED: 1 } });
     expect(fake.resolved).toEqual(['3']);
   });
 
@@ -154,7 +154,7 @@ describe('batch processor: errors thrown for the whole batch', () => {
     await process(fake.payload);
     const letters = deadLetters(producer);
     expect(letters.map((l) => [l.offset, l.reasonCode])).toEqual([['2', 'DECODE_FAILED'], ['1', 'TEMPLATE_FAILED'], ['3', 'TEMPLATE_FAILED']]);
-    expect(metrics[0]).toMatchObject({ outcome: 'batch-dead-lettered', handled: 0, deadLettered: 3 });
+    expect(metrics[0]).toMatchObject({ outcome: 'batch-dead-lettered', handled: 0, deadLettered: 3, deadLetterCodes: { DECODE_FAILED: 1, TEMPLATE_FAILED: 2 } });
     expect(fake.resolved).toEqual(['3']);
   });
 

@@ -6,7 +6,9 @@ import { chunkDeadLetters, toDeadLetterRecord, type DeadLetterCandidate } from '
 import { decodeBatch } from './decode-batch';
 import type { PartitionBackoff, RetryPolicy } from './partition-backoff';
 import type { TypedProducer } from './producer';
+import { runTraced, type HandlerTracing } from './traced-handler';
 import type { DecodedRecord } from './types';
+import type { BatchMetrics } from './observer';
 
 /** What the handler gets besides its records. */
 export interface BatchContext<T> {
@@ -23,19 +25,7 @@ export interface BatchContext<T> {
 
 export type BatchHandler<T> = (records: DecodedRecord<T>[], context: BatchContext<T>) => Promise<void>;
 
-/** Counts of one batch attempt, for metrics. */
-export interface BatchMetrics {
-  topic: string;
-  partition: number;
-  attempt: number;
-  outcome: 'processed' | 'retrying' | 'batch-dead-lettered';
-  /** Records in the batch as fetched. */
-  received: number;
-  /** Records the handler took without flagging them. */
-  handled: number;
-  deadLettered: number;
-  durationMs: number;
-}
+export type { BatchMetrics } from './observer';
 
 export interface BatchProcessorDeps<T> {
   codec: Codec;
@@ -51,15 +41,19 @@ export interface BatchProcessorDeps<T> {
   heartbeatIntervalMs: number;
   logger: Logger;
   onBatch?(metrics: BatchMetrics): void;
+  /** The commit after a settled batch failed (reported, then thrown on as before). */
+  onCommitError?(error: unknown): void;
   /**
    * Which of a batch's dead letters this group writes; the rest another group writing the same records
    * (the fan-outs' lanes, processors/mailing-fanout/lane-dead-letters.ts) writes. Without it, all of them.
    * A retriable error from it retries the batch like a failed dead-letter produce.
    */
   deadLetterFilter?(candidates: DeadLetterCandidate[]): Promise<DeadLetterCandidate[]>;
+  /** How the handler meets its records' traces (traced-handler.ts); default: per batch. */
+  tracing?: HandlerTracing;
 }
 
-type Settled = Pick<BatchMetrics, 'outcome' | 'handled' | 'deadLettered'>;
+type Settled = Pick<BatchMetrics, 'outcome' | 'handled' | 'deadLettered' | 'deadLetterCodes'>;
 
 /** The eachBatch callback implementing the policy written at the top of consumer.ts. */
 export function createBatchProcessor<T>(deps: BatchProcessorDeps<T>): (payload: EachBatchPayload) => Promise<void> {
@@ -82,12 +76,17 @@ export function createBatchProcessor<T>(deps: BatchProcessorDeps<T>): (payload: 
       const delayMs = deps.backoff.pauseFor(key, payload.pause);
       deps.logger.warn({ topic, partition: batch.partition, attempt, delayMs, code: errorCode(error),
         reason: describeError(error) }, 'batch failed, retrying after backoff');
-      report({ outcome: 'retrying', handled: 0, deadLettered: 0 });
+      report({ outcome: 'retrying', handled: 0, deadLettered: 0, deadLetterCodes: {} });
       return;
     }
     deps.backoff.succeed(key);
     payload.resolveOffset(lastOffset(batch));
-    await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
+    try {
+      await payload.commitOffsetsIfNecessary(payload.uncommittedOffsets());
+    } catch (error) {
+      safely(deps, () => deps.onCommitError?.(error));
+      throw error;
+    }
     report(settled);
   };
 }
@@ -102,7 +101,10 @@ async function settle<T>(deps: BatchProcessorDeps<T>, payload: EachBatchPayload,
   const flagged = new Map<string, DeadLetterCandidate>();
   const context = createContext(deps, payload, attempt, { rawOf, flagged });
   try {
-    if (decoded.records.length > 0) await withHeartbeats(deps, payload, () => deps.handler(decoded.records, context));
+    if (decoded.records.length > 0) {
+      const meta = { topic, groupId: deps.groupId, tracing: deps.tracing };
+      await withHeartbeats(deps, payload, () => runTraced(decoded.records, meta, (records) => deps.handler(records, context)));
+    }
   } catch (error) {
     if (isRetriable(error) && attempt < deps.retry.maxAttempts) throw error;
     // Permanent for the whole batch, or out of attempts: park every record with the reason and move on.
@@ -110,11 +112,11 @@ async function settle<T>(deps: BatchProcessorDeps<T>, payload: EachBatchPayload,
       const message = rawOf.get(record.offset);
       return message ? [candidate(topic, batch, message, error)] : [];
     });
-    await sendDeadLetters(deps, [...undecodable, ...all], attempt);
-    return { outcome: 'batch-dead-lettered', handled: 0, deadLettered: undecodable.length + all.length };
+    const deadLetterCodes = await sendDeadLetters(deps, [...undecodable, ...all], attempt);
+    return { outcome: 'batch-dead-lettered', handled: 0, deadLettered: undecodable.length + all.length, deadLetterCodes };
   }
-  await sendDeadLetters(deps, [...undecodable, ...flagged.values()], attempt);
-  return { outcome: 'processed', handled: decoded.records.length - flagged.size, deadLettered: undecodable.length + flagged.size };
+  const deadLetterCodes = await sendDeadLetters(deps, [...undecodable, ...flagged.values()], attempt);
+  return { outcome: 'processed', handled: decoded.records.length - flagged.size, deadLettered: undecodable.length + flagged.size, deadLetterCodes };
 }
 
 function createContext<T>(
@@ -156,13 +158,15 @@ async function withHeartbeats<T>(deps: BatchProcessorDeps<T>, payload: EachBatch
   }
 }
 
-async function sendDeadLetters<T>(deps: BatchProcessorDeps<T>, all: DeadLetterCandidate[], attempts: number) {
-  if (all.length === 0) return;
+/** Writes the dead letters this group owns; returns how many it wrote per reason code. */
+async function sendDeadLetters<T>(deps: BatchProcessorDeps<T>, all: DeadLetterCandidate[], attempts: number): Promise<Record<string, number>> {
+  const codes: Record<string, number> = {};
+  if (all.length === 0) return codes;
   const candidates = deps.deadLetterFilter ? await deps.deadLetterFilter(all) : all;
   if (candidates.length < all.length) {
     deps.logger.debug({ skipped: all.length - candidates.length }, 'dead letters written by another group');
   }
-  if (candidates.length === 0) return;
+  if (candidates.length === 0) return codes;
   const now = Date.now();
   for (const chunk of chunkDeadLetters(candidates)) {
     const records = chunk.map((c) => toDeadLetterRecord(c, { groupId: deps.groupId, attempts, now }));
@@ -171,7 +175,10 @@ async function sendDeadLetters<T>(deps: BatchProcessorDeps<T>, all: DeadLetterCa
   for (const c of candidates) {
     deps.logger.warn({ topic: c.topic, partition: c.partition, offset: c.message.offset, code: errorCode(c.error) },
       'record dead-lettered');
+    const code = errorCode(c.error);
+    codes[code] = (codes[code] ?? 0) + 1;
   }
+  return codes;
 }
 
 function candidate(topic: string, batch: Batch, message: KafkaMessage, error: unknown): DeadLetterCandidate {

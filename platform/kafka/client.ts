@@ -2,6 +2,7 @@ import { Kafka, logLevel as KafkaLogLevel, type LogEntry, type logCreator, type 
 import type { Logger } from '../logger';
 import type { KafkaConnectionOptions } from './security';
 import { createTopicNames, type WithTopicNames } from './topic-names';
+import { NO_KAFKA_OBSERVER, type KafkaObserver, type WithKafkaObserver } from './observer';
 
 export interface KafkaClientOptions {
   brokers: string[];
@@ -15,10 +16,12 @@ export interface KafkaClientOptions {
   topicPrefix?: string;
   /** SASL and TLS, as kafkaConnectionOptions (security.ts) builds them from the configuration. */
   security?: KafkaConnectionOptions;
+  /** Where the consumers and producers made from this client report batches and failures (metrics). */
+  observer?: KafkaObserver;
 }
 
 /** A kafkajs client that also knows its deployment's topic names (topic-names.ts). */
-export type KafkaClient = Kafka & WithTopicNames;
+export type KafkaClient = Kafka & WithTopicNames & WithKafkaObserver;
 
 /**
  * Client-wide retries: a broker restart or leader election takes seconds, so ride it out for about a
@@ -86,5 +89,5 @@ export function createKafka(options: KafkaClientOptions): KafkaClient {
     connectionTimeout: options.connectionTimeoutMs ?? 3_000,
     requestTimeout: options.requestTimeoutMs ?? 30_000,
   });
-  return Object.assign(kafka, { topicNames: createTopicNames(options.topicPrefix) });
+  return Object.assign(kafka, { topicNames: createTopicNames(options.topicPrefix), vestnikObserver: options.observer ?? NO_KAFKA_OBSERVER });
 }

@@ -41,6 +41,7 @@ import { findPartitionsToPin } from './start-offsets';
 import { createPartitionBackoff, DEFAULT_RETRY_POLICY, type RetryPolicy } from './partition-backoff';
 import type { TypedProducer } from './producer';
 import { topicNamesOf } from './topic-names';
+import { kafkaObserverOf } from './observer';
 
 export type { BatchContext, BatchHandler, BatchMetrics } from './batch-processor';
 export type { PartitionLag } from './lag';
@@ -86,6 +87,8 @@ export interface BatchConsumerOptions<T> {
   crashRestart?: Partial<CrashRestartPolicy>;
   /** Which dead letters this group writes when another group reads the same records (batch-processor.ts). */
   deadLetterFilter?: BatchProcessorDeps<T>['deadLetterFilter'];
+  /** Per-event consumers name their stage: one span per trace's run of records (traced-handler.ts). */
+  tracing?: BatchProcessorDeps<T>['tracing'];
 }
 
 export interface BatchConsumer {
@@ -109,7 +112,12 @@ export function createBatchConsumer<T = unknown>(options: BatchConsumerOptions<T
   const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 3_000;
   const backoff = createPartitionBackoff(retry);
+  // Once stop() begins, kafkajs must not restart a crashed consumer: its restart timer is set after the
+  // crash handler's own disconnect, so a stop() in between left a consumer restarting forever against a
+  // broker that was gone (it kept a test process alive). retries: 5 is kafkajs' consumer default, kept.
+  let stopping = false;
   const consumer = options.kafka.consumer({
+    retry: { retries: 5, restartOnFailure: async () => !stopping },
     groupId: options.groupId,
     sessionTimeout: options.sessionTimeoutMs ?? 30_000,
     heartbeatInterval: heartbeatIntervalMs,
@@ -117,8 +125,15 @@ export function createBatchConsumer<T = unknown>(options: BatchConsumerOptions<T
     minBytes: options.minBytes ?? 1,
     allowAutoTopicCreation: false,
   });
+  // The client's observer (metrics) hears every batch and failed commit of every group made from it.
+  const observer = kafkaObserverOf(options.kafka);
   const processBatch = createBatchProcessor<T>({
     ...options,
+    onBatch: (metrics) => {
+      options.onBatch?.(metrics);
+      observer.batch?.(options.groupId, metrics);
+    },
+    onCommitError: () => observer.commitFailed?.(options.groupId),
     schemaOf: (topic) => schemas.get(topic) as SchemaName,
     logicalTopic: (physical) => names.logical(physical),
     deadLetterTopic: options.deadLetterTopic ?? TOPICS.deliveriesDeadLetter,
@@ -178,6 +193,7 @@ export function createBatchConsumer<T = unknown>(options: BatchConsumerOptions<T
       logger.info({ topics: [...schemas.keys()] }, 'consumer started');
     },
     async stop() {
+      stopping = true;
       backoff.clear();
       await restarter.stop();
       await consumer.disconnect();

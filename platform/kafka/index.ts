@@ -2,6 +2,8 @@
 export { createKafka, pinoLogCreator, DEFAULT_KAFKA_RETRY, type KafkaClient, type KafkaClientOptions } from './client';
 export { createTopicNames, topicNamesOf, UNPREFIXED_TOPICS, type TopicNames } from './topic-names';
 export { kafkaConnectionOptions, SASL_MECHANISMS, type KafkaSecurity, type SaslMechanism } from './security';
+export { kafkaObserverOf, NO_KAFKA_OBSERVER, type KafkaObserver } from './observer';
+export { fetchConsumerLag, fetchGroupLag } from './lag';
 export { createRawProducer } from './raw-producer';
 export { ensureTopics, type EnsureTopicsOptions, type EnsureTopicsResult, type KafkaTopicSpec } from './admin';
 export { createTypedProducer, type TypedProducer, type TypedProducerOptions, type TopicBatch } from './producer';

@@ -6,8 +6,11 @@ import { VestnikError } from '../errors';
 import type { Logger } from '../logger';
 import type { TopicName } from '../topics';
 import type { SchemaValues } from '../../schemas/types';
+import { activeContext } from '../tracing/active';
+import { traceHeadersOf, type RecordHeaders } from '../tracing/propagation';
 import { recordOffsets } from './produced-offsets';
 import { topicNamesOf } from './topic-names';
+import { kafkaObserverOf, observe } from './observer';
 import type { OutgoingRecord, ProducedRecord, TopicValue } from './types';
 
 export interface TypedProducerOptions {
@@ -75,7 +78,11 @@ export function createTypedProducer(options: TypedProducerOptions): TypedProduce
   };
 
   const sendBatch = async (batches: readonly TopicBatch[]): Promise<ProducedRecord[]> => {
-    const encoded = await Promise.all(batches.map((batch) => encodeBatch(options.codec, batch)));
+    // The trace the records belong to: the caller's active one (a request, a consumed event), read once
+    // per call, so a page of a thousand commands shares one header object. A record with headers of its
+    // own (a status carrying its command's trace) keeps them.
+    const trace = traceHeadersOf(activeContext());
+    const encoded = await Promise.all(batches.map((batch) => encodeBatch(options.codec, batch, trace)));
     const nonEmpty = encoded.filter((batch) => batch.messages.length > 0);
     if (nonEmpty.length === 0) return [];
     await connect();
@@ -85,6 +92,8 @@ export function createTypedProducer(options: TypedProducerOptions): TypedProduce
       metadata = await producer.sendBatch({ topicMessages, acks: -1, compression });
     } catch (error) {
       logger.error({ topics: nonEmpty.map((b) => b.topic), err: error }, 'produce failed');
+      const failed = new Map(nonEmpty.map((b) => [b.topic, b.messages.length] as const));
+      observe(() => kafkaObserverOf(options.kafka).produceFailed?.(failed), (hookError) => logger.error({ err: hookError }, 'produce metrics hook failed'));
       throw produceError(error);
     }
     return nonEmpty.flatMap((batch, i) =>
@@ -124,14 +133,14 @@ function schemaFor(topic: string, override: SchemaName | undefined): SchemaName 
   return schema;
 }
 
-async function encodeBatch(codec: Codec, batch: TopicBatch): Promise<EncodedBatch> {
+async function encodeBatch(codec: Codec, batch: TopicBatch, trace: RecordHeaders | undefined): Promise<EncodedBatch> {
   const schema = schemaFor(batch.topic, batch.schema);
   const messages = await Promise.all(
     batch.records.map(async (record: OutgoingRecord<unknown>): Promise<Message> => ({
       key: record.key,
       // A null value is a tombstone: Kafka's delete marker for the key on a compacted topic.
       value: record.value === null ? null : await codec.encode(schema, record.value),
-      headers: record.headers,
+      headers: record.headers ?? trace,
     })),
   );
   return { topic: batch.topic, messages };

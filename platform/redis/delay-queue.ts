@@ -1,6 +1,7 @@
 import type { ChainableCommander } from 'ioredis';
 import { VestnikError } from '../errors';
 import type { Redis } from './client';
+import type { RecordHeaders } from '../tracing/propagation';
 import { KEYS } from './keys';
 
 /**
@@ -21,6 +22,8 @@ export interface DelayedRecord {
   dueAt: number;
   /** The encoded Kafka record value. */
   payload: Buffer;
+  /** Kafka record headers to produce it with (its trace context), so a retry stays in its message's trace. */
+  headers?: RecordHeaders;
 }
 
 /** A due record as taken from the queue; `member` and `score` identify exactly this version for ack. */
@@ -65,7 +68,7 @@ export function createDelayQueue({ redis }: { redis: Redis }): DelayQueue {
     for (const item of items) {
       const member = memberOf(item.topic, item.id);
       // Payload first: a scheduler reading between the two commands of a non-MULTI pipeline finds it.
-      target.set(KEYS.delayPayload(member), encodeEnvelope(item.key, item.payload));
+      target.set(KEYS.delayPayload(member), encodeEnvelope(item.key, item.payload, item.headers));
       target.zadd(KEYS.delayQueue, item.dueAt, member);
     }
     return target;
@@ -103,6 +106,15 @@ export function createDelayQueue({ redis }: { redis: Redis }): DelayQueue {
   };
 }
 
+/** The queue's size and the due time of its earliest record (null when empty), in one round trip; for metrics. */
+export async function delayQueueStats(redis: Redis): Promise<{ depth: number; earliestDueAt: number | null }> {
+  const replies = await redis.pipeline().zcard(KEYS.delayQueue).zrange(KEYS.delayQueue, '0', '0', 'WITHSCORES').exec();
+  const failed = replies?.find(([error]) => error)?.[0];
+  if (!replies || failed) throw failed ?? new VestnikError('DEPENDENCY_UNAVAILABLE', 'redis pipeline discarded', { retriable: true });
+  const earliest = replies[1]?.[1] as string[];
+  return { depth: Number(replies[0]?.[1] ?? 0), earliestDueAt: earliest.length >= 2 ? Number(earliest[1]) : null };
+}
+
 /**
  * Runs a MULTI and fails loudly when it or any command in it failed. The Redis edge (redis/client.ts)
  * has already classified the error: REDIS_UNAVAILABLE retries, a command's own error (WRONGTYPE) does not.
@@ -119,23 +131,62 @@ export function memberOf(topic: string, id: string): string {
   return `${topic}|${id}`;
 }
 
-/** Envelope: 4-byte big-endian length of the UTF-8 key, the key, then the value bytes. */
-export function encodeEnvelope(key: string, payload: Buffer): Buffer {
+/**
+ * Envelope: a 4-byte big-endian word, the UTF-8 key, then the value bytes. The word is the key's length;
+ * its top bit set means record headers follow it (a 4-byte length and their JSON) before the key.
+ * Envelopes written before headers existed never have that bit (no key is 2 GiB long), so they still
+ * decode after an upgrade, and one without headers is written the old way.
+ */
+const HAS_HEADERS = 0x8000_0000;
+
+export function encodeEnvelope(key: string, payload: Buffer, headers?: RecordHeaders): Buffer {
   const keyBytes = Buffer.from(key, 'utf8');
-  const header = Buffer.alloc(4);
-  header.writeUInt32BE(keyBytes.length, 0);
-  return Buffer.concat([header, keyBytes, payload]);
+  if (!headers || Object.keys(headers).length === 0) {
+    const prefix = Buffer.alloc(4);
+    prefix.writeUInt32BE(keyBytes.length, 0);
+    return Buffer.concat([prefix, keyBytes, payload]);
+  }
+  const headerBytes = Buffer.from(JSON.stringify(headers), 'utf8');
+  const prefix = Buffer.alloc(8);
+  prefix.writeUInt32BE((HAS_HEADERS | keyBytes.length) >>> 0, 0);
+  prefix.writeUInt32BE(headerBytes.length, 4);
+  return Buffer.concat([prefix, headerBytes, keyBytes, payload]);
 }
 
-export function decodeEnvelope(envelope: Buffer): { key: string; payload: Buffer } {
+export function decodeEnvelope(envelope: Buffer): { key: string; payload: Buffer; headers?: RecordHeaders } {
   if (envelope.length < 4) throw new VestnikError('DECODE_FAILED', 'delay queue envelope too short');
-  const keyLength = envelope.readUInt32BE(0);
-  if (4 + keyLength > envelope.length) throw new VestnikError('DECODE_FAILED', 'delay queue envelope key overruns it');
-  return { key: envelope.subarray(4, 4 + keyLength).toString('utf8'), payload: envelope.subarray(4 + keyLength) };
+  const word = envelope.readUInt32BE(0);
+  const keyLength = (word & ~HAS_HEADERS) >>> 0;
+  let offset = 4;
+  let headers: RecordHeaders | undefined;
+  if ((word & HAS_HEADERS) !== 0) {
+    if (envelope.length < 8) throw new VestnikError('DECODE_FAILED', 'delay queue envelope too short for its headers');
+    const headersLength = envelope.readUInt32BE(4);
+    offset = 8 + headersLength;
+    if (offset > envelope.length) throw new VestnikError('DECODE_FAILED', 'delay queue envelope headers overrun it');
+    headers = parseHeaders(envelope.subarray(8, offset));
+  }
+  if (offset + keyLength > envelope.length) throw new VestnikError('DECODE_FAILED', 'delay queue envelope key overruns it');
+  const key = envelope.subarray(offset, offset + keyLength).toString('utf8');
+  return { key, payload: envelope.subarray(offset + keyLength), headers };
+}
+
+/** Headers are only ever string to string (trace context); anything else is a torn or foreign write. */
+function parseHeaders(bytes: Buffer): RecordHeaders {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(bytes.toString('utf8'));
+  } catch (error) {
+    throw new VestnikError('DECODE_FAILED', 'delay queue envelope headers are not JSON', { cause: error });
+  }
+  const valid = typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)
+    && Object.values(parsed).every((value) => typeof value === 'string');
+  if (!valid) throw new VestnikError('DECODE_FAILED', 'delay queue envelope headers are not a string map');
+  return parsed as RecordHeaders;
 }
 
 function toDueRecord(member: string, score: string, envelope: Buffer): DueRecord {
   const split = member.indexOf('|');
-  const { key, payload } = decodeEnvelope(envelope);
-  return { member, score, topic: member.slice(0, split), id: member.slice(split + 1), key, payload, dueAt: Number(score) };
+  const { key, payload, headers } = decodeEnvelope(envelope);
+  return { member, score, topic: member.slice(0, split), id: member.slice(split + 1), key, payload, headers, dueAt: Number(score) };
 }

@@ -8,6 +8,9 @@ export const KEYS = {
   clientIds: 'clients',
   clientsByTag: (tag: string) => `clients:tag:${tag}`,
   clientsByOperator: (code: string) => `clients:op:${code}`,
+  /** Clients by exact phone and by email (lower-cased: addresses are matched case-insensitively), for the console's search. */
+  clientsByPhone: (phone: string) => `clients:phone:${phone}`,
+  clientsByEmail: (email: string) => `clients:email:${email.toLowerCase()}`,
   /** Subscribers of a series (lexicographic zset of client ids): the episode fan-out pages it. */
   clientsBySeries: (seriesId: string) => `clients:series:${seriesId}`,
   mailing: (id: string) => `mailing:${id}`,
@@ -40,12 +43,21 @@ export const KEYS = {
   idempotency: (hash: string) => `idempotency:${hash}`,
   /** Only one scheduler acts per tick, whatever the number of processes. */
   schedulerLock: 'scheduler:lock',
+  /** The daily statistics email of a local day (yyyy-MM-dd): "claimed:<owner>" while one scheduler sends it, then "sent". */
+  dailyReport: (day: string) => `daily-report:${day}`,
   /** Fan-out checkpoint of a mailing: where to resume after a crash. */
   fanoutCursor: (mailingId: string) => `fanout:${mailingId}`,
   /** Which consumer group writes the dead letter of a record read by both fan-out lanes (its group id). */
   deadLetterOwner: (topic: string, partition: number, offset: string) => `dead-letter:${topic}:${partition}:${offset}`,
   /** A delivery's claim: "sending:<owner>" while in flight (leased), "done:<status>" once final. */
   deliveryClaim: (deliveryId: string) => `delivery:${deliveryId}`,
+  /**
+   * A client's frequency-cap counter (senders/core/frequency-caps.ts): the deliveries counted in the
+   * rule's window, scored by time. `{clientId}` keeps one client's counters in one Redis Cluster slot.
+   */
+  frequencyCap: (clientId: string, counter: string) => `cap:{${clientId}}:${counter}`,
+  /** A provider's rate bucket (senders/core/provider-rates.ts): the theoretical time of its next message. */
+  providerRate: (channel: string, bucket: string) => `rate:{${channel}}:${bucket}`,
   /** Delayed commands (retries, deferrals) by due time, and their encoded payloads. */
   delayQueue: 'delay:due',
   delayPayload: (member: string) => `delay:payload:${member}`,

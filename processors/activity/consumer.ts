@@ -1,3 +1,4 @@
+import { onlyTraceHeaders, type RecordHeaders } from '../../platform/tracing/propagation';
 import { createBatchConsumer, type BatchConsumer, type TypedProducer } from '../../platform/kafka';
 import { createDirectoryReader, warnCorrupt, type DirectoryReader } from '../../platform/redis/directory';
 import { KEYS } from '../../platform/redis/keys';
@@ -30,18 +31,20 @@ export function createActivityConsumer(options: ActivityConsumerOptions): BatchC
     kafka: options.kafka, codec: options.codec, producer: options.producer, groupId: options.groupId,
     topics: [{ topic: TOPICS.userActivity, schema: 'events.user-activity' }], logger, fromBeginning: options.fromBeginning,
     handler: async (records, ctx) => {
-      const events = records.flatMap((record) => {
+      const valid = records.flatMap((record) => {
         if (!record.value) return [];
         const problems = userActivityProblems(record.value);
-        if (problems.length === 0) return [record.value];
+        if (problems.length === 0) return [{ event: record.value, trace: onlyTraceHeaders(record.headers) }];
         ctx.deadLetter(record, invalidRecord(`activity ${record.value.eventId}`, problems));
         return [];
       });
-      if (events.length === 0) return;
+      if (valid.length === 0) return;
+      const events = valid.map((v) => v.event);
       const { override, clients } = await loadLookups(directory, events);
       const now = clock.now();
       const decisions = events.map((event) => decideActivity(event, { client: clients.get(event.userId) ?? null, override, renderer, now }));
-      await produce(options.producer, decisions);
+      // Each notification carries its activity's trace: the batch is produced at once, so per record.
+      await produce(options.producer, decisions, valid.map((v) => v.trace));
       logger.debug({ events: events.length, queued: decisions.filter((d) => d.kind === 'deliver').length }, 'activity notifications decided');
     },
   });
@@ -58,12 +61,12 @@ async function loadLookups(directory: DirectoryReader, events: readonly UserActi
   return { override: (override ?? null) as Template | null, clients };
 }
 
-async function produce(producer: TypedProducer, decisions: readonly ActivityDecision[]): Promise<void> {
-  const commands = decisions.flatMap((d) => (d.kind === 'deliver' ? [d.command] : []));
+async function produce(producer: TypedProducer, decisions: readonly ActivityDecision[], traces: readonly (RecordHeaders | undefined)[]): Promise<void> {
+  const commands = decisions.flatMap((d, i) => (d.kind === 'deliver' ? [{ command: d.command, headers: traces[i] }] : []));
   await producer.sendBatch([
     ...(commands.length > 0
-      ? [{ topic: TOPICS.deliveriesExpress, records: commands.map((c) => ({ key: c.clientId, value: c })), schema: 'deliveries.command' as const }]
+      ? [{ topic: TOPICS.deliveriesExpress, records: commands.map(({ command, headers }) => ({ key: command.clientId, value: command, headers })), schema: 'deliveries.command' as const }]
       : []),
-    { topic: TOPICS.deliveriesStatus, records: decisions.map((d) => ({ key: d.status.deliveryId, value: d.status })), schema: 'deliveries.status' },
+    { topic: TOPICS.deliveriesStatus, records: decisions.map((d, i) => ({ key: d.status.deliveryId, value: d.status, headers: traces[i] })), schema: 'deliveries.status' },
   ]);
 }

@@ -33,6 +33,7 @@ export function createEpisodeFanoutConsumer(options: EpisodeFanoutOptions): Batc
   return createBatchConsumer<EpisodeReleased>({
     kafka: options.kafka, codec: options.codec, producer: options.producer, groupId: options.groupId,
     topics: [{ topic: TOPICS.episodeReleased }], logger,
+    tracing: { spanPerTrace: 'episode-fanout' },
     handler: async (records, ctx) => {
       for (const record of records) {
         const event = record.value;

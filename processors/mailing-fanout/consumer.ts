@@ -62,6 +62,8 @@ export function createMailingFanoutConsumer(options: MailingFanoutOptions): Batc
     groupId,
     topics: [{ topic: TOPICS.mailingStarted }],
     logger,
+    // One trace per mailing's fan-out: its commands carry the mailing-started event's (traced-handler.ts).
+    tracing: { spanPerTrace: 'mailing-fanout' },
     // Both lanes' groups read every start event: one of them writes each dead letter (lane-dead-letters.ts).
     deadLetterFilter: options.lane ? createLaneDeadLetterFilter(groupId, redisDeadLetterClaim(options.redis)) : undefined,
     handler: async (records, ctx) => {

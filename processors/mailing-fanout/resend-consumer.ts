@@ -64,6 +64,7 @@ export function createMailingResendConsumer(options: MailingResendOptions): Batc
     groupId: options.groupId ?? 'vestnik-mailing-resend',
     topics: [{ topic: TOPICS.mailingResendRequested }],
     logger,
+    tracing: { spanPerTrace: 'mailing-resend' },
     handler: async (records, ctx) => {
       for (const record of records) {
         if (!record.value) continue;

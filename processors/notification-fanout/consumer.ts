@@ -37,12 +37,14 @@ export function createNotificationFanoutConsumer(options: NotificationFanoutOpti
   const logger = options.logger.child({ module: 'notification-fanout' });
   const renderer = createRenderer();
   const deps: Deps = {
-    ...options, renderer, batchSize: options.batchSize ?? 1000, clock: options.clock ?? { now: () => Date.now() },
+    ...options, logger, renderer, batchSize: options.batchSize ?? 1000, clock: options.clock ?? { now: () => Date.now() },
     directory: createDirectoryReader(options.redis, warnCorrupt(logger)),
   };
   return createBatchConsumer<NotificationRequested>({
     kafka: options.kafka, codec: options.codec, producer: options.producer, groupId: options.groupId,
     topics: [{ topic: TOPICS.notificationRequested }], logger,
+    // Work is per request: each request's pages carry its trace (platform/kafka/traced-handler.ts).
+    tracing: { spanPerTrace: 'notification-fanout' },
     // Both lanes' groups read every request: one of them writes each dead letter (mailing-fanout/lane-dead-letters.ts).
     deadLetterFilter: options.lane ? createLaneDeadLetterFilter(options.groupId, redisDeadLetterClaim(options.redis)) : undefined,
     handler: async (records, ctx) => {

@@ -40,8 +40,17 @@ export type Renderer = ReturnType<typeof createRenderer>;
 
 /** The variant for a locale: exact, then its language ("pt-BR" → "pt"), then the template's default. */
 export function pickVariant(template: Template, locale: string): TemplateVariant | null {
+  const picked = variantLocaleOf(template, locale);
+  return picked === null ? null : template.variants[picked] ?? null;
+}
+
+/** The key of the variant pickVariant uses for `locale` (what a preview says it rendered), or null. */
+export function variantLocaleOf(template: Template, locale: string): string | null {
   const language = locale.split('-')[0] ?? locale;
-  return template.variants[locale] ?? template.variants[language] ?? template.variants[template.defaultLocale] ?? null;
+  for (const candidate of [locale, language, template.defaultLocale]) {
+    if (Object.prototype.hasOwnProperty.call(template.variants, candidate) && template.variants[candidate]) return candidate;
+  }
+  return null;
 }
 
 /** Renders one channel's part of a template; TEMPLATE_FAILED when the template has none for that channel. */

@@ -3,6 +3,9 @@ import type { Redis } from '../../platform/redis/client';
 import { KEYS } from '../../platform/redis/keys';
 import { TOPICS } from '../../platform/topics';
 import type { MailingStarted } from '../../schemas/types';
+import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { traceHeadersOf, type RecordHeaders } from '../../platform/tracing/propagation';
+import { SpanKind, startSpan } from '../../platform/tracing/tracer';
 
 /**
  * Emits events.mailing-started for every mailing whose start time has come. The schedule lives in Redis
@@ -23,10 +26,20 @@ export async function startDueMailings(deps: { redis: Redis; producer: TypedProd
     events.push({ eventId: `${mailingId}:${startAt}`, occurredAt: deps.now, mailingId, scheduledFor: startAt });
   }
   if (events.length === 0) return 0;
-  await deps.producer.send(TOPICS.mailingStarted, events.map((event) => ({ key: event.mailingId, value: event })));
+  await deps.producer.send(TOPICS.mailingStarted, events.map((event) => ({ key: event.mailingId, value: event, headers: newTrace(event) })));
   // Remove only the entries we started: a mailing re-scheduled meanwhile has a new score and stays.
   const pipeline = deps.redis.pipeline();
   for (const event of events) pipeline.eval(REMOVE_IF_SCORE, 1, KEYS.mailingSchedule, event.mailingId, event.scheduledFor);
   await pipeline.exec();
   return events.length;
+}
+
+/**
+ * Each mailing's run is a trace of its own, begun here: its fan-out, every command, provider call and
+ * status carry it (a tick that starts several mailings must not put them in one trace).
+ */
+function newTrace(event: MailingStarted): RecordHeaders | undefined {
+  const span = startSpan('start mailing', ROOT_CONTEXT, { kind: SpanKind.PRODUCER, attributes: { 'vestnik.mailing_id': event.mailingId } });
+  span.end();
+  return traceHeadersOf(trace.setSpan(ROOT_CONTEXT, span));
 }

@@ -9,6 +9,7 @@ import { startDueMailings } from './mailing-starts';
 import { fireDueRecurring } from './recurring-notifications';
 import { finishMailings, type MailingCounts } from './mailing-lifecycle';
 import { advanceNotifications, type NotificationCounts } from './notification-lifecycle';
+import type { DailyReport } from './daily-report';
 
 export interface SchedulerOptions {
   redis: Redis;
@@ -20,14 +21,18 @@ export interface SchedulerOptions {
   /** Moves due delayed deliveries (retries, deferrals) back to Kafka; returns how many. */
   pumpDelayed(now: number): Promise<number>;
   ownerId: string;
+  /** The daily statistics email (daily-report.ts); without it, none is sent. */
+  dailyReport?: DailyReport;
   clock?: { now(): number };
   tickMs?: number;
   lifecycleEveryMs?: number;
+  /** How often the daily report looks whether its time has come. */
+  reportEveryMs?: number;
 }
 
 /**
  * The time-driven part of Vestnik: starts mailings, fires recurring notifications, releases delayed
- * deliveries, finishes mailings.
+ * deliveries, finishes mailings, sends the daily statistics email.
  * Every process may run it; a short Redis lease (lease.ts) lets one of them act per tick, so nothing fires twice
  * at once and a dead scheduler is replaced within one lease.
  */
@@ -35,11 +40,14 @@ export function createScheduler(options: SchedulerOptions) {
   const clock = options.clock ?? { now: () => Date.now() };
   const tickMs = options.tickMs ?? 250;
   const lifecycleEveryMs = options.lifecycleEveryMs ?? 2000;
+  const reportEveryMs = options.reportEveryMs ?? 5000;
   const log = options.logger.child({ module: 'scheduler' });
   let timer: NodeJS.Timeout | null = null;
   let running: Promise<void> | null = null;
   let lifecycleTimer: NodeJS.Timeout | null = null;
   let lifecycleRunning: Promise<void> | null = null;
+  let reportTimer: NodeJS.Timeout | null = null;
+  let reportRunning: Promise<void> | null = null;
   const lease = createLease({ redis: options.redis, key: KEYS.schedulerLock, ownerId: options.ownerId, ttlMs: Math.max(tickMs * 8, 2000) });
 
   async function tick(): Promise<void> {
@@ -85,6 +93,24 @@ export function createScheduler(options: SchedulerOptions) {
       });
   }
 
+  /**
+   * The daily report looks at the clock on a loop of its own, in every process and not only the lease
+   * holder's: its once-a-day guard is its own claim in Redis (daily-report.ts), which must hold whoever holds
+   * the lease (a lease can lapse mid-tick), and a slow report query never delays a tick. A look costs a
+   * date computation; Redis is asked only when a day is due and not known to be sent.
+   */
+  function reportLoop(): void {
+    const report = options.dailyReport;
+    if (!report) return;
+    reportRunning = report.runIfDue(clock.now())
+      .then(() => undefined)
+      .catch((error) => log.warn({ err: describeError(error) }, 'daily report failed; trying again'))
+      .finally(() => {
+        reportRunning = null;
+        if (reportTimer !== null) reportTimer = setTimeout(reportLoop, reportEveryMs);
+      });
+  }
+
   function loop(): void {
     running = tick()
       .catch((error) => log.warn({ err: describeError(error) }, 'scheduler tick failed; trying again next tick'))
@@ -99,14 +125,17 @@ export function createScheduler(options: SchedulerOptions) {
       if (timer !== null) return;
       timer = setTimeout(loop, 0);
       lifecycleTimer = setTimeout(lifecycleLoop, lifecycleEveryMs);
+      if (options.dailyReport) reportTimer = setTimeout(reportLoop, 0);
     },
-    /** Stops ticking and waits for the tick and the lifecycle check in progress. */
+    /** Stops ticking and waits for the tick, the lifecycle check and the report in progress. */
     async stop(): Promise<void> {
       if (timer) clearTimeout(timer);
       if (lifecycleTimer) clearTimeout(lifecycleTimer);
+      if (reportTimer) clearTimeout(reportTimer);
       timer = null;
       lifecycleTimer = null;
-      await Promise.all([running, lifecycleRunning]);
+      reportTimer = null;
+      await Promise.all([running, lifecycleRunning, reportRunning]);
       await lease.release();
     },
     tick,

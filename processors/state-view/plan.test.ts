@@ -13,10 +13,10 @@ const mailing = (over: Partial<Mailing> = {}): Mailing => ({
 });
 
 describe('planClientWrites', () => {
-  it('indexes a new client by id, operator code and every tag', () => {
+  it('indexes a new client by id, operator code, every tag and its phone', () => {
     const ops = planClientWrites('c1', null, client({ tags: ['vip', 'beta'] }));
     expect(ops.filter((o) => o.op === 'zadd').map((o) => o.key).sort()).toEqual(
-      ['clients', 'clients:op:900', 'clients:tag:beta', 'clients:tag:vip'],
+      ['clients', 'clients:op:900', 'clients:phone:79001234567', 'clients:tag:beta', 'clients:tag:vip'],
     );
     expect(ops[ops.length - 1]).toMatchObject({ op: 'set', key: 'client:c1' });
   });
@@ -31,7 +31,32 @@ describe('planClientWrites', () => {
 
   it('removes every index entry and the doc on a tombstone', () => {
     const ops = planClientWrites('c1', client(), null);
-    expect(ops.map((o) => o.op)).toEqual(['zrem', 'zrem', 'zrem', 'del']);
+    expect(ops.map((o) => o.op)).toEqual(['zrem', 'zrem', 'zrem', 'zrem', 'del']);
+  });
+});
+
+describe('planClientWrites: phone and email search indexes', () => {
+  const searchOps = (ops: ReturnType<typeof planClientWrites>) =>
+    ops.filter((o) => o.op !== 'set' && o.op !== 'del' && /^clients:(phone|email):/.test(o.key));
+
+  it('indexes the email lower-cased, and no phone for a client without one', () => {
+    expect(searchOps(planClientWrites('c1', null, client({ phone: '', operatorCode: '', email: 'Ann@Example.COM' })))).toEqual([
+      { op: 'zadd', key: 'clients:email:ann@example.com', score: 0, member: 'c1' },
+    ]);
+  });
+
+  it('a changed phone or email moves the client; a change of case only writes nothing', () => {
+    const before = client({ email: 'ann@example.com' });
+    expect(searchOps(planClientWrites('c1', before, client({ email: 'ANN@example.com', phone: '79001112233' })))).toEqual([
+      { op: 'zrem', key: 'clients:phone:79001234567', member: 'c1' },
+      { op: 'zadd', key: 'clients:phone:79001112233', score: 0, member: 'c1' },
+    ]);
+  });
+
+  it('removing the email leaves its index', () => {
+    expect(searchOps(planClientWrites('c1', client({ email: 'a@b.io' }), client({ email: null })))).toEqual([
+      { op: 'zrem', key: 'clients:email:a@b.io', member: 'c1' },
+    ]);
   });
 });
 

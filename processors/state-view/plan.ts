@@ -20,7 +20,8 @@ export interface StateRecord {
 /**
  * Index entries of a client: every index zset it belongs to. Lexicographic zsets (score 0) page by id.
  * A subscription is an index too, so the episode fan-out pages a series' subscribers instead of
- * scanning the whole directory.
+ * scanning the whole directory. Phone and email indexes came later: a view written before them needs
+ * `vestnik rebuild-view` once, or a search finds only clients written since.
  */
 function clientIndexKeys(client: Client): string[] {
   return [
@@ -28,6 +29,9 @@ function clientIndexKeys(client: Client): string[] {
     ...(client.operatorCode ? [KEYS.clientsByOperator(client.operatorCode)] : []), // none without a phone
     ...client.tags.map(KEYS.clientsByTag),
     ...client.subscriptions.map(KEYS.clientsBySeries),
+    // Search by phone or email (GET /api/clients?phone=|email=): tiny sets, so a search reads one or two docs.
+    ...(client.phone ? [KEYS.clientsByPhone(client.phone)] : []),
+    ...(client.email ? [KEYS.clientsByEmail(client.email)] : []),
   ];
 }
 

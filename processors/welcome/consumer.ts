@@ -1,5 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import type { Codec } from '../../platform/codec/codec';
+import { onlyTraceHeaders, type RecordHeaders } from '../../platform/tracing/propagation';
 import { VestnikError } from '../../platform/errors';
 import { createBatchConsumer, type BatchConsumer, type TypedProducer } from '../../platform/kafka';
 import { invalidRecord } from '../../platform/kafka/invalid-record';
@@ -73,6 +74,8 @@ export function createWelcomeConsumer(options: WelcomeConsumerOptions): BatchCon
     handler: async (records, ctx) => {
       const commands: DeliveryCommand[] = [];
       const statuses: DeliveryStatus[] = [];
+      // Each email carries its registration's trace: the batch is produced at once, so per record, not per batch.
+      const traces: (RecordHeaders | undefined)[] = [];
       for (const record of records) {
         const event = record.value;
         if (!event) continue;
@@ -93,6 +96,7 @@ export function createWelcomeConsumer(options: WelcomeConsumerOptions): BatchCon
           const decision = decideWelcome(event, { linkCode, baseUrl: options.baseUrl, now: clock.now(), ttlMs: options.linkTtlMs, renderer });
           commands.push(decision.command);
           statuses.push(decision.status);
+          traces.push(onlyTraceHeaders(record.headers));
         } catch (error) {
           // A template that cannot render this event never will: dead-letter it, keep the batch going.
           if (error instanceof VestnikError && !error.retriable) ctx.deadLetter(record, error);
@@ -101,8 +105,8 @@ export function createWelcomeConsumer(options: WelcomeConsumerOptions): BatchCon
       }
       if (commands.length === 0) return;
       await options.producer.sendBatch([
-        { topic: topics.commands, records: commands.map((c) => ({ key: c.clientId, value: c })), schema: 'deliveries.command' },
-        { topic: topics.statuses, records: statuses.map((s) => ({ key: s.deliveryId, value: s })), schema: 'deliveries.status' },
+        { topic: topics.commands, records: commands.map((c, i) => ({ key: c.clientId, value: c, headers: traces[i] })), schema: 'deliveries.command' },
+        { topic: topics.statuses, records: statuses.map((s, i) => ({ key: s.deliveryId, value: s, headers: traces[i] })), schema: 'deliveries.status' },
       ]);
       logger.debug({ count: commands.length }, 'welcome emails queued');
     },

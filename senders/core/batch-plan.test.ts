@@ -106,6 +106,17 @@ describe('planSettle', () => {
     expect(plan.delayed.map((d) => [d.topic, d.key, d.id, d.dueAt])).toEqual([['rt', 'b', 'b:1', NOW + 10], ['ex', 'c-1', 'c:1', NOW + 10]]);
   });
 
+  it('lists the ambiguous outcomes with their channel and action, and nothing for the others', () => {
+    const failed = command({ deliveryId: 'a' });
+    const resent = command({ deliveryId: 'b', channel: 'push' });
+    const plan = planSettle([
+      { command: failed, outcome: { status: statusOf(failed, 'failed', NOW, 'ambiguous: x'), claim: 'done', ambiguous: 'fail' } },
+      { command: resent, outcome: { status: statusOf(resent, 'retrying', NOW), claim: 'release', retry: { command: resent, dueAt: NOW + 10 }, ambiguous: 'resend' } },
+      { command: command({ deliveryId: 'c' }), outcome: outcome(command({ deliveryId: 'c' }), { claim: 'done' }) },
+    ], TOPICS);
+    expect(plan.ambiguous).toEqual([{ channel: 'sms', action: 'fail' }, { channel: 'push', action: 'resend' }]);
+  });
+
   it('collects fallback commands, routed by priority', () => {
     const fallback = command({ deliveryId: 'fb', channel: 'email' });
     const plan = planSettle([{ command: command(), outcome: { status: statusOf(command(), 'fallback', NOW), claim: 'done', fallback } }], TOPICS);

@@ -1,6 +1,6 @@
-import type { DeliveryCommand, DeliveryStatus, Mailing } from '../../schemas/types';
+import type { Channel, DeliveryCommand, DeliveryStatus, Mailing } from '../../schemas/types';
 import { precheck } from './outcome';
-import type { Outcome } from './outcome';
+import type { AmbiguousOutcomeAction, MessageTtl, Outcome } from './outcome';
 
 /**
  * The pure decisions of one sender batch, split from the I/O in consumer.ts so they are unit-tested
@@ -54,11 +54,12 @@ export function planPrechecks(
   now: number,
   cancelledMailingIds: ReadonlySet<string>,
   route: { sourceTopic: string; topics: SenderTopics },
+  ttl?: MessageTtl,
 ): PrecheckPlan {
   const plan: PrecheckPlan = { toSend: [], statuses: [], deferred: [] };
   for (const command of commands) {
     const cancelled = command.sourceType === 'mailing' && cancelledMailingIds.has(command.sourceId);
-    const decision = precheck(command, now, cancelled);
+    const decision = precheck(command, now, cancelled, ttl);
     if (decision.kind === 'send') plan.toSend.push(command);
     else if (decision.kind === 'expire') plan.statuses.push(decision.status);
     else plan.deferred.push(recheckLater(command, decision.until, route));
@@ -107,13 +108,16 @@ export interface SettlePlan {
   done: { deliveryId: string; claim: string }[];
   release: string[];
   delayed: DelayedCommand[];
+  /** The ambiguous results among them and what was done about each (metrics, counted per batch). */
+  ambiguous: { channel: Channel; action: AmbiguousOutcomeAction }[];
 }
 
 /** Gathers the outcomes of the sent commands into the writes that record them. */
 export function planSettle(sent: readonly { command: DeliveryCommand; outcome: Outcome }[], topics: SenderTopics): SettlePlan {
-  const plan: SettlePlan = { statuses: [], fallbacks: [], done: [], release: [], delayed: [] };
+  const plan: SettlePlan = { statuses: [], fallbacks: [], done: [], release: [], delayed: [], ambiguous: [] };
   for (const { command, outcome } of sent) {
     plan.statuses.push(outcome.status);
+    if (outcome.ambiguous) plan.ambiguous.push({ channel: command.channel, action: outcome.ambiguous });
     if (outcome.fallback) plan.fallbacks.push(outcome.fallback);
     if (outcome.claim === 'done') plan.done.push({ deliveryId: command.deliveryId, claim: doneClaim(outcome.status) });
     else plan.release.push(command.deliveryId);

@@ -5,16 +5,20 @@
  *   a. cancellation: one MGET of the batch's mailing docs (deleted or cancelled → cancelled);
  *   b. precheck: expired/cancelled → `expired` status; before notBefore / outside the send window →
  *      the delay queue, due when it may be sent;
- *   c. claim: one pipeline of SET NX PX leases; a `done:` claim is a replay (dropped), a `sending:`
+ *   c. provider rates: one Lua call per rate-limited channel takes the slots the rate has now; the rest
+ *      go back through the delay queue, due at their place in line (never waited for here);
+ *      claim: one pipeline of SET NX PX leases; a `done:` claim is a replay (dropped), a `sending:`
  *      lease someone else holds is re-checked through the delay queue after the lease, never lost;
- *   d. deliver the claimed commands concurrently (each channel's pool bounds the concurrency);
+ *   d. frequency caps: one Lua call checks and counts the claimed commands (over a cap → `suppressed`,
+ *      never called); deliver the others concurrently (each channel's pool bounds the concurrency);
  *   e. record, in this order, which is what makes a crash safe:
  *      (1) ONE produce of every status and fallback command;
  *      (2) ONE Redis MULTI: final claims `done:<status>`, released claims deleted, retries and
  *          deferrals into the delay queue;
  *      (3) return, and the consumer layer commits the offsets.
  *      A crash before (1) replays the batch: the lease blocks a second concurrent send until it
- *      expires, then the command is sent again (the provider de-duplicates by the stable msgId).
+ *      expires, then the command is sent again (same msgId, but the SMS provider does not de-duplicate by
+ *      it: a crash here can still mean a second SMS; see the README's "Ambiguous provider calls").
  *      A crash between (1) and (2) replays statuses whose statusId is the same, so they count once,
  *      and re-sends as above. A crash between (2) and (3) replays commands whose claims say `done:`.
  */
@@ -28,6 +32,7 @@ import type { Redis } from '../../platform/redis/client';
 import { execOrThrow, type DelayQueue, type DelayedRecord } from '../../platform/redis/delay-queue';
 import { createDirectoryReader } from '../../platform/redis/directory';
 import { TOPICS } from '../../platform/topics';
+import type { RecordHeaders } from '../../platform/tracing/propagation';
 import type { Channel, DeliveryCommand, DeliveryStatusName } from '../../schemas/types';
 import { permanent, retriable, type SendResult } from '../policy/send-result';
 import {
@@ -37,9 +42,13 @@ import {
 import type { ChannelDeliverer } from '../policy/channel';
 import { claimDeliveries, queueClaimWrites, type ClaimResult } from './claims';
 import { deliveryLogFields } from '../../platform/log-fields';
-import { decideOutcome, type RetryPolicy } from './outcome';
+import { capReason, type FrequencyCapRule } from '../../domain/deliveries/frequency-caps';
+import { applyFrequencyCaps, type CapDecision } from './frequency-caps';
+import { takeProviderSlots, type ProviderRates } from './provider-rates';
+import { decideOutcome, suppressedByCap, type AmbiguousOutcomeAction, type MessageTtl, type RetryPolicy } from './outcome';
 import { commandProblems } from './validate-command';
 import { invalidRecord } from '../../platform/kafka/invalid-record';
+import { commandTracesOf, createCommandTraceScope, type CommandTraces } from './command-traces';
 
 /** What happened to one command, for metrics: a status name, or what was done instead of sending. */
 export type SenderResultKind = DeliveryStatusName | 'deferred' | 'replay' | 'leased';
@@ -63,13 +72,24 @@ export interface SenderConsumerOptions {
   logger: Logger;
   /** Unique per process: written into leases so an operator sees who holds one. */
   ownerId: string;
-  onResult?(channel: Channel, kind: SenderResultKind): void;
+  /** Per batch, once per channel and kind, with how many commands of the batch ended so (metrics). */
+  onResult?(channel: Channel, kind: SenderResultKind, count: number): void;
+  /** Per batch, once per channel and action, with how many ambiguous results of the batch were so handled (metrics). */
+  onAmbiguous?(channel: Channel, action: AmbiguousOutcomeAction, count: number): void;
+  /** Per chunk and channel, how many commands the provider's rate deferred (metrics). */
+  onOverRate?(channel: Channel, count: number): void;
   fromBeginning?: boolean;
   partitionsConsumedConcurrently?: number;
   batchRetry?: Partial<BatchRetryPolicy>;
   deadLetterTopic?: string;
   /** Commands claimed, sent and recorded together; bounds how long a claim stays in flight. */
   settleChunkSize?: number;
+  /** How long a message of each priority may wait to be sent (outcome.ts); absent: only its own deadline. */
+  messageTtl?: MessageTtl;
+  /** Rate limits per provider, shared by every sender process (provider-rates.ts); none: unlimited. */
+  providerRates?: ProviderRates;
+  /** Frequency caps per person, checked and counted per chunk (frequency-caps.ts); none: no caps. */
+  frequencyCaps?: readonly FrequencyCapRule[];
 }
 
 /** A few times the provider concurrency: the pool stays busy, and a chunk settles in well under a lease. */
@@ -106,10 +126,12 @@ export function createSenderConsumer(options: SenderConsumerOptions): SenderCons
         context.deadLetter(r, invalidRecord(`delivery command ${r.value.deliveryId}`, problems));
         return [];
       });
+      // Each command's trace goes on to its provider call and its status (command-traces.ts).
+      const traces = commandTracesOf(records);
       // Settle in chunks: a claim is in flight only until its chunk is recorded, never for a whole fetch,
       // so a slow batch cannot outlive the lease and be re-sent by its own replay.
       for (let i = 0; i < commands.length; i += settleChunkSize) {
-        await handleBatch(commands.slice(i, i + settleChunkSize), context.topic);
+        await handleBatch(commands.slice(i, i + settleChunkSize), context.topic, traces);
         await context.heartbeat();
       }
     },
@@ -117,26 +139,36 @@ export function createSenderConsumer(options: SenderConsumerOptions): SenderCons
   return { start: () => consumer.start(), stop: () => consumer.stop(), joined: () => consumer.joined() };
 }
 
+type CommandTraceScope = ReturnType<typeof createCommandTraceScope>;
+
 type HandlerDeps = Omit<SenderConsumerOptions, 'kafka' | 'groupId' | 'topics' | 'outputs' | 'deadLetterTopic'> & { topics: SenderTopics };
 
 /** The per-batch work (a–e above), independent of how the batch was fetched. */
-export function createBatchHandler(deps: HandlerDeps): (commands: DeliveryCommand[], sourceTopic: string) => Promise<void> {
-  const count = (channel: Channel, kind: SenderResultKind) => {
+export function createBatchHandler(deps: HandlerDeps): (commands: DeliveryCommand[], sourceTopic: string, traces?: CommandTraces) => Promise<void> {
+  const count = (tally: ReadonlyMap<string, { channel: Channel; kind: SenderResultKind; n: number }>) => {
     try {
-      deps.onResult?.(channel, kind);
+      for (const { channel, kind, n } of tally.values()) deps.onResult?.(channel, kind, n);
     } catch (error) {
       deps.logger.error({ err: error }, 'sender metrics hook failed');
     }
   };
-  return async (commands: DeliveryCommand[], sourceTopic: string): Promise<void> => {
+  return async (commands: DeliveryCommand[], sourceTopic: string, traces?: CommandTraces): Promise<void> => {
+    const traced = createCommandTraceScope(traces, { perMessageSpans: sourceTopic === deps.topics.express });
     const now = deps.clock.now();
     const cancelled = await loadCancelled(deps.redis, commands);
-    const prechecked = planPrechecks(commands, now, cancelled, { sourceTopic, topics: deps.topics });
-    const claims = await claimDeliveries(deps.redis, prechecked.toSend, deps);
-    const leased = claims.leased.map((c) => recheckLater(c, now + deps.leaseMs, { sourceTopic, topics: deps.topics }));
-    const settled = await deliverAll(deps, claims.claimed);
-    await record(deps, prechecked, settled, [...prechecked.deferred, ...leased]);
-    report(deps, count, { prechecked, claims, settled, sourceTopic });
+    const route = { sourceTopic, topics: deps.topics };
+    const prechecked = planPrechecks(commands, now, cancelled, route, deps.messageTtl);
+    // Before the claim: what the provider's rate has no room for now is not claimed, only scheduled again.
+    const throttled = await takeProviderSlots(deps.redis, prechecked.toSend, deps.providerRates, sourceTopic === deps.topics.express ? 'express' : 'bulk', now);
+    const claims = await claimDeliveries(deps.redis, throttled.toSend, deps);
+    const leased = claims.leased.map((c) => recheckLater(c, now + deps.leaseMs, route));
+    // Counted only once claimed: a replay or a delivery another sender holds must not take a slot.
+    const caps = await applyFrequencyCaps(deps.redis, claims.claimed, deps.frequencyCaps ?? [], now);
+    const settled = await deliverAll(deps, caps, traced, now);
+    const overRate = throttled.later.map(({ command, dueAt }) => recheckLater(command, dueAt, route));
+    countOverRate(deps, overRate);
+    await record(deps, prechecked, settled, [...prechecked.deferred, ...leased, ...overRate], traced.headersOf);
+    report(deps, count, { prechecked, claims, settled, sourceTopic, overRate: overRate.length });
   };
 }
 
@@ -146,15 +178,16 @@ async function loadCancelled(redis: Redis, commands: readonly DeliveryCommand[])
   return cancelledMailings(ids, await createDirectoryReader(redis).mailings(ids));
 }
 
-/** Calls each claimed command's channel at once and decides its outcome. */
-async function deliverAll(deps: HandlerDeps, claimed: readonly DeliveryCommand[]): Promise<SettlePlan> {
+/** Calls each claimed command's channel at once and decides its outcome; a capped one is suppressed uncalled. */
+async function deliverAll(deps: HandlerDeps, caps: CapDecision, traced: CommandTraceScope, now: number): Promise<SettlePlan> {
   const sent = await Promise.all(
-    claimed.map(async (command) => {
-      const result = await deliverOne(deps, command);
+    caps.allowed.map(async (command) => {
+      const result = await traced.run(command, () => deliverOne(deps, command));
       return { command, outcome: decideOutcome(command, result, deps.clock.now(), deps.retryPolicy) };
     }),
   );
-  return planSettle(sent, deps.topics);
+  const capped = caps.capped.map(({ command, rule }) => ({ command, outcome: suppressedByCap(command, capReason(rule), now) }));
+  return planSettle([...sent, ...capped], deps.topics);
 }
 
 async function deliverOne(deps: HandlerDeps, command: DeliveryCommand): Promise<SendResult> {
@@ -170,16 +203,19 @@ async function deliverOne(deps: HandlerDeps, command: DeliveryCommand): Promise<
 }
 
 /** Steps (1) and (2) of the crash-safe order written at the top of this file. */
-async function record(deps: HandlerDeps, prechecked: PrecheckPlan, settled: SettlePlan, later: DelayedCommand[]): Promise<void> {
+async function record(
+  deps: HandlerDeps, prechecked: PrecheckPlan, settled: SettlePlan, later: DelayedCommand[], traceOf: CommandTraceScope['headersOf'],
+): Promise<void> {
   const batches: TopicBatch[] = [
     {
       topic: deps.topics.status, schema: 'deliveries.status',
-      records: [...prechecked.statuses, ...settled.statuses].map((s) => ({ key: s.deliveryId, value: s })),
+      // A status carries its command's trace (the same header object); one without falls back to the active one.
+      records: [...prechecked.statuses, ...settled.statuses].map((s) => ({ key: s.deliveryId, value: s, headers: traceOf(s.deliveryId) })),
     },
     ...fallbackBatches(settled.fallbacks, deps.topics),
   ];
   await deps.producer.sendBatch(batches);
-  const delayed = await Promise.all([...settled.delayed, ...later].map((d) => toDelayedRecord(deps.codec, d)));
+  const delayed = await Promise.all([...settled.delayed, ...later].map((d) => toDelayedRecord(deps.codec, d, traceOf(d.command.deliveryId))));
   await execOrThrow(deps.delayQueue.schedule(queueClaimWrites(deps.redis.multi(), settled), delayed));
 }
 
@@ -194,9 +230,10 @@ function fallbackBatches(fallbacks: readonly DeliveryCommand[], topics: SenderTo
   }));
 }
 
-async function toDelayedRecord(codec: Codec, delayed: DelayedCommand): Promise<DelayedRecord> {
+/** A retry, deferral or re-check keeps its command's trace headers through the delay queue. */
+async function toDelayedRecord(codec: Codec, delayed: DelayedCommand, headers: RecordHeaders | undefined): Promise<DelayedRecord> {
   const payload = await codec.encode('deliveries.command', delayed.command);
-  return { topic: delayed.topic, key: delayed.key, id: delayed.id, dueAt: delayed.dueAt, payload };
+  return { topic: delayed.topic, key: delayed.key, id: delayed.id, dueAt: delayed.dueAt, payload, headers };
 }
 
 interface BatchReport {
@@ -204,26 +241,68 @@ interface BatchReport {
   claims: ClaimResult;
   settled: SettlePlan;
   sourceTopic: string;
+  /** Commands the provider's rate had no room for, scheduled again. */
+  overRate: number;
 }
 
-function report(deps: HandlerDeps, count: (channel: Channel, kind: SenderResultKind) => void, batch: BatchReport): void {
+type ResultTally = Map<string, { channel: Channel; kind: SenderResultKind; n: number }>;
+
+function report(deps: HandlerDeps, count: (tally: ResultTally) => void, batch: BatchReport): void {
   const { prechecked, claims, settled } = batch;
+  // Tallied per channel and kind, so metrics are recorded once per batch, not once per command.
+  const results: ResultTally = new Map();
+  const add = (channel: Channel, kind: SenderResultKind) => {
+    const entry = results.get(`${channel}|${kind}`);
+    if (entry) entry.n += 1;
+    else results.set(`${channel}|${kind}`, { channel, kind, n: 1 });
+  };
   const line = (command: DeliveryCommand, kind: SenderResultKind) => {
-    count(command.channel, kind);
+    add(command.channel, kind);
     deps.logger.debug({ ...deliveryLogFields(command),
       channel: command.channel, attempt: command.attempt, result: kind }, 'delivery handled');
   };
   for (const status of [...prechecked.statuses, ...settled.statuses]) {
-    count(status.channel, status.status);
+    add(status.channel, status.status);
     deps.logger.debug({ ...deliveryLogFields(status),
       channel: status.channel, attempt: status.attempt, result: status.status }, 'delivery handled');
   }
   for (const deferred of prechecked.deferred) line(deferred.command, 'deferred');
   for (const command of claims.replays) line(command, 'replay');
   for (const command of claims.leased) line(command, 'leased');
+  count(results);
+  countAmbiguous(deps, settled.ambiguous);
   const tally: Record<string, number> = {};
   for (const s of settled.statuses) tally[s.status] = (tally[s.status] ?? 0) + 1;
   deps.logger.info({ topic: batch.sourceTopic, sent: claims.claimed.length, ended: prechecked.statuses.length,
-    deferred: prechecked.deferred.length, replays: claims.replays.length, leased: claims.leased.length, outcomes: tally },
+    deferred: prechecked.deferred.length, ...(batch.overRate > 0 ? { overRate: batch.overRate } : {}), replays: claims.replays.length, leased: claims.leased.length, outcomes: tally,
+    ...(settled.ambiguous.length > 0 ? { ambiguous: settled.ambiguous.length } : {}) },
   'sender batch recorded');
+}
+
+/** Commands of the chunk the provider's rate deferred, tallied per channel: one hook call each. */
+function countOverRate(deps: HandlerDeps, deferred: readonly DelayedCommand[]): void {
+  if (deferred.length === 0 || !deps.onOverRate) return;
+  const byChannel = new Map<Channel, number>();
+  for (const { command } of deferred) byChannel.set(command.channel, (byChannel.get(command.channel) ?? 0) + 1);
+  try {
+    for (const [channel, n] of byChannel) deps.onOverRate(channel, n);
+  } catch (error) {
+    deps.logger.error({ err: error }, 'sender metrics hook failed');
+  }
+}
+
+/** Ambiguous results of the batch, tallied per channel and action: one hook call each, never one per command. */
+function countAmbiguous(deps: HandlerDeps, ambiguous: SettlePlan['ambiguous']): void {
+  if (ambiguous.length === 0 || !deps.onAmbiguous) return;
+  const tally = new Map<string, { channel: Channel; action: AmbiguousOutcomeAction; n: number }>();
+  for (const { channel, action } of ambiguous) {
+    const entry = tally.get(`${channel}|${action}`);
+    if (entry) entry.n += 1;
+    else tally.set(`${channel}|${action}`, { channel, action, n: 1 });
+  }
+  try {
+    for (const { channel, action, n } of tally.values()) deps.onAmbiguous(channel, action, n);
+  } catch (error) {
+    deps.logger.error({ err: error }, 'sender metrics hook failed');
+  }
 }

@@ -1,7 +1,7 @@
 import { deliveryIdOf, statusIdOf } from '../../platform/ids';
 import type { DeliveryCommand } from '../../schemas/types';
-import { permanent, retriable, sent, type SendResult } from '../policy/send-result';
-import { decideOutcome, precheck, type RetryPolicy } from './outcome';
+import { ambiguous, permanent, retriable, sent, type SendResult } from '../policy/send-result';
+import { deadlineOf, decideOutcome, precheck, type AmbiguousPolicy, type RetryPolicy } from './outcome';
 
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0); // 15:00 in Moscow
 const HOUR = 3_600_000;
@@ -13,7 +13,10 @@ const command = (overrides: Partial<DeliveryCommand> = {}): DeliveryCommand => (
   timezone: 'Europe/Moscow', sendWindow: null, notBefore: null, expiresAt: null, attempt: 0, createdAt: 0, ...overrides,
 });
 
-const policy = (random = 0.5): RetryPolicy => ({ maxAttempts: 5, baseMs: 1_000, maxMs: 60_000, random: () => random });
+const policy = (random = 0.5, actions: Partial<AmbiguousPolicy['actions']> = {}): RetryPolicy => ({
+  maxAttempts: 5, baseMs: 1_000, maxMs: 60_000, random: () => random,
+  ambiguous: { actions: { sms: 'fail', push: 'resend', email: 'resend', inapp: 'resend', ...actions }, resendDelayFactor: 5 },
+});
 
 describe('decideOutcome', () => {
   describe('a sent result', () => {
@@ -66,6 +69,69 @@ describe('decideOutcome', () => {
       expect(outcome.status.status).toBe('expired');
       expect(outcome.claim).toBe('done');
       expect(outcome.retry).toBeUndefined();
+    });
+  });
+
+  describe('an ambiguous result (written, no answer: the provider may have sent it)', () => {
+    const noAnswer = ambiguous('PROVIDER_UNAVAILABLE', 'no answer within 5000 ms after the request was sent');
+    const sms = (overrides: Partial<DeliveryCommand> = {}) => command({ channel: 'sms', address: '79001234567', deviceTokens: [], ...overrides });
+
+    it('policy fail: failed at once, reason `ambiguous: …`, claim done, no retry', () => {
+      const outcome = decideOutcome(sms(), noAnswer, NOW, policy());
+      expect(outcome).toEqual({
+        status: expect.objectContaining({
+          status: 'failed', attempt: 1,
+          reason: 'ambiguous: PROVIDER_UNAVAILABLE: no answer within 5000 ms after the request was sent; not sent again (policy fail)',
+        }),
+        claim: 'done', ambiguous: 'fail',
+      });
+    });
+
+    it('policy fail does not hand it to the fallback channel: the person may have it already', () => {
+      const outcome = decideOutcome(command({ fallback: { channel: 'email', address: 'a@example.com' } }), noAnswer, NOW, policy(0.5, { push: 'fail' }));
+      expect(outcome.status.status).toBe('failed');
+      expect(outcome.fallback).toBeUndefined();
+    });
+
+    it('policy fail holds even with attempts and time left (a deadline far away changes nothing)', () => {
+      const outcome = decideOutcome(sms({ expiresAt: NOW + 24 * HOUR }), noAnswer, NOW, policy());
+      expect(outcome).toMatchObject({ status: { status: 'failed' }, ambiguous: 'fail' });
+    });
+
+    it.each([
+      { attempt: 0, random: 0, from: 5 * 1_000, to: 5 * 1_000 },
+      { attempt: 0, random: 0.999, from: 5 * 1_000, to: 6 * 1_000 },
+      { attempt: 2, random: 0.5, from: 5 * 4_000, to: 6 * 4_000 },
+    ])('policy resend (attempt $attempt, draw $random): retrying after 5× the retry cap plus a jittered delay, in [$from, $to]', ({ attempt, random, from, to }) => {
+      const outcome = decideOutcome(sms({ attempt }), noAnswer, NOW, policy(random, { sms: 'resend' }));
+      expect(outcome.status).toMatchObject({ status: 'retrying', attempt: attempt + 1, reason: expect.stringMatching(/^ambiguous: PROVIDER_UNAVAILABLE: .*; sent again after a longer wait$/) });
+      expect(outcome).toMatchObject({ claim: 'release', ambiguous: 'resend' });
+      expect(outcome.retry?.command).toEqual(sms({ attempt: attempt + 1 }));
+      expect(outcome.retry!.dueAt - NOW).toBeGreaterThanOrEqual(from);
+      expect(outcome.retry!.dueAt - NOW).toBeLessThanOrEqual(to);
+    });
+
+    it('policy resend waits longer than a plain retriable result with the same draw', () => {
+      const plain = decideOutcome(command({ attempt: 1 }), retriable('PROVIDER_UNAVAILABLE', 'x'), NOW, policy(0.999));
+      const unsure = decideOutcome(command({ attempt: 1 }), noAnswer, NOW, policy(0.999));
+      expect(unsure.retry!.dueAt - NOW).toBeGreaterThan(5 * (plain.retry!.dueAt - NOW));
+    });
+
+    it('policy resend at the last allowed attempt: failed (ambiguous, action fail)', () => {
+      const outcome = decideOutcome(command({ attempt: 4 }), noAnswer, NOW, policy());
+      expect(outcome).toMatchObject({ status: { status: 'failed', reason: expect.stringMatching(/^gave up after 5 attempts; last: ambiguous: /) }, ambiguous: 'fail' });
+    });
+
+    it('policy resend when the longer wait passes the expiry: expired (ambiguous, action expire)', () => {
+      // A plain retriable result would still be retried: its wait (< 1 s) is before the expiry.
+      const expiresAt = NOW + 2_000;
+      expect(decideOutcome(command({ expiresAt }), retriable('PROVIDER_UNAVAILABLE', 'x'), NOW, policy()).status.status).toBe('retrying');
+      const outcome = decideOutcome(command({ expiresAt }), noAnswer, NOW, policy());
+      expect(outcome).toMatchObject({ status: { status: 'expired', reason: expect.stringContaining('ambiguous: ') }, claim: 'done', ambiguous: 'expire' });
+    });
+
+    it('a plain retriable result carries no ambiguous action', () => {
+      expect(decideOutcome(sms(), retriable('PROVIDER_UNAVAILABLE', 'ECONNREFUSED: connection refused'), NOW, policy()).ambiguous).toBeUndefined();
     });
   });
 
@@ -171,5 +237,38 @@ describe('precheck', () => {
 
   it('defers before notBefore to notBefore', () => {
     expect(precheck(command({ notBefore: NOW + HOUR }), NOW, false)).toEqual({ kind: 'defer', until: NOW + HOUR });
+  });
+});
+
+describe('default expiry per priority', () => {
+  const ttl = { express: 10 * 60_000, bulk: 24 * HOUR };
+
+  it.each([
+    { name: 'bulk, created 23 h ago', overrides: { createdAt: NOW - 23 * HOUR }, kind: 'send' },
+    { name: 'bulk, created 25 h ago', overrides: { createdAt: NOW - 25 * HOUR }, kind: 'expire' },
+    { name: 'express, created 9 min ago', overrides: { priority: 'express', createdAt: NOW - 9 * 60_000 }, kind: 'send' },
+    { name: 'express, created 11 min ago', overrides: { priority: 'express', createdAt: NOW - 11 * 60_000 }, kind: 'expire' },
+    { name: 'express created long ago, due at a notBefore 5 min ago', overrides: { priority: 'express', createdAt: NOW - 5 * HOUR, notBefore: NOW - 5 * 60_000 }, kind: 'send' },
+    { name: 'bulk with an endAt sooner than its TTL, passed', overrides: { createdAt: NOW - HOUR, expiresAt: NOW - 1 }, kind: 'expire' },
+    { name: 'bulk 25 h old with a later endAt (the TTL comes first)', overrides: { createdAt: NOW - 25 * HOUR, expiresAt: NOW + HOUR }, kind: 'expire' },
+  ] as { name: string; overrides: Partial<DeliveryCommand>; kind: string }[])('$name → $kind', ({ overrides, kind }) => {
+    expect(precheck(command(overrides), NOW, false, ttl).kind).toBe(kind);
+  });
+
+  it('says which deadline passed', () => {
+    expect(precheck(command({ createdAt: NOW - 25 * HOUR }), NOW, false, ttl))
+      .toMatchObject({ status: { status: 'expired', reason: 'stale: not sent within the bulk TTL of 1440 min' } });
+    expect(precheck(command({ createdAt: NOW - HOUR, expiresAt: NOW - 1 }), NOW, false, ttl))
+      .toMatchObject({ status: { reason: 'expired before it could be sent' } });
+  });
+
+  it('expires a deferral whose window opens only after the TTL', () => {
+    // Outside 18:00–21:00 Moscow at NOW; the window opens 3 h later, past an express TTL.
+    expect(precheck(command({ priority: 'express', createdAt: NOW, sendWindow: { from: '18:00', to: '21:00' } }), NOW, false, ttl).kind).toBe('expire');
+  });
+
+  it('without a TTL, only the command\'s own deadline counts', () => {
+    expect(precheck(command({ createdAt: NOW - 1000 * HOUR }), NOW, false).kind).toBe('send');
+    expect(deadlineOf(command({ expiresAt: 5 }), undefined)).toEqual({ at: 5, byTtl: false });
   });
 });

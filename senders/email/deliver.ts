@@ -5,6 +5,8 @@ import type { DeliveryCommand } from '../../schemas/types';
 import { SendResult, sent } from '../policy/send-result';
 import { classifySmtpError } from './classify';
 import { toEmailMessage } from './message';
+import { activeContext } from '../../platform/tracing/active';
+import { traceHeadersOf } from '../../platform/tracing/propagation';
 
 export interface EmailDelivererOptions {
   /** SMTP_URL, e.g. smtp://user:pass@host:587 or smtps://host:465. */
@@ -54,7 +56,9 @@ export function createEmailDeliverer(options: EmailDelivererOptions): EmailDeliv
       const started = performance.now();
       let result: SendResult;
       try {
-        await transport.sendMail(built.message);
+        // The delivery's trace rides along as a `traceparent` message header, for the mail system's logs.
+        const trace = traceHeadersOf(activeContext());
+        await transport.sendMail(trace ? { ...built.message, headers: { ...built.message.headers, ...trace } } : built.message);
         result = sent(built.message.messageId);
       } catch (error) {
         result = classifySmtpError(error);

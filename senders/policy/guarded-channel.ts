@@ -11,6 +11,11 @@ export interface BreakerOptions {
   /** Consecutive retriable results that open the circuit (default 5). */
   consecutiveFailures?: number;
   logger?: Logger;
+  /**
+   * Hears each call that reached the provider (not the ones the open circuit answered) with its result
+   * and duration in seconds (metrics). Must not throw.
+   */
+  onProviderCall?(result: SendResult, seconds: number): void;
 }
 
 /** A channel as the sender loop sees it, with its breaker exposed for health and tests. */
@@ -33,6 +38,12 @@ export function guardedChannel(
     consecutiveFailures: options.consecutiveFailures,
     logger: options.logger,
   });
-  const deliver = breaker.guard((command: DeliveryCommand) => deliverer.deliver(command));
+  const timed = async (command: DeliveryCommand): Promise<SendResult> => {
+    const started = performance.now();
+    const result = await deliverer.deliver(command);
+    options.onProviderCall?.(result, (performance.now() - started) / 1000);
+    return result;
+  };
+  const deliver = breaker.guard(options.onProviderCall ? timed : (command: DeliveryCommand) => deliverer.deliver(command));
   return { channel, breaker, deliver: (command) => deliver(command), close: () => deliverer.close() };
 }

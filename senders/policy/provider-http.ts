@@ -1,6 +1,8 @@
 import { Pool } from 'undici';
-import { deadlineSignals } from '../../platform/http/deadline';
-import { classifyError, retriable, type SendResult } from './send-result';
+import { failedAfterRequestWritten, trackRequestsWritten } from '../../platform/http/request-sent';
+import { activeContext } from '../../platform/tracing/active';
+import { traceHeadersOf } from '../../platform/tracing/propagation';
+import { ambiguous, classifyError, retriable, type SendResult } from './send-result';
 
 /** Answers bigger than this are not a provider's small JSON; refusing them protects memory. */
 const MAX_RESPONSE_BYTES = 64 * 1024;
@@ -21,8 +23,14 @@ export type ProviderAnswer = { kind: 'answer'; status: number; body: string; ret
 /**
  * A provider's HTTP client: one keep-alive undici pool whose connection count is the concurrency bound.
  * No retries here: the sender decides what a retriable result means, so one call is one request.
+ *
+ * A failure tells whether the request may have reached the provider: one that failed after it was
+ * written (no answer in time, the connection closed under it, an answer cut off) is `ambiguous`; one
+ * that never left (refused, never connected, still queued for a connection at the deadline) is a plain
+ * retriable result. platform/http/request-sent.ts says how "written" is known.
  */
 export function createProviderHttp(options: ProviderHttpOptions) {
+  trackRequestsWritten();
   const base = new URL(options.url);
   const pool = new Pool(base.origin, {
     connections: options.concurrency,
@@ -42,18 +50,45 @@ export function createProviderHttp(options: ProviderHttpOptions) {
      * header/body timers are coarse (~0.5–1 s late) and start only once a connection is free.
      */
     async post(path: string, body: string, signal: AbortSignal, deadline: AbortSignal): Promise<ProviderAnswer> {
+      const own = ownAbort(signal);
+      let answered = false;
       try {
+        // The delivery's trace (senders/core/command-traces.ts) goes to the provider as W3C `traceparent`.
+        const trace = traceHeadersOf(activeContext());
         const response = await pool.request({
-          method: 'POST', path, headers, body, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs, signal,
+          method: 'POST', path, headers: trace ? { ...headers, ...trace } : headers, body, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs, signal: own.signal,
         });
+        answered = true;
         const text = await response.body.text();
         return { kind: 'answer', status: response.statusCode, body: text, retryAfter: response.headers['retry-after'] };
       } catch (error) {
-        if (deadline.aborted) return { kind: 'failed', result: retriable('PROVIDER_UNAVAILABLE', `no answer within ${options.timeoutMs} ms`) };
-        return { kind: 'failed', result: classifyError(error) };
+        // An answer that began arriving proves the request arrived; what it said is lost.
+        const written = answered || failedAfterRequestWritten(error);
+        if (deadline.aborted) {
+          return { kind: 'failed', result: written
+            ? ambiguous('PROVIDER_UNAVAILABLE', `no answer within ${options.timeoutMs} ms after the request was sent`)
+            : retriable('PROVIDER_UNAVAILABLE', `not sent within ${options.timeoutMs} ms (no connection free or made)`) };
+        }
+        const result = classifyError(error);
+        return { kind: 'failed', result: written && result.kind === 'retriable' ? ambiguous(result.code, `${result.reason} after the request was sent`) : result };
+      } finally {
+        own.release();
       }
     },
     /** Waits for requests in flight, then closes the connections. */
     close: () => pool.close(),
   };
+}
+
+/**
+ * A signal of this request's own that aborts when `signal` does, with a reason object of its own: an
+ * error is judged written or not by its identity (request-sent.ts), and one reason shared by several
+ * requests (push sends every device token under one deadline) would carry one request's verdict to all.
+ */
+function ownAbort(signal: AbortSignal): { signal: AbortSignal; release(): void } {
+  const controller = new AbortController();
+  const abort = () => controller.abort(new DOMException('provider call aborted', signal.reason instanceof DOMException ? signal.reason.name : 'AbortError'));
+  if (signal.aborted) abort();
+  else signal.addEventListener('abort', abort, { once: true });
+  return { signal: controller.signal, release: () => signal.removeEventListener('abort', abort) };
 }

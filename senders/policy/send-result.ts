@@ -7,7 +7,13 @@ import { classifyTransportError } from '../../platform/http/transport-errors';
  */
 export type SendResult =
   | { kind: 'sent'; providerMessageId?: string }
-  | { kind: 'retriable'; code: ErrorCode; reason: string; retryAfterMs?: number }
+  /**
+   * `ambiguous`: the request was written to the provider and no answer came (timed out, or the connection
+   * closed after the write), so the provider may have acted on it. Without it, the request never reached
+   * the provider (refused, never connected, still waiting for a connection) or the provider answered
+   * "not now": sending again is safe. senders/core/outcome.ts decides what an ambiguous one becomes.
+   */
+  | { kind: 'retriable'; code: ErrorCode; reason: string; retryAfterMs?: number; ambiguous?: true }
   | { kind: 'permanent'; code: ErrorCode; reason: string };
 
 export type SendResultKind = SendResult['kind'];
@@ -20,6 +26,11 @@ export function sent(providerMessageId?: string): SendResult {
 /** Worth another attempt later; `retryAfterMs` when the provider said how long to wait. */
 export function retriable(code: ErrorCode, reason: string, retryAfterMs?: number): SendResult {
   return retryAfterMs === undefined ? { kind: 'retriable', code, reason } : { kind: 'retriable', code, reason, retryAfterMs };
+}
+
+/** The request was written and no answer came: the provider may have accepted it (see SendResult). */
+export function ambiguous(code: ErrorCode, reason: string): SendResult {
+  return { kind: 'retriable', code, reason, ambiguous: true };
 }
 
 /** No retry can succeed: the delivery becomes failed. */

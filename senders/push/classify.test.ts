@@ -1,3 +1,4 @@
+import { ambiguous } from '../policy/send-result';
 import { TokenOutcome, classifyTokenResponse, combineTokenOutcomes, readFcmError } from './classify';
 
 /** Google's error body as FCM HTTP v1 sends it, written out here rather than imported from the simulator. */
@@ -106,6 +107,12 @@ describe('combineTokenOutcomes', () => {
     expect(combined).toEqual({
       result: { kind: 'retriable', code: 'PROVIDER_UNAVAILABLE', reason: 'http 429 QUOTA_EXCEEDED (and 1 more tokens)', retryAfterMs: 5000 },
       invalidTokens: ['b'],
+    });
+  });
+  it('one token written without an answer makes the command ambiguous: a retry would reach that device again', () => {
+    const noAnswer: TokenOutcome = { kind: 'failed', result: ambiguous('PROVIDER_UNAVAILABLE', 'no answer within 300 ms after the request was sent') };
+    expect(combineTokenOutcomes([{ token: 'a', outcome: unavailable(1000) }, { token: 'b', outcome: noAnswer }]).result).toEqual({
+      kind: 'retriable', code: 'PROVIDER_UNAVAILABLE', reason: 'no answer within 300 ms after the request was sent (and 1 more tokens)', ambiguous: true,
     });
   });
   it('a retriable failure beats a permanent one', () => {

@@ -1,4 +1,4 @@
-import { SendResult, permanent, retriable, sent } from '../policy/send-result';
+import { SendResult, ambiguous, permanent, retriable, sent } from '../policy/send-result';
 
 export { classifyError } from '../policy/send-result';
 
@@ -94,7 +94,8 @@ export interface PushDeliveryResult {
  *   already showed it; the person has been reached, which is what the delivery is for. (Per-token
  *   retries would need per-token progress on the command; not worth it for a best-effort channel.)
  * - else any retriable failure → retriable (the largest Retry-After wins): the provider, not the
- *   tokens, was the problem, and the tokens not yet judged may still be good.
+ *   tokens, was the problem, and the tokens not yet judged may still be good. If any of them is
+ *   ambiguous (written, no answer), so is the command: a retry re-sends to every token, that one too.
  * - else any permanent failure that is not a token's → that failure (the message or credentials are bad).
  * - else every token is dead → permanent PROVIDER_REJECTED, so a `fallback` channel takes over.
  * Dead tokens are reported in every case: the provider's verdict on them does not depend on the rest.
@@ -105,10 +106,11 @@ export function combineTokenOutcomes(outcomes: ReadonlyArray<{ token: string; ou
   if (accepted?.kind === 'accepted') return { result: sent(accepted.name), invalidTokens };
   const failures = outcomes.flatMap((o) => (o.outcome.kind === 'failed' ? [o.outcome.result] : []));
   const retriables = failures.filter((r) => r.kind === 'retriable');
-  const first = retriables[0];
+  const first = retriables.find((r) => r.kind === 'retriable' && r.ambiguous) ?? retriables[0];
   if (first?.kind === 'retriable') {
     const waits = retriables.map((r) => (r.kind === 'retriable' ? r.retryAfterMs : undefined)).filter((ms): ms is number => ms !== undefined);
     const reason = retriables.length > 1 ? `${first.reason} (and ${retriables.length - 1} more tokens)` : first.reason;
+    if (first.ambiguous) return { result: ambiguous(first.code, reason), invalidTokens };
     return { result: retriable(first.code, reason, waits.length > 0 ? Math.max(...waits) : undefined), invalidTokens };
   }
   const rejected = failures[0];

@@ -1,12 +1,12 @@
 import { deliveryIdOf } from '../../platform/ids';
 import type { DeliveryCommand } from '../../schemas/types';
-import { decideOutcome } from '../core/outcome';
+import { decideOutcome, type RetryPolicy } from '../core/outcome';
 import { permanent } from '../policy/send-result';
 import { combineTokenOutcomes } from './classify';
 
 /** A push whose every token is dead hands the delivery to its email fallback (pure: no I/O). */
 const NOW = 1_700_000_000_000;
-const policy = { maxAttempts: 5, baseMs: 1000, maxMs: 60_000, random: () => 0.5 };
+const policy: RetryPolicy = { maxAttempts: 5, baseMs: 1000, maxMs: 60_000, random: () => 0.5, ambiguous: { actions: { sms: 'fail', push: 'resend', email: 'resend', inapp: 'resend' }, resendDelayFactor: 5 } };
 
 const pushCommand: DeliveryCommand = {
   deliveryId: deliveryIdOf('notification', 'n-1', 'c-1', 'push'), sourceType: 'notification', sourceId: 'n-1', clientId: 'c-1',
@@ -53,7 +53,7 @@ describe('the fallback email carries the same message', () => {
       fallback: { channel: 'email', address: 'bob@example.com' }, promo: false, timezone: 'UTC', sendWindow: null,
       notBefore: null, expiresAt: null, attempt: 0, createdAt: 0,
     };
-    const outcome = decideOutcome(push, permanent('PROVIDER_REJECTED', 'all tokens unregistered'), 10, { maxAttempts: 3, baseMs: 1, maxMs: 2, random: () => 0 });
+    const outcome = decideOutcome(push, permanent('PROVIDER_REJECTED', 'all tokens unregistered'), 10, { ...policy, maxAttempts: 3, baseMs: 1, maxMs: 2, random: () => 0 });
     expect(outcome.fallback?.content).toMatchObject({ subject: 'New episode', text: 'Dark is back' });
     expect(outcome.fallback).toMatchObject({ channel: 'email', address: 'bob@example.com', deviceTokens: [] });
   });

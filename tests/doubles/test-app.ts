@@ -13,6 +13,10 @@ import { clientMatches, mailingMatches } from '../../domain/resources/stores';
 import { createMemoryMailingRuns } from './memory-runs';
 import { createMemoryStore } from './memory-store';
 import { createMemoryIdempotencyStore } from './memory-idempotency';
+import {
+  createMemoryAudience, createMemoryBacklog, createMemoryContexts, createMemoryDeliveryLog, createMemoryExpress, createMemoryOverview,
+} from './memory-console';
+import { createTemplateRendering } from '../../ingest/template-render';
 
 /** API keys of the test app, one per role, plus a key with no useful role. */
 export const KEYS = { admin: 'test-admin-key', stats: 'test-stats-key', service: 'test-service-key', none: 'test-nobody-key' };
@@ -44,9 +48,11 @@ export const userToken = (clientId: string, secret = JWT_SECRET): string => sign
 export function createTestApp(overrides: Partial<AppDeps> = {}) {
   let seq = 0;
   const mailingRuns = createMemoryMailingRuns();
+  const clients = createMemoryStore<Client>({ matches: clientMatches });
+  const userData = createMemoryContexts();
   const fakes = {
     mailingRuns,
-    clients: createMemoryStore<Client>({ matches: clientMatches }),
+    clients,
     mailings: createMemoryStore<Mailing>({ matches: mailingMatches, overlay: mailingRuns.overlay }),
     templates: createMemoryStore<Template>(),
     events: createAvroCheckingPublisher(),
@@ -54,6 +60,13 @@ export function createTestApp(overrides: Partial<AppDeps> = {}) {
     notificationRuns: createMemoryNotificationRuns(),
     channelCounts: createMemoryChannelCounts(),
     userNotifications: createMemoryNotifications(),
+    overview: createMemoryOverview(),
+    backlog: createMemoryBacklog(),
+    audience: createMemoryAudience(clients),
+    deliveryLog: createMemoryDeliveryLog(),
+    userData,
+    rendering: createTemplateRendering({ contexts: userData }),
+    express: createMemoryExpress(),
     unsubscribeTokens: createUnsubscribeTokens(UNSUBSCRIBE_SECRET),
     recurring: createMemoryRecurring(),
     idempotency: createMemoryIdempotencyStore(),

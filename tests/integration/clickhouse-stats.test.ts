@@ -9,6 +9,8 @@ import { createClickHouseClient, type ClickHouseClient } from '../../analytics/c
 import { migrate, statusTable } from '../../analytics/schema';
 import { sql, sqlIdentifier } from '../../analytics/sql-escape';
 import { createStatsQueries, type StatsQueries } from '../../analytics/stats-queries';
+import { topFailureReasons } from '../../analytics/overview-queries';
+import { createDayTotals } from '../../analytics/day-totals';
 import { createStatusStore } from '../../analytics/status-store';
 import { uniqueName } from '../support/unique';
 
@@ -176,6 +178,69 @@ describe('countsByDay', () => {
   it('limits to a time range', async () => {
     const days = await stats.countsByDay({ sourceType: 'mailing', fromMs: DAY2, toMs: DAY2 + 60_000 });
     expect(days).toEqual([{ day: '2024-03-02', ...counts({ failed: 1, retrying: 1, expired: 1 }) }]);
+  });
+});
+
+describe('a time range (GET /api/stats/...?from=&to=, the daily report)', () => {
+  const day = (d: number) => ({ fromMs: Date.UTC(2024, 2, d), toMs: Date.UTC(2024, 2, d + 1) });
+  const T1: [SourceType, string] = ['test', 'req-1'];
+  const R1: [SourceType, string] = ['report', '2024-03-02'];
+  const M3: [SourceType, string] = ['mailing', 'm3'];
+
+  beforeAll(async () => {
+    await createStatusStore({ client, database }).insertBatch([
+      // On the edges of day 2: the last millisecond before it, and its end (the next day's first instant).
+      change(M3, 'g1', 'c3', 'sms', 'queued', 0, Date.UTC(2024, 2, 2) - 1),
+      change(M3, 'g1', 'c3', 'sms', 'sent', 1, Date.UTC(2024, 2, 3)),
+      // The operators' own messages on day 2: a template test and two daily reports, one refused.
+      change(T1, 't1', '', 'email', 'sent', 1, DAY2),
+      change(R1, 'r1', 'report:a', 'email', 'failed', 1, DAY2, 'SMTP 550'),
+      change(R1, 'r2', 'report:b', 'email', 'sent', 1, DAY2),
+    ]);
+  });
+
+  it('counts each message of a source by its latest status in the range, and only sources with a change in it', async () => {
+    expect(await stats.countsBySource('mailing', undefined, day(1))).toEqual(new Map([
+      ['m1', counts({ delivered: 1, retrying: 1, sent: 1, fallback: 1, queued: 1 })],
+      ['m2', counts({ sent: 1, queued: 1 })],
+      ['m3', counts({ queued: 1 })],
+    ]));
+    expect(await stats.countsBySource('mailing', undefined, day(2))).toEqual(new Map([
+      ['m1', counts({ failed: 1, sent: 1 })],
+      ['m2', counts({ expired: 1 })],
+    ]));
+    expect(await stats.countsBySource('mailing', ['m3', 'nothing-here'], day(3))).toEqual(new Map([
+      ['m3', counts({ sent: 1 })], ['nothing-here', counts({})],
+    ]));
+  });
+
+  it('counts channels without the operators\' own messages, unless asked for by source type', async () => {
+    const traffic = await stats.countsByChannel({ range: day(2) });
+    expect([...traffic.keys()].sort()).toEqual(['push', 'sms']);
+    expect(traffic.get('sms')).toEqual(counts({ failed: 1, sent: 1 }));
+    expect((await stats.countsByChannel({ sourceType: 'report', range: day(2) })).get('email')).toEqual(counts({ failed: 1, sent: 1 }));
+    expect((await stats.countsByChannel({ sourceType: 'test' })).get('email')).toEqual(counts({ sent: 1 }));
+    expect((await stats.countsByChannel()).get('email')).toEqual(counts({ sent: 2 }));
+  });
+
+  it('ranks the failure reasons of the range, the operators\' own left out', async () => {
+    const target = { client, database };
+    expect(await topFailureReasons(target, day(2))).toEqual([{ reason: 'HTTP 500', count: 1 }]);
+    expect(await topFailureReasons(target, day(1))).toEqual([]);
+    expect(await topFailureReasons(target, { fromMs: DAY1, toMs: DAY2 + 1 })).toEqual([{ reason: 'HTTP 500', count: 1 }]);
+  });
+
+  it('gives the daily report the same numbers, in one call', async () => {
+    const totals = await createDayTotals({ client, database }).of(day(2));
+    expect(totals.mailings).toEqual([
+      { mailingId: 'm1', ...counts({ failed: 1, sent: 1 }) },
+      { mailingId: 'm2', ...counts({ expired: 1 }) },
+    ]);
+    expect(totals.channels).toEqual(expect.arrayContaining([
+      { channel: 'sms', ...counts({ failed: 1, sent: 1 }) }, { channel: 'push', ...counts({ expired: 1 }) },
+    ]));
+    expect(totals.channels).toHaveLength(2);
+    expect(totals.failures).toEqual([{ reason: 'HTTP 500', count: 1 }]);
   });
 });
 

@@ -3,17 +3,12 @@
  * loopback, the real API role on real Redis and Kafka, and real headless Chromium driven through the
  * provider's login and consent pages back to /console. Screenshots go to tests/screenshots/ (git-ignored).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startStack, type TestStack } from '../support/stack';
-import { waitFor } from '../support/wait-for';
+import { SCREENSHOTS, callInPage, freePort, launchChromium, oidcEnv, signIn as signInAt, startOidcProvider } from '../support/console-browser';
 
-const SCREENSHOTS = path.join(__dirname, '..', 'screenshots');
-const CLIENT_ID = 'vestnik-console-test';
-const CLIENT_SECRET = 'console-test-secret-0123456789abcdef';
 const mailing = { text: 'Console sign-in test', startAt: '2099-01-01T12:00:00Z', endAt: '2099-01-02T12:00:00Z', filter: { tags: ['console-oidc-test'] } };
 
 let provider: ChildProcess;
@@ -21,39 +16,12 @@ let stack: TestStack;
 let browser: Browser;
 let apiUrl: string;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-async function startProvider(port: number, redirectUri: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(__dirname, '..', 'support', 'oidc-provider.mjs')], {
-    env: { ...process.env, OIDC_TEST_PORT: String(port), OIDC_TEST_CLIENT_ID: CLIENT_ID, OIDC_TEST_CLIENT_SECRET: CLIENT_SECRET, OIDC_TEST_REDIRECT_URI: redirectUri },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  child.stdout?.on('data', (chunk) => void (out += String(chunk)));
-  child.stderr?.on('data', () => undefined);
-  await waitFor(() => out.includes('listening'), { timeoutMs: 15_000, description: 'the OIDC provider to listen' });
-  return child;
-}
-
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   const [apiPort, providerPort] = [await freePort(), await freePort()];
   apiUrl = `http://127.0.0.1:${apiPort}`;
-  provider = await startProvider(providerPort, `${apiUrl}/console/auth/callback`);
-  stack = await startStack({
-    roles: ['api', 'processors'],
-    env: {
-      HTTP_PORT: String(apiPort), PUBLIC_BASE_URL: apiUrl,
-      OIDC_ISSUER: `http://127.0.0.1:${providerPort}`, OIDC_CLIENT_ID: CLIENT_ID, OIDC_CLIENT_SECRET: CLIENT_SECRET,
-    },
-  });
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+  provider = await startOidcProvider(providerPort, `${apiUrl}/console/auth/callback`);
+  stack = await startStack({ roles: ['api', 'processors'], env: { HTTP_PORT: String(apiPort), ...oidcEnv(apiUrl, providerPort) } });
+  browser = await launchChromium();
 }, 120_000);
 
 afterAll(async () => {
@@ -62,34 +30,8 @@ afterAll(async () => {
   provider?.kill('SIGTERM');
 });
 
-/** Signs `login` in through the provider's pages; returns the page on /console. */
-async function signIn(context: BrowserContext, login: string, screenshot?: string): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${apiUrl}/console/auth/login`);
-  await page.waitForSelector('input[name="login"]');
-  expect(page.url()).not.toContain(apiUrl); // on the provider's own login page
-  if (screenshot) await page.screenshot({ path: path.join(SCREENSHOTS, screenshot) });
-  await page.fill('input[name="login"]', login);
-  await page.fill('input[name="password"]', 'any password');
-  await page.click('button[type="submit"]');
-  // The consent page (first sign-in of this account to this client) asks once.
-  await page.waitForURL((url) => url.toString().startsWith(apiUrl) || url.pathname.startsWith('/interaction/'));
-  if (!page.url().startsWith(apiUrl)) {
-    await page.click('button[type="submit"]');
-    await page.waitForURL((url) => url.toString().startsWith(apiUrl));
-  }
-  return page;
-}
-
-/** fetch from inside the page: the browser attaches its own cookies, as the console's pages will. */
-async function call(page: Page, method: string, url: string, options: { csrf?: string; body?: unknown } = {}): Promise<{ status: number; body: Record<string, any> }> {
-  return page.evaluate(async ({ method, url, csrf, body }) => {
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (csrf) headers['X-CSRF-Token'] = csrf;
-    const response = await fetch(url, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-    return { status: response.status, body: (await response.json().catch(() => ({}))) as Record<string, any> };
-  }, { method, url, csrf: options.csrf, body: options.body });
-}
+const signIn = (context: BrowserContext, login: string, screenshot?: string): Promise<Page> => signInAt(context, apiUrl, login, screenshot);
+const call = callInPage;
 
 it('an editor signs in through the provider, lands on /console, and creates a mailing with the CSRF token', async () => {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });

@@ -39,6 +39,9 @@ describe('SMS provider outage and faults', () => {
         KAFKA_BROKERS: kafka.url, SMS_API_URL: sms.url, SMS_API_TOKEN: createSmsApiToken(secret), SMTP_URL: smtp.url,
         // The client gives up on a hanging provider after 1 s; retries back off from 200 ms to 2 s.
         SMS_TIMEOUT_MS: '1000', RETRY_BASE_MS: '200', RETRY_MAX_MS: '2000',
+        // Issue 5's promise is "retried until sent": a hang is an ambiguous call, which the SMS default
+        // (fail, issue 14) would end `failed`; provider-ambiguous tests that default, this one the resend path.
+        AMBIGUOUS_POLICY_SMS: 'resend', AMBIGUOUS_RESEND_DELAY_FACTOR: '2',
       },
     });
   });

@@ -1,3 +1,4 @@
+import * as net from 'node:net';
 import { Writable } from 'node:stream';
 import { request } from 'undici';
 import { createLogger } from '../../platform/logger';
@@ -38,6 +39,23 @@ function command(overrides: Partial<DeliveryCommand> = {}): DeliveryCommand {
     content: { text: `Привет, №${sequence}`, subject: null, html: null, title: null, headers: {} }, fallback: null, promo: false,
     timezone: 'Europe/Moscow', sendWindow: null, notBefore: null, expiresAt: null, attempt: 1, createdAt: Date.now(), ...overrides,
   };
+}
+
+/** A loopback URL where nothing listens: a port taken, then freed. */
+async function closedPortUrl(): Promise<string> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return `http://127.0.0.1:${port}`;
+}
+
+/** A TCP server that does `onSocket` with each connection instead of speaking HTTP. */
+async function rawServer(onSocket: (socket: net.Socket) => void): Promise<{ url: string; close(): Promise<void> }> {
+  const server = net.createServer(onSocket);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
 async function waitFor<T>(probe: () => Promise<T> | T, accept: (value: T) => boolean, timeoutMs = 5000, everyMs = 25): Promise<T> {
@@ -105,17 +123,47 @@ describe('retriable', () => {
     expect(simulator.stats()).toMatchObject({ acceptedMessages: 0, outcomes: { 'server-error': 1 } });
   });
 
-  it('a provider that never answers times out within the configured timeout', async () => {
+  it('a provider that never answers times out within the configured timeout, ambiguous: the request was written', async () => {
     await simulator.setFaults({ timeoutRate: 1, hangMs: 10_000 });
     const started = Date.now();
     const result = await deliverer({ timeoutMs: 300 }).deliver(command());
     const elapsed = Date.now() - started;
-    expect(result).toEqual({ kind: 'retriable', code: 'PROVIDER_UNAVAILABLE', reason: 'no answer within 300 ms' });
+    expect(result).toEqual({
+      kind: 'retriable', code: 'PROVIDER_UNAVAILABLE', reason: 'no answer within 300 ms after the request was sent', ambiguous: true,
+    });
     expect(elapsed).toBeGreaterThanOrEqual(250);
     expect(elapsed).toBeLessThan(600);
     // The client hung up, so the simulator lets go of the request at once.
     await waitFor(() => simulator.stats().inFlight, (n) => n === 0);
     expect(simulator.stats().acceptedMessages).toBe(0);
+  });
+
+  it('a request still waiting for a connection at the deadline was never sent: plain retriable, not ambiguous', async () => {
+    await simulator.setFaults({ timeoutRate: 1, hangMs: 10_000 });
+    const sms = deliverer({ timeoutMs: 300, concurrency: 1 });
+    const [written, queued] = await Promise.all([sms.deliver(command()), sms.deliver(command())]);
+    expect(written).toMatchObject({ kind: 'retriable', ambiguous: true });
+    expect(queued).toEqual({ kind: 'retriable', code: 'PROVIDER_UNAVAILABLE', reason: 'not sent within 300 ms (no connection free or made)' });
+    expect(simulator.stats().requests).toBe(1);
+  });
+
+  it('a closed port is refused: never sent, plain retriable', async () => {
+    const closed = await closedPortUrl();
+    await expect(deliverer({ url: closed }).deliver(command())).resolves.toEqual({
+      kind: 'retriable', code: 'PROVIDER_UNAVAILABLE', reason: 'ECONNREFUSED: connection refused',
+    });
+  });
+
+  it('a connection reset after the request was read is ambiguous: the provider may have acted on it', async () => {
+    // (A reset before the request is written is not, but on loopback which comes first is a race.)
+    const server = await rawServer((socket) => socket.once('data', () => socket.resetAndDestroy()));
+    try {
+      await expect(deliverer({ url: server.url }).deliver(command())).resolves.toEqual({
+        kind: 'retriable', code: 'PROVIDER_UNAVAILABLE', reason: 'ECONNRESET: connection reset after the request was sent', ambiguous: true,
+      });
+    } finally {
+      await server.close();
+    }
   });
 
   it('a caller abort (shutdown) ends the call at once, and the provider does not count it accepted', async () => {

@@ -33,7 +33,11 @@ export interface TestStack {
  * database (all removed by stop()). A new stack's view so replays only its own state topics, not every
  * earlier run's.
  */
-export async function startStack(options: { roles: Role[]; env?: Record<string, string>; id?: string; logger?: Logger }): Promise<TestStack> {
+export async function startStack(options: {
+  roles: Role[]; env?: Record<string, string>; id?: string; logger?: Logger;
+  /** The scheduler's wall clock (default the real one): a test moves it to tomorrow rather than wait. */
+  clock?: { now(): number };
+}): Promise<TestStack> {
   const id = options.id ?? uniqueName('e2e').replace(/[^A-Za-z0-9_]/g, '_');
   const config = loadConfig({
     ...process.env,
@@ -48,7 +52,7 @@ export async function startStack(options: { roles: Role[]; env?: Record<string, 
     ANALYTICS_START_FROM: 'latest',
     ...options.env,
   });
-  const runtime = createRuntime(config, options.logger ?? createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }));
+  const runtime = createRuntime(config, options.logger ?? createLogger({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }), { clock: options.clock });
   await setup(runtime);
   const started: Stoppable[] = await startRoles(runtime, options.roles);
   const apiUrl = started.find((part) => part.url)?.url ?? '';

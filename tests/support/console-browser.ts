@@ -1,0 +1,80 @@
+/**
+ * What the console's browser tests share: a free loopback port, the test OpenID provider (oidc-provider in
+ * its own process, PKCE required), signing in through its pages in real Chromium, and API calls made from
+ * inside a page (with the browser's own cookies, as the console's pages make them).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { waitFor } from './wait-for';
+
+/** Where browser tests write screenshots (git-ignored). */
+export const SCREENSHOTS = path.join(__dirname, '..', 'screenshots');
+export const OIDC_CLIENT_ID = 'vestnik-console-test';
+export const OIDC_CLIENT_SECRET = 'console-test-secret-0123456789abcdef';
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** The test provider on `port`, for a client whose callback is `redirectUri`; accounts: editor, viewer, admin, mallory. */
+export async function startOidcProvider(port: number, redirectUri: string): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [path.join(__dirname, 'oidc-provider.mjs')], {
+    env: { ...process.env, OIDC_TEST_PORT: String(port), OIDC_TEST_CLIENT_ID: OIDC_CLIENT_ID, OIDC_TEST_CLIENT_SECRET: OIDC_CLIENT_SECRET, OIDC_TEST_REDIRECT_URI: redirectUri },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout?.on('data', (chunk) => void (out += String(chunk)));
+  child.stderr?.on('data', () => undefined);
+  await waitFor(() => out.includes('listening'), { timeoutMs: 15_000, description: 'the OIDC provider to listen' });
+  return child;
+}
+
+/** The environment that points the API role at the test provider. */
+export function oidcEnv(apiUrl: string, providerPort: number): Record<string, string> {
+  return { PUBLIC_BASE_URL: apiUrl, OIDC_ISSUER: `http://127.0.0.1:${providerPort}`, OIDC_CLIENT_ID, OIDC_CLIENT_SECRET };
+}
+
+/** Debian's Chromium, headless. */
+export async function launchChromium(): Promise<Browser> {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
+}
+
+export const screenshot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, name), fullPage: true });
+
+/** Signs `login` in through the provider's pages (and its consent page the first time); returns the page back on the API. */
+export async function signIn(context: BrowserContext, apiUrl: string, login: string, screenshotName?: string): Promise<Page> {
+  const page = await context.newPage();
+  await page.goto(`${apiUrl}/console/auth/login`);
+  await page.waitForSelector('input[name="login"]');
+  expect(page.url()).not.toContain(apiUrl); // on the provider's own login page
+  if (screenshotName) await page.screenshot({ path: path.join(SCREENSHOTS, screenshotName) });
+  await page.fill('input[name="login"]', login);
+  await page.fill('input[name="password"]', 'any password');
+  await page.click('button[type="submit"]');
+  await page.waitForURL((url) => url.toString().startsWith(apiUrl) || url.pathname.startsWith('/interaction/'));
+  if (!page.url().startsWith(apiUrl)) {
+    await page.click('button[type="submit"]');
+    await page.waitForURL((url) => url.toString().startsWith(apiUrl));
+  }
+  return page;
+}
+
+export type PageCall = { status: number; body: Record<string, any> };
+
+/** fetch from inside the page: the browser attaches its own cookies. */
+export async function callInPage(page: Page, method: string, url: string, options: { csrf?: string; body?: unknown } = {}): Promise<PageCall> {
+  return page.evaluate(async ({ method, url, csrf, body }) => {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (csrf) headers['X-CSRF-Token'] = csrf;
+    const response = await fetch(url, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    return { status: response.status, body: (await response.json().catch(() => ({}))) as Record<string, any> };
+  }, { method, url, csrf: options.csrf, body: options.body });
+}
