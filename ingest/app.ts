@@ -45,6 +45,7 @@ import { mountStatsRoutes } from './routes/stats';
 import { mountTemplateRoutes } from './routes/templates';
 import { mountUnsubscribeRoutes } from './routes/unsubscribe';
 import { createConsole, type ConsoleOptions } from './console/console';
+import { CONSOLE_ASSET_PREFIXES } from './console/assets';
 
 /** Everything the API needs, passed in by the composition root (or by tests, as fakes). */
 export interface AppDeps {
@@ -143,7 +144,7 @@ export function createApp(deps: AppDeps): Koa<ApiState> {
   app.use(requestLog({ logger }));
   if (metrics) app.use(httpMetrics(metrics));
   // Before any work for the request (Swagger UI's files, body parsing, routes).
-  if (deps.rateLimits) app.use(rateLimit({ limits: deps.rateLimits, identify: (ctx) => identify(authenticate, ctx.get('Authorization'), () => consoleAuth?.caller(ctx) ?? null), logger }));
+  if (deps.rateLimits) app.use(rateLimit({ limits: deps.rateLimits, identify: (ctx) => identify(authenticate, ctx.get('Authorization'), () => consoleAuth?.caller(ctx) ?? null), staticPrefixes: CONSOLE_ASSET_PREFIXES, logger }));
   app.use(swaggerUi());
   app.use(jsonBody());
   app.use(target.router.routes());

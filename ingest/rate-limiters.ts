@@ -33,6 +33,7 @@ const WINDOW_SECONDS = 60;
  *   a per-process budget is enough.
  * - ws (per user): the gateway needs Redis to deliver anyway; the in-memory budget still stops a
  *   reconnect storm from one user.
+ * - static (per IP): files served from memory; the in-memory budget still cuts a flood.
  */
 export function createRateLimiters(options: RateLimitersOptions): RateLimits | undefined {
   if (!options.limits.enabled) return undefined;
@@ -55,5 +56,6 @@ export function createRateLimiters(options: RateLimitersOptions): RateLimits | u
     public: budget('public', options.limits.publicPerMin),
     api: budget('api', options.limits.apiPerMin),
     ws: budget('ws', options.limits.wsPerMin),
+    static: budget('static', options.limits.staticPerMin),
   };
 }

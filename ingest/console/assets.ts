@@ -40,6 +40,9 @@ const TYPES: Record<string, string> = {
   '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml',
 };
 
+/** Where the routes serve these files: the rate limiter charges them to the static budget. */
+export const CONSOLE_ASSET_PREFIXES = ['/console/static/', '/console/vendor/'] as const;
+
 /** ingest/console/static beside this file, or (running from dist/) in the source tree. */
 function staticDir(): string {
   const candidates = [path.join(__dirname, 'static'), path.resolve(__dirname, '../../../ingest/console/static')];

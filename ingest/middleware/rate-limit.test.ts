@@ -2,7 +2,8 @@ import request from 'supertest';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { silentLogger } from '../../platform/logger';
 import { createMemoryRateLimits } from '../../tests/doubles/memory-rate-limits';
-import { KEYS, bearer, createTestApp, userToken } from '../../tests/doubles/test-app';
+import { createMemoryConsoleSessionStore } from '../../tests/doubles/memory-console-sessions';
+import { KEYS, NOW, bearer, createTestApp, userToken } from '../../tests/doubles/test-app';
 import { clientAddress, consumePoint, limitKey } from './rate-limit';
 
 const limited = (perMinute: Parameters<typeof createMemoryRateLimits>[0], trustProxy = false) =>
@@ -42,6 +43,20 @@ describe('rate limits on the public routes (per client IP)', () => {
     await http.get('/healthz').expect(200);
     await http.get('/metrics').expect(200);
     await http.get('/openapi.json').expect(429);
+  });
+
+  it('charges the console\'s module files to their own budget per IP, apart from the public one', async () => {
+    const clock = { now: () => NOW };
+    const http = request.agent(createTestApp({
+      clock, rateLimits: createMemoryRateLimits({ public: 1, static: 2 }),
+      console: { store: createMemoryConsoleSessionStore(clock), publicBaseUrl: 'http://127.0.0.1:8080', sessionIdleMs: 60_000, sessionMaxMs: 3_600_000 },
+    }).app.callback());
+    await http.get('/console/static/app.js').expect(200);
+    await http.get('/console/vendor/preact.mjs').expect(200);
+    expect((await http.get('/console/static/lib/api.js')).status).toBe(429);
+    // The public budget is untouched by them, and spent by the page itself.
+    await http.get('/console').expect(200);
+    expect((await http.get('/healthz')).status).toBe(429);
   });
 
   it('behind a trusted proxy, different client IPs (X-Forwarded-For) have separate budgets', async () => {

@@ -17,6 +17,12 @@ export interface RateLimits {
   api: Limiter;
   /** Per user (JWT subject): websocket connection attempts (ingest/ws/gateway.ts). */
   ws: Limiter;
+  /**
+   * Per client IP: static files under the deps' staticPrefixes (the console's modules, about 35 a page load).
+   * Charged apart so that an office of operators reloading the console neither runs out of the public budget
+   * (links, unsubscribe) nor leaves a page half loaded.
+   */
+  static: Limiter;
 }
 
 export type Verdict = { ok: true } | { ok: false; retryAfterSeconds: number };
@@ -70,20 +76,24 @@ export interface RateLimitDeps {
   limits: RateLimits;
   /** The caller of an /api request, or null without a valid credential (the route's guard still decides access). */
   identify(ctx: ApiContext): Promise<Principal | null>;
+  /** Path prefixes of static files, charged to the static budget. */
+  staticPrefixes?: readonly string[];
   logger: Logger;
 }
 
 /**
  * Charges every request to one budget before any work is done for it (body parsing, routes, Swagger UI):
- * /api/* to its API key or user, everything else, and /api calls with no valid credential, to the client
- * IP. Over the budget: 429 with Retry-After (seconds) and the RATE_LIMITED error body.
+ * /api/* to its API key or user, static files to the client IP's static budget, everything else, and /api
+ * calls with no valid credential, to the client IP's public budget. Over the budget: 429 with Retry-After (seconds) and the RATE_LIMITED error body.
  */
 export function rateLimit(deps: RateLimitDeps): Middleware<ApiState> {
   return async (ctx, next) => {
+    const log = ctx.state.log ?? deps.logger;
     const principal = ctx.path === '/api' || ctx.path.startsWith('/api/') ? await deps.identify(ctx as ApiContext) : null;
+    const isStatic = !principal && (deps.staticPrefixes ?? []).some((prefix) => ctx.path.startsWith(prefix));
     const verdict = principal
-      ? await consumePoint(deps.limits.api, limitKey(principal.kind, principal.id), ctx.state.log ?? deps.logger)
-      : await consumePoint(deps.limits.public, limitKey('ip', clientAddress(ctx.ip)), ctx.state.log ?? deps.logger);
+      ? await consumePoint(deps.limits.api, limitKey(principal.kind, principal.id), log)
+      : await consumePoint(isStatic ? deps.limits.static : deps.limits.public, limitKey('ip', clientAddress(ctx.ip)), log);
     if (!verdict.ok) {
       ctx.set('Retry-After', String(verdict.retryAfterSeconds));
       throw rateLimitedError(verdict.retryAfterSeconds);

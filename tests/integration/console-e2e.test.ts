@@ -19,7 +19,7 @@ import { createSmsSimulator, type SmsSimulator } from '../../simulators/sms';
 import { createSmsApiToken } from '../../simulators/sms/token';
 import { createSmtpSink, type SmtpSink } from '../../simulators/smtp';
 import { createUserDataSimulator, type MonthlyDigest, type UserDataSimulator } from '../../simulators/user-data';
-import { callInPage, freePort, launchChromium, oidcEnv, screenshot, signIn, startOidcProvider } from '../support/console-browser';
+import { callInPage, freePort, launchChromium, oidcEnv, openConsolePage, screenshot, signIn, startOidcProvider } from '../support/console-browser';
 import { iso, smsIdOf } from '../support/mailings';
 import { startStack, type TestStack } from '../support/stack';
 import { uniqueName } from '../support/unique';
@@ -69,6 +69,7 @@ describe('the operator console in a browser', () => {
     browser = await launchChromium();
     editor = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     page = await signIn(editor, apiUrl, 'editor');
+    expect(await page.textContent('#who-role')).toBe('editor');
     page.on('pageerror', (error) => pageErrors.push(error.message));
     // A 4xx the pages show (a wrong field) is logged by the browser too; anything else is a fault of the page.
     page.on('console', (message) => {
@@ -84,14 +85,12 @@ describe('the operator console in a browser', () => {
   });
 
   afterEach(() => {
-    // No script error and no CSP refusal (the console logs none of its own).
-    expect(pageErrors).toEqual([]);
+    // No script error and no CSP refusal (the console logs none of its own), charged to the test that made it.
+    const errors = pageErrors.splice(0);
+    expect(errors).toEqual([]);
   });
 
-  const open = async (hash: string, heading: string | RegExp) => {
-    await page.goto(`${apiUrl}/console${hash}`);
-    await page.getByRole('heading', { level: 1, name: heading }).waitFor();
-  };
+  const open = (hash: string, heading: string | RegExp) => openConsolePage(page, apiUrl, hash, heading);
   const csrf = async (p: Page = page) => (await callInPage(p, 'GET', '/console/auth/me')).body.csrfToken as string;
 
   it('an editor creates clients through the form, with the API\'s message beside a wrong field, and finds them', async () => {

@@ -30,7 +30,7 @@ afterAll(async () => {
   provider?.kill('SIGTERM');
 });
 
-const signIn = (context: BrowserContext, login: string, screenshot?: string): Promise<Page> => signInAt(context, apiUrl, login, screenshot);
+const signIn = (context: BrowserContext, login: string, screenshot?: string): Promise<Page> => signInAt(context, apiUrl, login, { screenshot });
 const call = callInPage;
 
 it('an editor signs in through the provider, lands on /console, and creates a mailing with the CSRF token', async () => {
@@ -69,6 +69,30 @@ it('a viewer reads but gets 403 on POST /api/mailings, CSRF token or not', async
   expect((await call(page, 'GET', '/api/mailings')).status).toBe(200);
   expect((await call(page, 'GET', '/api/stats/mailings')).status).toBe(200);
   expect(await call(page, 'POST', '/api/mailings', { csrf: me.body.csrfToken, body: mailing })).toMatchObject({ status: 403 });
+  await context.close();
+});
+
+it('a signed-out page goes to the provider by itself and comes back to the page it was asked for', async () => {
+  const context = await browser.newContext();
+  const page = await signInAt(context, apiUrl, 'viewer', { startAt: '/console#/mailings' });
+  expect(new URL(page.url()).hash).toBe('#/mailings');
+  await page.getByRole('heading', { level: 1, name: 'Mailings' }).waitFor();
+  await context.close();
+});
+
+it('a browser that does not keep the session cookie gets a message, not a loop of sign-ins', async () => {
+  const context = await browser.newContext();
+  // As a browser that drops the session cookie sees it: every look at the session finds none.
+  await context.route(`${apiUrl}/console/auth/me`, (route) => route.fulfill({
+    status: 401, contentType: 'application/json', body: JSON.stringify({ error: { code: 'UNAUTHORIZED', message: 'not signed in to the console', details: { signIn: 'oidc' } } }),
+  }));
+  let logins = 0;
+  context.on('request', (request) => void (new URL(request.url()).pathname === '/console/auth/login' && logins++));
+  const page = await signInAt(context, apiUrl, 'editor', { startAt: '/console#/clients' });
+  await page.getByRole('alert').filter({ hasText: 'The sign-in did not complete' }).waitFor();
+  expect(logins).toBe(1);
+  expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('Vestnik console');
+  await page.screenshot({ path: path.join(SCREENSHOTS, 'console-sign-in-did-not-complete.png') });
   await context.close();
 });
 

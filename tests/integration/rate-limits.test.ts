@@ -39,7 +39,7 @@ describe('rate limits on Redis', () => {
       await redis.ping();
     }
     const rateLimits = createRateLimiters({
-      redis, limits: { enabled: true, publicPerMin: 1000, apiPerMin: 1000, wsPerMin: 1000, ...limits },
+      redis, limits: { enabled: true, publicPerMin: 1000, apiPerMin: 1000, wsPerMin: 1000, staticPerMin: 1000, ...limits },
     });
     return { http: request(createTestApp({ rateLimits }).app.callback()), rateLimits };
   }

@@ -49,22 +49,49 @@ export async function launchChromium(): Promise<Browser> {
 
 export const screenshot = (page: Page, name: string) => page.screenshot({ path: path.join(SCREENSHOTS, name), fullPage: true });
 
-/** Signs `login` in through the provider's pages (and its consent page the first time); returns the page back on the API. */
-export async function signIn(context: BrowserContext, apiUrl: string, login: string, screenshotName?: string): Promise<Page> {
+/**
+ * Signs `login` in through the provider's pages (and its consent page the first time), starting at `startAt`
+ * (the API's login route; a console page also goes there by itself when signed out). Returns the page once
+ * it is back on the API and loaded: the console, signed in, or the API's sign-in failure page (an account
+ * without a role). Every wait names a page other than the one the browser is on: Playwright's waitForURL
+ * returns at once when the current URL already matches, so "wait for /interaction/" from the login page (itself
+ * under /interaction/) would not wait for anything.
+ */
+export async function signIn(context: BrowserContext, apiUrl: string, login: string, options: { screenshot?: string; startAt?: string } = {}): Promise<Page> {
   const page = await context.newPage();
-  await page.goto(`${apiUrl}/console/auth/login`);
+  await page.goto(`${apiUrl}${options.startAt ?? '/console/auth/login'}`);
   await page.waitForSelector('input[name="login"]');
   expect(page.url()).not.toContain(apiUrl); // on the provider's own login page
-  if (screenshotName) await page.screenshot({ path: path.join(SCREENSHOTS, screenshotName) });
+  if (options.screenshot) await page.screenshot({ path: path.join(SCREENSHOTS, options.screenshot) });
+  const loginPage = page.url();
   await page.fill('input[name="login"]', login);
   await page.fill('input[name="password"]', 'any password');
-  await page.click('button[type="submit"]');
-  await page.waitForURL((url) => url.toString().startsWith(apiUrl) || url.pathname.startsWith('/interaction/'));
-  if (!page.url().startsWith(apiUrl)) {
-    await page.click('button[type="submit"]');
-    await page.waitForURL((url) => url.toString().startsWith(apiUrl));
+  const backOnApi = (url: URL) => url.origin === new URL(apiUrl).origin && url.pathname !== '/console/auth/login';
+  await Promise.all([page.waitForURL((url) => url.href !== loginPage && (backOnApi(url) || url.pathname.startsWith('/interaction/'))), page.click('button[type="submit"]')]);
+  if (!backOnApi(new URL(page.url()))) {
+    // The provider's consent page: a new interaction, with its own URL.
+    await Promise.all([page.waitForURL(backOnApi), page.click('button[type="submit"]')]);
   }
+  // The callback redirects to /console; wait until that page has loaded, not the redirect.
+  if (new URL(page.url()).pathname === '/console') await page.waitForSelector('#who-role, main.sign-in');
   return page;
+}
+
+/**
+ * Opens a console page by its #fragment and waits for its heading. When it does not come, the error says
+ * what the browser shows instead (the URL, the headings and any alert), not only that a locator timed out.
+ */
+export async function openConsolePage(page: Page, apiUrl: string, hash: string, heading: string | RegExp): Promise<void> {
+  await page.goto(`${apiUrl}/console${hash}`);
+  try {
+    await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+  } catch (failure) {
+    const shown = await page.evaluate(() => ({
+      headings: Array.from(document.querySelectorAll('h1')).map((h) => h.textContent),
+      alerts: Array.from(document.querySelectorAll('[role="alert"], [role="status"]')).map((a) => a.textContent),
+    })).catch((error: Error) => ({ unreadable: error.message }));
+    throw new Error(`console page ${hash}: no heading ${String(heading)}; the browser is at ${page.url()} showing ${JSON.stringify(shown)}`, { cause: failure });
+  }
 }
 
 export type PageCall = { status: number; body: Record<string, any> };

@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { html, render } from './lib/html.js';
 import { onSignedOut, setCsrfToken } from './lib/api.js';
 import { useRoute } from './lib/router.js';
-import { loadSession, signOut } from './lib/session.js';
+import { loadSession, signInLooped, signOut, startOidcSignIn, takeReturnTo } from './lib/session.js';
 import { SignIn } from './components/sign-in.js';
 import { OverviewPage } from './pages/overview.js';
 import { ClientsPage } from './pages/clients.js';
@@ -52,15 +52,22 @@ function Console({ session, onSignOut }) {
     </main>`;
 }
 
+/** "Unavailable" asks again by itself after this long. */
+const RETRY_MS = 5_000;
+
 function App() {
   const [state, setState] = useState({ phase: 'loading' });
   // On opening the console: signed in, or straight to the provider as any site's sign-in, or the key form.
   const start = () => loadSession().then((session) => {
+    const looped = signInLooped();
     if (session.signedIn) {
+      const returnTo = takeReturnTo();
+      if (returnTo && !window.location.hash) window.location.replace(returnTo);
       setCsrfToken(session.csrfToken);
       setState({ phase: 'in', session });
-    } else if (session.signIn === 'oidc') window.location.assign('/console/auth/login');
-    else setState({ phase: 'out', method: session.signIn, signedOut: false });
+    } else if (session.signIn === 'oidc' && !looped) startOidcSignIn();
+    // Back from the provider and still signed out (a cookie the browser did not keep): no second round trip.
+    else setState({ phase: 'out', method: session.signIn, signedOut: false, failed: session.signIn === 'oidc' });
   }).catch((error) => setState({ phase: 'down', error }));
 
   useEffect(() => {
@@ -68,10 +75,16 @@ function App() {
     // A session that ends while the page is open (expired, signed out elsewhere) shows the sign-in again.
     return onSignedOut(() => setState((s) => (s.phase === 'in' ? { phase: 'out', method: s.session.signIn, signedOut: true } : s)));
   }, []);
+  // Unavailable (the API restarting, a 429): ask again by itself, as the message says.
+  useEffect(() => {
+    if (state.phase !== 'down') return undefined;
+    const timer = setTimeout(start, RETRY_MS);
+    return () => clearTimeout(timer);
+  }, [state]);
 
   if (state.phase === 'loading') return html`<p class="loading" role="status">Loading the console…</p>`;
-  if (state.phase === 'down') return html`<main class="sign-in"><h1>Vestnik console</h1><p role="alert">The console is unavailable right now. ${state.error.message}</p></main>`;
-  if (state.phase === 'out') return html`<${SignIn} method=${state.method} signedOut=${state.signedOut} />`;
+  if (state.phase === 'down') return html`<main class="sign-in"><h1>Vestnik console</h1><p role="alert">The console is unavailable right now (${state.error.message}). Trying again in ${RETRY_MS / 1000} seconds.</p></main>`;
+  if (state.phase === 'out') return html`<${SignIn} method=${state.method} signedOut=${state.signedOut} failed=${state.failed} />`;
   const leave = async () => {
     await signOut(state.session);
     // Not a reload: with OIDC that would sign straight back in through the provider's own session.

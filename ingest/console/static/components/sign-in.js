@@ -2,16 +2,18 @@
 // the API-key form when no OIDC provider is configured, and "signed out".
 import { useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
-import { signInWithKey } from '../lib/session.js';
+import { signInWithKey, startOidcSignIn } from '../lib/session.js';
 
-export function SignIn({ method, signedOut }) {
+export function SignIn({ method, signedOut, failed }) {
   const [key, setKey] = useState('');
   const [refused, setRefused] = useState(false);
   if (method === 'oidc') {
     return html`<main class="sign-in">
       <h1>Vestnik console</h1>
-      <p role="status">${signedOut ? 'You are signed out.' : 'Sign in to continue.'}</p>
-      <p id="oidc-sign-in"><a class="button" href="/console/auth/login">Sign in</a></p>
+      ${failed
+        ? html`<p role="alert">The sign-in did not complete: the console came back without a session. If your browser blocks cookies for this site, allow them and sign in again.</p>`
+        : html`<p role="status">${signedOut ? 'You are signed out.' : 'Sign in to continue.'}</p>`}
+      <p id="oidc-sign-in"><a class="button" href="/console/auth/login" onClick=${(e) => { e.preventDefault(); startOidcSignIn(); }}>Sign in</a></p>
     </main>`;
   }
   const submit = async (event) => {

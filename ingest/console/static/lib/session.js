@@ -10,8 +10,39 @@ export async function loadSession() {
   const response = await fetch('/console/auth/me', { credentials: 'same-origin', headers: { accept: 'application/json' } });
   const body = await response.json().catch(() => ({}));
   if (response.status === 401) return { signedIn: false, signIn: (body.error && body.error.details && body.error.details.signIn) || 'api-key' };
-  if (!response.ok) throw new Error(`the console is unavailable (${response.status})`);
+  if (!response.ok) throw new Error(`the API answered ${response.status}`);
   return { signedIn: true, ...body };
+}
+
+/** The page asked for before going to the provider, restored when the sign-in comes back to /console. */
+const RETURN_TO = 'vestnik.console.returnTo';
+/** When the page last went to the provider. */
+const SIGN_IN_STARTED = 'vestnik.console.signInStartedAt';
+/** Back from the provider within this long and still signed out: the sign-in did not hold. */
+const SIGN_IN_LOOP_MS = 60_000;
+
+/** To the OIDC provider, remembering which console page to come back to (the callback lands on /console). */
+export function startOidcSignIn() {
+  sessionStorage.setItem(RETURN_TO, window.location.hash);
+  sessionStorage.setItem(SIGN_IN_STARTED, String(Date.now()));
+  window.location.assign('/console/auth/login');
+}
+
+/**
+ * True when this page went to the provider less than a minute ago: a console still signed out now would
+ * only send the browser round again (a cookie it does not keep), so it says so instead. Read once.
+ */
+export function signInLooped() {
+  const startedAt = Number(sessionStorage.getItem(SIGN_IN_STARTED) || 0);
+  sessionStorage.removeItem(SIGN_IN_STARTED);
+  return Date.now() - startedAt < SIGN_IN_LOOP_MS;
+}
+
+/** The page to return to after signing in, once. */
+export function takeReturnTo() {
+  const hash = sessionStorage.getItem(RETURN_TO);
+  sessionStorage.removeItem(RETURN_TO);
+  return hash;
 }
 
 export async function signOut(session) {
