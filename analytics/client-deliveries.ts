@@ -48,6 +48,8 @@ interface ClientDeliveryRow {
 export interface StatusChange {
   status: DeliveryStatusName;
   reason: string | null;
+  /** The provider that took the call of this change (sent, failed, retrying after a call), or null. */
+  provider: string | null;
   attempt: number;
   at: number;
 }
@@ -56,6 +58,7 @@ interface StatusChangeRow {
   deliveryId: string;
   changeStatus: string;
   changeReason: string;
+  changeProvider: string;
   changeAttempt: string | number;
   changeAt: string | number;
 }
@@ -109,7 +112,7 @@ export function createClientDeliveries({ client, database }: { client: ClickHous
       // Ordered as argMax orders a delivery's rows (stats-queries LATEST): time, then lifecycle precedence.
       const rows = await client.query<StatusChangeRow>(sql`
         SELECT deliveryId, statusId,
-          any(status) AS changeStatus, any(reason) AS changeReason, any(attempt) AS changeAttempt, any(occurredAtMs) AS changeAt
+          any(status) AS changeStatus, any(reason) AS changeReason, any(provider) AS changeProvider, any(attempt) AS changeAttempt, any(occurredAtMs) AS changeAt
         FROM ${table} WHERE clientId = ${clientId} AND deliveryId IN ${sqlList(deliveryIds)}
         GROUP BY deliveryId, statusId
         ORDER BY deliveryId, changeAt, indexOf(${sqlArray(STATUS_PRECEDENCE)}, changeStatus), changeAttempt`);
@@ -124,6 +127,7 @@ export function toStatusChange(row: StatusChangeRow): StatusChange {
   return {
     status: row.changeStatus as DeliveryStatusName,
     reason: row.changeReason === '' ? null : row.changeReason,
+    provider: row.changeProvider === '' ? null : row.changeProvider,
     attempt: toCount(row.changeAttempt),
     at: toCount(row.changeAt),
   };

@@ -14,6 +14,18 @@ export interface Migration {
   statements(database: string): SqlFragment[];
 }
 
+/**
+ * A column added to an existing table. 18.16 has no `ADD COLUMN IF NOT EXISTS`, so schema.ts adds it
+ * only when system.columns lacks it, and takes "already exists" from a process that raced it as done.
+ */
+export interface ColumnMigration {
+  id: string;
+  table: string;
+  column: string;
+  /** The type and default, e.g. sql`String DEFAULT ''`. */
+  definition: SqlFragment;
+}
+
 export const MIGRATIONS: readonly Migration[] = [
   {
     id: '001-delivery-status',
@@ -43,4 +55,10 @@ export const MIGRATIONS: readonly Migration[] = [
       ORDER BY (sourceType, sourceId, deliveryId, statusId)`,
     ],
   },
+];
+
+/** Columns added after the tables were first created, in order; each is also in the row (schema.ts). */
+export const COLUMN_MIGRATIONS: readonly ColumnMigration[] = [
+  // Which of a channel's providers took the call (a primary and a secondary SMS API); '' for none.
+  { id: '002-delivery-status-provider', table: DELIVERY_STATUS_TABLE, column: 'provider', definition: sql`String DEFAULT ''` },
 ];

@@ -3,7 +3,7 @@ import { formatDateTimeUtc, statusTable, toDeliveryStatusRow } from './schema';
 
 const status: DeliveryStatus = {
   statusId: 's1', deliveryId: 'd1', sourceType: 'mailing', sourceId: 'm1', clientId: 'c1', channel: 'sms',
-  priority: 'bulk', status: 'failed', attempt: 2, reason: 'provider 500', providerMessageId: null,
+  priority: 'bulk', status: 'failed', attempt: 2, reason: 'provider 500', providerMessageId: null, provider: null,
   occurredAt: Date.UTC(2024, 2, 1, 10, 0, 5, 250),
 };
 

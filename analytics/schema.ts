@@ -4,7 +4,7 @@
  */
 import type { DeliveryStatus } from '../schemas/types';
 import type { ClickHouseClient } from './clickhouse-client';
-import { DELIVERY_STATUS_TABLE, MIGRATIONS } from './migrations';
+import { COLUMN_MIGRATIONS, DELIVERY_STATUS_TABLE, MIGRATIONS, type ColumnMigration } from './migrations';
 import { SqlFragment, sql, sqlIdentifier } from './sql-escape';
 
 export { DELIVERY_STATUS_TABLE };
@@ -22,6 +22,8 @@ export interface DeliveryStatusRow {
   attempt: number;
   reason: string;
   providerMessageId: string;
+  /** Which provider took the call; '' for none. */
+  provider: string;
   /** 'YYYY-MM-DD hh:mm:ss' in UTC: the text form both 18.16 and current servers parse for DateTime('UTC'). */
   occurredAt: string;
   occurredAtMs: number;
@@ -33,6 +35,22 @@ export async function migrate(client: ClickHouseClient, database: string): Promi
   await client.exec(sql`CREATE DATABASE IF NOT EXISTS ${sqlIdentifier(database)}`);
   for (const migration of MIGRATIONS) {
     for (const statement of migration.statements(database)) await client.exec(statement);
+  }
+  for (const added of COLUMN_MIGRATIONS) await addColumn(client, database, added);
+}
+
+/** ClickHouse's code for "a column of that name already exists" (DUPLICATE_COLUMN). */
+const DUPLICATE_COLUMN = 'Code: 15,';
+
+async function addColumn(client: ClickHouseClient, database: string, added: ColumnMigration): Promise<void> {
+  const present = await client.query<{ name: string }>(
+    sql`SELECT name FROM system.columns WHERE database = ${database} AND table = ${added.table} AND name = ${added.column}`,
+  );
+  if (present.length > 0) return;
+  try {
+    await client.exec(sql`ALTER TABLE ${sqlIdentifier(`${database}.${added.table}`)} ADD COLUMN ${sqlIdentifier(added.column)} ${added.definition}`);
+  } catch (error) {
+    if (!String((error as Error).message).includes(DUPLICATE_COLUMN)) throw error;
   }
 }
 
@@ -60,6 +78,7 @@ export function toDeliveryStatusRow(status: DeliveryStatus, insertedAtMs: number
     attempt: status.attempt,
     reason: status.reason ?? '',
     providerMessageId: status.providerMessageId ?? '',
+    provider: status.provider ?? '',
     occurredAt: formatDateTimeUtc(status.occurredAt),
     occurredAtMs: status.occurredAt,
     insertedAt: formatDateTimeUtc(insertedAtMs),

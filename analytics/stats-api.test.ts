@@ -101,7 +101,7 @@ describe('deliveryLogFromAnalytics', () => {
       }),
       historyOf: async (clientId, ids) => {
         asked.push([clientId, ids]);
-        return new Map([['d1', [{ status: 'queued', reason: null, attempt: 0, at: 0 }, { status: 'sent', reason: null, attempt: 1, at: 1000 }]], ['d2', []]]);
+        return new Map([['d1', [{ status: 'queued', reason: null, provider: null, attempt: 0, at: 0 }, { status: 'sent', reason: null, provider: 'sms-api', attempt: 1, at: 1000 }]], ['d2', []]]);
       },
     });
     const page = await log.list('c', { limit: 2 });
@@ -109,8 +109,8 @@ describe('deliveryLogFromAnalytics', () => {
     expect(page.nextCursor).toBe('next');
     expect(page.items[0]).toMatchObject({ firstAt: '1970-01-01T00:00:00.000Z', lastAt: '1970-01-01T00:00:01.000Z' });
     expect(page.items[0]?.history).toEqual([
-      { status: 'queued', reason: null, attempt: 0, at: '1970-01-01T00:00:00.000Z' },
-      { status: 'sent', reason: null, attempt: 1, at: '1970-01-01T00:00:01.000Z' },
+      { status: 'queued', reason: null, provider: null, attempt: 0, at: '1970-01-01T00:00:00.000Z' },
+      { status: 'sent', reason: null, provider: 'sms-api', attempt: 1, at: '1970-01-01T00:00:01.000Z' },
     ]);
     expect(page.items[1]?.history).toEqual([]);
   });

@@ -18,7 +18,7 @@ function recordingClient() {
 
 const status = (n: number): DeliveryStatus => ({
   statusId: `s${n}`, deliveryId: `d${n}`, sourceType: 'mailing', sourceId: 'm1', clientId: `c${n}`, channel: 'email',
-  priority: 'bulk', status: 'sent', attempt: 1, reason: null, providerMessageId: `p${n}`, occurredAt: 1709287200000 + n,
+  priority: 'bulk', status: 'sent', attempt: 1, reason: null, providerMessageId: `p${n}`, provider: 'sms-api', occurredAt: 1709287200000 + n,
 });
 
 describe('createStatusStore', () => {

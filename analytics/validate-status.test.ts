@@ -3,7 +3,7 @@ import { statusProblems } from './validate-status';
 
 const status = (over: Partial<DeliveryStatus> = {}): DeliveryStatus => ({
   statusId: 's1', deliveryId: 'd1', sourceType: 'mailing', sourceId: 'm1', clientId: 'c1', channel: 'sms', priority: 'bulk',
-  status: 'sent', attempt: 1, reason: null, providerMessageId: null, occurredAt: 1_700_000_000_000, ...over,
+  status: 'sent', attempt: 1, reason: null, providerMessageId: null, provider: null, occurredAt: 1_700_000_000_000, ...over,
 });
 
 describe('statusProblems', () => {

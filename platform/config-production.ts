@@ -27,6 +27,8 @@ export interface ProductionEnvView {
   SMS_API_TOKEN: string;
   SMS_SIMULATOR_SECRET: string;
   PUSH_API_TOKEN: string;
+  SMS_SECONDARY_API_URL?: string | undefined;
+  SMS_SECONDARY_API_TOKEN?: string | undefined;
 }
 
 /** One refused variable and why; the reason never contains the value. */
@@ -66,6 +68,10 @@ export function productionProblems(env: ProductionEnvView): ProductionProblem[] 
   if (env.SMS_API_TOKEN === DEV_DEFAULTS.SMS_API_TOKEN) add('SMS_API_TOKEN', 'is the token of the bundled simulator');
   add('SMS_SIMULATOR_SECRET', weakSecret(env.SMS_SIMULATOR_SECRET, DEV_DEFAULTS.SMS_SIMULATOR_SECRET));
   if (env.PUSH_API_TOKEN === DEV_DEFAULTS.PUSH_API_TOKEN) add('PUSH_API_TOKEN', 'is the token of the bundled simulator');
+  if (env.SMS_SECONDARY_API_URL) {
+    if (!env.SMS_SECONDARY_API_TOKEN) add('SMS_SECONDARY_API_TOKEN', 'is empty while SMS_SECONDARY_API_URL is set');
+    else if (env.SMS_SECONDARY_API_TOKEN === DEV_DEFAULTS.SMS_API_TOKEN) add('SMS_SECONDARY_API_TOKEN', 'is the token of the bundled simulator');
+  }
   return problems;
 }
 

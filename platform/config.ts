@@ -98,8 +98,16 @@ export const envSchema = z.object({
   /** The provider's long-lived JWT. The default is accepted by the bundled simulator (secret SMS_SIMULATOR_SECRET). */
   SMS_API_TOKEN: z.string().default(DEV_DEFAULTS.SMS_API_TOKEN),
   SMS_SIMULATOR_SECRET: z.string().default(DEV_DEFAULTS.SMS_SIMULATOR_SECRET),
+  /** The most SMS requests in flight per sender lane; within it the limit adapts to what the provider takes (senders/policy/adaptive-concurrency.ts). */
   SMS_CONCURRENCY: int(64, 1),
   SMS_TIMEOUT_MS: int(5000, 1),
+  /**
+   * A second SMS API of the same contract, taken when the first did not take a message and cannot have
+   * (its circuit open, refused, 5xx, 429): senders/policy/failover-channel.ts. Empty: none.
+   */
+  SMS_SECONDARY_API_URL: z.union([z.literal(''), z.url()]).default(''),
+  SMS_SECONDARY_API_TOKEN: z.string().default(''),
+  SMS_SECONDARY_CONCURRENCY: int(64, 1),
   SMTP_URL: z.string().default('smtp://127.0.0.1:2525'),
   MAIL_FROM: z.string().default('Vestnik <no-reply@vestnik.local>'),
   /** How long an email confirmation link works (once). */
@@ -222,7 +230,11 @@ export interface Config {
     clockToleranceS: number;
   };
   unsubscribe: { secret: string };
-  sms: { url: string; token: string; concurrency: number; timeoutMs: number; simulatorSecret: string };
+  sms: {
+    url: string; token: string; concurrency: number; timeoutMs: number; simulatorSecret: string;
+    /** The second provider, tried when the first cannot take a message; null: none. */
+    secondary: { url: string; token: string; concurrency: number } | null;
+  };
   email: { smtpUrl: string; from: string; linkTtlMs: number };
   push: { url: string; project: string; token: string; concurrency: number; timeoutMs: number };
   userData: { url: string; timeoutMs: number };
@@ -293,7 +305,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
       issuer: e.JWT_ISSUER, audience: e.JWT_AUDIENCE, clockToleranceS: e.JWT_CLOCK_TOLERANCE_S,
     },
     unsubscribe: { secret: e.UNSUBSCRIBE_SECRET ?? deriveUnsubscribeSecret(e.JWT_SECRET) },
-    sms: { url: e.SMS_API_URL, token: e.SMS_API_TOKEN, concurrency: e.SMS_CONCURRENCY, timeoutMs: e.SMS_TIMEOUT_MS, simulatorSecret: e.SMS_SIMULATOR_SECRET },
+    sms: {
+      url: e.SMS_API_URL, token: e.SMS_API_TOKEN, concurrency: e.SMS_CONCURRENCY, timeoutMs: e.SMS_TIMEOUT_MS, simulatorSecret: e.SMS_SIMULATOR_SECRET,
+      secondary: e.SMS_SECONDARY_API_URL ? { url: e.SMS_SECONDARY_API_URL, token: e.SMS_SECONDARY_API_TOKEN, concurrency: e.SMS_SECONDARY_CONCURRENCY } : null,
+    },
     email: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, linkTtlMs: e.LINK_TTL_MS },
     push: { url: e.PUSH_API_URL, project: e.PUSH_PROJECT_ID, token: e.PUSH_API_TOKEN, concurrency: e.PUSH_CONCURRENCY, timeoutMs: e.PUSH_TIMEOUT_MS },
     userData: { url: e.USER_DATA_URL, timeoutMs: e.USER_DATA_TIMEOUT_MS },

@@ -98,6 +98,8 @@ export interface DeliveryCommand {
 export interface DeliveryStatus {
   statusId: string; deliveryId: string; sourceType: SourceType; sourceId: string; clientId: string; channel: Channel;
   priority: Priority; status: DeliveryStatusName; attempt: number; reason: string | null; providerMessageId: string | null;
+  /** Which of the channel's providers took the call (SMS_SECONDARY_API_URL); null where none was called. */
+  provider: string | null;
   occurredAt: number;
 }
 

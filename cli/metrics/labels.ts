@@ -6,6 +6,8 @@
 import { ERROR_CODES } from '../../platform/errors';
 import { LANES } from '../../platform/lanes';
 import { TOPICS } from '../../platform/topics';
+import { DEFAULT_PROVIDER } from '../../senders/policy/guarded-channel';
+import { SMS_SECONDARY_PROVIDER } from '../../senders/sms/channel';
 import { CHANNELS, DELIVERY_STATUSES, type Channel } from '../../schemas/types';
 
 export const OTHER = 'other';
@@ -27,14 +29,10 @@ export const reasonCodeLabel = oneOf(ERROR_CODES);
 /** Logical topic names only (the deployment's prefix is already stripped by the Kafka layer). */
 export const topicLabel = oneOf(Object.values(TOPICS));
 
-/** The provider each channel talks to (one per channel in this build; the label names it for dashboards). */
-export const PROVIDER_OF: Readonly<Record<Channel, string>> = {
-  sms: 'sms-api',
-  email: 'smtp',
-  push: 'fcm',
-  inapp: 'redis-inbox',
-};
+const knownProvider = oneOf([...Object.values(DEFAULT_PROVIDER), SMS_SECONDARY_PROVIDER]);
 
-export function providerLabel(channel: string): string {
-  return PROVIDER_OF[channel as Channel] ?? OTHER;
+/** The provider named (a status's, a channel's second one), or the channel's default one; for dashboards. */
+export function providerLabel(channel: string, provider?: string | null): string {
+  if (provider) return knownProvider(provider);
+  return DEFAULT_PROVIDER[channel as Channel] ?? OTHER;
 }

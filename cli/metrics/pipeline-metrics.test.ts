@@ -29,13 +29,15 @@ describe('sender results', () => {
   it('counts statuses per batch by channel, provider, lane and status, retries apart, other kinds as skipped', async () => {
     const { registry, metrics } = setup();
     const record = metrics.senderResults('bulk');
-    record('sms', 'sent', 40);
-    record('sms', 'retrying', 3);
-    record('email', 'deferred', 2);
-    record('sms', 'sent', 2);
+    record('sms', 'sent', 40, 'sms-api');
+    record('sms', 'retrying', 3, 'sms-api');
+    record('email', 'deferred', 2, null);
+    record('sms', 'sent', 2, 'sms-api');
+    record('sms', 'sent', 5, 'sms-api-secondary');
     expect(await series(registry, 'vestnik_deliveries_total')).toEqual([
       { labels: { channel: 'sms', provider: 'sms-api', lane: 'bulk', status: 'sent' }, value: 42 },
       { labels: { channel: 'sms', provider: 'sms-api', lane: 'bulk', status: 'retrying' }, value: 3 },
+      { labels: { channel: 'sms', provider: 'sms-api-secondary', lane: 'bulk', status: 'sent' }, value: 5 },
     ]);
     expect(await series(registry, 'vestnik_delivery_retries_scheduled_total')).toEqual([{ labels: { channel: 'sms', lane: 'bulk' }, value: 3 }]);
     expect(await series(registry, 'vestnik_sender_commands_skipped_total')).toEqual([
@@ -46,10 +48,12 @@ describe('sender results', () => {
   it('bounds every label: an unknown channel, lane or kind is `other`, never a new value', async () => {
     const { registry, metrics } = setup();
     const record = metrics.senderResults('lane-from-a-bug');
-    record('fax' as never, 'sent', 1);
-    record('sms', 'exploded' as never, 1);
+    record('fax' as never, 'sent', 1, null);
+    record('sms', 'exploded' as never, 1, null);
+    record('sms', 'sent', 1, 'a-provider-from-a-bug');
     expect(await series(registry, 'vestnik_deliveries_total')).toEqual([
       { labels: { channel: 'other', provider: 'other', lane: 'other', status: 'sent' }, value: 1 },
+      { labels: { channel: 'sms', provider: 'other', lane: 'other', status: 'sent' }, value: 1 },
     ]);
     expect(await series(registry, 'vestnik_sender_commands_skipped_total')).toEqual([
       { labels: { channel: 'sms', lane: 'other', reason: 'other' }, value: 1 },

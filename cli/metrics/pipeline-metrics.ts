@@ -15,6 +15,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { StatusStore } from '../../analytics/status-store';
 import type { BatchMetrics, KafkaObserver, PartitionLag } from '../../platform/kafka';
+import type { ProviderConcurrency } from '../../senders/policy/adaptive-concurrency';
 import type { BreakerState } from '../../senders/policy/circuit-breaker';
 import type { SendResult } from '../../senders/policy/send-result';
 import type { SenderResultKind } from '../../senders/core/consumer';
@@ -93,6 +94,10 @@ export function createPipelineMetrics(registry: Registry, sampling: SamplingOpti
     labelNames: ['channel', 'provider', 'outcome'] as const, registers,
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
   });
+  const concurrencyLimit = new Gauge({
+    name: 'vestnik_provider_concurrency_limit', help: 'Requests a provider may have in flight from this process, found while sending (adaptive)',
+    labelNames: ['channel', 'provider', 'lane'] as const, registers,
+  });
   const breakerState = new Gauge({
     name: 'vestnik_circuit_breaker_state', help: 'Circuit breaker per provider and lane: 0 closed, 1 half-open, 2 open',
     labelNames: ['provider', 'lane'] as const, registers,
@@ -162,13 +167,13 @@ export function createPipelineMetrics(registry: Registry, sampling: SamplingOpti
     kafkaObserver,
 
     /** A sender lane's onResult: statuses per channel and provider, retries, and what was not sent now. */
-    senderResults(lane: string): (channel: Channel, kind: SenderResultKind, count: number) => void {
+    senderResults(lane: string): (channel: Channel, kind: SenderResultKind, count: number, provider: string | null) => void {
       const laneValue = laneLabel(lane);
-      return (channel, kind, count) => {
+      return (channel, kind, count, provider) => {
         if (count <= 0) return;
         const channelValue = channelLabel(channel);
         if (statusLabel(kind) !== 'other') {
-          deliveries.inc({ channel: channelValue, provider: providerLabel(channel), lane: laneValue, status: kind }, count);
+          deliveries.inc({ channel: channelValue, provider: providerLabel(channel, provider), lane: laneValue, status: kind }, count);
           if (kind === 'retrying') retries.inc({ channel: channelValue, lane: laneValue }, count);
         } else {
           skipped.inc({ channel: channelValue, lane: laneValue, reason: skipReasonLabel(kind) }, count);
@@ -192,16 +197,23 @@ export function createPipelineMetrics(registry: Registry, sampling: SamplingOpti
     },
 
     /** A channel's onProviderCall: the call's duration by outcome. */
-    providerCalls(channel: Channel): (result: SendResult, seconds: number) => void {
-      const labels = { channel: channelLabel(channel), provider: providerLabel(channel) };
+    providerCalls(channel: Channel, provider?: string): (result: SendResult, seconds: number) => void {
+      const labels = { channel: channelLabel(channel), provider: providerLabel(channel, provider) };
       return (result, seconds) => providerDuration.observe({ ...labels, outcome: outcomeLabel(result.kind) }, seconds);
     },
 
     /** Follows a channel's breaker: its state now, then every change. Returns the unsubscribe function. */
-    watchBreaker(channel: Channel, lane: string, breaker: { state(): BreakerState; onStateChange(listener: (state: BreakerState) => void): () => void }): () => void {
-      const labels = { provider: providerLabel(channel), lane: laneLabel(lane) };
+    watchBreaker(channel: Channel, lane: string, breaker: { state(): BreakerState; onStateChange(listener: (state: BreakerState) => void): () => void }, provider?: string): () => void {
+      const labels = { provider: providerLabel(channel, provider), lane: laneLabel(lane) };
       breakerState.set(labels, BREAKER_STATE_VALUE[breaker.state()]);
       return breaker.onStateChange((state) => breakerState.set(labels, BREAKER_STATE_VALUE[state]));
+    },
+
+    /** Follows a provider's adaptive concurrency limit: its value now, then every change. */
+    watchConcurrency(channel: Channel, lane: string, concurrency: ProviderConcurrency, provider?: string): void {
+      const labels = { channel: channelLabel(channel), provider: providerLabel(channel, provider), lane: laneLabel(lane) };
+      concurrencyLimit.set(labels, concurrency.limit());
+      concurrency.onLimitChange((limit) => concurrencyLimit.set(labels, limit));
     },
 
     /** The status store with its inserts counted and timed. */

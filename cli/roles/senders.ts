@@ -7,7 +7,8 @@ import { removeDeviceTokens } from '../../platform/device-tokens';
 import { createClientStore } from '../../domain/resources/stores';
 import { createPushChannel } from '../../senders/push/channel';
 import { createEmailChannel } from '../../senders/email/channel';
-import { createSmsChannel } from '../../senders/sms/channel';
+import { SMS_SECONDARY_PROVIDER, createSmsChannel } from '../../senders/sms/channel';
+import { failoverChannel } from '../../senders/policy/failover-channel';
 import { createInappChannel } from '../../senders/inapp/channel';
 import type { Runtime, Stoppable } from '../runtime';
 import { senderLanesFor } from './lane-selection';
@@ -42,11 +43,20 @@ async function startLane(runtime: Runtime, lane: string, topics: string[], frequ
   const { config, logger } = runtime;
   const redis = runtime.redis(`senders-${lane}`);
   const metrics = runtime.metrics;
-  const sms = createSmsChannel({
+  const smsPrimary = createSmsChannel({
     onProviderCall: metrics?.providerCalls('sms'),
     url: config.sms.url, token: config.sms.token, timeoutMs: config.sms.timeoutMs, concurrency: config.sms.concurrency,
     logger: logger.child({ module: 'sms', lane }),
   });
+  const secondary = config.sms.secondary;
+  const smsProviders = secondary
+    ? [smsPrimary, createSmsChannel({
+      provider: SMS_SECONDARY_PROVIDER, onProviderCall: metrics?.providerCalls('sms', SMS_SECONDARY_PROVIDER),
+      url: secondary.url, token: secondary.token, timeoutMs: config.sms.timeoutMs, concurrency: secondary.concurrency,
+      logger: logger.child({ module: 'sms', provider: SMS_SECONDARY_PROVIDER, lane }),
+    })]
+    : [smsPrimary];
+  const sms = smsProviders.length > 1 ? failoverChannel('sms', smsProviders) : smsPrimary;
   const email = createEmailChannel({
     onProviderCall: metrics?.providerCalls('email'),
     smtpUrl: config.email.smtpUrl, from: config.email.from, pool: true, maxConnections: 5,
@@ -90,7 +100,10 @@ async function startLane(runtime: Runtime, lane: string, topics: string[], frequ
     onAmbiguous: metrics?.ambiguousResults(),
     onOverRate: metrics?.overRateDeferrals(lane),
   });
-  for (const channel of [sms, email, push, inapp]) metrics?.watchBreaker(channel.channel, lane, channel.breaker);
+  for (const provider of [...smsProviders, email, push, inapp]) {
+    metrics?.watchBreaker(provider.channel, lane, provider.breaker, provider.provider);
+    if (provider.concurrency) metrics?.watchConcurrency(provider.channel, lane, provider.concurrency, provider.provider);
+  }
   await consumer.start();
   return [
     { name: `sms-${lane}`, stop: () => sms.close() },

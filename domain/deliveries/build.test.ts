@@ -23,7 +23,7 @@ describe('statusOf', () => {
     const status = statusOf(delivery, 'retrying', 5, 'http 503');
     expect(status).toEqual({
       statusId: statusIdOf(delivery.deliveryId, 'retrying', 2), deliveryId: delivery.deliveryId, sourceType: 'mailing', sourceId: 'm1',
-      clientId: 'c1', channel: 'sms', priority: 'bulk', status: 'retrying', attempt: 2, reason: 'http 503', providerMessageId: null,
+      clientId: 'c1', channel: 'sms', priority: 'bulk', status: 'retrying', attempt: 2, reason: 'http 503', providerMessageId: null, provider: null,
       occurredAt: 5,
     });
   });

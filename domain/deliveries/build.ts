@@ -52,19 +52,25 @@ export function eventStamp(eventAt: number, now: number): number {
   return Math.min(eventAt, now);
 }
 
+/** Who took a provider call: its name and the id it gave the message (null where there was none). */
+export interface ProviderCall {
+  provider?: string | null;
+  providerMessageId?: string | null;
+}
+
 /** The status record of one change of a delivery, at `at`, for its current attempt. */
 export function statusOf(
   delivery: DeliveryRef,
   status: DeliveryStatusName,
   at: number,
   reason: string | null = null,
-  providerMessageId: string | null = null,
+  call: ProviderCall = {},
 ): DeliveryStatus {
   const attempt = delivery.attempt ?? 0;
   return {
     statusId: statusIdOf(delivery.deliveryId, status, attempt), deliveryId: delivery.deliveryId,
     sourceType: delivery.sourceType, sourceId: delivery.sourceId, clientId: delivery.clientId, channel: delivery.channel,
-    priority: delivery.priority, status, attempt, reason, providerMessageId, occurredAt: at,
+    priority: delivery.priority, status, attempt, reason, providerMessageId: call.providerMessageId ?? null, provider: call.provider ?? null, occurredAt: at,
   };
 }
 

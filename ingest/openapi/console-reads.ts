@@ -66,7 +66,11 @@ export const AudienceSizeSchema = z
 
 export const ClientDeliveriesQuery = z.strictObject(pageQueryShape);
 
-const HistoryEntry = z.object({ status: z.string(), reason: z.string().nullable(), attempt: z.number().int(), at: IsoTimestamp }).openapi('DeliveryHistoryEntry');
+const HistoryEntry = z.object({
+  status: z.string(), reason: z.string().nullable(),
+  provider: z.string().nullable().openapi({ description: 'The provider that took the call (e.g. sms-api-secondary after a failover), or null' }),
+  attempt: z.number().int(), at: IsoTimestamp,
+}).openapi('DeliveryHistoryEntry');
 
 export const ClientDeliveryLogSchema = z
   .object({

@@ -173,9 +173,9 @@ describe('GET /api/clients/{id}/deliveries', () => {
     deliveryId: 'd-1', channel: 'sms', sourceType: 'mailing', sourceId: 'm-1', status: 'sent', reason: null, attempts: 2,
     firstAt: '2030-01-01T00:00:00.000Z', lastAt: '2030-01-01T00:00:05.000Z',
     history: [
-      { status: 'queued', reason: null, attempt: 0, at: '2030-01-01T00:00:00.000Z' },
-      { status: 'retrying', reason: 'HTTP 503', attempt: 1, at: '2030-01-01T00:00:01.000Z' },
-      { status: 'sent', reason: null, attempt: 2, at: '2030-01-01T00:00:05.000Z' },
+      { status: 'queued', reason: null, provider: null, attempt: 0, at: '2030-01-01T00:00:00.000Z' },
+      { status: 'retrying', reason: 'HTTP 503', provider: 'sms-api', attempt: 1, at: '2030-01-01T00:00:01.000Z' },
+      { status: 'sent', reason: null, provider: 'sms-api-secondary', attempt: 2, at: '2030-01-01T00:00:05.000Z' },
     ],
   } as const;
 

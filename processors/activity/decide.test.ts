@@ -39,7 +39,7 @@ describe('decideActivity', () => {
     });
     expect(decision.status).toEqual({
       statusId: statusIdOf(deliveryId, 'queued', 0), deliveryId, sourceType: 'activity', sourceId: 'evt-1', clientId: 'u-1',
-      channel: 'inapp', priority: 'express', status: 'queued', attempt: 0, reason: null, providerMessageId: null,
+      channel: 'inapp', priority: 'express', status: 'queued', attempt: 0, reason: null, providerMessageId: null, provider: null,
       // Stamped at the event's time (never later than now), so a replay writes the same row.
       occurredAt: NOW - 1000,
     });

@@ -33,7 +33,7 @@ describe('decideEpisode: a subscriber with an email', () => {
     });
     expect(decision.status).toEqual({
       statusId: statusIdOf(deliveryId, 'queued', 0), deliveryId, sourceType: 'episode', sourceId: 'evt-1', clientId: 'c-1',
-      channel: 'email', priority: 'bulk', status: 'queued', attempt: 0, reason: null, providerMessageId: null, occurredAt: NOW - 5_000,
+      channel: 'email', priority: 'bulk', status: 'queued', attempt: 0, reason: null, providerMessageId: null, provider: null, occurredAt: NOW - 5_000,
     });
   });
 

@@ -20,7 +20,7 @@ describe('decideWelcome', () => {
     });
     expect(status).toEqual({
       statusId: statusIdOf(deliveryId, 'queued', 0), deliveryId, sourceType: 'welcome', sourceId: 'evt-1', clientId: 'user-7',
-      channel: 'email', priority: 'express', status: 'queued', attempt: 0, reason: null, providerMessageId: null,
+      channel: 'email', priority: 'express', status: 'queued', attempt: 0, reason: null, providerMessageId: null, provider: null,
       // Stamped at the event's time (never later than now), so a replay writes the same row.
       occurredAt: NOW - 1000,
     });

@@ -73,7 +73,7 @@ export interface SenderConsumerOptions {
   /** Unique per process: written into leases so an operator sees who holds one. */
   ownerId: string;
   /** Per batch, once per channel and kind, with how many commands of the batch ended so (metrics). */
-  onResult?(channel: Channel, kind: SenderResultKind, count: number): void;
+  onResult?(channel: Channel, kind: SenderResultKind, count: number, provider: string | null): void;
   /** Per batch, once per channel and action, with how many ambiguous results of the batch were so handled (metrics). */
   onAmbiguous?(channel: Channel, action: AmbiguousOutcomeAction, count: number): void;
   /** Per chunk and channel, how many commands the provider's rate deferred (metrics). */
@@ -145,9 +145,9 @@ type HandlerDeps = Omit<SenderConsumerOptions, 'kafka' | 'groupId' | 'topics' | 
 
 /** The per-batch work (a–e above), independent of how the batch was fetched. */
 export function createBatchHandler(deps: HandlerDeps): (commands: DeliveryCommand[], sourceTopic: string, traces?: CommandTraces) => Promise<void> {
-  const count = (tally: ReadonlyMap<string, { channel: Channel; kind: SenderResultKind; n: number }>) => {
+  const count = (tally: ResultTally) => {
     try {
-      for (const { channel, kind, n } of tally.values()) deps.onResult?.(channel, kind, n);
+      for (const { channel, kind, n, provider } of tally.values()) deps.onResult?.(channel, kind, n, provider);
     } catch (error) {
       deps.logger.error({ err: error }, 'sender metrics hook failed');
     }
@@ -245,16 +245,16 @@ interface BatchReport {
   overRate: number;
 }
 
-type ResultTally = Map<string, { channel: Channel; kind: SenderResultKind; n: number }>;
+type ResultTally = Map<string, { channel: Channel; kind: SenderResultKind; n: number; provider: string | null }>;
 
 function report(deps: HandlerDeps, count: (tally: ResultTally) => void, batch: BatchReport): void {
   const { prechecked, claims, settled } = batch;
   // Tallied per channel and kind, so metrics are recorded once per batch, not once per command.
   const results: ResultTally = new Map();
-  const add = (channel: Channel, kind: SenderResultKind) => {
-    const entry = results.get(`${channel}|${kind}`);
+  const add = (channel: Channel, kind: SenderResultKind, provider: string | null = null) => {
+    const entry = results.get(`${channel}|${kind}|${provider}`);
     if (entry) entry.n += 1;
-    else results.set(`${channel}|${kind}`, { channel, kind, n: 1 });
+    else results.set(`${channel}|${kind}|${provider}`, { channel, kind, n: 1, provider });
   };
   const line = (command: DeliveryCommand, kind: SenderResultKind) => {
     add(command.channel, kind);
@@ -262,7 +262,7 @@ function report(deps: HandlerDeps, count: (tally: ResultTally) => void, batch: B
       channel: command.channel, attempt: command.attempt, result: kind }, 'delivery handled');
   };
   for (const status of [...prechecked.statuses, ...settled.statuses]) {
-    add(status.channel, status.status);
+    add(status.channel, status.status, status.provider);
     deps.logger.debug({ ...deliveryLogFields(status),
       channel: status.channel, attempt: status.attempt, result: status.status }, 'delivery handled');
   }

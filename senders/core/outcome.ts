@@ -99,10 +99,16 @@ export function precheck(command: DeliveryCommand, now: number, sourceCancelled:
  * call (precheck: expired, suppressed at fan-out) keep the calls made so far.
  */
 export function decideOutcome(command: DeliveryCommand, result: SendResult, now: number, policy: RetryPolicy): Outcome {
+  const outcome = decideAfterCall(command, result, now, policy);
+  // Every status after a call names the provider that took it (or whose open circuit answered).
+  return result.provider ? { ...outcome, status: { ...outcome.status, provider: result.provider } } : outcome;
+}
+
+function decideAfterCall(command: DeliveryCommand, result: SendResult, now: number, policy: RetryPolicy): Outcome {
   const called: DeliveryCommand = { ...command, attempt: command.attempt + 1 };
   switch (result.kind) {
     case 'sent':
-      return { status: statusOf(called, 'sent', now, null, result.providerMessageId ?? null), claim: 'done' };
+      return { status: statusOf(called, 'sent', now, null, { providerMessageId: result.providerMessageId ?? null }), claim: 'done' };
     case 'permanent':
       return failPermanently(called, `${result.code}: ${result.reason}`, now);
     case 'retriable': {

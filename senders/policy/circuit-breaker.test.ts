@@ -52,6 +52,15 @@ describe('closed circuit', () => {
     expect(provider.calls).toHaveLength(3);
   });
 
+  it('does not count an answer with Retry-After (a provider pacing us, not down) as a failure', async () => {
+    const provider = fakeProvider(retriable('PROVIDER_UNAVAILABLE', 'http 503', 1000));
+    const breaker = createCircuitBreaker({ name: 'sms', halfOpenAfterMs: 1000, consecutiveFailures: 2 });
+    const deliver = breaker.guard(provider.deliver);
+    for (const id of ['a', 'b', 'c', 'd']) await deliver(id);
+    expect(breaker.state()).toBe('closed');
+    expect(provider.calls).toEqual(['a', 'b', 'c', 'd']);
+  });
+
   it('a success resets the consecutive count', async () => {
     const provider = fakeProvider(down);
     const breaker = createCircuitBreaker({ name: 'sms', halfOpenAfterMs: 1000, consecutiveFailures: 2 });

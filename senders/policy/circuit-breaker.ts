@@ -27,7 +27,11 @@ export interface CircuitBreakerOptions {
   consecutiveFailures?: number;
   /** Any cockatiel breaker, e.g. a SamplingBreaker for failure-rate based opening. */
   breaker?: IBreaker;
-  /** Which results count as a provider failure; by default every retriable one (permanent = provider is up). */
+  /**
+   * Which results count as a provider failure; by default every retriable one (permanent = provider is up)
+   * except an answer that says when to come back (Retry-After): that provider is up and pacing us, which the
+   * adaptive concurrency limit and the retry's wait answer; opening the circuit on it would stop everything.
+   */
   isFailure?: (result: SendResult) => boolean;
   logger?: Logger;
 }
@@ -47,7 +51,7 @@ const STATE_NAMES: Record<CircuitState, BreakerState> = {
   [CircuitState.Isolated]: 'isolated',
 };
 
-const isRetriableResult = (result: SendResult): boolean => result.kind === 'retriable';
+const isRetriableResult = (result: SendResult): boolean => result.kind === 'retriable' && result.retryAfterMs === undefined;
 
 /** A circuit breaker for one provider (see the module comment). */
 export function createCircuitBreaker(options: CircuitBreakerOptions): ProviderCircuitBreaker {

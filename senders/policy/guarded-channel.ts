@@ -1,11 +1,22 @@
 import type { Logger } from '../../platform/logger';
 import type { Channel, DeliveryCommand } from '../../schemas/types';
+import type { ProviderConcurrency } from './adaptive-concurrency';
 import type { ChannelDeliverer } from './channel';
 import { createCircuitBreaker, type ProviderCircuitBreaker } from './circuit-breaker';
 import type { SendResult } from './send-result';
 
+/** The provider each channel talks to unless configured otherwise: the status and the metrics name it. */
+export const DEFAULT_PROVIDER: Readonly<Record<Channel, string>> = {
+  sms: 'sms-api',
+  email: 'smtp',
+  push: 'fcm',
+  inapp: 'redis-inbox',
+};
+
 /** Circuit breaker settings every channel takes. */
 export interface BreakerOptions {
+  /** The provider's name in statuses, logs and metrics (default DEFAULT_PROVIDER of the channel). */
+  provider?: string;
   /** How long the circuit stays open before one probe call (default 10 s). */
   halfOpenAfterMs?: number;
   /** Consecutive retriable results that open the circuit (default 5). */
@@ -20,7 +31,11 @@ export interface BreakerOptions {
 
 /** A channel as the sender loop sees it, with its breaker exposed for health and tests. */
 export interface GuardedChannel extends ChannelDeliverer {
+  /** The provider's name, on every result it gives. */
+  readonly provider: string;
   readonly breaker: ProviderCircuitBreaker;
+  /** The provider's adaptive concurrency limit, for HTTP providers. */
+  readonly concurrency?: ProviderConcurrency;
 }
 
 /**
@@ -29,11 +44,12 @@ export interface GuardedChannel extends ChannelDeliverer {
  */
 export function guardedChannel(
   channel: Channel,
-  deliverer: { deliver(command: DeliveryCommand): Promise<SendResult>; close(): Promise<void> },
+  deliverer: { deliver(command: DeliveryCommand): Promise<SendResult>; close(): Promise<void>; concurrency?: ProviderConcurrency },
   options: BreakerOptions,
 ): GuardedChannel {
+  const provider = options.provider ?? DEFAULT_PROVIDER[channel];
   const breaker = createCircuitBreaker({
-    name: channel,
+    name: provider,
     halfOpenAfterMs: options.halfOpenAfterMs ?? 10_000,
     consecutiveFailures: options.consecutiveFailures,
     logger: options.logger,
@@ -45,5 +61,9 @@ export function guardedChannel(
     return result;
   };
   const deliver = breaker.guard(options.onProviderCall ? timed : (command: DeliveryCommand) => deliverer.deliver(command));
-  return { channel, breaker, deliver: (command) => deliver(command), close: () => deliverer.close() };
+  return {
+    channel, provider, breaker, concurrency: deliverer.concurrency,
+    deliver: async (command) => ({ ...(await deliver(command)), provider }),
+    close: () => deliverer.close(),
+  };
 }

@@ -2,6 +2,7 @@ import { Pool } from 'undici';
 import { failedAfterRequestWritten, trackRequestsWritten } from '../../platform/http/request-sent';
 import { activeContext } from '../../platform/tracing/active';
 import { traceHeadersOf } from '../../platform/tracing/propagation';
+import { createAdaptiveConcurrency, type ProviderConcurrency } from './adaptive-concurrency';
 import { ambiguous, classifyError, retriable, type SendResult } from './send-result';
 
 /** Answers bigger than this are not a provider's small JSON; refusing them protects memory. */
@@ -12,7 +13,10 @@ export interface ProviderHttpOptions {
   url: string;
   /** Bearer token sent with every request. */
   token: string;
-  /** Most requests in flight at once (= pooled keep-alive connections); more wait in the pool's queue. */
+  /**
+   * The most requests in flight at once (= pooled keep-alive connections). Within it the number is found
+   * while sending (adaptive-concurrency.ts); requests over it wait here, in arrival order, not sent.
+   */
   concurrency: number;
   timeoutMs: number;
 }
@@ -20,9 +24,13 @@ export interface ProviderHttpOptions {
 /** A provider's answer, or the SendResult its failure to answer came to. */
 export type ProviderAnswer = { kind: 'answer'; status: number; body: string; retryAfter?: string | string[] } | { kind: 'failed'; result: SendResult };
 
+/** Answers that say the provider is taking too much: they lower the concurrency limit as a timeout does. */
+const OVERLOAD_STATUSES = new Set([429, 503]);
+
 /**
- * A provider's HTTP client: one keep-alive undici pool whose connection count is the concurrency bound.
- * No retries here: the sender decides what a retriable result means, so one call is one request.
+ * A provider's HTTP client: one keep-alive undici pool whose connection count is the concurrency bound,
+ * and before it an adaptive limit on the requests in flight (a provider that takes fewer at once than the
+ * bound queues the rest until they time out, after they were sent). No retries here: the sender decides what a retriable result means, so one call is one request.
  *
  * A failure tells whether the request may have reached the provider: one that failed after it was
  * written (no answer in time, the connection closed under it, an answer cut off) is `ambiguous`; one
@@ -41,6 +49,34 @@ export function createProviderHttp(options: ProviderHttpOptions) {
     maxResponseSize: MAX_RESPONSE_BYTES,
   });
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${options.token}` };
+  const slots = createAdaptiveConcurrency({ max: options.concurrency });
+
+  async function request(path: string, body: string, signal: AbortSignal, deadline: AbortSignal): Promise<ProviderAnswer> {
+    const own = ownAbort(signal);
+    let answered = false;
+    try {
+      // The delivery's trace (senders/core/command-traces.ts) goes to the provider as W3C `traceparent`.
+      const trace = traceHeadersOf(activeContext());
+      const response = await pool.request({
+        method: 'POST', path, headers: trace ? { ...headers, ...trace } : headers, body, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs, signal: own.signal,
+      });
+      answered = true;
+      const text = await response.body.text();
+      return { kind: 'answer', status: response.statusCode, body: text, retryAfter: response.headers['retry-after'] };
+    } catch (error) {
+      // An answer that began arriving proves the request arrived; what it said is lost.
+      const written = answered || failedAfterRequestWritten(error);
+      if (deadline.aborted) {
+        return { kind: 'failed', result: written
+          ? ambiguous('PROVIDER_UNAVAILABLE', `no answer within ${options.timeoutMs} ms after the request was sent`)
+          : retriable('PROVIDER_UNAVAILABLE', `not sent within ${options.timeoutMs} ms (no connection free or made)`) };
+      }
+      const result = classifyError(error);
+      return { kind: 'failed', result: written && result.kind === 'retriable' ? ambiguous(result.code, `${result.reason} after the request was sent`) : result };
+    } finally {
+      own.release();
+    }
+  }
 
   return {
     /** The URL's path without a trailing slash, to put before the provider's own paths. */
@@ -50,31 +86,18 @@ export function createProviderHttp(options: ProviderHttpOptions) {
      * header/body timers are coarse (~0.5–1 s late) and start only once a connection is free.
      */
     async post(path: string, body: string, signal: AbortSignal, deadline: AbortSignal): Promise<ProviderAnswer> {
-      const own = ownAbort(signal);
-      let answered = false;
-      try {
-        // The delivery's trace (senders/core/command-traces.ts) goes to the provider as W3C `traceparent`.
-        const trace = traceHeadersOf(activeContext());
-        const response = await pool.request({
-          method: 'POST', path, headers: trace ? { ...headers, ...trace } : headers, body, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs, signal: own.signal,
-        });
-        answered = true;
-        const text = await response.body.text();
-        return { kind: 'answer', status: response.statusCode, body: text, retryAfter: response.headers['retry-after'] };
-      } catch (error) {
-        // An answer that began arriving proves the request arrived; what it said is lost.
-        const written = answered || failedAfterRequestWritten(error);
-        if (deadline.aborted) {
-          return { kind: 'failed', result: written
-            ? ambiguous('PROVIDER_UNAVAILABLE', `no answer within ${options.timeoutMs} ms after the request was sent`)
-            : retriable('PROVIDER_UNAVAILABLE', `not sent within ${options.timeoutMs} ms (no connection free or made)`) };
-        }
-        const result = classifyError(error);
-        return { kind: 'failed', result: written && result.kind === 'retriable' ? ambiguous(result.code, `${result.reason} after the request was sent`) : result };
-      } finally {
-        own.release();
+      const slot = await slots.acquire(signal);
+      if (!slot) {
+        return { kind: 'failed', result: deadline.aborted
+          ? retriable('PROVIDER_UNAVAILABLE', `not sent within ${options.timeoutMs} ms (waiting for the provider's concurrency limit, ${slots.limit()})`)
+          : retriable('PROVIDER_UNAVAILABLE', 'not sent: the call was cancelled') };
       }
+      const answer = await request(path, body, signal, deadline);
+      slot.release({ dropped: answer.kind === 'failed' ? answer.result.kind !== 'permanent' : OVERLOAD_STATUSES.has(answer.status) });
+      return answer;
     },
+    /** The requests allowed in flight now, and its changes (the metric `vestnik_provider_concurrency_limit`). */
+    concurrency: slots as ProviderConcurrency,
     /** Waits for requests in flight, then closes the connections. */
     close: () => pool.close(),
   };

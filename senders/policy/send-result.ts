@@ -5,7 +5,7 @@ import { classifyTransportError } from '../../platform/http/transport-errors';
  * The outcome of one provider call, as every sender's consumer loop sees it. The provider adapter
  * (classify.ts of a channel) decides the kind once; the loop only switches on it.
  */
-export type SendResult =
+export type SendResult = (
   | { kind: 'sent'; providerMessageId?: string }
   /**
    * `ambiguous`: the request was written to the provider and no answer came (timed out, or the connection
@@ -14,7 +14,11 @@ export type SendResult =
    * "not now": sending again is safe. senders/core/outcome.ts decides what an ambiguous one becomes.
    */
   | { kind: 'retriable'; code: ErrorCode; reason: string; retryAfterMs?: number; ambiguous?: true }
-  | { kind: 'permanent'; code: ErrorCode; reason: string };
+  | { kind: 'permanent'; code: ErrorCode; reason: string }
+) & {
+  /** Which of the channel's providers answered (set by guarded-channel.ts; the status records it). */
+  provider?: string;
+};
 
 export type SendResultKind = SendResult['kind'];
 

@@ -1,5 +1,6 @@
 import { deliveryLogFields } from '../../platform/log-fields';
 import { deadlineSignals } from '../../platform/http/deadline';
+import type { ProviderConcurrency } from '../policy/adaptive-concurrency';
 import { createProviderHttp } from '../policy/provider-http';
 import { Logger, silentLogger } from '../../platform/logger';
 import type { DeliveryCommand } from '../../schemas/types';
@@ -19,7 +20,7 @@ export interface PushDelivererOptions {
   token: string;
   /** deliver() settles within this (a retriable timeout), every token's call and the queue wait included. */
   timeoutMs: number;
-  /** Most requests in flight at once (= pooled keep-alive connections); more wait in the pool's queue. */
+  /** The most requests in flight at once (pooled keep-alive connections); within it the limit adapts to the provider. */
   concurrency: number;
   /** Called (and awaited) when tokens came back UNREGISTERED/invalid; its failure is logged, never thrown. */
   onInvalidTokens?: InvalidTokensListener;
@@ -29,6 +30,8 @@ export interface PushDelivererOptions {
 export interface PushDeliverer {
   /** One provider call per device token of the command (none if it cannot be sent), combined into one result. */
   deliver(command: DeliveryCommand, options?: { signal?: AbortSignal }): Promise<SendResult>;
+  /** The provider's adaptive concurrency limit. */
+  concurrency: ProviderConcurrency;
   /** Waits for requests in flight, then closes the connections. */
   close(): Promise<void>;
 }
@@ -81,6 +84,7 @@ export function createPushDeliverer(options: PushDelivererOptions): PushDelivere
       await reportInvalid(command, invalidTokens);
       return result;
     },
+    concurrency: http.concurrency,
     close: () => http.close(),
   };
 }

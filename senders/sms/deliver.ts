@@ -1,5 +1,6 @@
 import { deliveryLogFields } from '../../platform/log-fields';
 import { deadlineSignals } from '../../platform/http/deadline';
+import type { ProviderConcurrency } from '../policy/adaptive-concurrency';
 import { createProviderHttp } from '../policy/provider-http';
 import { Logger, silentLogger } from '../../platform/logger';
 import type { DeliveryCommand } from '../../schemas/types';
@@ -14,7 +15,7 @@ export interface SmsDelivererOptions {
   token: string;
   /** deliver() settles within this (a retriable timeout), waiting for a free connection included. */
   timeoutMs: number;
-  /** Most requests in flight at once (= pooled keep-alive connections); more wait in the pool's queue. */
+  /** The most requests in flight at once (pooled keep-alive connections); within it the limit adapts to the provider. */
   concurrency: number;
   logger?: Logger;
 }
@@ -22,6 +23,8 @@ export interface SmsDelivererOptions {
 export interface SmsDeliverer {
   /** Exactly one provider call for the command (none if the command cannot be sent), classified. */
   deliver(command: DeliveryCommand, options?: { signal?: AbortSignal }): Promise<SendResult>;
+  /** The provider's adaptive concurrency limit. */
+  concurrency: ProviderConcurrency;
   /** Waits for requests in flight, then closes the connections. */
   close(): Promise<void>;
 }
@@ -59,6 +62,7 @@ export function createSmsDeliverer(options: SmsDelivererOptions): SmsDeliverer {
       else log.info(line, 'sms response');
       return result;
     },
+    concurrency: http.concurrency,
     close: () => http.close(),
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { VestnikError } from '../../platform/errors';
+import type { Capacity } from './capacity';
 import {
   COMMON_NO_FAULTS, CommonFaults, commonFaultsPatchFields, latencyOf, mergeFaultsPatch, outageAt, outageSchema,
   pickStackedFault, rate,
@@ -30,6 +31,8 @@ export interface SmsFaults extends CommonFaults {
   outage: Outage | null;
   /** Phones (digits) whose every send is refused with HTTP 400: a permanent failure, for tests of re-sends. */
   rejectPhones: string[];
+  /** A provider that takes only so many requests at once (capacity.ts); null: as many as arrive. */
+  capacity: Capacity | null;
 }
 
 export const NO_FAULTS: Readonly<SmsFaults> = Object.freeze({
@@ -39,6 +42,7 @@ export const NO_FAULTS: Readonly<SmsFaults> = Object.freeze({
   bodyErrorRate: 0,
   outage: null,
   rejectPhones: [],
+  capacity: null,
 });
 
 /** What PUT /_control/faults (and the start options) accept: any subset; an outage by end time or length. */
@@ -49,6 +53,11 @@ export const faultsPatchSchema = z.strictObject({
   bodyErrorRate: rate.optional(),
   outage: outageSchema(['refuse', 'unavailable'] as const),
   rejectPhones: z.array(z.string().regex(/^\d{1,15}$/)).max(10_000).optional(),
+  capacity: z.strictObject({
+    workers: z.number().int().min(1).max(10_000),
+    queue: z.number().int().min(0).max(100_000),
+    serviceMs: z.number().int().min(0).max(60_000),
+  }).nullable().optional(),
 });
 
 export type FaultsPatch = z.input<typeof faultsPatchSchema>;

@@ -18,6 +18,8 @@ export const SEND_OUTCOMES = [
   'unavailable',
   /** The client gave up (closed the connection) before the simulator answered: not accepted. */
   'abandoned',
+  /** Beyond the capacity's queue: answered 503 at once, not accepted. */
+  'overflow',
 ] as const;
 export type SendOutcome = (typeof SEND_OUTCOMES)[number];
 

@@ -3,6 +3,7 @@ import { assertUnreachable } from '../../platform/errors';
 import { BodyTooLargeError, Delays, readBody, sendJson, sendText } from '../shared/http';
 import { beginRequest, hangThenDrop, waitLatency } from '../shared/provider-request';
 import { DrawnFault, SmsFaults, activeOutage, latencyFor, pickFault } from './faults';
+import type { Capacity, CapacityGate } from './capacity';
 import type { Ledger } from './ledger';
 import { SmsSendBody, bearerToken, parseMsgId, validateSendRequest } from './request';
 import { verifySmsApiToken } from './token';
@@ -15,6 +16,7 @@ export interface SendContext {
   jwtSecret: string;
   ledger: Ledger;
   delays: Delays;
+  capacity: CapacityGate;
 }
 
 const MAX_SEND_BODY = 64 * 1024;
@@ -34,6 +36,7 @@ export async function handleSend(request: IncomingMessage, response: ServerRespo
     if (outage.mode === 'refuse') request.socket.destroy();
     return sendJson(response, 503, { code: 503, message: 'Service Unavailable' });
   }
+  if (faults.capacity) return handleWithin(faults.capacity, request, response, segment, context);
   const checked = await checkRequest(request, response, segment, context);
   if (!checked) return;
   if (faults.rejectPhones.includes(String(checked.phone))) {
@@ -46,6 +49,27 @@ export async function handleSend(request: IncomingMessage, response: ServerRespo
   if (fault) return answerFault(fault, response, faults, context);
   const duplicate = ledger.accept(checked.id, checked, context.now());
   sendJson(response, 200, { code: 0, message: duplicate ? 'OK (duplicate)' : 'OK' });
+}
+
+/**
+ * A provider of bounded capacity: a worker (now or after a wait in the queue) checks and accepts the request
+ * after `serviceMs`, whether or not its client is still there; beyond the queue, 503 at once.
+ */
+async function handleWithin(capacity: Capacity, request: IncomingMessage, response: ServerResponse, segment: string, context: SendContext): Promise<void> {
+  if (!(await context.capacity.enter(capacity))) {
+    context.ledger.record('overflow');
+    response.setHeader('retry-after', '1');
+    return sendJson(response, 503, { code: 503, message: 'Service Unavailable' });
+  }
+  try {
+    const checked = await checkRequest(request, response, segment, context);
+    if (!checked) return;
+    if (capacity.serviceMs > 0 && !(await context.delays.wait(capacity.serviceMs))) return context.ledger.record('abandoned');
+    const duplicate = context.ledger.accept(checked.id, checked, context.now());
+    sendJson(response, 200, { code: 0, message: duplicate ? 'OK (duplicate)' : 'OK' });
+  } finally {
+    context.capacity.leave();
+  }
 }
 
 /** Auth and the contract; answers 401/400/413 itself and returns null when the request fails them. */

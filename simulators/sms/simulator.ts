@@ -6,6 +6,7 @@ import { createDelays, sendJson } from '../shared/http';
 import {
   CommonSimulatorOptions, SimulatorRoute, SimulatorServer, closeServer, guardedListener, listen,
 } from '../shared/server';
+import { createCapacityGate } from './capacity';
 import { SimulatorControl, handleControl } from './control';
 import { FaultsPatch, NO_FAULTS, SmsFaults, activeOutage, applyFaultsPatch } from './faults';
 import { MessageRecord, SmsSimulatorStats, createLedger } from './ledger';
@@ -60,7 +61,7 @@ export function createSmsSimulator(options: SmsSimulatorOptions): SmsSimulator {
       await control.syncListener();
     },
   };
-  const sendContext = { faults: settings.faults, random: settings.random, now, jwtSecret: options.jwtSecret, ledger, delays };
+  const sendContext = { faults: settings.faults, random: settings.random, now, jwtSecret: options.jwtSecret, ledger, delays, capacity: createCapacityGate() };
   listener.server.on('request', routeRequests(control, sendContext, log));
   let controlServer: Server | null = null;
   const baseUrl = (port: number) => `http://${host}:${port}`;

@@ -28,7 +28,7 @@ function change(
 ): DeliveryStatus {
   return {
     statusId: `${deliveryId}:${status}:${attempt}`, deliveryId, sourceType: source[0], sourceId: source[1], clientId,
-    channel, priority: 'bulk', status, attempt, reason, providerMessageId: null, occurredAt,
+    channel, priority: 'bulk', status, attempt, reason, providerMessageId: null, provider: null, occurredAt,
   };
 }
 

@@ -22,7 +22,7 @@ let deliveries: ClientDeliveries;
 function change(deliveryId: string, clientId: string, status: DeliveryStatusName, attempt: number, at: number, reason: string | null = null): DeliveryStatus {
   return {
     statusId: `${deliveryId}:${status}:${attempt}`, deliveryId, sourceType: 'notification', sourceId: `r-${deliveryId}`, clientId,
-    channel: 'email', priority: 'bulk', status, attempt, reason, providerMessageId: null, occurredAt: at,
+    channel: 'email', priority: 'bulk', status, attempt, reason, providerMessageId: null, provider: null, occurredAt: at,
   };
 }
 

@@ -42,7 +42,7 @@ describe('email channel over SMTP to a real server on loopback', () => {
   it('sends: the server receives headers, body and the Message-ID derived from the delivery id', async () => {
     const c = command(`ann-${randomUUID()}@example.test`);
     const result = await email.deliver(c);
-    expect(result).toEqual({ kind: 'sent', providerMessageId: messageIdOf(c.deliveryId, FROM) });
+    expect(result).toEqual({ kind: 'sent', provider: 'smtp', providerMessageId: messageIdOf(c.deliveryId, FROM) });
     const [received, ...more] = sink.messagesTo(c.address);
     expect(more).toHaveLength(0);
     expect(received).toMatchObject({

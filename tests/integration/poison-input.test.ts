@@ -180,7 +180,7 @@ const status = (over: Partial<DeliveryStatus> = {}): DeliveryStatus => {
   const deliveryId = randomUUID();
   return {
     statusId: statusIdOf(deliveryId, 'sent', 1), deliveryId, sourceType: 'notification', sourceId: uniqueName('poison-source'),
-    clientId: 'c1', channel: 'sms', priority: 'bulk', status: 'sent', attempt: 1, reason: null, providerMessageId: null,
+    clientId: 'c1', channel: 'sms', priority: 'bulk', status: 'sent', attempt: 1, reason: null, providerMessageId: null, provider: null,
     occurredAt: now(), ...over,
   };
 };

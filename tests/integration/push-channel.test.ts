@@ -55,7 +55,7 @@ describe('sent', () => {
     const [a, b] = [deviceToken('a'), deviceToken('b')];
     const cmd = command([a, b]);
     const result = await channel().deliver(cmd);
-    expect(result).toEqual({ kind: 'sent', providerMessageId: expect.stringMatching(new RegExp(`^projects/${PROJECT}/messages/`)) });
+    expect(result).toEqual({ kind: 'sent', provider: 'fcm', providerMessageId: expect.stringMatching(new RegExp(`^projects/${PROJECT}/messages/`)) });
     expect(simulator.stats().acceptedByToken).toEqual({ [a]: 1, [b]: 1 });
     expect(simulator.messages(a)).toEqual([expect.objectContaining({ title: 'Сериал', body: cmd.content.text, data: { deliveryId: cmd.deliveryId } })]);
   });
@@ -86,7 +86,7 @@ describe('permanent', () => {
     const reported: string[][] = [];
     const push = channel({ onInvalidTokens: (_clientId, tokens) => void reported.push(tokens) });
     await expect(push.deliver(command([dead, malformed]))).resolves.toEqual({
-      kind: 'permanent', code: 'PROVIDER_REJECTED', reason: 'all 2 device tokens are unregistered or invalid',
+      kind: 'permanent', code: 'PROVIDER_REJECTED', reason: 'all 2 device tokens are unregistered or invalid', provider: 'fcm',
     });
     expect(reported).toEqual([[dead, malformed]]);
     expect(simulator.stats().outcomes).toMatchObject({ unregistered: 1, invalid: 1, accepted: 0 });
@@ -97,7 +97,7 @@ describe('permanent', () => {
   it('a wrong access token: 401, permanent, no token reported', async () => {
     const reported: string[][] = [];
     const push = channel({ token: 'wrong', onInvalidTokens: (_c, tokens) => void reported.push(tokens) });
-    await expect(push.deliver(command([deviceToken('a')]))).resolves.toEqual({ kind: 'permanent', code: 'PROVIDER_REJECTED', reason: 'http 401 THIRD_PARTY_AUTH_ERROR' });
+    await expect(push.deliver(command([deviceToken('a')]))).resolves.toEqual({ kind: 'permanent', code: 'PROVIDER_REJECTED', reason: 'http 401 THIRD_PARTY_AUTH_ERROR', provider: 'fcm' });
     expect(reported).toEqual([]);
   });
 
@@ -121,7 +121,7 @@ describe('permanent', () => {
 describe('retriable', () => {
   it('503 from the provider', async () => {
     simulator.setFaults({ errorRate: 1, errorStatus: 503 });
-    await expect(channel().deliver(command([deviceToken('a')]))).resolves.toEqual({ kind: 'retriable', code: 'PROVIDER_UNAVAILABLE', reason: 'http 503 UNAVAILABLE' });
+    await expect(channel().deliver(command([deviceToken('a')]))).resolves.toEqual({ kind: 'retriable', code: 'PROVIDER_UNAVAILABLE', reason: 'http 503 UNAVAILABLE', provider: 'fcm' });
     expect(simulator.stats().acceptedByToken).toEqual({});
   });
 

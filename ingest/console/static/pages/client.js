@@ -31,7 +31,7 @@ function DeliveryLog({ clientId }) {
       <tbody>${items.map((d) => html`<tr data-delivery=${d.deliveryId}>
         <td>${formatTime(d.lastAt)}</td><td>${sourceLink(d)}</td><td>${d.channel}</td>
         <td><span class=${`status status-${d.status}`}>${d.status}</span>${d.reason ? html`<div class="reason">${d.reason}</div>` : null}</td>
-        <td><ol class="history">${d.history.map((h) => html`<li><span class=${`status status-${h.status}`}>${h.status}</span> ${formatTime(h.at)}${h.attempt > 1 ? ` · attempt ${h.attempt}` : ''}${h.reason ? html` — <span class="reason">${h.reason}</span>` : null}</li>`)}</ol></td>
+        <td><ol class="history">${d.history.map((h) => html`<li><span class=${`status status-${h.status}`}>${h.status}</span> ${formatTime(h.at)}${h.attempt > 1 ? ` · attempt ${h.attempt}` : ''}${h.provider ? ` · via ${h.provider}` : ''}${h.reason ? html` — <span class="reason">${h.reason}</span>` : null}</li>`)}</ol></td>
       </tr>`)}</tbody>
     </table>
     ${next ? html`<button type="button" onClick=${loadMore}>Show older</button>` : null}`;

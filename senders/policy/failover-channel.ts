@@ -1,0 +1,39 @@
+import type { Channel } from '../../schemas/types';
+import type { ChannelDeliverer, SendResult } from './channel';
+import type { GuardedChannel } from './guarded-channel';
+
+/**
+ * Several providers of one channel in an order of preference (two SMS APIs). A command goes to the first;
+ * when that one did not take it and cannot have taken it (its circuit is open, it refused, answered 5xx or
+ * 429, or no slot came in time), to the next, at once. A result that may have reached a provider (ambiguous)
+ * or a permanent one (a number no provider will take) stays with that provider: another one could make it a
+ * second message. The result names the provider that gave it, so the status records who sent.
+ */
+export interface FailoverChannel extends ChannelDeliverer {
+  readonly providers: readonly GuardedChannel[];
+}
+
+/** Not sent, and asking another provider cannot send it twice. */
+export function movesToNextProvider(result: SendResult): boolean {
+  return result.kind === 'retriable' && result.ambiguous !== true;
+}
+
+export function failoverChannel(channel: Channel, providers: readonly GuardedChannel[]): FailoverChannel {
+  if (providers.length === 0) throw new Error(`failoverChannel(${channel}): no providers`);
+  return {
+    channel,
+    providers,
+    async deliver(command) {
+      let result: SendResult | undefined;
+      for (const provider of providers) {
+        result = await provider.deliver(command);
+        if (!movesToNextProvider(result)) return result;
+      }
+      // Every provider said "not now": the last one's answer (its Retry-After, its reason) decides the retry.
+      return result!;
+    },
+    async close() {
+      await Promise.all(providers.map((provider) => provider.close()));
+    },
+  };
+}
