@@ -21,7 +21,7 @@ export type { TimeRange };
 
 /** When two changes of one delivery share a millisecond, the one further along the lifecycle wins. */
 export const STATUS_PRECEDENCE = [
-  'queued', 'retrying', 'sent', 'delivered', 'fallback', 'suppressed', 'expired', 'failed',
+  'queued', 'waiting', 'retrying', 'sent', 'delivered', 'fallback', 'suppressed', 'expired', 'failed',
 ] as const satisfies readonly DeliveryStatusName[];
 
 /** Statuses whose reason is an error worth showing as a message's `lastError`. */

@@ -19,7 +19,8 @@ export const SOURCE_TYPES = ['mailing', 'notification', 'welcome', 'episode', 'a
 export const OPERATOR_SOURCE_TYPES = ['test', 'report'] as const satisfies readonly SourceType[];
 export type SourceType = (typeof SOURCE_TYPES)[number];
 
-export const DELIVERY_STATUSES = ['queued', 'sent', 'delivered', 'retrying', 'failed', 'expired', 'suppressed', 'fallback'] as const;
+/** `waiting`: held by the sender until its send window (or quiet hours, or notBefore) allows it; the reason says until when. */
+export const DELIVERY_STATUSES = ['queued', 'sent', 'delivered', 'retrying', 'failed', 'expired', 'suppressed', 'fallback', 'waiting'] as const;
 export type DeliveryStatusName = (typeof DELIVERY_STATUSES)[number];
 
 /** Statuses after which nothing more happens to a delivery. */

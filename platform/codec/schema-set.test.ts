@@ -22,7 +22,7 @@ const PYTHON_FINGERPRINTS: Record<string, string> = {
   'state.mailings': '6b76b27e062f8c50',
   'state.templates': 'a214440728731af5',
   'deliveries.command': '1d22df3414034191',
-  'deliveries.status': 'a8b79bbf7901259b',
+  'deliveries.status': '1cd79f2980e4e13e',
   'deliveries.dead-letter': '343374aff73c0c76',
 };
 

@@ -52,7 +52,7 @@ describe('planPrechecks', () => {
       NOW, new Set(['m-gone']), route,
     );
     expect(plan.toSend.map((c) => c.deliveryId)).toEqual(['send', 'not-a-mailing']);
-    expect(plan.statuses.map((s) => [s.deliveryId, s.status])).toEqual([['expired', 'expired'], ['cancelled', 'expired']]);
+    expect(plan.statuses.map((s) => [s.deliveryId, s.status])).toEqual([['expired', 'expired'], ['cancelled', 'expired'], ['later', 'waiting']]);
     expect(plan.deferred).toEqual([{ topic: 'bk', key: 'c-1', id: 'later:0', dueAt: NOW + 1_000, command: command({ deliveryId: 'later', notBefore: NOW + 1_000 }) }]);
   });
 

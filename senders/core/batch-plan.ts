@@ -28,7 +28,7 @@ export interface DelayedCommand {
 
 export interface PrecheckPlan {
   toSend: DeliveryCommand[];
-  /** Ended before sending (expired, source cancelled): status only, no claim, no provider call. */
+  /** Decided before sending: ended (expired, source cancelled) or waiting (with why); status only, no claim, no provider call. */
   statuses: DeliveryStatus[];
   deferred: DelayedCommand[];
 }
@@ -62,7 +62,10 @@ export function planPrechecks(
     const decision = precheck(command, now, cancelled, ttl);
     if (decision.kind === 'send') plan.toSend.push(command);
     else if (decision.kind === 'expire') plan.statuses.push(decision.status);
-    else plan.deferred.push(recheckLater(command, decision.until, route));
+    else {
+      plan.statuses.push(decision.status);
+      plan.deferred.push(recheckLater(command, decision.until, route));
+    }
   }
   return plan;
 }

@@ -1,7 +1,7 @@
 import { deliveryIdOf, statusIdOf } from '../../platform/ids';
 import type { DeliveryCommand } from '../../schemas/types';
 import { ambiguous, permanent, retriable, sent, type SendResult } from '../policy/send-result';
-import { deadlineOf, decideOutcome, precheck, type AmbiguousPolicy, type RetryPolicy } from './outcome';
+import { deadlineOf, decideOutcome, precheck, waitingReason, type AmbiguousPolicy, type RetryPolicy } from './outcome';
 
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0); // 15:00 in Moscow
 const HOUR = 3_600_000;
@@ -232,11 +232,27 @@ describe('precheck', () => {
 
   it('defers outside the window to the window opening (18:00 Moscow = 15:00 UTC)', () => {
     const decision = precheck(command({ sendWindow: { from: '18:00', to: '21:00' } }), NOW, false);
-    expect(decision).toEqual({ kind: 'defer', until: Date.UTC(2026, 0, 15, 15, 0, 0) });
+    expect(decision).toMatchObject({ kind: 'defer', until: Date.UTC(2026, 0, 15, 15, 0, 0) });
+    // The waiting status says why, in the recipient's own clock.
+    expect(decision.kind === 'defer' && decision.status).toMatchObject({
+      status: 'waiting', occurredAt: NOW, reason: 'outside its send window 18:00–21:00: held until 2026-01-15 18:00 Europe/Moscow',
+    });
   });
 
   it('defers before notBefore to notBefore', () => {
-    expect(precheck(command({ notBefore: NOW + HOUR }), NOW, false)).toEqual({ kind: 'defer', until: NOW + HOUR });
+    const decision = precheck(command({ notBefore: NOW + HOUR }), NOW, false);
+    expect(decision).toMatchObject({ kind: 'defer', until: NOW + HOUR, status: { status: 'waiting', reason: expect.stringMatching(/^scheduled: not before 2026-01-15 \d\d:\d\d Europe\/Moscow$/) } });
+  });
+});
+
+describe('waitingReason', () => {
+  const at = Date.UTC(2026, 0, 15, 6, 0, 0);
+  it.each([
+    [{ notBefore: at, sendWindow: null, timezone: 'Asia/Kolkata' }, 'scheduled: not before 2026-01-15 11:30 Asia/Kolkata'],
+    [{ notBefore: null, sendWindow: { from: '09:00', to: '21:00' }, timezone: 'Europe/Moscow' }, 'outside its send window 09:00–21:00: held until 2026-01-15 09:00 Europe/Moscow'],
+    [{ notBefore: null, sendWindow: null, timezone: 'Not/AZone' }, 'held until 2026-01-15 06:00 UTC'],
+  ])('%j → %s', (command, reason) => {
+    expect(waitingReason(command, at)).toBe(reason);
   });
 });
 

@@ -38,7 +38,8 @@ export type AmbiguousOutcomeAction = 'resend' | 'fail' | 'expire';
 /** What a sender does with a command before calling the provider. */
 export type Precheck =
   | { kind: 'send' }
-  | { kind: 'defer'; until: number }
+  /** Held until `until`; `status` (waiting) says why. */
+  | { kind: 'defer'; until: number; status: DeliveryStatus }
   | { kind: 'expire'; status: DeliveryStatus };
 
 /** What a sender records after the provider answered. */
@@ -82,12 +83,34 @@ export function precheck(command: DeliveryCommand, now: number, sourceCancelled:
   });
   switch (decision.kind) {
     case 'now': return { kind: 'send' };
-    case 'defer': return { kind: 'defer', until: decision.until };
+    case 'defer': return { kind: 'defer', until: decision.until, status: statusOf(command, 'waiting', now, waitingReason(command, decision.until)) };
     case 'expire': {
       const reason = deadline.byTtl ? `stale: not sent within the ${command.priority} TTL of ${ttl![command.priority] / 60_000} min` : 'expired before it could be sent';
       return { kind: 'expire', status: statusOf(command, 'expired', now, reason) };
     }
     default: return assertUnreachable(decision);
+  }
+}
+
+/**
+ * Why a command waits, for its `waiting` status: its scheduled time, or its send window (a mailing's, or the
+ * complement of the recipient's quiet hours, which the fan-out turned into one), with the time it opens in
+ * the recipient's zone.
+ */
+export function waitingReason(command: Pick<DeliveryCommand, 'notBefore' | 'sendWindow' | 'timezone'>, until: number): string {
+  const at = localTime(until, command.timezone);
+  if (command.notBefore !== null && command.notBefore >= until) return `scheduled: not before ${at}`;
+  if (command.sendWindow) return `outside its send window ${command.sendWindow.from}–${command.sendWindow.to}: held until ${at}`;
+  return `held until ${at}`;
+}
+
+/** "2026-12-05 09:00 Europe/Moscow": the recipient's wall clock (sv-SE formats as ISO); UTC when the zone is unknown. */
+function localTime(at: number, timezone: string): string {
+  const format = (timeZone: string) => new Intl.DateTimeFormat('sv-SE', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).format(at);
+  try {
+    return `${format(timezone)} ${timezone}`;
+  } catch {
+    return `${format('UTC')} UTC`;
   }
 }
 

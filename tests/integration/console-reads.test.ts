@@ -142,9 +142,10 @@ describe('console reads on the real stack', () => {
     expect(sent.items).toHaveLength(1);
     expect(sent.items[0]).toMatchObject({ sourceType: 'mailing', sourceId: mailingId, channel: 'sms', status: 'sent', attempts: 1 });
     expect(sent.items[0].history.map((h: { status: string }) => h.status)).toEqual(['queued', 'sent']);
+    expect(sent.items[0].history[1].provider).toBe('sms-api'); // the provider that took the call
     expect(Date.parse(sent.items[0].history[1].at)).toBeGreaterThanOrEqual(Date.parse(sent.items[0].history[0].at));
     const suppressed = (await stack.api('GET', `/api/clients/${run}-e/deliveries`)).body;
-    expect(suppressed.items[0].history).toEqual([{ status: 'suppressed', reason: 'sms opt-out', attempt: 0, at: expect.any(String) }]);
+    expect(suppressed.items[0].history).toEqual([{ status: 'suppressed', reason: 'sms opt-out', provider: null, attempt: 0, at: expect.any(String) }]);
     expect((await stack.api('GET', `/api/clients/${run}-nobody/deliveries`)).status).toBe(404);
   });
 

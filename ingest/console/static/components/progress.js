@@ -3,7 +3,7 @@
 import { html } from '../lib/html.js';
 import { formatCount, percent } from '../lib/format.js';
 
-export const PROGRESS_STATUSES = ['sent', 'delivered', 'failed', 'expired', 'suppressed', 'queued', 'retrying', 'fallback'];
+export const PROGRESS_STATUSES = ['sent', 'delivered', 'failed', 'expired', 'suppressed', 'queued', 'waiting', 'retrying', 'fallback'];
 
 export function ProgressBar({ total, byStatus }) {
   const done = ['sent', 'delivered', 'failed', 'expired', 'suppressed', 'fallback'].reduce((n, s) => n + (byStatus[s] || 0), 0);
