@@ -17,7 +17,7 @@ async function runRoles(roles: Role[]): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel });
   // The process's one metrics registry (METRICS_ENABLED): every role records into it, /metrics serves it.
-  const metrics = config.metricsEnabled ? createPipelineMetrics(processRegistry()) : null;
+  const metrics = config.metricsEnabled ? createPipelineMetrics(processRegistry(), { providers: config.httpProviders.map((spec) => spec.name) }) : null;
   const runtime = createRuntime(config, logger, { metrics });
   await setup(runtime);
   const started: Stoppable[] = [];

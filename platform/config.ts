@@ -5,6 +5,8 @@ import { parseLanes, type Lane } from './lanes';
 import { SASL_MECHANISMS, type KafkaSecurity } from './kafka/security';
 import { TOPIC_PREFIX_PATTERN } from './kafka/topic-names';
 import { DEV_DEFAULTS, describeProductionProblems, productionProblems } from './config-production';
+import { HttpProviderSpecSchema, resolveHeaderSecrets, type HttpProviderSpec } from './http/provider-spec';
+import { BUILT_IN_PROVIDERS } from './providers';
 import { isKnownTimeZone } from './time-zones';
 
 /** "key1:admin|stats,key2:service" → one entry per key with its roles. */
@@ -173,6 +175,31 @@ export const envSchema = z.object({
     ctx.addIssue({ code: 'custom', message: 'expected a JSON array of rules' });
     return z.NEVER;
   }),
+  /**
+   * Providers defined in configuration only (platform/http/provider-spec.ts), a JSON array; each follows its
+   * channel's built-in provider in the failover order. `${NAME}` in a header takes an environment variable.
+   */
+  HTTP_PROVIDERS: z.string().default('[]').transform((raw, ctx) => {
+    let specs: unknown;
+    try {
+      specs = JSON.parse(raw);
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'expected a JSON array of provider definitions' });
+      return z.NEVER;
+    }
+    const parsed = z.array(HttpProviderSpecSchema).max(20).safeParse(specs);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) ctx.addIssue({ code: 'custom', message: `[${issue.path.join('.')}] ${issue.message}` });
+      return z.NEVER;
+    }
+    const names = parsed.data.map((spec) => spec.name);
+    const taken = names.filter((name, i) => names.indexOf(name) !== i || BUILT_IN_PROVIDERS.includes(name));
+    if (taken.length > 0) {
+      ctx.addIssue({ code: 'custom', message: `provider names must be unique and not built-in (${BUILT_IN_PROVIDERS.join(', ')}): ${taken.join(', ')}` });
+      return z.NEVER;
+    }
+    return parsed.data;
+  }),
   METRICS_ENABLED: bool(true),
   /** The probe port (/healthz, /readyz, /metrics) of a process that runs no API; unset: none (the API serves its own). */
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
@@ -245,6 +272,8 @@ export interface Config {
   fanout: { batchSize: number };
   lanes: Lane[];
   inapp: { inboxMax: number; historyMax: number };
+  /** HTTP_PROVIDERS, validated, with the secrets of their headers in place. Never log them. */
+  httpProviders: readonly HttpProviderSpec[];
   /** FREQUENCY_CAPS as given: validated by the senders, which own the rules' meaning. */
   frequencyCaps: unknown[];
   metricsEnabled: boolean;
@@ -276,6 +305,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
   }
   if (e.OIDC_ISSUER && !e.OIDC_CLIENT_ID) {
     throw new VestnikError('CONFIG_INVALID', 'invalid configuration — OIDC_ISSUER needs OIDC_CLIENT_ID');
+  }
+  const httpProviders = e.HTTP_PROVIDERS.map((spec) => resolveHeaderSecrets(spec, source));
+  const secretProblems = httpProviders.flatMap((resolved) => resolved.problems);
+  if (secretProblems.length > 0) {
+    throw new VestnikError('CONFIG_INVALID', `invalid configuration — HTTP_PROVIDERS: ${secretProblems.join('; ')}`, { details: secretProblems });
   }
   if (e.NODE_ENV === 'production') {
     const problems = productionProblems(e);
@@ -326,6 +360,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     fanout: { batchSize: e.FANOUT_BATCH_SIZE },
     lanes: e.LANES,
     inapp: { inboxMax: e.INAPP_INBOX_MAX, historyMax: e.INAPP_HISTORY_MAX },
+    httpProviders: httpProviders.map((resolved) => resolved.spec),
     frequencyCaps: e.FREQUENCY_CAPS,
     metricsEnabled: e.METRICS_ENABLED,
     metricsPort: e.METRICS_PORT,

@@ -6,8 +6,7 @@
 import { ERROR_CODES } from '../../platform/errors';
 import { LANES } from '../../platform/lanes';
 import { TOPICS } from '../../platform/topics';
-import { DEFAULT_PROVIDER } from '../../senders/policy/guarded-channel';
-import { SMS_SECONDARY_PROVIDER } from '../../senders/sms/channel';
+import { BUILT_IN_PROVIDERS, DEFAULT_PROVIDER } from '../../platform/providers';
 import { CHANNELS, DELIVERY_STATUSES, type Channel } from '../../schemas/types';
 
 export const OTHER = 'other';
@@ -29,10 +28,13 @@ export const reasonCodeLabel = oneOf(ERROR_CODES);
 /** Logical topic names only (the deployment's prefix is already stripped by the Kafka layer). */
 export const topicLabel = oneOf(Object.values(TOPICS));
 
-const knownProvider = oneOf([...Object.values(DEFAULT_PROVIDER), SMS_SECONDARY_PROVIDER]);
-
-/** The provider named (a status's, a channel's second one), or the channel's default one; for dashboards. */
-export function providerLabel(channel: string, provider?: string | null): string {
-  if (provider) return knownProvider(provider);
-  return DEFAULT_PROVIDER[channel as Channel] ?? OTHER;
+/**
+ * The provider label: the provider named (a status's, a channel's second one) if it is built in or one of
+ * `configured` (HTTP_PROVIDERS: a set fixed at start), else the channel's default one.
+ */
+export function providerLabels(configured: readonly string[]): (channel: string, provider?: string | null) => string {
+  const known = oneOf([...BUILT_IN_PROVIDERS, ...configured]);
+  return (channel, provider) => (provider ? known(provider) : DEFAULT_PROVIDER[channel as Channel] ?? OTHER);
 }
+
+export const providerLabel = providerLabels([]);

@@ -22,7 +22,7 @@ import type { SenderResultKind } from '../../senders/core/consumer';
 import type { AmbiguousOutcomeAction } from '../../senders/core/outcome';
 import type { Channel } from '../../schemas/types';
 import {
-  ambiguousActionLabel, channelLabel, laneLabel, outcomeLabel, providerLabel, reasonCodeLabel, skipReasonLabel, statusLabel, topicLabel,
+  ambiguousActionLabel, channelLabel, laneLabel, outcomeLabel, providerLabels, reasonCodeLabel, skipReasonLabel, statusLabel, topicLabel,
 } from './labels';
 import { createSampler, type Sampler } from './sampler';
 
@@ -44,24 +44,27 @@ export interface MailingProgress {
   fanoutDone: boolean;
 }
 
-export interface SamplingOptions {
+export interface PipelineMetricsOptions {
   /** How long a sampled value is reused (default 2 s: a 1 s scrape interval costs one read per 2 s). */
   maxAgeMs?: number;
   /** A read slower than this gives up (default 3 s, under Prometheus' default 10 s scrape timeout). */
   timeoutMs?: number;
   now?: () => number;
+  /** The names of the providers defined in HTTP_PROVIDERS: label values besides the built-in ones. */
+  providers?: readonly string[];
 }
 
 export type PipelineMetrics = ReturnType<typeof createPipelineMetrics>;
 
-export function createPipelineMetrics(registry: Registry, sampling: SamplingOptions = {}) {
+export function createPipelineMetrics(registry: Registry, options: PipelineMetricsOptions = {}) {
   const registers = [registry];
+  const providerLabel = providerLabels(options.providers ?? []);
   const sampleErrors = new Counter({
     name: 'vestnik_metrics_sample_errors_total', help: 'Failed reads of a sampled metric source (lag, delay queue, mailings)',
     labelNames: ['source'] as const, registers,
   });
   const sampler = <T>(source: string, read: () => Promise<T>): Sampler<T> => createSampler(read, {
-    maxAgeMs: sampling.maxAgeMs ?? 2_000, timeoutMs: sampling.timeoutMs ?? 3_000, now: sampling.now,
+    maxAgeMs: options.maxAgeMs ?? 2_000, timeoutMs: options.timeoutMs ?? 3_000, now: options.now,
     onError: () => sampleErrors.inc({ source }),
   });
 
@@ -241,7 +244,7 @@ export function createPipelineMetrics(registry: Registry, sampling: SamplingOpti
 
     /** The delay queue's depth and how long its earliest due record has been waiting, sampled on scrape. */
     watchDelayQueue(read: () => Promise<{ depth: number; earliestDueAt: number | null }>): void {
-      const now = sampling.now ?? Date.now;
+      const now = options.now ?? Date.now;
       const source = sampler('delay-queue', read);
       new Gauge({
         name: 'vestnik_delay_queue_depth', help: 'Records waiting in the delay queue (retries, deferrals), due or not', registers,

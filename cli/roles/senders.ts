@@ -7,9 +7,14 @@ import { removeDeviceTokens } from '../../platform/device-tokens';
 import { createClientStore } from '../../domain/resources/stores';
 import { createPushChannel } from '../../senders/push/channel';
 import { createEmailChannel } from '../../senders/email/channel';
-import { SMS_SECONDARY_PROVIDER, createSmsChannel } from '../../senders/sms/channel';
+import { SMS_SECONDARY_PROVIDER } from '../../platform/providers';
+import { createSmsChannel } from '../../senders/sms/channel';
 import { failoverChannel } from '../../senders/policy/failover-channel';
 import { createInappChannel } from '../../senders/inapp/channel';
+import { createHttpChannel } from '../../senders/http/channel';
+import type { ChannelDeliverer } from '../../senders/policy/channel';
+import type { GuardedChannel } from '../../senders/policy/guarded-channel';
+import type { Channel } from '../../schemas/types';
 import type { Runtime, Stoppable } from '../runtime';
 import { senderLanesFor } from './lane-selection';
 
@@ -49,14 +54,18 @@ async function startLane(runtime: Runtime, lane: string, topics: string[], frequ
     logger: logger.child({ module: 'sms', lane }),
   });
   const secondary = config.sms.secondary;
-  const smsProviders = secondary
-    ? [smsPrimary, createSmsChannel({
+  const smsSecondary = secondary
+    ? [createSmsChannel({
       provider: SMS_SECONDARY_PROVIDER, onProviderCall: metrics?.providerCalls('sms', SMS_SECONDARY_PROVIDER),
       url: secondary.url, token: secondary.token, timeoutMs: config.sms.timeoutMs, concurrency: secondary.concurrency,
       logger: logger.child({ module: 'sms', provider: SMS_SECONDARY_PROVIDER, lane }),
     })]
-    : [smsPrimary];
-  const sms = smsProviders.length > 1 ? failoverChannel('sms', smsProviders) : smsPrimary;
+    : [];
+  // HTTP_PROVIDERS follow their channel's built-in provider(s), in the order configured.
+  const configured = (channel: Channel) => config.httpProviders.filter((spec) => spec.channel === channel).map((spec) => createHttpChannel(spec, {
+    onProviderCall: metrics?.providerCalls(channel, spec.name), logger: logger.child({ lane }),
+  }));
+  const inOrder = (channel: Channel, builtIn: GuardedChannel[]) => [...builtIn, ...configured(channel)];
   const email = createEmailChannel({
     onProviderCall: metrics?.providerCalls('email'),
     smtpUrl: config.email.smtpUrl, from: config.email.from, pool: true, maxConnections: 5,
@@ -78,13 +87,18 @@ async function startLane(runtime: Runtime, lane: string, topics: string[], frequ
     onProviderCall: metrics?.providerCalls('inapp'),
     redis, inboxMax: config.inapp.inboxMax, historyMax: config.inapp.historyMax, logger: logger.child({ module: 'inapp', lane }),
   });
+  const providers = {
+    sms: inOrder('sms', [smsPrimary, ...smsSecondary]), email: inOrder('email', [email]), push: inOrder('push', [push]), inapp: inOrder('inapp', [inapp]),
+  };
+  const oneOf = (channel: Channel): ChannelDeliverer => (providers[channel].length > 1 ? failoverChannel(channel, providers[channel]) : providers[channel][0]!);
+  const deliverers: Record<Channel, ChannelDeliverer> = { sms: oneOf('sms'), email: oneOf('email'), push: oneOf('push'), inapp: oneOf('inapp') };
   const consumer = createSenderConsumer({
     kafka: runtime.kafka(lane),
     codec: runtime.codec(),
     producer,
     redis,
     delayQueue: createDelayQueue({ redis }),
-    deliverers: { sms, email, push, inapp },
+    deliverers,
     groupId: runtime.groupId(`senders-${lane}`),
     topics: topics.map((topic) => ({ topic })),
     retryPolicy: { ...config.retry, random: Math.random, ambiguous: ambiguousPolicyOf(config.ambiguous) },
@@ -100,16 +114,13 @@ async function startLane(runtime: Runtime, lane: string, topics: string[], frequ
     onAmbiguous: metrics?.ambiguousResults(),
     onOverRate: metrics?.overRateDeferrals(lane),
   });
-  for (const provider of [...smsProviders, email, push, inapp]) {
+  for (const provider of Object.values(providers).flat()) {
     metrics?.watchBreaker(provider.channel, lane, provider.breaker, provider.provider);
     if (provider.concurrency) metrics?.watchConcurrency(provider.channel, lane, provider.concurrency, provider.provider);
   }
   await consumer.start();
   return [
-    { name: `sms-${lane}`, stop: () => sms.close() },
-    { name: `email-${lane}`, stop: () => email.close() },
-    { name: `push-${lane}`, stop: () => push.close() },
-    { name: `inapp-${lane}`, stop: () => inapp.close() },
+    ...Object.entries(deliverers).map(([channel, deliverer]) => ({ name: `${channel}-${lane}`, stop: () => deliverer.close() })),
     { name: `senders-${lane}`, stop: () => consumer.stop(), ready: () => consumer.joined() },
   ];
 }

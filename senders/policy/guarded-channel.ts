@@ -1,17 +1,10 @@
 import type { Logger } from '../../platform/logger';
+import { DEFAULT_PROVIDER } from '../../platform/providers';
 import type { Channel, DeliveryCommand } from '../../schemas/types';
 import type { ProviderConcurrency } from './adaptive-concurrency';
 import type { ChannelDeliverer } from './channel';
 import { createCircuitBreaker, type ProviderCircuitBreaker } from './circuit-breaker';
 import type { SendResult } from './send-result';
-
-/** The provider each channel talks to unless configured otherwise: the status and the metrics name it. */
-export const DEFAULT_PROVIDER: Readonly<Record<Channel, string>> = {
-  sms: 'sms-api',
-  email: 'smtp',
-  push: 'fcm',
-  inapp: 'redis-inbox',
-};
 
 /** Circuit breaker settings every channel takes. */
 export interface BreakerOptions {

@@ -11,14 +11,22 @@ const MAX_RESPONSE_BYTES = 64 * 1024;
 export interface ProviderHttpOptions {
   /** The provider's base URL: its origin, optionally with a path prefix. */
   url: string;
-  /** Bearer token sent with every request. */
-  token: string;
+  /** Bearer token sent with every post(); send() takes its own headers. */
+  token?: string;
   /**
    * The most requests in flight at once (= pooled keep-alive connections). Within it the number is found
    * while sending (adaptive-concurrency.ts); requests over it wait here, in arrival order, not sent.
    */
   concurrency: number;
   timeoutMs: number;
+}
+
+/** One request to the provider: the path after its origin, and every header (send() adds none but the trace). */
+export interface ProviderRequest {
+  method: string;
+  path: string;
+  headers: Record<string, string>;
+  body: string;
 }
 
 /** A provider's answer, or the SendResult its failure to answer came to. */
@@ -48,17 +56,20 @@ export function createProviderHttp(options: ProviderHttpOptions) {
     connect: { timeout: options.timeoutMs },
     maxResponseSize: MAX_RESPONSE_BYTES,
   });
-  const headers = { 'content-type': 'application/json', authorization: `Bearer ${options.token}` };
+  const jsonHeaders: Record<string, string> = options.token === undefined
+    ? { 'content-type': 'application/json' }
+    : { 'content-type': 'application/json', authorization: `Bearer ${options.token}` };
   const slots = createAdaptiveConcurrency({ max: options.concurrency });
 
-  async function request(path: string, body: string, signal: AbortSignal, deadline: AbortSignal): Promise<ProviderAnswer> {
+  async function request(call: ProviderRequest, signal: AbortSignal, deadline: AbortSignal): Promise<ProviderAnswer> {
+    const { method, path, headers, body } = call;
     const own = ownAbort(signal);
     let answered = false;
     try {
       // The delivery's trace (senders/core/command-traces.ts) goes to the provider as W3C `traceparent`.
       const trace = traceHeadersOf(activeContext());
       const response = await pool.request({
-        method: 'POST', path, headers: trace ? { ...headers, ...trace } : headers, body, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs, signal: own.signal,
+        method, path, headers: trace ? { ...headers, ...trace } : headers, body, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs, signal: own.signal,
       });
       answered = true;
       const text = await response.body.text();
@@ -78,6 +89,19 @@ export function createProviderHttp(options: ProviderHttpOptions) {
     }
   }
 
+  /** One request within the concurrency limit: a slot first (or "not sent" at the deadline), then the call. */
+  async function send(call: ProviderRequest, signal: AbortSignal, deadline: AbortSignal): Promise<ProviderAnswer> {
+    const slot = await slots.acquire(signal);
+    if (!slot) {
+      return { kind: 'failed', result: deadline.aborted
+        ? retriable('PROVIDER_UNAVAILABLE', `not sent within ${options.timeoutMs} ms (waiting for the provider's concurrency limit, ${slots.limit()})`)
+        : retriable('PROVIDER_UNAVAILABLE', 'not sent: the call was cancelled') };
+    }
+    const answer = await request(call, signal, deadline);
+    slot.release({ dropped: answer.kind === 'failed' ? answer.result.kind !== 'permanent' : OVERLOAD_STATUSES.has(answer.status) });
+    return answer;
+  }
+
   return {
     /** The URL's path without a trailing slash, to put before the provider's own paths. */
     pathPrefix: base.pathname.replace(/\/+$/, ''),
@@ -85,17 +109,11 @@ export function createProviderHttp(options: ProviderHttpOptions) {
      * POSTs a JSON body. `deadline` is what bounds the whole call, queue wait included: undici's own
      * header/body timers are coarse (~0.5–1 s late) and start only once a connection is free.
      */
-    async post(path: string, body: string, signal: AbortSignal, deadline: AbortSignal): Promise<ProviderAnswer> {
-      const slot = await slots.acquire(signal);
-      if (!slot) {
-        return { kind: 'failed', result: deadline.aborted
-          ? retriable('PROVIDER_UNAVAILABLE', `not sent within ${options.timeoutMs} ms (waiting for the provider's concurrency limit, ${slots.limit()})`)
-          : retriable('PROVIDER_UNAVAILABLE', 'not sent: the call was cancelled') };
-      }
-      const answer = await request(path, body, signal, deadline);
-      slot.release({ dropped: answer.kind === 'failed' ? answer.result.kind !== 'permanent' : OVERLOAD_STATUSES.has(answer.status) });
-      return answer;
+    post(path: string, body: string, signal: AbortSignal, deadline: AbortSignal): Promise<ProviderAnswer> {
+      return send({ method: 'POST', path, headers: jsonHeaders, body }, signal, deadline);
     },
+    /** Any request (a provider defined in configuration builds its own method, headers and body). */
+    send,
     /** The requests allowed in flight now, and its changes (the metric `vestnik_provider_concurrency_limit`). */
     concurrency: slots as ProviderConcurrency,
     /** Waits for requests in flight, then closes the connections. */

@@ -1,4 +1,5 @@
 import { SendResult, ambiguous, permanent, retriable, sent } from '../policy/send-result';
+import { retryAfterMs } from '../policy/retry-after';
 
 export { classifyError } from '../policy/send-result';
 
@@ -73,12 +74,6 @@ export function readFcmError(body: string): { errorCode: string | null; badField
     .flatMap((d) => (d.fieldViolations as Array<{ field?: unknown }>).map((v) => v?.field))
     .filter((field): field is string => typeof field === 'string');
   return { errorCode, badFields };
-}
-
-function retryAfterMs(header: string | string[] | undefined): number | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  if (value === undefined || !/^\d+$/.test(value.trim())) return undefined;
-  return Number(value.trim()) * 1000;
 }
 
 /** A command's result and the tokens the provider condemned, to be removed from the client. */

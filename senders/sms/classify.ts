@@ -1,4 +1,5 @@
 import { SendResult, permanent, retriable, sent } from '../policy/send-result';
+import { retryAfterMs } from '../policy/retry-after';
 
 export { classifyError } from '../policy/send-result';
 
@@ -47,10 +48,4 @@ function classifySuccessBody(response: ProviderResponse): SendResult {
   if (code === 0) return sent(response.msgId === undefined ? undefined : String(response.msgId));
   if (typeof code === 'number') return retriable('PROVIDER_REJECTED', `http ${response.status} with body code ${code}`);
   return retriable('PROVIDER_BAD_RESPONSE', `http ${response.status} without a numeric body code`);
-}
-
-function retryAfterMs(header: string | string[] | undefined): number | undefined {
-  const value = Array.isArray(header) ? header[0] : header;
-  if (value === undefined || !/^\d+$/.test(value.trim())) return undefined;
-  return Number(value.trim()) * 1000;
 }

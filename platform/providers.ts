@@ -1,0 +1,18 @@
+/**
+ * The names of the built-in providers: in statuses (`provider`), logs and metric labels. A provider defined
+ * in HTTP_PROVIDERS takes a name of its own, never one of these.
+ */
+import type { Channel } from '../schemas/types';
+
+/** The provider each channel talks to unless configured otherwise. */
+export const DEFAULT_PROVIDER: Readonly<Record<Channel, string>> = {
+  sms: 'sms-api',
+  email: 'smtp',
+  push: 'fcm',
+  inapp: 'redis-inbox',
+};
+
+/** The second SMS API of the same contract (SMS_SECONDARY_API_URL). */
+export const SMS_SECONDARY_PROVIDER = 'sms-api-secondary';
+
+export const BUILT_IN_PROVIDERS: readonly string[] = [...Object.values(DEFAULT_PROVIDER), SMS_SECONDARY_PROVIDER];
