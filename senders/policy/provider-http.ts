@@ -38,7 +38,8 @@ const OVERLOAD_STATUSES = new Set([429, 503]);
 /**
  * A provider's HTTP client: one keep-alive undici pool whose connection count is the concurrency bound,
  * and before it an adaptive limit on the requests in flight (a provider that takes fewer at once than the
- * bound queues the rest until they time out, after they were sent). No retries here: the sender decides what a retriable result means, so one call is one request.
+ * bound queues the rest until they time out, after they were sent). No retries here: the sender decides
+ * what a retriable result means, so one call is one request.
  *
  * A failure tells whether the request may have reached the provider: one that failed after it was
  * written (no answer in time, the connection closed under it, an answer cut off) is `ambiguous`; one
