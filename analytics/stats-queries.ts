@@ -145,10 +145,11 @@ export function createStatsQueries({ client, database }: { client: ClickHouseCli
     async sourceDetail(sourceType, sourceId, page = {}) {
       const limit = checkLimit(page.limit ?? 100);
       const after = page.cursor ? decodeCursor(page.cursor) : null;
-      const [counts, messages] = await Promise.all([
-        sourceCounts(sourceType, sourceId),
-        messagePage(sourceType, sourceId, limit, after, page.status),
-      ]);
+      // Counts first, then the page, not both at once: rows are only ever added, so every delivery the counts
+      // saw is in the page's read too. In parallel, a batch inserted between the two reads gave counts of 5
+      // with a page of 4 (a delivery's first rows can arrive in the same batch as its last).
+      const counts = await sourceCounts(sourceType, sourceId);
+      const messages = await messagePage(sourceType, sourceId, limit, after, page.status);
       return { ...counts, ...messages };
     },
 
