@@ -43,6 +43,7 @@ const PARTS: Record<Channel, readonly { field: string | null; escapeHtml: boolea
   push: [{ field: 'title', escapeHtml: false }, { field: 'body', escapeHtml: false }],
   sms: [{ field: null, escapeHtml: false }],
   inapp: [{ field: null, escapeHtml: false }],
+  webhook: [{ field: null, escapeHtml: false }],
 };
 
 export function createTemplateRendering(deps: { contexts?: ContextSource; renderer?: Renderer } = {}): TemplateRendering {

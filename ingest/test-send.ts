@@ -29,7 +29,7 @@ export function testDelivery(input: TestSendInput): { command: DeliveryCommand; 
   // An in-app message lands in the inbox of the client it is addressed to; elsewhere the sample client (if
   // any) is the delivery's client, so the test shows in that client's delivery log. Without one, the
   // request names it: every command needs a client id, and the operator's address must not become one.
-  const clientId = channel === 'inapp' ? to : sample?.id ?? `test:${input.requestId}`;
+  const clientId = channel === 'inapp' || channel === 'webhook' ? to : sample?.id ?? `test:${input.requestId}`;
   return addressedDelivery({
     sourceType: 'test', sourceId: input.requestId, clientId, channel,
     address: channel === 'push' ? clientId : to,

@@ -4,12 +4,16 @@
  */
 import type { Channel } from '../schemas/types';
 
-/** The provider each channel talks to unless configured otherwise. */
+/**
+ * The provider each channel talks to unless configured otherwise. The webhook channel has none built in:
+ * its providers are HTTP_PROVIDERS entries, and without one its messages fail as `unconfigured`.
+ */
 export const DEFAULT_PROVIDER: Readonly<Record<Channel, string>> = {
   sms: 'sms-api',
   email: 'smtp',
   push: 'fcm',
   inapp: 'redis-inbox',
+  webhook: 'unconfigured',
 };
 
 /** The second SMS API of the same contract (SMS_SECONDARY_API_URL). */

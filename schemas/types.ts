@@ -2,7 +2,7 @@
  * TypeScript shapes of the Avro records in this folder (the .avsc files are the truth; the codec
  * round-trip test keeps these in step). Timestamps are epoch milliseconds in TypeScript as on the wire.
  */
-export const CHANNELS = ['sms', 'email', 'push', 'inapp'] as const;
+export const CHANNELS = ['sms', 'email', 'push', 'inapp', 'webhook'] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 export const PRIORITIES = ['bulk', 'express'] as const;
@@ -78,6 +78,8 @@ export interface TemplateVariant {
   sms: string | null;
   push: { title: string; body: string } | null;
   inapp: string | null;
+  /** The text a webhook provider sends (`{{text}}` in its body template); absent or null: none. */
+  webhook?: string | null;
 }
 
 export interface Template {

@@ -13,7 +13,7 @@ import { failoverChannel } from '../../senders/policy/failover-channel';
 import { createInappChannel } from '../../senders/inapp/channel';
 import { createHttpChannel } from '../../senders/http/channel';
 import type { ChannelDeliverer } from '../../senders/policy/channel';
-import type { GuardedChannel } from '../../senders/policy/guarded-channel';
+import { unconfiguredChannel, type GuardedChannel } from '../../senders/policy/guarded-channel';
 import type { Channel } from '../../schemas/types';
 import type { Runtime, Stoppable } from '../runtime';
 import { senderLanesFor } from './lane-selection';
@@ -41,7 +41,8 @@ export async function startSenders(runtime: Runtime): Promise<Stoppable[]> {
 
 /** Email and in-app never report an ambiguous call (their deliverers cannot tell), so their entry is moot. */
 function ambiguousPolicyOf(config: Runtime['config']['ambiguous']): AmbiguousPolicy {
-  return { actions: { sms: config.sms, push: config.push, email: 'resend', inapp: 'resend' }, resendDelayFactor: config.resendDelayFactor };
+  // A webhook's receiver gets the delivery id to de-duplicate by, so a re-send is safe there.
+  return { actions: { sms: config.sms, push: config.push, email: 'resend', inapp: 'resend', webhook: 'resend' }, resendDelayFactor: config.resendDelayFactor };
 }
 
 async function startLane(runtime: Runtime, lane: string, topics: string[], frequencyCaps: FrequencyCapRule[]): Promise<Stoppable[]> {
@@ -87,11 +88,13 @@ async function startLane(runtime: Runtime, lane: string, topics: string[], frequ
     onProviderCall: metrics?.providerCalls('inapp'),
     redis, inboxMax: config.inapp.inboxMax, historyMax: config.inapp.historyMax, logger: logger.child({ module: 'inapp', lane }),
   });
-  const providers = {
+  const webhooks = configured('webhook');
+  const providers: Record<Channel, GuardedChannel[]> = {
     sms: inOrder('sms', [smsPrimary, ...smsSecondary]), email: inOrder('email', [email]), push: inOrder('push', [push]), inapp: inOrder('inapp', [inapp]),
+    webhook: webhooks.length > 0 ? webhooks : [unconfiguredChannel('webhook')],
   };
   const oneOf = (channel: Channel): ChannelDeliverer => (providers[channel].length > 1 ? failoverChannel(channel, providers[channel]) : providers[channel][0]!);
-  const deliverers: Record<Channel, ChannelDeliverer> = { sms: oneOf('sms'), email: oneOf('email'), push: oneOf('push'), inapp: oneOf('inapp') };
+  const deliverers: Record<Channel, ChannelDeliverer> = { sms: oneOf('sms'), email: oneOf('email'), push: oneOf('push'), inapp: oneOf('inapp'), webhook: oneOf('webhook') };
   const consumer = createSenderConsumer({
     kafka: runtime.kafka(lane),
     codec: runtime.codec(),

@@ -58,7 +58,7 @@ export interface ReportInput {
 }
 
 const LABEL_LENGTH = 60;
-const CHANNEL_ORDER: readonly Channel[] = ['sms', 'email', 'push', 'inapp'];
+const CHANNEL_ORDER: readonly Channel[] = ['sms', 'email', 'push', 'inapp', 'webhook'];
 
 /** The report's model from the day's totals. */
 export function buildReportModel(input: ReportInput): ReportModel {

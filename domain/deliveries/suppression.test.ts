@@ -16,6 +16,7 @@ describe('addressOf', () => {
     ['push', client(), 'c1'],
     ['push', client({ deviceTokens: [] }), null],
     ['inapp', client({ deviceTokens: [], email: null, phone: '' }), 'c1'],
+    ['webhook', client({ deviceTokens: [], email: null, phone: '' }), 'c1'],
   ] as const)('%s of %#', (channel, c, expected) => {
     expect(addressOf(channel, c)).toBe(expected);
   });
@@ -29,6 +30,7 @@ describe('suppressionReason: one rule for every flow', () => {
     [{ promo: false, channel: 'sms' as const }, client({ phone: '' }), 'no sms address'],
     [{ promo: false, channel: 'push' as const }, client({ deviceTokens: [] }), 'no push address'],
     [{ promo: true, channel: 'inapp' as const }, client(), null],
+    [{ promo: false, channel: 'webhook' as const }, client({ preferences: { promo: true, channels: { webhook: false }, quietHours: null } }), 'webhook opt-out'],
   ])('%#: %j → %s', (message, c, expected) => {
     expect(suppressionReason(message, c)).toBe(expected);
   });

@@ -5,13 +5,15 @@
  */
 import type { Channel, Client } from '../../schemas/types';
 
-/** The client's address on a channel, or null when it has none (push and in-app address the client itself). */
+/** The client's address on a channel, or null when it has none (push, in-app and webhook address the client itself). */
 export function addressOf(channel: Channel, client: Client): string | null {
   switch (channel) {
     case 'sms': return client.phone || null; // '' = no phone (a user created from a registration)
     case 'email': return client.email;
     case 'push': return client.deviceTokens.length > 0 ? client.id : null;
     case 'inapp': return client.id;
+    // The webhook's receiver knows its users by id; the provider's body template says what else to send.
+    case 'webhook': return client.id;
   }
 }
 

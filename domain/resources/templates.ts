@@ -14,8 +14,9 @@ const VariantSchema = z
     sms: Source.nullable().default(null),
     push: PushVariant.nullable().default(null),
     inapp: Source.nullable().default(null),
+    webhook: Source.nullable().default(null),
   })
-  .refine((v) => v.email || v.sms || v.push || v.inapp, 'a variant needs at least one channel')
+  .refine((v) => v.email || v.sms || v.push || v.inapp || v.webhook, 'a variant needs at least one channel')
   .openapi('TemplateVariant', { description: 'Handlebars sources per channel for one locale' });
 
 /** POST and PUT body. Every Handlebars source must compile; `defaultLocale` must have a variant. */
@@ -60,6 +61,7 @@ export const TemplateSchema = z
         sms: z.string().nullable(),
         push: z.object({ title: z.string(), body: z.string() }).nullable(),
         inapp: z.string().nullable(),
+        webhook: z.string().nullable().optional(),
       }),
     ),
     contextProvider: z.string().nullable(),

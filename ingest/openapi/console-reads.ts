@@ -124,6 +124,7 @@ const ADDRESS_RULES: Record<(typeof CHANNELS)[number], { test: (to: string) => b
   email: { test: (to) => z.email().safeParse(to).success, message: 'expected an email address' },
   push: { test: (to) => to.length <= 4096, message: 'expected a device token' },
   inapp: { test: (to) => ResourceId.safeParse(to).success, message: 'expected a client id (the in-app inbox)' },
+  webhook: { test: (to) => ResourceId.safeParse(to).success, message: 'expected a client id (what the webhook is about)' },
 };
 
 export const TestSendBodySchema = z

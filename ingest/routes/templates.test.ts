@@ -28,6 +28,7 @@ describe('/api/templates', () => {
       sms: 'Hi {{name}}',
       push: null,
       inapp: null,
+      webhook: null,
     });
     const list = await http.get('/api/templates').set('Authorization', admin).expect(200);
     expect(list.body.items.map((t: { id: string }) => t.id)).toEqual(['welcome']);

@@ -14,15 +14,15 @@ import { createSchemaSet, defaultSchemaDir, loadSchemaSet } from './schema-set';
 const PYTHON_FINGERPRINTS: Record<string, string> = {
   'events.user-registered': '530b46554fe4db1a',
   'events.episode-released': 'b0fe66247fe8eaf6',
-  'events.notification-requested': 'c0d91eecf4c05d3b',
+  'events.notification-requested': '785318d5201c042c',
   'events.user-activity': 'e1e981c7b7a19b2a',
   'events.mailing-started': 'a40c8cd1dc0d171e',
   'events.mailing-resend-requested': '5fc3c5dea18546b5',
   'state.clients': '0ef97a6c2948295f',
-  'state.mailings': '6b76b27e062f8c50',
-  'state.templates': 'a214440728731af5',
-  'deliveries.command': '1d22df3414034191',
-  'deliveries.status': '1cd79f2980e4e13e',
+  'state.mailings': '29619f51e3d91768',
+  'state.templates': '96024cb351cb20a8',
+  'deliveries.command': '46c1300bff505efe',
+  'deliveries.status': '200ba3e6774bf5ce',
   'deliveries.dead-letter': '343374aff73c0c76',
 };
 

@@ -15,7 +15,7 @@ export const HttpProviderSpecSchema = z.strictObject({
   /** The provider's name in statuses, logs and metrics; unique, not one of the built-in ones. */
   name: z.string().regex(/^[a-z][a-z0-9-]{1,39}$/, 'lower-case letters, digits and dashes, 2–40 characters, starting with a letter'),
   /** The channel whose messages it sends, after the channel's built-in provider (failover order). */
-  channel: z.enum(['sms', 'email', 'push', 'inapp']),
+  channel: z.enum(['sms', 'email', 'push', 'inapp', 'webhook']),
   method: z.enum(['POST', 'PUT', 'PATCH']).default('POST'),
   /** The origin (and path prefix) requests go to; one keep-alive pool per provider. */
   baseUrl: z.url(),

@@ -77,7 +77,8 @@ export function renderTemplate(
       };
     }
     case 'sms':
-    case 'inapp': {
+    case 'inapp':
+    case 'webhook': {
       const source = variant?.[channel];
       if (!source) throw missing();
       return { ...base, text: renderer.render(source, context) };

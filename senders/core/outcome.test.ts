@@ -15,7 +15,7 @@ const command = (overrides: Partial<DeliveryCommand> = {}): DeliveryCommand => (
 
 const policy = (random = 0.5, actions: Partial<AmbiguousPolicy['actions']> = {}): RetryPolicy => ({
   maxAttempts: 5, baseMs: 1_000, maxMs: 60_000, random: () => random,
-  ambiguous: { actions: { sms: 'fail', push: 'resend', email: 'resend', inapp: 'resend', ...actions }, resendDelayFactor: 5 },
+  ambiguous: { actions: { sms: 'fail', push: 'resend', email: 'resend', inapp: 'resend', webhook: 'resend', ...actions }, resendDelayFactor: 5 },
 });
 
 describe('decideOutcome', () => {

@@ -1,6 +1,6 @@
 import type { DeliveryCommand } from '../../schemas/types';
 import { failoverChannel, movesToNextProvider } from './failover-channel';
-import { guardedChannel } from './guarded-channel';
+import { guardedChannel, unconfiguredChannel } from './guarded-channel';
 import { ambiguous, permanent, retriable, sent, type SendResult } from './send-result';
 
 const command = { deliveryId: 'd1', channel: 'sms' } as DeliveryCommand;
@@ -48,6 +48,14 @@ describe('failover between providers of a channel', () => {
   it('returns the last provider\'s answer when none took the message', async () => {
     const [a, b] = [scripted('a', [retriable('PROVIDER_UNAVAILABLE', 'http 500')]), scripted('b', [retriable('RATE_LIMITED', 'http 429', 3000)])];
     expect(await failoverChannel('sms', [a.channel, b.channel]).deliver(command)).toEqual({ kind: 'retriable', code: 'RATE_LIMITED', reason: 'http 429', retryAfterMs: 3000, provider: 'b' });
+  });
+
+  it('a channel without a provider fails each message for good, saying how to configure one', async () => {
+    const none = unconfiguredChannel('webhook');
+    expect(await none.deliver(command)).toEqual({
+      kind: 'permanent', code: 'PROVIDER_REJECTED', reason: 'no webhook provider is configured (HTTP_PROVIDERS with "channel": "webhook")', provider: 'unconfigured',
+    });
+    expect(none.breaker.state()).toBe('closed');
   });
 
   it('tells which results move on', () => {

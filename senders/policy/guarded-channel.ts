@@ -4,7 +4,7 @@ import type { Channel, DeliveryCommand } from '../../schemas/types';
 import type { ProviderConcurrency } from './adaptive-concurrency';
 import type { ChannelDeliverer } from './channel';
 import { createCircuitBreaker, type ProviderCircuitBreaker } from './circuit-breaker';
-import type { SendResult } from './send-result';
+import { permanent, type SendResult } from './send-result';
 
 /** Circuit breaker settings every channel takes. */
 export interface BreakerOptions {
@@ -59,4 +59,15 @@ export function guardedChannel(
     deliver: async (command) => ({ ...(await deliver(command)), provider }),
     close: () => deliverer.close(),
   };
+}
+
+/**
+ * A channel without a provider (the webhook channel before HTTP_PROVIDERS names one): every message fails
+ * for good with the reason, instead of the sender dead-lettering a command it has no deliverer for.
+ */
+export function unconfiguredChannel(channel: Channel): GuardedChannel {
+  return guardedChannel(channel, {
+    deliver: async () => permanent('PROVIDER_REJECTED', `no ${channel} provider is configured (HTTP_PROVIDERS with "channel": "${channel}")`),
+    close: async () => undefined,
+  }, {});
 }

@@ -6,7 +6,7 @@ import { combineTokenOutcomes } from './classify';
 
 /** A push whose every token is dead hands the delivery to its email fallback (pure: no I/O). */
 const NOW = 1_700_000_000_000;
-const policy: RetryPolicy = { maxAttempts: 5, baseMs: 1000, maxMs: 60_000, random: () => 0.5, ambiguous: { actions: { sms: 'fail', push: 'resend', email: 'resend', inapp: 'resend' }, resendDelayFactor: 5 } };
+const policy: RetryPolicy = { maxAttempts: 5, baseMs: 1000, maxMs: 60_000, random: () => 0.5, ambiguous: { actions: { sms: 'fail', push: 'resend', email: 'resend', inapp: 'resend', webhook: 'resend' }, resendDelayFactor: 5 } };
 
 const pushCommand: DeliveryCommand = {
   deliveryId: deliveryIdOf('notification', 'n-1', 'c-1', 'push'), sourceType: 'notification', sourceId: 'n-1', clientId: 'c-1',

@@ -67,7 +67,7 @@ beforeAll(async () => {
     outputs: { status: statusTopic, retry: commandTopic, express: commandTopic, bulk: commandTopic },
     retryPolicy: {
       maxAttempts: 30, baseMs: 20, maxMs: 200, random: Math.random,
-      ambiguous: { actions: { sms: 'fail', push: 'resend', email: 'resend', inapp: 'resend' }, resendDelayFactor: 5 },
+      ambiguous: { actions: { sms: 'fail', push: 'resend', email: 'resend', inapp: 'resend', webhook: 'resend' }, resendDelayFactor: 5 },
     },
     leaseMs: 10_000, clock: { now: () => Date.now() }, logger: silentLogger, ownerId: `test-${randomUUID()}`,
     fromBeginning: true, deadLetterTopic,

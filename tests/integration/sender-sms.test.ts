@@ -56,7 +56,7 @@ beforeAll(async () => {
     kafka: kt.kafka, codec, producer, redis, delayQueue, deliverers: { sms }, groupId,
     topics: [{ topic: commandTopic!, schema: 'deliveries.command' }],
     outputs: { status: statusTopic, retry: commandTopic, express: commandTopic, bulk: commandTopic },
-    retryPolicy: { maxAttempts: 30, baseMs: 20, maxMs: 200, random: Math.random, ambiguous: { actions: { sms: 'fail', push: 'resend', email: 'resend', inapp: 'resend' }, resendDelayFactor: 5 } },
+    retryPolicy: { maxAttempts: 30, baseMs: 20, maxMs: 200, random: Math.random, ambiguous: { actions: { sms: 'fail', push: 'resend', email: 'resend', inapp: 'resend', webhook: 'resend' }, resendDelayFactor: 5 } },
     leaseMs: 10_000, clock: { now: () => Date.now() }, logger: silentLogger, ownerId: `test-${randomUUID()}`,
     fromBeginning: true, deadLetterTopic,
     settleChunkSize: 6, // every batch of 20 settles in several chunks

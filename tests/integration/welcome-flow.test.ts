@@ -78,7 +78,7 @@ beforeAll(async () => {
     kafka: kt.kafka, codec, producer, redis, delayQueue: createDelayQueue({ redis }), deliverers: { email }, groupId: senderGroup,
     topics: [{ topic: commandTopic, schema: 'deliveries.command' }],
     outputs: { status: statusTopic, retry: commandTopic, express: commandTopic, bulk: commandTopic },
-    retryPolicy: { maxAttempts: 5, baseMs: 20, maxMs: 200, random: Math.random, ambiguous: { actions: { sms: 'fail', push: 'resend', email: 'resend', inapp: 'resend' }, resendDelayFactor: 5 } },
+    retryPolicy: { maxAttempts: 5, baseMs: 20, maxMs: 200, random: Math.random, ambiguous: { actions: { sms: 'fail', push: 'resend', email: 'resend', inapp: 'resend', webhook: 'resend' }, resendDelayFactor: 5 } },
     leaseMs: 10_000, clock: { now: () => Date.now() }, logger: silentLogger, ownerId: `test-${randomUUID()}`,
     fromBeginning: true, deadLetterTopic,
   });

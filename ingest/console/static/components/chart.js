@@ -6,7 +6,7 @@ import { html } from '../lib/html.js';
 
 export const SERIES_COLOURS = {
   queued: '#1565c0', sent: '#2e7d32', failed: '#c62828', expired: '#8d6e63', suppressed: '#757575',
-  sms: '#6a1b9a', email: '#ef6c00', push: '#00838f', inapp: '#ad1457',
+  sms: '#6a1b9a', email: '#ef6c00', push: '#00838f', inapp: '#ad1457', webhook: '#4e342e',
 };
 
 /** buckets: ISO minute starts; series: { name: number[] } of the same length. */

@@ -63,7 +63,7 @@ export function MailingForm({ onCreated }) {
       ${form.content === 'text'
         ? field('text', 'Text', { kind: 'textarea', rows: 3, hint: 'Handlebars, e.g. Hello {{name}}' })
         : field('templateId', 'Template id')}
-      ${field('channel', 'Channel', { kind: 'select', options: ['sms', 'email', 'push', 'inapp'].map(option) })}
+      ${field('channel', 'Channel', { kind: 'select', options: ['sms', 'email', 'push', 'inapp', 'webhook'].map(option) })}
     </fieldset>
     <fieldset>
       <legend>Audience</legend>

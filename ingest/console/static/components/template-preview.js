@@ -6,7 +6,7 @@ import { html } from '../lib/html.js';
 import { api } from '../lib/api.js';
 import { Field } from './field.js';
 
-const CHANNELS = ['email', 'sms', 'push', 'inapp'].map((c) => ({ value: c, label: c }));
+const CHANNELS = ['email', 'sms', 'push', 'inapp', 'webhook'].map((c) => ({ value: c, label: c }));
 const DEBOUNCE_MS = 400;
 const SAMPLE_CLIENT_KEY = 'vestnik.console.previewClient';
 

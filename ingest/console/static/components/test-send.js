@@ -5,8 +5,8 @@ import { html } from '../lib/html.js';
 import { api } from '../lib/api.js';
 import { Field, FormError } from './field.js';
 
-const CHANNELS = ['email', 'sms', 'push', 'inapp'].map((c) => ({ value: c, label: c }));
-const ADDRESS = { email: 'Email address', sms: 'Phone', push: 'Device token', inapp: 'Client id' };
+const CHANNELS = ['email', 'sms', 'push', 'inapp', 'webhook'].map((c) => ({ value: c, label: c }));
+const ADDRESS = { email: 'Email address', sms: 'Phone', push: 'Device token', inapp: 'Client id', webhook: 'Client id' };
 
 export function TestSend({ templateId }) {
   const [channel, setChannel] = useState('email');

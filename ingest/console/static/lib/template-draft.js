@@ -6,9 +6,10 @@ export const CHANNEL_FIELDS = {
   sms: [['text', 'Text']],
   push: [['title', 'Title'], ['body', 'Body']],
   inapp: [['text', 'Text']],
+  webhook: [['text', 'Text']],
 };
 
-const emptyVariant = () => ({ email: { subject: '', text: '', html: '' }, sms: { text: '' }, push: { title: '', body: '' }, inapp: { text: '' } });
+const emptyVariant = () => ({ email: { subject: '', text: '', html: '' }, sms: { text: '' }, push: { title: '', body: '' }, inapp: { text: '' }, webhook: { text: '' } });
 
 export function draftOf(template) {
   if (!template) return { id: '', name: '', defaultLocale: 'en', contextProvider: '', variants: { en: emptyVariant() } };
@@ -16,7 +17,7 @@ export function draftOf(template) {
   for (const [locale, v] of Object.entries(template.variants)) {
     variants[locale] = {
       email: { subject: v.email?.subject ?? '', text: v.email?.text ?? '', html: v.email?.html ?? '' },
-      sms: { text: v.sms ?? '' }, push: { title: v.push?.title ?? '', body: v.push?.body ?? '' }, inapp: { text: v.inapp ?? '' },
+      sms: { text: v.sms ?? '' }, push: { title: v.push?.title ?? '', body: v.push?.body ?? '' }, inapp: { text: v.inapp ?? '' }, webhook: { text: v.webhook ?? '' },
     };
   }
   return { id: template.id, name: template.name ?? '', defaultLocale: template.defaultLocale, contextProvider: template.contextProvider ?? '', variants };
@@ -36,14 +37,15 @@ export function bodyOf(draft) {
       sms: blank(v.sms) ? null : v.sms.text,
       push: blank(v.push) ? null : { ...v.push },
       inapp: blank(v.inapp) ? null : v.inapp.text,
+      webhook: blank(v.webhook) ? null : v.webhook.text,
     };
   }
   return { name: draft.name.trim() || null, defaultLocale: draft.defaultLocale.trim(), contextProvider: draft.contextProvider.trim() || null, variants };
 }
 
-/** The API path of a channel's field: sms and inapp are plain strings in the API. */
+/** The API path of a channel's field: sms, inapp and webhook are plain strings in the API. */
 export function fieldPath(locale, channel, field) {
-  return channel === 'sms' || channel === 'inapp' ? `variants.${locale}.${channel}` : `variants.${locale}.${channel}.${field}`;
+  return channel === 'sms' || channel === 'inapp' || channel === 'webhook' ? `variants.${locale}.${channel}` : `variants.${locale}.${channel}.${field}`;
 }
 
 /** The first channel a locale's variant fills in (what a preview shows first), or email for a new one. */
