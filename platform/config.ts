@@ -111,6 +111,8 @@ export const envSchema = z.object({
   SMS_SECONDARY_API_TOKEN: z.string().default(''),
   SMS_SECONDARY_CONCURRENCY: int(64, 1),
   SMTP_URL: z.string().default('smtp://127.0.0.1:2525'),
+  /** A second SMTP relay, taken when the first did not take a message (a 4xx reply, refused, circuit open). Empty: none. */
+  SMTP_SECONDARY_URL: z.string().default(''),
   MAIL_FROM: z.string().default('Vestnik <no-reply@vestnik.local>'),
   /** How long an email confirmation link works (once). */
   LINK_TTL_MS: int(24 * 3600 * 1000, 1),
@@ -262,7 +264,7 @@ export interface Config {
     /** The second provider, tried when the first cannot take a message; null: none. */
     secondary: { url: string; token: string; concurrency: number } | null;
   };
-  email: { smtpUrl: string; from: string; linkTtlMs: number };
+  email: { smtpUrl: string; from: string; linkTtlMs: number; secondarySmtpUrl: string | null };
   push: { url: string; project: string; token: string; concurrency: number; timeoutMs: number };
   userData: { url: string; timeoutMs: number };
   retry: { maxAttempts: number; baseMs: number; maxMs: number };
@@ -343,7 +345,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
       url: e.SMS_API_URL, token: e.SMS_API_TOKEN, concurrency: e.SMS_CONCURRENCY, timeoutMs: e.SMS_TIMEOUT_MS, simulatorSecret: e.SMS_SIMULATOR_SECRET,
       secondary: e.SMS_SECONDARY_API_URL ? { url: e.SMS_SECONDARY_API_URL, token: e.SMS_SECONDARY_API_TOKEN, concurrency: e.SMS_SECONDARY_CONCURRENCY } : null,
     },
-    email: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, linkTtlMs: e.LINK_TTL_MS },
+    email: { smtpUrl: e.SMTP_URL, from: e.MAIL_FROM, linkTtlMs: e.LINK_TTL_MS, secondarySmtpUrl: e.SMTP_SECONDARY_URL || null },
     push: { url: e.PUSH_API_URL, project: e.PUSH_PROJECT_ID, token: e.PUSH_API_TOKEN, concurrency: e.PUSH_CONCURRENCY, timeoutMs: e.PUSH_TIMEOUT_MS },
     userData: { url: e.USER_DATA_URL, timeoutMs: e.USER_DATA_TIMEOUT_MS },
     retry: { maxAttempts: e.RETRY_MAX_ATTEMPTS, baseMs: e.RETRY_BASE_MS, maxMs: e.RETRY_MAX_MS },

@@ -18,5 +18,7 @@ export const DEFAULT_PROVIDER: Readonly<Record<Channel, string>> = {
 
 /** The second SMS API of the same contract (SMS_SECONDARY_API_URL). */
 export const SMS_SECONDARY_PROVIDER = 'sms-api-secondary';
+/** The second SMTP relay (SMTP_SECONDARY_URL). */
+export const SMTP_SECONDARY_PROVIDER = 'smtp-secondary';
 
-export const BUILT_IN_PROVIDERS: readonly string[] = [...Object.values(DEFAULT_PROVIDER), SMS_SECONDARY_PROVIDER];
+export const BUILT_IN_PROVIDERS: readonly string[] = [...Object.values(DEFAULT_PROVIDER), SMS_SECONDARY_PROVIDER, SMTP_SECONDARY_PROVIDER];

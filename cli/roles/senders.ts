@@ -7,7 +7,7 @@ import { removeDeviceTokens } from '../../platform/device-tokens';
 import { createClientStore } from '../../domain/resources/stores';
 import { createPushChannel } from '../../senders/push/channel';
 import { createEmailChannel } from '../../senders/email/channel';
-import { SMS_SECONDARY_PROVIDER } from '../../platform/providers';
+import { SMS_SECONDARY_PROVIDER, SMTP_SECONDARY_PROVIDER } from '../../platform/providers';
 import { createSmsChannel } from '../../senders/sms/channel';
 import { failoverChannel } from '../../senders/policy/failover-channel';
 import { createInappChannel } from '../../senders/inapp/channel';
@@ -72,6 +72,14 @@ async function startLane(runtime: Runtime, lane: string, topics: string[], frequ
     smtpUrl: config.email.smtpUrl, from: config.email.from, pool: true, maxConnections: 5,
     logger: logger.child({ module: 'email', lane }),
   });
+  const secondaryRelay = config.email.secondarySmtpUrl;
+  const emailSecondary = secondaryRelay
+    ? [createEmailChannel({
+      provider: SMTP_SECONDARY_PROVIDER, onProviderCall: metrics?.providerCalls('email', SMTP_SECONDARY_PROVIDER),
+      smtpUrl: secondaryRelay, from: config.email.from, pool: true, maxConnections: 5,
+      logger: logger.child({ module: 'email', provider: SMTP_SECONDARY_PROVIDER, lane }),
+    })]
+    : [];
   const producer = await runtime.producer(lane);
   const clients = createClientStore({ producer, redis, viewTimeoutMs: 2_000 });
   const push = createPushChannel({
@@ -90,7 +98,7 @@ async function startLane(runtime: Runtime, lane: string, topics: string[], frequ
   });
   const webhooks = configured('webhook');
   const providers: Record<Channel, GuardedChannel[]> = {
-    sms: inOrder('sms', [smsPrimary, ...smsSecondary]), email: inOrder('email', [email]), push: inOrder('push', [push]), inapp: inOrder('inapp', [inapp]),
+    sms: inOrder('sms', [smsPrimary, ...smsSecondary]), email: inOrder('email', [email, ...emailSecondary]), push: inOrder('push', [push]), inapp: inOrder('inapp', [inapp]),
     webhook: webhooks.length > 0 ? webhooks : [unconfiguredChannel('webhook')],
   };
   const oneOf = (channel: Channel): ChannelDeliverer => (providers[channel].length > 1 ? failoverChannel(channel, providers[channel]) : providers[channel][0]!);
