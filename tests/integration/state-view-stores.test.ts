@@ -82,7 +82,7 @@ describe('Kafka-backed stores over the Redis directory view', () => {
     expect(await clients.get('ryw-1')).toEqual(updated);
 
     const template: Template = { id: 'tpl-1', name: 'welcome', defaultLocale: 'en', contextProvider: null, updatedAt: 1,
-      variants: { en: { email: null, sms: 'Hi {{name}}', push: null, inapp: null } } };
+      variants: { en: { email: null, sms: 'Hi {{name}}', push: null, inapp: null, webhook: null } } };
     await templates.put(template);
     expect(await templates.get('tpl-1')).toEqual(template);
   });
