@@ -7,15 +7,15 @@ import { createCodec } from '../../platform/codec';
 import type { Codec } from '../../platform/codec/codec';
 import { deliveryIdOf } from '../../platform/ids';
 import { silentLogger } from '../../platform/logger';
-import { createBatchConsumer, createTypedProducer, type TypedProducer } from '../../platform/kafka';
+import { createTypedProducer, type TypedProducer } from '../../platform/kafka';
 import { createRedis } from '../../platform/redis/client';
 import { createDelayQueue, type DelayQueue } from '../../platform/redis/delay-queue';
 import type { DeliveryCommand, DeliveryStatus } from '../../schemas/types';
-import { createSenderConsumer } from '../../senders/core/consumer';
 import { createSmsChannel, type SmsChannel } from '../../senders/sms/channel';
 import { smsMessageId } from '../../senders/sms/message';
 import { createSmsApiToken, createSmsSimulator, type SmsSimulator } from '../../simulators/sms';
 import { createKafkaTestContext } from '../support/kafka';
+import { startSenderLane } from '../support/sender-lane';
 import { deleteKeysWithPrefix, TEST_REDIS_URL } from '../support/redis';
 import { uniqueName } from '../support/unique';
 import { waitFor } from '../support/wait-for';
@@ -41,7 +41,7 @@ let delayQueue: DelayQueue;
 let simulator: SmsSimulator;
 let sms: SmsChannel;
 let commandTopic: string;
-const statuses: DeliveryStatus[] = [];
+let statuses: DeliveryStatus[] = [];
 
 beforeAll(async () => {
   codec = createCodec();
@@ -58,29 +58,9 @@ beforeAll(async () => {
   sms = createSmsChannel({
     url: simulator.url, token: createSmsApiToken(JWT_SECRET), timeoutMs: 300, concurrency: 4, consecutiveFailures: 1000, halfOpenAfterMs: 50,
   });
-  commandTopic = await kt.createTopic('provider-ambiguous-commands');
-  const statusTopic = await kt.createTopic('provider-ambiguous-status');
-  const deadLetterTopic = await kt.createTopic('provider-ambiguous-dlq');
-  const sender = createSenderConsumer({
-    kafka: kt.kafka, codec, producer, redis, delayQueue, deliverers: { sms }, groupId: kt.groupId('provider-ambiguous'),
-    topics: [{ topic: commandTopic, schema: 'deliveries.command' }],
-    outputs: { status: statusTopic, retry: commandTopic, express: commandTopic, bulk: commandTopic },
-    retryPolicy: {
-      maxAttempts: 30, baseMs: 20, maxMs: 200, random: Math.random,
-      ambiguous: { actions: { sms: 'fail', push: 'resend', email: 'resend', inapp: 'resend', webhook: 'resend' }, resendDelayFactor: 5 },
-    },
-    leaseMs: 10_000, clock: { now: () => Date.now() }, logger: silentLogger, ownerId: `test-${randomUUID()}`,
-    fromBeginning: true, deadLetterTopic,
+  ({ commandTopic, statuses } = await startSenderLane(kt, 'provider-ambiguous', { codec, producer, redis, delayQueue, deliverers: { sms } }, {
     onAmbiguous: metrics.ambiguousResults(),
-  });
-  const collector = createBatchConsumer<DeliveryStatus>({
-    kafka: kt.kafka, codec, producer, groupId: kt.groupId('provider-ambiguous-status'), topics: [{ topic: statusTopic, schema: 'deliveries.status' }],
-    logger: silentLogger, fromBeginning: true, deadLetterTopic,
-    handler: async (records) => void statuses.push(...records.flatMap((r) => (r.value ? [r.value] : []))),
-  });
-  kt.onCleanup(() => collector.stop());
-  kt.onCleanup(() => sender.stop());
-  await Promise.all([sender.start(), collector.start()]);
+  }));
 });
 
 afterAll(async () => {

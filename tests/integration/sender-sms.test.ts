@@ -5,16 +5,16 @@ import { createCodec } from '../../platform/codec';
 import type { Codec } from '../../platform/codec/codec';
 import { deliveryIdOf } from '../../platform/ids';
 import { silentLogger } from '../../platform/logger';
-import { createBatchConsumer, createTypedProducer, type TypedProducer } from '../../platform/kafka';
+import { createTypedProducer, type TypedProducer } from '../../platform/kafka';
 import { createRedis } from '../../platform/redis/client';
 import { createDelayQueue, type DelayQueue } from '../../platform/redis/delay-queue';
 import { KEYS } from '../../platform/redis/keys';
 import type { DeliveryCommand, DeliveryStatus, Mailing } from '../../schemas/types';
-import { createSenderConsumer } from '../../senders/core/consumer';
 import { createSmsChannel, type SmsChannel } from '../../senders/sms/channel';
 import { smsMessageId } from '../../senders/sms/message';
 import { createSmsApiToken, createSmsSimulator, type SmsSimulator } from '../../simulators/sms';
 import { createKafkaTestContext } from '../support/kafka';
+import { startSenderLane } from '../support/sender-lane';
 import { deleteKeysWithPrefix, TEST_REDIS_URL } from '../support/redis';
 import { uniqueName } from '../support/unique';
 import { waitFor } from '../support/wait-for';
@@ -33,7 +33,7 @@ let simulator: SmsSimulator;
 let sms: SmsChannel;
 let commandTopic: string;
 let groupId: string;
-const statuses: DeliveryStatus[] = [];
+let statuses: DeliveryStatus[] = [];
 let requeued = 0;
 
 beforeAll(async () => {
@@ -48,27 +48,9 @@ beforeAll(async () => {
   simulator = createSmsSimulator({ jwtSecret: JWT_SECRET, host: '127.0.0.1', port: 0 });
   await simulator.start();
   sms = createSmsChannel({ url: simulator.url, token: createSmsApiToken(JWT_SECRET), timeoutMs: 2_000, concurrency: 8, halfOpenAfterMs: 100 });
-  [commandTopic] = await Promise.all([kt.createTopic('sender-sms-commands')]);
-  const statusTopic = await kt.createTopic('sender-sms-status');
-  const deadLetterTopic = await kt.createTopic('sender-sms-dlq');
-  groupId = kt.groupId('sender-sms');
-  const sender = createSenderConsumer({
-    kafka: kt.kafka, codec, producer, redis, delayQueue, deliverers: { sms }, groupId,
-    topics: [{ topic: commandTopic!, schema: 'deliveries.command' }],
-    outputs: { status: statusTopic, retry: commandTopic, express: commandTopic, bulk: commandTopic },
-    retryPolicy: { maxAttempts: 30, baseMs: 20, maxMs: 200, random: Math.random, ambiguous: { actions: { sms: 'fail', push: 'resend', email: 'resend', inapp: 'resend', webhook: 'resend' }, resendDelayFactor: 5 } },
-    leaseMs: 10_000, clock: { now: () => Date.now() }, logger: silentLogger, ownerId: `test-${randomUUID()}`,
-    fromBeginning: true, deadLetterTopic,
+  ({ commandTopic, groupId, statuses } = await startSenderLane(kt, 'sender-sms', { codec, producer, redis, delayQueue, deliverers: { sms } }, {
     settleChunkSize: 6, // every batch of 20 settles in several chunks
-  });
-  const collector = createBatchConsumer<DeliveryStatus>({
-    kafka: kt.kafka, codec, producer, groupId: kt.groupId('sender-sms-status'), topics: [{ topic: statusTopic, schema: 'deliveries.status' }],
-    logger: silentLogger, fromBeginning: true, deadLetterTopic,
-    handler: async (records) => void statuses.push(...records.flatMap((r) => (r.value ? [r.value] : []))),
-  });
-  kt.onCleanup(() => collector.stop());
-  kt.onCleanup(() => sender.stop());
-  await Promise.all([sender.start(), collector.start()]);
+  }));
 });
 
 afterAll(async () => {
