@@ -6,7 +6,7 @@ import { SASL_MECHANISMS, type KafkaSecurity } from './kafka/security';
 import { TOPIC_PREFIX_PATTERN } from './kafka/topic-names';
 import { DEV_DEFAULTS, describeProductionProblems, productionProblems } from './config-production';
 import { HttpProviderSpecSchema, resolveHeaderSecrets, type HttpProviderSpec } from './http/provider-spec';
-import { BUILT_IN_PROVIDERS } from './providers';
+import { BUILT_IN_PROVIDERS, DEFAULT_PROVIDER, SMS_SECONDARY_PROVIDER, SMTP_SECONDARY_PROVIDER } from './providers';
 import { isKnownTimeZone } from './time-zones';
 
 /** "key1:admin|stats,key2:service" → one entry per key with its roles. */
@@ -125,9 +125,17 @@ export const envSchema = z.object({
   USER_DATA_URL: z.url().default('http://127.0.0.1:8093'),
   USER_DATA_TIMEOUT_MS: int(2000, 1),
   RETRY_MAX_ATTEMPTS: int(8, 1),
-  /** Provider rate limits shared by every sender process (senders/core/provider-rates.ts); 0: none. */
+  /**
+   * Provider rate limits shared by every sender process (senders/core/provider-rates.ts); 0: none. Each is
+   * its provider's: SMS_ for the SMS API, SMS_SECONDARY_ for the second one, EMAIL_ for the SMTP relay,
+   * SMTP_SECONDARY_ for the second relay (an HTTP_PROVIDERS entry has `ratePerSecond`, `ratePerHour`).
+   */
   SMS_RATE_PER_S: int(0, 0),
   SMS_RATE_PER_HOUR: int(0, 0),
+  SMS_SECONDARY_RATE_PER_S: int(0, 0),
+  SMS_SECONDARY_RATE_PER_HOUR: int(0, 0),
+  SMTP_SECONDARY_RATE_PER_S: int(0, 0),
+  SMTP_SECONDARY_RATE_PER_HOUR: int(0, 0),
   PUSH_RATE_PER_S: int(0, 0),
   PUSH_RATE_PER_HOUR: int(0, 0),
   EMAIL_RATE_PER_S: int(0, 0),
@@ -269,7 +277,8 @@ export interface Config {
   userData: { url: string; timeoutMs: number };
   retry: { maxAttempts: number; baseMs: number; maxMs: number };
   messageTtl: { express: number; bulk: number };
-  providerRates: { channels: Record<'sms' | 'push' | 'email', { perSecond: number; perHour: number }>; expressShare: number };
+  /** By provider name (platform/providers.ts, HTTP_PROVIDERS names). */
+  providerRates: { providers: Record<string, { perSecond: number; perHour: number }>; expressShare: number };
   ambiguous: { sms: AmbiguousAction; push: AmbiguousAction; resendDelayFactor: number };
   fanout: { batchSize: number };
   lanes: Lane[];
@@ -351,10 +360,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     retry: { maxAttempts: e.RETRY_MAX_ATTEMPTS, baseMs: e.RETRY_BASE_MS, maxMs: e.RETRY_MAX_MS },
     messageTtl: { express: e.MESSAGE_TTL_EXPRESS_MS, bulk: e.MESSAGE_TTL_BULK_MS },
     providerRates: {
-      channels: {
-        sms: { perSecond: e.SMS_RATE_PER_S, perHour: e.SMS_RATE_PER_HOUR },
-        push: { perSecond: e.PUSH_RATE_PER_S, perHour: e.PUSH_RATE_PER_HOUR },
-        email: { perSecond: e.EMAIL_RATE_PER_S, perHour: e.EMAIL_RATE_PER_HOUR },
+      providers: {
+        [DEFAULT_PROVIDER.sms]: { perSecond: e.SMS_RATE_PER_S, perHour: e.SMS_RATE_PER_HOUR },
+        [SMS_SECONDARY_PROVIDER]: { perSecond: e.SMS_SECONDARY_RATE_PER_S, perHour: e.SMS_SECONDARY_RATE_PER_HOUR },
+        [DEFAULT_PROVIDER.push]: { perSecond: e.PUSH_RATE_PER_S, perHour: e.PUSH_RATE_PER_HOUR },
+        [DEFAULT_PROVIDER.email]: { perSecond: e.EMAIL_RATE_PER_S, perHour: e.EMAIL_RATE_PER_HOUR },
+        [SMTP_SECONDARY_PROVIDER]: { perSecond: e.SMTP_SECONDARY_RATE_PER_S, perHour: e.SMTP_SECONDARY_RATE_PER_HOUR },
+        ...Object.fromEntries(httpProviders.map(({ spec }) => [spec.name, { perSecond: spec.ratePerSecond, perHour: spec.ratePerHour }])),
       },
       expressShare: e.PROVIDER_RATE_EXPRESS_SHARE,
     },

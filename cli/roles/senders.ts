@@ -6,7 +6,8 @@ import type { AmbiguousPolicy } from '../../senders/core/outcome';
 import { createClientStore } from '../../domain/resources/stores';
 import { failoverChannel } from '../../senders/policy/failover-channel';
 import type { ChannelDeliverer } from '../../senders/policy/channel';
-import type { Channel } from '../../schemas/types';
+import type { Channel, DeliveryCommand } from '../../schemas/types';
+import { takeSlotNow, type ProviderRoutes } from '../../senders/core/provider-rates';
 import type { Runtime, Stoppable } from '../runtime';
 import { channelProviders } from './channel-providers';
 import { senderLanesFor } from './lane-selection';
@@ -45,8 +46,16 @@ async function startLane(runtime: Runtime, lane: string, topics: string[], frequ
   const producer = await runtime.producer(lane);
   const clients = createClientStore({ producer, redis, viewTimeoutMs: 2_000 });
   const providers = channelProviders(runtime, lane, { redis, clients });
-  // One deliverer per channel: its provider, or its providers in failover order.
-  const oneOf = (channel: Channel): ChannelDeliverer => (providers[channel].length > 1 ? failoverChannel(channel, providers[channel]) : providers[channel][0]!);
+  // One deliverer per channel: its provider, or its providers in failover order (where one fails over to the
+  // next, that one's rate must have a slot then).
+  const rates = config.providerRates;
+  const slotNow = (channel: Channel) => (provider: string, command: DeliveryCommand, laneOf: 'express' | 'bulk') => takeSlotNow(redis, rates, channel, provider, command, laneOf);
+  const oneOf = (channel: Channel): ChannelDeliverer => (providers[channel].length > 1
+    ? failoverChannel(channel, providers[channel], { slotNow: slotNow(channel) })
+    : providers[channel][0]!);
+  // The rate step routes around a provider whose circuit is open while another one can take the message.
+  const providerRoutes: ProviderRoutes = Object.fromEntries(Object.entries(providers).map(([channel, list]) => [channel,
+    list.map((provider) => ({ name: provider.provider, unavailable: () => provider.breaker.state() === 'open' || provider.breaker.state() === 'isolated' }))]));
   const deliverers: Record<Channel, ChannelDeliverer> = { sms: oneOf('sms'), email: oneOf('email'), push: oneOf('push'), inapp: oneOf('inapp'), webhook: oneOf('webhook') };
   const consumer = createSenderConsumer({
     kafka: runtime.kafka(lane),
@@ -60,7 +69,8 @@ async function startLane(runtime: Runtime, lane: string, topics: string[], frequ
     retryPolicy: { ...config.retry, random: Math.random, ambiguous: ambiguousPolicyOf(config.ambiguous) },
     frequencyCaps,
     messageTtl: config.messageTtl,
-    providerRates: config.providerRates,
+    providerRates: rates,
+    providerRoutes,
     leaseMs: LEASE_MS,
     clock: { now: () => Date.now() },
     logger: logger.child({ lane }),

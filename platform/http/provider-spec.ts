@@ -44,6 +44,9 @@ export const HttpProviderSpecSchema = z.strictObject({
   timeoutMs: z.number().int().min(1).max(120_000).default(5_000),
   /** The ceiling of its adaptive concurrency limit. */
   concurrency: z.number().int().min(1).max(1_000).default(16),
+  /** Its rate limits, shared by every sender process (senders/core/provider-rates.ts); 0: none. */
+  ratePerSecond: z.number().int().min(0).default(0),
+  ratePerHour: z.number().int().min(0).default(0),
 });
 
 export type HttpProviderSpec = z.output<typeof HttpProviderSpecSchema>;

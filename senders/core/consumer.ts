@@ -5,8 +5,9 @@
  *   a. cancellation: one MGET of the batch's mailing docs (deleted or cancelled → cancelled);
  *   b. precheck: expired/cancelled → `expired` status; before notBefore / outside the send window →
  *      the delay queue, due when it may be sent;
- *   c. provider rates: one Lua call per rate-limited channel takes the slots the rate has now; the rest
- *      go back through the delay queue, due at their place in line (never waited for here);
+ *   c. provider rates: one Lua call per rate-limited channel takes the slots its providers' rates have
+ *      now (each command is sent starting at the provider that gave its slot); the rest go back through
+ *      the delay queue, due at their place in line (never waited for here);
  *      claim: one pipeline of SET NX PX leases; a `done:` claim is a replay (dropped), a `sending:`
  *      lease someone else holds is re-checked through the delay queue after the lease, never lost;
  *   d. frequency caps: one Lua call checks and counts the claimed commands (over a cap → `suppressed`,
@@ -39,12 +40,12 @@ import {
   cancelledMailings, commandTopicOf, mailingIdsOf, planPrechecks, planSettle, recheckLater,
   type DelayedCommand, type PrecheckPlan, type SenderTopics, type SettlePlan,
 } from './batch-plan';
-import type { ChannelDeliverer } from '../policy/channel';
+import type { ChannelDeliverer, DeliveryRoute } from '../policy/channel';
 import { claimDeliveries, queueClaimWrites, type ClaimResult } from './claims';
 import { deliveryLogFields } from '../../platform/log-fields';
 import { capReason, type FrequencyCapRule } from '../../domain/deliveries/frequency-caps';
 import { applyFrequencyCaps, type CapDecision } from './frequency-caps';
-import { takeProviderSlots, type ProviderRates } from './provider-rates';
+import { takeProviderSlots, type ProviderRates, type ProviderRoutes } from './provider-rates';
 import { decideOutcome, suppressedByCap, type AmbiguousOutcomeAction, type MessageTtl, type RetryPolicy } from './outcome';
 import { commandProblems } from './validate-command';
 import { invalidRecord } from '../../platform/kafka/invalid-record';
@@ -88,6 +89,8 @@ export interface SenderConsumerOptions {
   messageTtl?: MessageTtl;
   /** Rate limits per provider, shared by every sender process (provider-rates.ts); none: unlimited. */
   providerRates?: ProviderRates;
+  /** Each channel's providers in order of preference, for the rate step; absent: the channel's default provider. */
+  providerRoutes?: ProviderRoutes;
   /** Frequency caps per person, checked and counted per chunk (frequency-caps.ts); none: no caps. */
   frequencyCaps?: readonly FrequencyCapRule[];
 }
@@ -159,12 +162,13 @@ export function createBatchHandler(deps: HandlerDeps): (commands: DeliveryComman
     const route = { sourceTopic, topics: deps.topics };
     const prechecked = planPrechecks(commands, now, cancelled, route, deps.messageTtl);
     // Before the claim: what the provider's rate has no room for now is not claimed, only scheduled again.
-    const throttled = await takeProviderSlots(deps.redis, prechecked.toSend, deps.providerRates, sourceTopic === deps.topics.express ? 'express' : 'bulk', now);
+    const lane = sourceTopic === deps.topics.express ? 'express' : 'bulk';
+    const throttled = await takeProviderSlots(deps.redis, prechecked.toSend, deps.providerRates, deps.providerRoutes ?? {}, lane, now);
     const claims = await claimDeliveries(deps.redis, throttled.toSend, deps);
     const leased = claims.leased.map((c) => recheckLater(c, now + deps.leaseMs, route));
     // Counted only once claimed: a replay or a delivery another sender holds must not take a slot.
     const caps = await applyFrequencyCaps(deps.redis, claims.claimed, deps.frequencyCaps ?? [], now);
-    const settled = await deliverAll(deps, caps, traced, now);
+    const settled = await deliverAll(deps, caps, traced, now, (command) => ({ from: throttled.providerOf.get(command.deliveryId), lane }));
     const overRate = throttled.later.map(({ command, dueAt }) => recheckLater(command, dueAt, route));
     countOverRate(deps, overRate);
     await record(deps, prechecked, settled, [...prechecked.deferred, ...leased, ...overRate], traced.headersOf);
@@ -179,10 +183,12 @@ async function loadCancelled(redis: Redis, commands: readonly DeliveryCommand[])
 }
 
 /** Calls each claimed command's channel at once and decides its outcome; a capped one is suppressed uncalled. */
-async function deliverAll(deps: HandlerDeps, caps: CapDecision, traced: CommandTraceScope, now: number): Promise<SettlePlan> {
+async function deliverAll(
+  deps: HandlerDeps, caps: CapDecision, traced: CommandTraceScope, now: number, routeOf: (command: DeliveryCommand) => DeliveryRoute,
+): Promise<SettlePlan> {
   const sent = await Promise.all(
     caps.allowed.map(async (command) => {
-      const result = await traced.run(command, () => deliverOne(deps, command));
+      const result = await traced.run(command, () => deliverOne(deps, command, routeOf(command)));
       return { command, outcome: decideOutcome(command, result, deps.clock.now(), deps.retryPolicy) };
     }),
   );
@@ -190,11 +196,11 @@ async function deliverAll(deps: HandlerDeps, caps: CapDecision, traced: CommandT
   return planSettle([...sent, ...capped], deps.topics);
 }
 
-async function deliverOne(deps: HandlerDeps, command: DeliveryCommand): Promise<SendResult> {
+async function deliverOne(deps: HandlerDeps, command: DeliveryCommand, route: DeliveryRoute): Promise<SendResult> {
   const deliverer = deps.deliverers[command.channel];
   if (!deliverer) return permanent('INTERNAL', `no deliverer for channel ${command.channel}`);
   try {
-    return await deliverer.deliver(command);
+    return await deliverer.deliver(command, route);
   } catch (error) {
     // A deliverer must not throw; one that does has a bug, and the attempt budget bounds its retries.
     deps.logger.error({ deliveryId: command.deliveryId, channel: command.channel, err: error }, 'deliverer threw');

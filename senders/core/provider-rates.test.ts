@@ -18,10 +18,12 @@ describe('provider rate buckets', () => {
     expect(bucketsOf({ perSecond: 2, perHour: 0 }, 'express', 0)).toEqual([{ name: 'second', intervalMs: 500, toleranceMs: 0 }]);
   });
 
-  it('plans each answer: now, at its booked slot, or staggered from the first free slot past the horizon', () => {
-    const commands = ['a', 'b', 'c', 'd'].map((deliveryId) => ({ deliveryId }) as DeliveryCommand);
-    const plan = planSlots(commands, [0, 120, -(BOOKING_HORIZON_MS + 500), -(BOOKING_HORIZON_MS + 500)], 1_000, 6.25);
-    expect(plan.toSend.map((c) => c.deliveryId)).toEqual(['a']);
+  it('plans each answer: now at its provider, at its booked slot, or staggered from the first free slot past the horizon', () => {
+    const commands = ['a', 'b', 'c', 'd', 'e'].map((deliveryId) => ({ deliveryId }) as DeliveryCommand);
+    const beyond = -(BOOKING_HORIZON_MS + 500);
+    const plan = planSlots(commands, [1, 0, 2, 120, 0, beyond, 0, beyond, 2, 0], 1_000, 6.25);
+    expect(plan.toSend.map((c) => c.deliveryId)).toEqual(['a', 'e']);
+    expect([...plan.providerAt]).toEqual([['a', 0], ['e', 1]]);
     expect(plan.later.map((l) => [l.command.deliveryId, l.dueAt])).toEqual([['b', 1_120], ['c', 1_000 + BOOKING_HORIZON_MS + 500], ['d', 1_007 + BOOKING_HORIZON_MS + 500]]);
   });
 });

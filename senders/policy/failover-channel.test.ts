@@ -50,6 +50,24 @@ describe('failover between providers of a channel', () => {
     expect(await failoverChannel('sms', [a.channel, b.channel]).deliver(command)).toEqual({ kind: 'retriable', code: 'RATE_LIMITED', reason: 'http 429', retryAfterMs: 3000, provider: 'b' });
   });
 
+  it('starts at the provider the rate step routed the command to', async () => {
+    const [a, b] = [scripted('a', []), scripted('b', [sent('y')])];
+    expect(await failoverChannel('sms', [a.channel, b.channel]).deliver(command, { from: 'b', lane: 'bulk' })).toMatchObject({ kind: 'sent', provider: 'b' });
+    expect(a.calls).toEqual([]);
+  });
+
+  it('fails over only to a provider whose rate has a slot now, else keeps the answer it has', async () => {
+    const asked: string[] = [];
+    const [a, b] = [scripted('a', [retriable('PROVIDER_UNAVAILABLE', 'http 503'), retriable('PROVIDER_UNAVAILABLE', 'http 503')]), scripted('b', [sent()])];
+    let slots = 1;
+    const sms = failoverChannel('sms', [a.channel, b.channel], { slotNow: async (provider, _c, lane) => (asked.push(`${provider}/${lane}`), slots-- > 0) });
+    expect(await sms.deliver(command, { lane: 'express' })).toMatchObject({ kind: 'sent', provider: 'b' });
+    expect(await sms.deliver(command, { lane: 'express' })).toMatchObject({ kind: 'retriable', code: 'PROVIDER_UNAVAILABLE', provider: 'a' });
+    expect(b.calls).toHaveLength(1);
+    // The first provider's slot is the rate step's: only the ones failed over to are asked here.
+    expect(asked).toEqual(['b/express', 'b/express']);
+  });
+
   it('a channel without a provider fails each message for good, saying how to configure one', async () => {
     const none = unconfiguredChannel('webhook');
     expect(await none.deliver(command)).toEqual({
