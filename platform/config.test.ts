@@ -32,10 +32,10 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining(name) }));
   });
 
-  it('fails an ambiguous SMS and resends an ambiguous push by default, after 5× the retry delay', () => {
-    expect(loadConfig({}).ambiguous).toEqual({ sms: 'fail', push: 'resend', resendDelayFactor: 5 });
-    expect(loadConfig({ AMBIGUOUS_POLICY_SMS: 'resend', AMBIGUOUS_POLICY_PUSH: 'fail', AMBIGUOUS_RESEND_DELAY_FACTOR: '10' }).ambiguous)
-      .toEqual({ sms: 'resend', push: 'fail', resendDelayFactor: 10 });
+  it('fails an ambiguous SMS and resends an ambiguous push or email by default, after 5× the retry delay', () => {
+    expect(loadConfig({}).ambiguous).toEqual({ sms: 'fail', push: 'resend', email: 'resend', resendDelayFactor: 5 });
+    expect(loadConfig({ AMBIGUOUS_POLICY_SMS: 'resend', AMBIGUOUS_POLICY_PUSH: 'fail', AMBIGUOUS_POLICY_EMAIL: 'fail', AMBIGUOUS_RESEND_DELAY_FACTOR: '10' }).ambiguous)
+      .toEqual({ sms: 'resend', push: 'fail', email: 'fail', resendDelayFactor: 10 });
   });
 
   it('checks rules across variables', () => {

@@ -152,11 +152,13 @@ export const envSchema = z.object({
    * sent the message): `fail` ends the delivery `failed` (reason `ambiguous: …`), `resend` tries again
    * after AMBIGUOUS_RESEND_DELAY_FACTOR × the normal retry delay. SMS fails by default: its provider
    * does not de-duplicate by msgId, so a resend is a second SMS to a person (issue 14). Push resends: a
-   * repeated notification costs little, and FCM collapses none either way. Email and in-app never report
-   * an ambiguous call (their deliverers do not tell written from not), so they have no setting.
+   * repeated notification costs little, and FCM collapses none either way. Email resends: a session lost
+   * mid-way counts as ambiguous (senders/email/classify.ts), and the re-send carries the same Message-ID.
+   * In-app never reports an ambiguous call, so it has no setting.
    */
   AMBIGUOUS_POLICY_SMS: z.enum(AMBIGUOUS_ACTIONS).default('fail'),
   AMBIGUOUS_POLICY_PUSH: z.enum(AMBIGUOUS_ACTIONS).default('resend'),
+  AMBIGUOUS_POLICY_EMAIL: z.enum(AMBIGUOUS_ACTIONS).default('resend'),
   AMBIGUOUS_RESEND_DELAY_FACTOR: int(5, 1),
   FANOUT_BATCH_SIZE: int(1000, 1),
   /** Priority lanes a processors/senders process runs ("express", "bulk" or both): express runs as its own processes in production (cli/roles/lane-selection.ts). */
@@ -279,7 +281,7 @@ export interface Config {
   messageTtl: { express: number; bulk: number };
   /** By provider name (platform/providers.ts, HTTP_PROVIDERS names). */
   providerRates: { providers: Record<string, { perSecond: number; perHour: number }>; expressShare: number };
-  ambiguous: { sms: AmbiguousAction; push: AmbiguousAction; resendDelayFactor: number };
+  ambiguous: { sms: AmbiguousAction; push: AmbiguousAction; email: AmbiguousAction; resendDelayFactor: number };
   fanout: { batchSize: number };
   lanes: Lane[];
   inapp: { inboxMax: number; historyMax: number };
@@ -370,7 +372,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
       },
       expressShare: e.PROVIDER_RATE_EXPRESS_SHARE,
     },
-    ambiguous: { sms: e.AMBIGUOUS_POLICY_SMS, push: e.AMBIGUOUS_POLICY_PUSH, resendDelayFactor: e.AMBIGUOUS_RESEND_DELAY_FACTOR },
+    ambiguous: { sms: e.AMBIGUOUS_POLICY_SMS, push: e.AMBIGUOUS_POLICY_PUSH, email: e.AMBIGUOUS_POLICY_EMAIL, resendDelayFactor: e.AMBIGUOUS_RESEND_DELAY_FACTOR },
     fanout: { batchSize: e.FANOUT_BATCH_SIZE },
     lanes: e.LANES,
     inapp: { inboxMax: e.INAPP_INBOX_MAX, historyMax: e.INAPP_HISTORY_MAX },

@@ -33,10 +33,10 @@ export async function startSenders(runtime: Runtime): Promise<Stoppable[]> {
   return started;
 }
 
-/** Email and in-app never report an ambiguous call (their deliverers cannot tell), so their entry is moot. */
+/** In-app never reports an ambiguous call (a Redis write either happened or not in one script), so its entry is moot. */
 function ambiguousPolicyOf(config: Runtime['config']['ambiguous']): AmbiguousPolicy {
   // A webhook's receiver gets the delivery id to de-duplicate by, so a re-send is safe there.
-  return { actions: { sms: config.sms, push: config.push, email: 'resend', inapp: 'resend', webhook: 'resend' }, resendDelayFactor: config.resendDelayFactor };
+  return { actions: { sms: config.sms, push: config.push, email: config.email, inapp: 'resend', webhook: 'resend' }, resendDelayFactor: config.resendDelayFactor };
 }
 
 async function startLane(runtime: Runtime, lane: string, topics: string[], frequencyCaps: FrequencyCapRule[]): Promise<Stoppable[]> {

@@ -1,6 +1,6 @@
 import { classifyReply, classifySmtpError } from './classify';
 
-const smtpError = (fields: { code?: string; responseCode?: number; cause?: unknown }) =>
+const smtpError = (fields: { code?: string; responseCode?: number; cause?: unknown; timeoutType?: string; command?: string; originalCode?: string }) =>
   Object.assign(new Error('text that must not matter: 550 permanent!'), fields);
 
 describe('classifySmtpError: the server answered 4xx → retriable', () => {
@@ -19,11 +19,33 @@ describe('classifySmtpError: the server answered 5xx → permanent', () => {
 });
 
 describe('classifySmtpError: no answer from the server → retriable', () => {
-  it.each(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ETLS', 'ECONNREFUSED', 'ECONNRESET'])('%s', (code) => {
-    expect(classifySmtpError(smtpError({ code }))).toMatchObject({ kind: 'retriable', code: 'PROVIDER_UNAVAILABLE' });
+  it.each(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ETLS', 'ECONNREFUSED'])('%s', (code) => {
+    const result = classifySmtpError(smtpError({ code }));
+    expect(result).toMatchObject({ kind: 'retriable', code: 'PROVIDER_UNAVAILABLE' });
+    expect(result.kind === 'retriable' && result.ambiguous).toBeFalsy();
+  });
+  // The shapes nodemailer 10 gives, seen against a refusing port, a silent server and a closing pool.
+  it.each([
+    ['refused', { code: 'ESOCKET', command: 'CONN', originalCode: 'ECONNREFUSED' }],
+    ['no greeting', { code: 'ETIMEDOUT', command: 'CONN', timeoutType: 'GREETING_TIMEOUT' }],
+    ['the pool could not connect', { code: 'ECONNECTION' }],
+  ])('%s: never reached the server, not ambiguous', (_name, fields) => {
+    const result = classifySmtpError(smtpError(fields));
+    expect(result.kind === 'retriable' && !result.ambiguous).toBe(true);
   });
   it('an unknown wrapper code with a socket cause', () => {
     expect(classifySmtpError(smtpError({ code: 'EWHATEVER', cause: { code: 'ECONNREFUSED' } })).kind).toBe('retriable');
+  });
+});
+
+describe('classifySmtpError: lost during an open session → ambiguous (the reply to "." may be what was lost)', () => {
+  it.each([
+    ['silent after a command', { code: 'ETIMEDOUT', command: 'CONN', timeoutType: 'SOCKET_TIMEOUT' }],
+    ['closed by the server', { code: 'ECONNECTION', command: 'CONN' }],
+    ['reset', { code: 'ESOCKET', command: 'CONN', originalCode: 'ECONNRESET' }],
+    ['broken pipe', { code: 'EPIPE' }],
+  ])('%s', (_name, fields) => {
+    expect(classifySmtpError(smtpError(fields))).toMatchObject({ kind: 'retriable', code: 'PROVIDER_UNAVAILABLE', ambiguous: true });
   });
 });
 

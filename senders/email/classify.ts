@@ -1,4 +1,4 @@
-import { SendResult, permanent, retriable } from '../policy/send-result';
+import { SendResult, ambiguous, permanent, retriable } from '../policy/send-result';
 
 /**
  * The SMTP boundary's one decision, by the reply code the server gave (`responseCode`) and the error
@@ -6,8 +6,14 @@ import { SendResult, permanent, retriable } from '../policy/send-result';
  *
  * - a 4xx reply ("451 try again later", "421 closing", "452 mailbox full for now") → retriable;
  * - a 5xx reply ("550 mailbox unavailable", "553 bad address", "554 rejected") → permanent;
- * - no reply at all (refused, reset, timed out, TLS/DNS trouble) → retriable: the message may never
- *   have reached the server.
+ * - no reply at all before the session was open (refused, no greeting, TLS/DNS trouble) → retriable:
+ *   the message never reached the server, and another relay may take it at once;
+ * - a session that went silent or was cut (a socket timeout, "connection closed unexpectedly", a reset)
+ *   → ambiguous: the reply lost may be the one to the message's final ".", after which the server has
+ *   it. nodemailer does not say which command was in flight (every such error says `CONN`), so any loss
+ *   mid-session is counted as ambiguous, the safe side: it is not moved to another relay, and is re-sent
+ *   only under AMBIGUOUS_POLICY_EMAIL, after the longer wait, with the same Message-ID (which many
+ *   mailbox providers collapse).
  *
  * Authentication failures are retriable even with a 5xx reply: they are our configuration, not the
  * recipient, and failing every queued email for good while an operator fixes a password loses mail.
@@ -17,6 +23,12 @@ export interface SmtpFailure {
   responseCode?: unknown;
   code?: unknown;
   cause?: unknown;
+  /** nodemailer's kind of timeout: GREETING_TIMEOUT and CONNECTION_TIMEOUT before the session, SOCKET_TIMEOUT in it. */
+  timeoutType?: unknown;
+  /** The SMTP command in flight; nodemailer sets `CONN` on every error of an open connection. */
+  command?: unknown;
+  /** The socket's own code under ESOCKET (ECONNREFUSED, ECONNRESET). */
+  originalCode?: unknown;
 }
 
 /** nodemailer / Node codes where the server was not reached or did not answer: all transient. */
@@ -58,6 +70,8 @@ export function classifySmtpError(error: unknown): SendResult {
     return retriable('PROVIDER_UNAVAILABLE', `${code}: smtp configuration rejected${reply ? ` (${reply})` : ''}`);
   }
   if (reply !== undefined) return classifyReply(reply, code);
+  const lost = lostMidSession(failure, code);
+  if (lost) return ambiguous('PROVIDER_UNAVAILABLE', `${code}: ${lost}`);
   const transient = code !== undefined ? TRANSIENT_CODES[code] ?? causeCode(failure.cause) : causeCode(failure.cause);
   if (transient) return retriable('PROVIDER_UNAVAILABLE', `${code ?? 'error'}: ${transient}`);
   const message = code !== undefined ? MESSAGE_CODES[code] : undefined;
@@ -65,6 +79,19 @@ export function classifySmtpError(error: unknown): SendResult {
   if (error instanceof TypeError || error instanceof RangeError) return permanent('INTERNAL', `${error.name} while sending email`);
   // Unknown: retrying costs one attempt of the budget; dropping a welcome email costs a user.
   return retriable('PROVIDER_UNAVAILABLE', `unrecognised smtp failure${code ? ` (${code})` : ''}`);
+}
+
+/** Socket codes that mean an open connection broke (not one that never opened). */
+const BROKEN_CODES = new Set(['ECONNRESET', 'EPIPE']);
+
+/** Why an error means the session was open when it was lost (see the top of this file), or undefined. */
+function lostMidSession(failure: SmtpFailure, code: string | undefined): string | undefined {
+  if (code === 'ETIMEDOUT' && failure.timeoutType === 'SOCKET_TIMEOUT') return 'the server went silent during the session';
+  // Without a command it is the pool giving up on connecting, before any session.
+  if (code === 'ECONNECTION' && typeof failure.command === 'string') return 'the connection closed during the session';
+  const socketCode = code === 'ESOCKET' ? failure.originalCode : code;
+  if (typeof socketCode === 'string' && BROKEN_CODES.has(socketCode)) return `the connection broke during the session (${socketCode})`;
+  return undefined;
 }
 
 /** An SMTP reply code: 4xx transient, 5xx permanent; anything else is not a failure reply we know. */

@@ -36,6 +36,11 @@ export interface SmtpSink {
   rejectRecipient(address: string): void;
   /** Every RCPT TO answers 451 (try again later) until `forMs` has passed. */
   deferAll(forMs: number): void;
+  /**
+   * From now on each message is taken (and kept: the relay has it), then the connection closes before the
+   * reply to its final ".": the sender cannot know whether it was taken.
+   */
+  closeBeforeReply(): void;
   /** Back to accepting everything. */
   clearFaults(): void;
 }
@@ -53,6 +58,7 @@ export function createSmtpSink(options: SmtpSinkOptions = {}): SmtpSink {
   const received: ReceivedEmail[] = [];
   const rejected = new Set<string>();
   let deferUntil = 0;
+  let closingBeforeReply = false;
   let port = options.port ?? 0;
 
   const server = new SMTPServer({
@@ -69,7 +75,8 @@ export function createSmtpSink(options: SmtpSinkOptions = {}): SmtpSink {
       receive(stream, session).then(
         (email) => {
           received.push(email);
-          callback();
+          if (!closingBeforeReply) return callback();
+          for (const connection of server.connections) if (connection.id === session.id) connection.close();
         },
         () => callback(replyError(451, '4.3.0 could not read the message')),
       );
@@ -92,7 +99,8 @@ export function createSmtpSink(options: SmtpSinkOptions = {}): SmtpSink {
     messagesTo: (address) => received.filter((m) => m.envelopeTo.includes(address.toLowerCase())),
     rejectRecipient: (address) => void rejected.add(address.toLowerCase()),
     deferAll: (forMs) => { deferUntil = Date.now() + forMs; },
-    clearFaults: () => { rejected.clear(); deferUntil = 0; },
+    closeBeforeReply: () => { closingBeforeReply = true; },
+    clearFaults: () => { rejected.clear(); deferUntil = 0; closingBeforeReply = false; },
   };
 }
 
