@@ -12,7 +12,7 @@
  * status that arrives afterwards (a delivery still in flight) is a new row (see the notes on residue).
  */
 import type { ClickHouseClient } from './clickhouse-client';
-import { statusTable } from './schema';
+import { currentStatusTable, statusTable } from './schema';
 import { sql } from './sql-escape';
 
 export interface AnalyticsErasure {
@@ -34,6 +34,8 @@ export function createAnalyticsErasure(deps: { client: ClickHouseClient; databas
       // A mutation rewrites parts: skip it when the person has no rows (a DELETE retried, a client never sent to).
       if ((await rowsOf(clientId)) === 0) return false;
       await deps.client.exec(sql`ALTER TABLE ${table()} DELETE WHERE clientId = ${clientId}`);
+      // The person's current statuses too (migrations.ts 003): the same client id, the same mutation.
+      await deps.client.exec(sql`ALTER TABLE ${currentStatusTable(deps.database)} DELETE WHERE clientId = ${clientId}`);
       return true;
     },
   };

@@ -4,10 +4,12 @@
  */
 import type { DeliveryStatus } from '../schemas/types';
 import type { ClickHouseClient } from './clickhouse-client';
-import { COLUMN_MIGRATIONS, DELIVERY_STATUS_TABLE, MIGRATIONS, type ColumnMigration } from './migrations';
+import {
+  COLUMN_MIGRATIONS, CURRENT_STATUS_FEED, CURRENT_STATUS_TABLE, CURRENT_STATUS_VIEW, DELIVERY_STATUS_TABLE, MIGRATIONS, type ColumnMigration,
+} from './migrations';
 import { SqlFragment, sql, sqlIdentifier } from './sql-escape';
 
-export { DELIVERY_STATUS_TABLE };
+export { CURRENT_STATUS_TABLE, DELIVERY_STATUS_TABLE };
 
 /** A row of `delivery_status` as sent in JSONEachRow. */
 export interface DeliveryStatusRow {
@@ -37,6 +39,16 @@ export async function migrate(client: ClickHouseClient, database: string): Promi
     for (const statement of migration.statements(database)) await client.exec(statement);
   }
   for (const added of COLUMN_MIGRATIONS) await addColumn(client, database, added);
+  await feedCurrentStatuses(client, database);
+}
+
+/** The view that keeps delivery_current, and, by the boot that creates it, the rows from before it. */
+async function feedCurrentStatuses(client: ClickHouseClient, database: string): Promise<void> {
+  const present = await client.query<{ name: string }>(sql`SELECT name FROM system.tables WHERE database = ${database} AND name = ${CURRENT_STATUS_VIEW}`);
+  if (present.length > 0) return;
+  // View first, then the backfill: a row inserted in between is in both, with the same rank (FINAL folds it).
+  await client.exec(CURRENT_STATUS_FEED.view(database));
+  await client.exec(CURRENT_STATUS_FEED.backfill(database));
 }
 
 /** ClickHouse's code for "a column of that name already exists" (DUPLICATE_COLUMN). */
@@ -57,6 +69,11 @@ async function addColumn(client: ClickHouseClient, database: string, added: Colu
 /** `db.delivery_status`; the client validates it against the identifier whitelist when used. */
 export function statusTableName(database: string): string {
   return `${database}.${DELIVERY_STATUS_TABLE}`;
+}
+
+/** `db.delivery_current` as a quoted SQL identifier: each message's current status (migrations.ts 003). */
+export function currentStatusTable(database: string): SqlFragment {
+  return sqlIdentifier(`${database}.${CURRENT_STATUS_TABLE}`);
 }
 
 /** The status table as a quoted SQL identifier (throws on a database name outside the whitelist). */

@@ -1,5 +1,7 @@
 /**
- * The statistics queries behind the API, over `delivery_status` (one row per status change).
+ * The statistics queries behind the API, over `delivery_status` (one row per status change) and, for a
+ * message's current status without a time range, `delivery_current` (one row per message, kept at insert
+ * time: its cost follows the number of messages asked about, not their changes).
  *
  * Exact before merges: ReplacingMergeTree folds duplicate rows (a replayed batch) only eventually, so
  * no query counts rows. A delivery's current status is argMax over its rows by (time, precedence,
@@ -9,7 +11,8 @@
 import { VestnikError } from '../platform/errors';
 import { FINAL_STATUSES, OPERATOR_SOURCE_TYPES, type Channel, type DeliveryStatusName, type SourceType } from '../schemas/types';
 import type { ClickHouseClient } from './clickhouse-client';
-import { statusTable } from './schema';
+import { STATUS_PRECEDENCE } from './migrations';
+import { currentStatusTable, statusTable } from './schema';
 import { inRange, type TimeRange } from './time-range';
 import { SqlFragment, sql, sqlArray, sqlJoin, sqlList } from './sql-escape';
 import {
@@ -20,9 +23,7 @@ import {
 export type { TimeRange };
 
 /** When two changes of one delivery share a millisecond, the one further along the lifecycle wins. */
-export const STATUS_PRECEDENCE = [
-  'queued', 'waiting', 'retrying', 'sent', 'delivered', 'fallback', 'suppressed', 'expired', 'failed',
-] as const satisfies readonly DeliveryStatusName[];
+export { STATUS_PRECEDENCE };
 
 /** Statuses whose reason is an error worth showing as a message's `lastError`. */
 export const ERROR_STATUSES = ['failed', 'retrying'] as const satisfies readonly DeliveryStatusName[];
@@ -85,6 +86,7 @@ export interface StatsQueries {
 
 export function createStatsQueries({ client, database }: { client: ClickHouseClient; database: string }): StatsQueries {
   const table = statusTable(database);
+  const current = currentStatusTable(database);
 
   /**
    * One row per message matching `where` (a source's delivery to one client on one channel), with its
@@ -98,10 +100,19 @@ export function createStatsQueries({ client, database }: { client: ClickHouseCli
     FROM ${table} WHERE ${where}
     GROUP BY sourceType, sourceId, clientId, channel`;
 
+  /**
+   * The same rows as `currentStatuses`, read from delivery_current: FINAL keeps each message's row of the
+   * largest rank (migrations.ts CURRENT_RANK), the argMax above, whether or not a merge has folded them yet.
+   * For the current status only: the latest status within a time range needs every change.
+   */
+  const currentStatusesKept = (where: SqlFragment) => sql`
+    SELECT sourceType, sourceId, clientId AS messageClientId, channel AS deliveryChannel, status AS currentStatus
+    FROM ${current} FINAL WHERE ${where}`;
+
   async function sourceCounts(sourceType: SourceType, sourceId: string): Promise<StatusCounts> {
     const rows = await client.query<StatusCountRow>(sql`
       SELECT currentStatus AS status, count() AS n
-      FROM (${currentStatuses(sql`sourceType = ${sourceType} AND sourceId = ${sourceId}`)})
+      FROM (${currentStatusesKept(sql`sourceType = ${sourceType} AND sourceId = ${sourceId}`)})
       GROUP BY currentStatus`);
     return toStatusCounts(rows);
   }
@@ -109,6 +120,13 @@ export function createStatsQueries({ client, database }: { client: ClickHouseCli
   async function messagePage(sourceType: SourceType, sourceId: string, limit: number, after: string | null, status: DeliveryStatusName | undefined) {
     const conditions = [sql`sourceType = ${sourceType}`, sql`sourceId = ${sourceId}`];
     if (after !== null) conditions.push(sql`deliveryId > ${after}`);
+    if (status === undefined) {
+      // The page's delivery ids first, from that one sorted column (a fraction of aggregating every
+      // delivery of the source: 60–100 ms against ~500 at a million), then only their rows.
+      conditions.push(sql`deliveryId IN (
+        SELECT deliveryId FROM ${table} WHERE ${whereAll(conditions)}
+        ORDER BY deliveryId LIMIT 1 BY deliveryId LIMIT ${limit + 1})`);
+    }
     const rows = await client.query<MessageRow>(sql`
       SELECT deliveryId,
         any(clientId) AS deliveryClientId,
@@ -136,7 +154,7 @@ export function createStatsQueries({ client, database }: { client: ClickHouseCli
       if (range) conditions.push(inRange(range));
       const rows = await client.query<StatusCountRow & { sourceId: string }>(sql`
         SELECT sourceId, currentStatus AS status, count() AS n
-        FROM (${currentStatuses(whereAll(conditions))})
+        FROM (${range ? currentStatuses(whereAll(conditions)) : currentStatusesKept(whereAll(conditions))})
         GROUP BY sourceId, currentStatus
         ORDER BY sourceId`);
       return groupStatusCounts(rows, 'sourceId', sourceIds ?? []);
@@ -169,7 +187,7 @@ export function createStatsQueries({ client, database }: { client: ClickHouseCli
     async countsByChannel(filter = {}) {
       const rows = await client.query<StatusCountRow & { channel: string }>(sql`
         SELECT deliveryChannel AS channel, currentStatus AS status, count() AS n
-        FROM (${currentStatuses(whereAll(channelConditions(filter)))})
+        FROM (${filter.range ? currentStatuses(whereAll(channelConditions(filter))) : currentStatusesKept(whereAll(channelConditions(filter)))})
         GROUP BY deliveryChannel, currentStatus
         ORDER BY deliveryChannel`);
       return groupStatusCounts(rows, 'channel') as Map<Channel, StatusCounts>;
@@ -179,7 +197,7 @@ export function createStatsQueries({ client, database }: { client: ClickHouseCli
       if (sourceIds.length === 0) return new Map();
       const rows = await client.query<StatusCountRow & { sourceId: string; channel: string }>(sql`
         SELECT sourceId, deliveryChannel AS channel, currentStatus AS status, count() AS n
-        FROM (${currentStatuses(sql`sourceType = ${sourceType} AND sourceId IN ${sqlList(sourceIds)}`)})
+        FROM (${currentStatusesKept(sql`sourceType = ${sourceType} AND sourceId IN ${sqlList(sourceIds)}`)})
         GROUP BY sourceId, deliveryChannel, currentStatus
         ORDER BY sourceId, deliveryChannel`);
       const bySource = new Map<string, Map<Channel, StatusCounts>>();

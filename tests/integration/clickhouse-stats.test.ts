@@ -6,7 +6,8 @@
 import { loadConfig } from '../../platform/config';
 import type { Channel, DeliveryStatus, DeliveryStatusName, SourceType } from '../../schemas/types';
 import { createClickHouseClient, type ClickHouseClient } from '../../analytics/clickhouse-client';
-import { migrate, statusTable } from '../../analytics/schema';
+import { currentStatusTable, migrate, statusTable } from '../../analytics/schema';
+import { MIGRATIONS } from '../../analytics/migrations';
 import { sql, sqlIdentifier } from '../../analytics/sql-escape';
 import { createStatsQueries, type StatsQueries } from '../../analytics/stats-queries';
 import { topFailureReasons } from '../../analytics/overview-queries';
@@ -87,11 +88,15 @@ afterAll(async () => {
 });
 
 describe('schema', () => {
-  it('creates delivery_status as a ReplacingMergeTree, once', async () => {
+  it('creates delivery_status and delivery_current as ReplacingMergeTrees and the view between them, once', async () => {
     const tables = await client.query<{ name: string; engine: string }>(
-      sql`SELECT name, engine FROM system.tables WHERE database = ${database}`,
+      sql`SELECT name, engine FROM system.tables WHERE database = ${database} ORDER BY name`,
     );
-    expect(tables).toEqual([{ name: 'delivery_status', engine: 'ReplacingMergeTree' }]);
+    expect(tables).toEqual([
+      { name: 'delivery_current', engine: 'ReplacingMergeTree' },
+      { name: 'delivery_current_feed', engine: 'MaterializedView' },
+      { name: 'delivery_status', engine: 'ReplacingMergeTree' },
+    ]);
   });
 
   it('holds the duplicates physically before any merge (so the exact counts below mean something)', async () => {
@@ -100,6 +105,31 @@ describe('schema', () => {
     );
     expect(Number(row?.changes)).toBe(new Set([...batchA, ...batchB].map((s) => s.statusId)).size);
     expect(Number(row?.rows)).toBeGreaterThan(Number(row?.changes));
+    // delivery_current too: a row per change inserted, folded only by FINAL or a merge.
+    const [current] = await client.query<{ rows: string; messages: string }>(
+      sql`SELECT count() AS rows, uniqExact(sourceType, sourceId, clientId, channel) AS messages FROM ${currentStatusTable(database)}`,
+    );
+    expect(Number(current?.messages)).toBe(8); // d1–d5 and e1–e2 of the mailings, x1 of the notification
+    expect(Number(current?.rows)).toBeGreaterThan(Number(current?.messages));
+  });
+
+  it('fills delivery_current from the rows written before it existed (an upgrade), once', async () => {
+    const older = uniqueName('vestnik_test_upgrade', { separator: '_' });
+    try {
+      await client.exec(sql`CREATE DATABASE ${sqlIdentifier(older)}`);
+      for (const statement of MIGRATIONS[0]!.statements(older)) await client.exec(statement);
+      await client.exec(sql`ALTER TABLE ${statusTable(older)} ADD COLUMN provider String DEFAULT ''`);
+      await createStatusStore({ client, database: older }).insertBatch([...batchA, ...batchB]);
+      await migrate(client, older);
+      await migrate(client, older);
+      const upgraded = createStatsQueries({ client, database: older });
+      expect(await upgraded.countsBySource('mailing')).toEqual(await stats.countsBySource('mailing'));
+      // And from then on, kept at insert time.
+      await createStatusStore({ client, database: older }).insertBatch([change(M2, 'e3', 'c3', 'sms', 'sent', 1, DAY2)]);
+      expect((await upgraded.countsBySource('mailing', ['m2'])).get('m2')).toEqual(counts({ sent: 2, expired: 1 }));
+    } finally {
+      await client.exec(sql`DROP DATABASE IF EXISTS ${sqlIdentifier(older)}`);
+    }
   });
 });
 
@@ -267,6 +297,11 @@ describe('after the background merge', () => {
   it('gives the same answers once the duplicates are folded', async () => {
     const before = await stats.countsBySource('mailing');
     await client.exec(sql`OPTIMIZE TABLE ${statusTable(database)} FINAL`);
+    await client.exec(sql`OPTIMIZE TABLE ${currentStatusTable(database)} FINAL`);
+    const [current] = await client.query<{ rows: string; messages: string }>(
+      sql`SELECT count() AS rows, uniqExact(sourceType, sourceId, clientId, channel) AS messages FROM ${currentStatusTable(database)}`,
+    );
+    expect(current?.rows).toBe(current?.messages);
     const [row] = await client.query<{ rows: string; changes: string }>(
       sql`SELECT count() AS rows, uniqExact(statusId) AS changes FROM ${statusTable(database)}`,
     );

@@ -1,0 +1,153 @@
+/**
+ * Statistics at scale (issue 15): how long a mailing's statistics take when it has N deliveries and the table
+ * holds N, then 10 × N deliveries. Rows are inserted directly (server-side INSERT … SELECT, a `queued` and a
+ * `sent` change per delivery, as the pipeline writes them), so the figure is the queries', not the pipeline's.
+ * Each query runs RUNS times and the median is reported: right after the inserts (nothing merged, the worst
+ * case), and at the end after OPTIMIZE … FINAL. The per-change query the counts used before delivery_current
+ * (argMax over every change, stats-queries.ts LATEST) is timed beside them on the same data.
+ * Works in a database of its own on the configured ClickHouse, dropped at the end.
+ * Usage: node dist/bench/stats-scale.js [--deliveries N] [--out F]
+ */
+import { performance } from 'node:perf_hooks';
+import { createClickHouseClient, type ClickHouseClient } from '../analytics/clickhouse-client';
+import { migrate, statusTable } from '../analytics/schema';
+import { sql, sqlIdentifier } from '../analytics/sql-escape';
+import { LATEST, createStatsQueries, type StatsQueries } from '../analytics/stats-queries';
+import { outputModeOf } from '../cli/output/mode';
+import { createProgressView } from '../cli/output/progress';
+import { loadConfig } from '../platform/config';
+import { fmt, ms, renderTable, writeJson, type TableRow } from './report';
+
+const RUNS = 7;
+/** Deliveries per INSERT … SELECT: a few seconds each, so the progress line moves. */
+const CHUNK = 500_000;
+const SMALL_MAILINGS = 49;
+const SMALL_SIZE = 1_000;
+const TARGET_MS = 100;
+
+interface Args {
+  deliveries: number;
+  out: string;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const valueOf = (name: string) => {
+    const index = argv.indexOf(name);
+    return index >= 0 ? argv[index + 1] : undefined;
+  };
+  const deliveries = Number(valueOf('--deliveries') ?? 1_000_000);
+  if (!Number.isInteger(deliveries) || deliveries < SMALL_SIZE) throw new TypeError(`--deliveries must be an integer ≥ ${SMALL_SIZE}`);
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  return { deliveries, out: valueOf('--out') ?? `bench/results/stats-scale-${stamp}.json` };
+}
+
+/** `count` deliveries of mailing `sourceId`, each a `queued` then a `sent` change, one INSERT per CHUNK. */
+async function insertMailing(client: ClickHouseClient, database: string, sourceId: string, count: number, onChunk: (n: number) => void): Promise<void> {
+  const start = Date.UTC(2026, 11, 1);
+  for (let from = 0; from < count; from += CHUNK) {
+    const n = Math.min(CHUNK, count - from);
+    await client.exec(sql`
+      INSERT INTO ${statusTable(database)} (statusId, deliveryId, sourceType, sourceId, clientId, channel, priority, status, attempt,
+        reason, providerMessageId, provider, occurredAt, occurredAtMs, insertedAt)
+      SELECT concat(deliveryId, ':', change, ':', toString(attempt)), deliveryId, 'mailing', ${sourceId}, clientId, 'sms', 'bulk', change, attempt,
+        '', '', if(change = 'sent', 'sms-api', ''), toDateTime(intDiv(atMs, 1000)), atMs, now()
+      FROM (
+        SELECT concat(${sourceId}, '-', toString(number)) AS deliveryId, concat('c', toString(number)) AS clientId,
+          arrayJoin(['queued', 'sent']) AS change, toUInt32(change = 'sent') AS attempt,
+          toUInt64(${start} + number * 2 + (change = 'sent')) AS atMs
+        FROM numbers(${from}, ${n})
+      )`);
+    onChunk(n);
+  }
+}
+
+/** The median of RUNS timings of `query`, in ms, and its last answer (checked below). */
+async function timed<T>(query: () => Promise<T>): Promise<{ medianMs: number; answer: T }> {
+  const times: number[] = [];
+  let answer: T | undefined;
+  for (let i = 0; i < RUNS; i++) {
+    const started = performance.now();
+    answer = await query();
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  return { medianMs: times[Math.floor(times.length / 2)]!, answer: answer as T };
+}
+
+interface Timings {
+  /** The console's mailing page: its counts by status. */
+  mailingCounts: number;
+  /** Its counts and first page of 100 deliveries. */
+  mailingDetail: number;
+  /** The mailing list: counts of 50 mailings in one query. */
+  mailingList: number;
+  /** Before delivery_current: argMax over every change of the mailing. */
+  perChangeCounts: number;
+}
+
+async function measure(client: ClickHouseClient, database: string, stats: StatsQueries, target: string, listed: string[], expected: number): Promise<Timings> {
+  const counts = await timed(() => stats.countsBySource('mailing', [target]));
+  const sent = counts.answer.get(target)?.byStatus.sent;
+  if (sent !== expected) throw new Error(`the mailing's counts say ${sent} sent, not ${expected}`);
+  const detail = await timed(() => stats.sourceDetail('mailing', target, { limit: 100 }));
+  const list = await timed(() => stats.countsBySource('mailing', listed));
+  const perChange = await timed(() => client.query<{ status: string; n: string }>(sql`
+    SELECT currentStatus AS status, count() AS n FROM (
+      SELECT argMax(status, ${LATEST}) AS currentStatus FROM ${statusTable(database)}
+      WHERE sourceType = 'mailing' AND sourceId = ${target} GROUP BY clientId, channel)
+    GROUP BY currentStatus`));
+  return { mailingCounts: counts.medianMs, mailingDetail: detail.medianMs, mailingList: list.medianMs, perChangeCounts: perChange.medianMs };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const config = loadConfig();
+  const client = createClickHouseClient({ url: config.clickhouse.url, username: config.clickhouse.user, password: config.clickhouse.password });
+  const database = `vestnik_bench_stats_${Date.now().toString(36)}`;
+  const n = args.deliveries;
+  const target = 'target';
+  const small = Array.from({ length: SMALL_MAILINGS }, (_, i) => `small-${i}`);
+  const others = Array.from({ length: 9 }, (_, i) => `other-${i}`);
+  try {
+    await migrate(client, database);
+    const stats = createStatsQueries({ client, database });
+    const insert = async (label: string, mailings: [string, number][]) => {
+      const total = mailings.reduce((sum, [, count]) => sum + count, 0);
+      const view = createProgressView({ label, mode: outputModeOf({}) });
+      let done = 0;
+      for (const [id, count] of mailings) {
+        await insertMailing(client, database, id, count, (chunk) => view.update({ value: (done += chunk), total }));
+      }
+      view.stop({ value: done, total });
+    };
+    await insert(`${fmt(n)} deliveries of one mailing, ${SMALL_MAILINGS} of ${fmt(SMALL_SIZE)}`, [[target, n], ...small.map((id): [string, number] => [id, SMALL_SIZE])]);
+    const listed = [target, ...small];
+    const atN = await measure(client, database, stats, target, listed, n);
+    await insert(`${fmt(9 * n)} deliveries of 9 other mailings`, others.map((id): [string, number] => [id, n]));
+    const atTenN = await measure(client, database, stats, target, listed, n);
+    process.stdout.write('merging (OPTIMIZE … FINAL)…\n');
+    await client.exec(sql`OPTIMIZE TABLE ${sqlIdentifier(`${database}.delivery_status`)} FINAL`);
+    await client.exec(sql`OPTIMIZE TABLE ${sqlIdentifier(`${database}.delivery_current`)} FINAL`);
+    const merged = await measure(client, database, stats, target, listed, n);
+
+    const rows: TableRow[] = [
+      { figure: `mailing counts, ${fmt(n)} deliveries, table ${fmt(n)}`, value: ms(atN.mailingCounts), target: `≤ ${TARGET_MS} ms`, met: atN.mailingCounts <= TARGET_MS },
+      { figure: `mailing counts, table ${fmt(10 * n)}`, value: ms(atTenN.mailingCounts), target: `≤ 2 × ${ms(atN.mailingCounts)}`, met: atTenN.mailingCounts <= 2 * atN.mailingCounts },
+      { figure: `mailing counts, table ${fmt(10 * n)}, merged`, value: ms(merged.mailingCounts), target: `≤ ${TARGET_MS} ms`, met: merged.mailingCounts <= TARGET_MS },
+      { figure: 'mailing counts + first page of 100, table N / 10 N / merged', value: [atN, atTenN, merged].map((t) => ms(t.mailingDetail)).join(' / '), target: '', met: null },
+      { figure: `list of ${listed.length} mailings, table N / 10 N / merged`, value: [atN, atTenN, merged].map((t) => ms(t.mailingList)).join(' / '), target: '', met: null },
+      { figure: 'before: per-change argMax counts, table N / 10 N / merged', value: [atN, atTenN, merged].map((t) => ms(t.perChangeCounts)).join(' / '), target: '', met: null },
+    ];
+    process.stdout.write(`\n${renderTable(rows)}\n`);
+    await writeJson(args.out, { deliveries: n, runs: RUNS, atN, atTenN, merged, rows });
+    process.stdout.write(`written to ${args.out}\n`);
+  } finally {
+    await client.exec(sql`DROP DATABASE IF EXISTS ${sqlIdentifier(database)}`);
+    await client.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
+});
