@@ -15,8 +15,15 @@ describe('HTTP_PROVIDERS', () => {
   it('takes a provider with its defaults and the header secret from the environment', () => {
     expect(load([spec]).httpProviders).toEqual([{
       ...spec, method: 'POST', headers: { 'x-api-key': 'k-123' }, sent: { status: ['2xx'] }, jsonMismatch: 'retriable',
-      permanent: ['4xx'], retriable: [408, 425, 429, '5xx'], timeoutMs: 5000, concurrency: 16,
+      permanent: ['4xx'], retriable: [408, 425, 429, '5xx'], timeoutMs: 5000, concurrency: 16, ratePerSecond: 0, ratePerHour: 0,
     }]);
+  });
+
+  it('gives a provider with a rate its own limit, beside the built-in providers\' ones', () => {
+    const config = load([{ ...spec, ratePerSecond: 30, ratePerHour: 5000 }], { ACME_KEY: 'k', SMS_RATE_PER_S: '100', SMS_SECONDARY_RATE_PER_S: '50' });
+    expect(config.providerRates.providers['acme-sms']).toEqual({ perSecond: 30, perHour: 5000 });
+    expect(config.providerRates.providers['sms-api']).toEqual({ perSecond: 100, perHour: 0 });
+    expect(config.providerRates.providers['sms-api-secondary']).toEqual({ perSecond: 50, perHour: 0 });
   });
 
   it('escapes template syntax in a secret, so the secret is sent as it is', () => {
