@@ -12,13 +12,15 @@ import { BENCH_ADMIN_KEY, type BenchWorld } from './world';
  * Vestnik as production deploys it on one machine: the express lanes with the API and the scheduler in one
  * process, the bulk fan-outs, the bulk senders and analytics in a process each. Every process has its own
  * event loop, so the bulk mailing's CPU work never queues ahead of an express message, and the two cores
- * work on fan-out and sending at once.
+ * work on fan-out and sending at once. The bulk processes and analytics run at nice 10 (PROCESS_NICE): when
+ * an express message needs a core, the OS gives it one before theirs.
  */
+const BULK_NICE = '10';
 const PROCESSES: readonly { name: string; roles: Role[]; env?: Record<string, string> }[] = [
   { name: 'express', roles: ['api', 'processors', 'senders', 'scheduler'], env: { LANES: 'express' } },
-  { name: 'bulk-processors', roles: ['processors'], env: { LANES: 'bulk' } },
-  { name: 'bulk-senders', roles: ['senders'], env: { LANES: 'bulk' } },
-  { name: 'analytics', roles: ['analytics'] },
+  { name: 'bulk-processors', roles: ['processors'], env: { LANES: 'bulk', PROCESS_NICE: BULK_NICE } },
+  { name: 'bulk-senders', roles: ['senders'], env: { LANES: 'bulk', PROCESS_NICE: BULK_NICE } },
+  { name: 'analytics', roles: ['analytics'], env: { PROCESS_NICE: BULK_NICE } },
 ];
 
 /**

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { setPriority } from 'node:os';
 import { loadConfig } from '../platform/config';
 import { describeError, VestnikError } from '../platform/errors';
 import { createLogger } from '../platform/logger';
@@ -16,6 +17,8 @@ import { createRuntime, type Runtime, type Stoppable } from './runtime';
 async function runRoles(roles: Role[]): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel });
+  // Bulk work yields the CPU to express work on a shared machine (PROCESS_NICE); lowering is always allowed.
+  if (config.processNice > 0) setPriority(config.processNice);
   // The process's one metrics registry (METRICS_ENABLED): every role records into it, /metrics serves it.
   const metrics = config.metricsEnabled ? createPipelineMetrics(processRegistry(), { providers: config.httpProviders.map((spec) => spec.name) }) : null;
   const runtime = createRuntime(config, logger, { metrics });

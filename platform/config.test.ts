@@ -32,6 +32,13 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining(name) }));
   });
 
+  it('takes a nice value from 0 to 19 (PROCESS_NICE), 0 by default', () => {
+    expect(loadConfig({}).processNice).toBe(0);
+    expect(loadConfig({ PROCESS_NICE: '10' }).processNice).toBe(10);
+    expect(() => loadConfig({ PROCESS_NICE: '20' })).toThrow(/PROCESS_NICE/);
+    expect(() => loadConfig({ PROCESS_NICE: '-5' })).toThrow(/PROCESS_NICE/);
+  });
+
   it('fails an ambiguous SMS and resends an ambiguous push or email by default, after 5× the retry delay', () => {
     expect(loadConfig({}).ambiguous).toEqual({ sms: 'fail', push: 'resend', email: 'resend', resendDelayFactor: 5 });
     expect(loadConfig({ AMBIGUOUS_POLICY_SMS: 'resend', AMBIGUOUS_POLICY_PUSH: 'fail', AMBIGUOUS_POLICY_EMAIL: 'fail', AMBIGUOUS_RESEND_DELAY_FACTOR: '10' }).ambiguous)

@@ -170,6 +170,12 @@ export const envSchema = z.object({
       return z.NEVER;
     }
   }),
+  /**
+   * The process's OS nice value, 0 (default) to 19: bulk processes on a machine they share with express ones
+   * (a VM, the bench) run at 10, so the express lanes get the CPU first whenever they need it. In
+   * Kubernetes pods are separate cgroups, where nice has little effect: the CPU requests do that job there.
+   */
+  PROCESS_NICE: z.coerce.number().int().min(0).max(19).default(0),
   /** Pending in-app messages kept per offline user (oldest dropped beyond it), and delivered ones kept as history. */
   INAPP_INBOX_MAX: z.coerce.number().int().min(1).max(5000).default(100),
   INAPP_HISTORY_MAX: z.coerce.number().int().min(1).max(5000).default(100),
@@ -284,6 +290,8 @@ export interface Config {
   ambiguous: { sms: AmbiguousAction; push: AmbiguousAction; email: AmbiguousAction; resendDelayFactor: number };
   fanout: { batchSize: number };
   lanes: Lane[];
+  /** PROCESS_NICE: set once at start (cli/vestnik.ts). */
+  processNice: number;
   inapp: { inboxMax: number; historyMax: number };
   /** HTTP_PROVIDERS, validated, with the secrets of their headers in place. Never log them. */
   httpProviders: readonly HttpProviderSpec[];
@@ -375,6 +383,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     ambiguous: { sms: e.AMBIGUOUS_POLICY_SMS, push: e.AMBIGUOUS_POLICY_PUSH, email: e.AMBIGUOUS_POLICY_EMAIL, resendDelayFactor: e.AMBIGUOUS_RESEND_DELAY_FACTOR },
     fanout: { batchSize: e.FANOUT_BATCH_SIZE },
     lanes: e.LANES,
+    processNice: e.PROCESS_NICE,
     inapp: { inboxMax: e.INAPP_INBOX_MAX, historyMax: e.INAPP_HISTORY_MAX },
     httpProviders: httpProviders.map((resolved) => resolved.spec),
     frequencyCaps: e.FREQUENCY_CAPS,

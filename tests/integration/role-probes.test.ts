@@ -2,7 +2,9 @@
  * A worker role's probe port (METRICS_PORT, cli/probe-server.ts) on a real `vestnik senders` process:
  * /healthz answers while it runs, /readyz turns 200 once each of its consumers has joined its group and
  * Kafka, Redis and ClickHouse answer, /metrics serves the process's metrics; anything else is 404 or 405.
+ * It runs at the nice value PROCESS_NICE gave it, as the bulk processes of a shared machine do.
  */
+import { getPriority } from 'node:os';
 import { freePort } from '../../infra/local/private-services';
 import { createRoleProcess, killAllChildren, type ManagedChild } from '../support/processes';
 import { uniqueName } from '../support/unique';
@@ -18,7 +20,7 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${port}`;
   senders = createRoleProcess({
     roles: ['senders'], id: uniqueName('probes', { separator: '_' }), name: 'probes-senders',
-    env: { METRICS_PORT: String(port), METRICS_ENABLED: 'true' },
+    env: { METRICS_PORT: String(port), METRICS_ENABLED: 'true', PROCESS_NICE: '10' },
   });
   await senders.start();
 });
@@ -51,6 +53,11 @@ describe('the probe port of a worker role', () => {
     expect(res.status).toBe(200);
     expect(res.type).toContain('text/plain');
     expect(res.text).toMatch(/^process_cpu_user_seconds_total \d/m);
+  });
+
+  it('runs at the nice value PROCESS_NICE gave it (the test runner stays at its own)', () => {
+    expect(getPriority(senders.pid!)).toBe(10);
+    expect(getPriority()).not.toBe(10);
   });
 
   it('answers 404 for other paths and 405 for writes', async () => {
