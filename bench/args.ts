@@ -1,7 +1,9 @@
-/** Command-line options of the benchmark: `--clients N`, `--out path` and `--cpu-prof`. */
+/** Command-line options of the benchmark: `--clients N`, `--out path`, `--raw-seconds S` and `--cpu-prof`. */
 export interface BenchArgs {
   clients: number;
   out: string;
+  /** How long the raw provider rate is measured, before the mailing and again after it (default 60 s). */
+  rawSeconds: number;
   /** Each Vestnik process writes a V8 CPU profile next to the JSON, summarised in the output. */
   cpuProf: boolean;
 }
@@ -13,6 +15,8 @@ export function parseBenchArgs(argv: readonly string[], now = new Date()): Bench
   };
   const clients = Number(valueOf('--clients') ?? 1_000_000);
   if (!Number.isInteger(clients) || clients < 1) throw new TypeError(`--clients must be a positive integer, got ${valueOf('--clients')}`);
+  const rawSeconds = Number(valueOf('--raw-seconds') ?? 60);
+  if (!Number.isFinite(rawSeconds) || rawSeconds <= 0) throw new TypeError(`--raw-seconds must be a positive number, got ${valueOf('--raw-seconds')}`);
   const stamp = now.toISOString().replace(/[:.]/g, '-');
-  return { clients, out: valueOf('--out') ?? `bench/results/${stamp}.json`, cpuProf: argv.includes('--cpu-prof') };
+  return { clients, out: valueOf('--out') ?? `bench/results/${stamp}.json`, rawSeconds, cpuProf: argv.includes('--cpu-prof') };
 }

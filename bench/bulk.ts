@@ -39,25 +39,36 @@ async function startMailing(vestnik: Deployment, tag: string): Promise<{ mailing
   return { mailingId: created.body.id, startedAt };
 }
 
+/** The bulk window's two ends, for the caller's measurements (express probes, CPU). */
+export interface BulkWindow {
+  /** The mailing is out: returns what the express probes published so far (taken off the simulator's count). */
+  onStarted(): () => readonly ExpressProbe[];
+  /** The last bulk message was accepted (or acceptances stalled): the window ends, before the audit. */
+  onDelivered(): void;
+}
+
 /**
- * Runs the bulk mailing to the `clientIds` (all tagged `tag`) and times its three milestones. `onStarted`
- * starts the express probes once the mailing is out. The simulator runs in its own process: progress is its
- * accepted count, and the end is audited message by message in lookups of 50,000.
+ * Runs the bulk mailing to the `clientIds` (all tagged `tag`) and times its three milestones. The simulator
+ * runs in its own process: progress is its accepted count, and the end is audited message by message in
+ * lookups of 50,000, after the window has closed.
  */
 export async function runBulkMailing(
-  vestnik: Deployment, sms: SmsControlClient, tag: string, clientIds: readonly string[], onStarted: () => () => readonly ExpressProbe[],
+  vestnik: Deployment, sms: SmsControlClient, tag: string, clientIds: readonly string[], window: BulkWindow,
 ): Promise<BulkResult> {
   const n = clientIds.length;
   const before = (await sms.stats()).acceptedMessages;
   const { mailingId, startedAt } = await startMailing(vestnik, tag);
-  const expressProbes = onStarted();
+  const expressProbes = window.onStarted();
   const timeoutMs = 120_000 + n * 5;
   const redis = vestnik.runtime.redis();
   const fanout = pollUntil(async () => ((await redis.hget(KEYS.fanoutCursor(mailingId), 'done')) === '1' ? Date.now() : null), {
     timeoutMs, intervalMs: 10, what: 'the fan-out checkpoint done=1',
   });
   const progress = { stalled: false, delivered: false };
-  const delivered = waitForDeliveries(sms, n, before, expressProbes, progress).then(() => void (progress.delivered = true));
+  const delivered = waitForDeliveries(sms, n, before, expressProbes, progress).then(() => {
+    progress.delivered = true;
+    window.onDelivered();
+  });
   // The stats cannot show sent == N before the provider accepted all N, and every stats query scans the
   // mailing's statuses in ClickHouse (about a second at a million): polling while sending would only load
   // the machine being measured. From then on, closely.

@@ -42,21 +42,31 @@ export function createExpressProber(vestnik: Deployment, sms: SmsControlClient, 
       return latencies;
     },
     /**
-     * Publishes a probe every `everyMs` until stop() (without waiting for deliveries). A refused create
-     * (the API answers 503 while the directory view lags) is counted, not fatal: it is a finding too.
+     * Publishes a probe every `everyMs` until stop(), open loop: on a fixed schedule, whether or not the
+     * previous publish has returned (a slow API must not thin out the probes exactly when it is slow).
+     * A refused create (the API answers 503 while the directory view lags) is counted, not fatal: it is a
+     * finding too.
      */
     every(everyMs: number) {
       const probes: ExpressProbe[] = [];
       const refused: string[] = [];
-      let running = true;
-      const loop = (async () => {
-        while (running) {
-          const started = Date.now();
-          await publish().then((probe) => void probes.push(probe), (error: Error) => void refused.push(error.message));
-          await sleep(Math.max(0, everyMs - (Date.now() - started)));
-        }
-      })();
-      return { probes, refused, async stop() { running = false; await loop; return probes; } };
+      const inFlight = new Set<Promise<void>>();
+      const fire = () => {
+        const done: Promise<void> = publish().then((probe) => void probes.push(probe), (error: Error) => void refused.push(error.message))
+          .finally(() => inFlight.delete(done));
+        inFlight.add(done);
+      };
+      fire();
+      const timer = setInterval(fire, everyMs);
+      return {
+        probes, refused,
+        /** No more probes from now; resolves with every probe published once those in flight returned. */
+        async stop() {
+          clearInterval(timer);
+          await Promise.all([...inFlight]);
+          return probes;
+        },
+      };
     },
   };
 }

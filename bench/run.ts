@@ -1,12 +1,16 @@
 /**
- * Vestnik's benchmark (issue 5), on a world of its own (bench/world.ts: private Kafka, Redis, ClickHouse
- * and the provider simulators) with Vestnik deployed as separate processes (bench/deployment.ts). Raw
- * limits first (kafkajs alone on the same broker, the simulator alone), then: load N clients, express
- * probes on the idle system, one bulk SMS mailing to all of them with express probes every 100 ms.
- * Prints a table, writes the JSON, removes everything it started.
- * Usage: node dist/bench/run.js [--clients N] [--out F] [--cpu-prof]
+ * Vestnik's benchmark (issues 5 and 15), on a world of its own (bench/world.ts: private Kafka, Redis,
+ * ClickHouse and the provider simulators) with Vestnik deployed as separate processes (bench/deployment.ts).
+ * Raw limits first (kafkajs alone on the same broker, the simulator alone for --raw-seconds), then: load N
+ * clients, express probes on the idle system, every process's idle CPU, one bulk SMS mailing to all of them
+ * with an express probe every 100 ms on a fixed schedule until the last bulk receipt; the audit, a mailing's
+ * statistics query, and the simulator alone again once Vestnik stopped (the end-to-end share is of the mean
+ * of both raw rates). Prints a table with issue 15's targets met or missed, writes the JSON, removes
+ * everything it started.
+ * Usage: node dist/bench/run.js [--clients N] [--out F] [--raw-seconds S] [--cpu-prof]
  */
 import { mkdirSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
 import { loadConfig } from '../platform/config';
 import { createKafka } from '../platform/kafka/client';
 import { silentLogger } from '../platform/logger';
@@ -14,26 +18,37 @@ import { parseBenchArgs, type BenchArgs } from './args';
 import { runBulkMailing, type BulkResult } from './bulk';
 import { loadClients, type LoadResult } from './clients';
 import { deployVestnik, type Deployment } from './deployment';
-import { createExpressProber, settleProbes } from './express';
-import { readProcessUsage } from './process-usage';
+import { createExpressProber, settleProbes, type ExpressProbe } from './express';
+import { readProcessUsage, type ProcessUsage } from './process-usage';
 import { summariseProfiles } from './profile-summary';
 import { measureRawKafka, type RawKafkaResult } from './raw-kafka';
 import { measureRawProvider, type RawProviderResult } from './raw-provider';
 import { buildRows, type ExpressFigures, type ProcessFigures } from './rows';
 import { renderTable, writeJson } from './report';
 import { commandRecordBytes } from './sample-command';
-import { latencySummary, pollUntil } from './stats';
+import { latencySummary, percentile, pollUntil, sleep } from './stats';
 import { startBenchWorld, type BenchWorld } from './world';
 
 const SMS_LATENCY_MS = 2;
 const EXPRESS_EVERY_MS = 100;
 const IDLE_EXPRESS_PROBES = 20;
-/** The raw provider loop needs enough requests to reach a steady rate, not N of them. */
-const RAW_PROVIDER_REQUESTS = 50_000;
+/** How long every process's idle CPU is measured, to take it off its CPU in the bulk window. */
+const IDLE_CPU_WINDOW_MS = 10_000;
+/** Calls of a mailing's statistics once exact; the median is reported. */
+const STATS_QUERY_CALLS = 5;
 
 interface RawLimits {
   kafka: RawKafkaResult;
   provider: RawProviderResult;
+}
+
+/** The simulator alone for --raw-seconds, with the latency the mailing sees; it forgets those messages after. */
+async function measureProviderAlone(world: BenchWorld, args: BenchArgs, concurrency: number, firstMsgId: number): Promise<RawProviderResult> {
+  await world.sms.setFaults({ latencyMs: SMS_LATENCY_MS });
+  const provider = await measureRawProvider(world.smsUrl, world.smsToken, { durationMs: args.rawSeconds * 1000, concurrency, firstMsgId });
+  await world.sms.reset();
+  await world.sms.setFaults({ latencyMs: SMS_LATENCY_MS });
+  return provider;
 }
 
 /** Both raw limits on the world's broker and simulator, before any Vestnik process runs. */
@@ -41,11 +56,37 @@ async function measureRawLimits(world: BenchWorld, args: BenchArgs, concurrency:
   const kafka = createKafka({ brokers: [world.env.KAFKA_BROKERS as string], clientId: 'vestnik-bench-raw', logger: silentLogger });
   const topic = `bench-raw-${Date.now().toString(36)}`;
   const kafkaResult = await measureRawKafka(kafka, topic, `${topic}-group`, args.clients, await commandRecordBytes());
-  await world.sms.setFaults({ latencyMs: SMS_LATENCY_MS });
-  const provider = await measureRawProvider(world.smsUrl, world.smsToken, Math.min(args.clients, RAW_PROVIDER_REQUESTS), concurrency);
-  await world.sms.reset();
-  await world.sms.setFaults({ latencyMs: SMS_LATENCY_MS });
-  return { kafka: kafkaResult, provider };
+  return { kafka: kafkaResult, provider: await measureProviderAlone(world, args, concurrency, 1_000_000_000) };
+}
+
+type Usage = Map<string, ProcessUsage | null>;
+const usageOf = (world: BenchWorld): Usage => new Map(world.processes().map((p) => [p.name, p.pid === null ? null : readProcessUsage(p.pid)]));
+const cpuBetween = (before: Usage, after: Usage, name: string) => {
+  const [a, b] = [before.get(name), after.get(name)];
+  return a && b ? b.cpuSeconds - a.cpuSeconds : null;
+};
+
+/** Every process's CPU per second while nothing is sent. */
+async function measureIdleCpu(world: BenchWorld): Promise<Map<string, number | null>> {
+  const before = usageOf(world);
+  await sleep(IDLE_CPU_WINDOW_MS);
+  const after = usageOf(world);
+  return new Map(world.processes().map((p) => {
+    const cpu = cpuBetween(before, after, p.name);
+    return [p.name, cpu === null ? null : cpu / (IDLE_CPU_WINDOW_MS / 1000)];
+  }));
+}
+
+/** GET /api/stats/mailings/{id} (counts and the first page), the median of a few calls. */
+async function timeStatsQuery(vestnik: Deployment, mailingId: string): Promise<number | null> {
+  const times: number[] = [];
+  for (let i = 0; i < STATS_QUERY_CALLS; i++) {
+    const started = performance.now();
+    const response = await vestnik.api('GET', `/api/stats/mailings/${mailingId}?limit=100`);
+    if (response.status !== 200) return null;
+    times.push(performance.now() - started);
+  }
+  return percentile(times, 50);
 }
 
 /**
@@ -74,6 +115,8 @@ interface PipelineFigures {
   bulk: BulkResult;
   express: ExpressFigures;
   processes: ProcessFigures[];
+  windowMs: number;
+  statsQueryMs: number | null;
 }
 
 async function measurePipeline(world: BenchWorld, vestnik: Deployment, clients: number): Promise<PipelineFigures> {
@@ -86,24 +129,43 @@ async function measurePipeline(world: BenchWorld, vestnik: Deployment, clients: 
   const load = await loadClients(vestnik, clients, tag, clientIds);
   console.log(`loaded in ${load.totalMs} ms; ${IDLE_EXPRESS_PROBES} idle express probes…`);
   const idle = await prober.idle(IDLE_EXPRESS_PROBES);
-  console.log(`bulk mailing to ${clients} with express probes every ${EXPRESS_EVERY_MS} ms…`);
-  const cpuBefore = new Map(world.processes().map((p) => [p.name, p.pid === null ? null : readProcessUsage(p.pid)]));
-  let during: ReturnType<typeof prober.every> | null = null;
-  const bulk = await runBulkMailing(vestnik, world.sms, tag, clientIds, () => {
-    const started = prober.every(EXPRESS_EVERY_MS);
-    during = started;
-    return () => started.probes;
+  console.log(`every process's idle CPU for ${IDLE_CPU_WINDOW_MS / 1000} s…`);
+  const idleCpu = await measureIdleCpu(world);
+  console.log(`bulk mailing to ${clients} with an express probe every ${EXPRESS_EVERY_MS} ms…`);
+  // The window: mailing start → last receipt. The probes and the CPU count stop there, before the audit.
+  const cpuBefore = usageOf(world);
+  const windowStartedAt = Date.now();
+  let cpuAfter: Usage | null = null;
+  let windowEndedAt = windowStartedAt;
+  let probing: ReturnType<typeof prober.every> | null = null;
+  let probesStopped: Promise<ExpressProbe[]> = Promise.resolve([]);
+  const bulk = await runBulkMailing(vestnik, world.sms, tag, clientIds, {
+    onStarted: () => {
+      const started = prober.every(EXPRESS_EVERY_MS);
+      probing = started;
+      return () => started.probes;
+    },
+    onDelivered: () => {
+      [cpuAfter, windowEndedAt] = [usageOf(world), Date.now()];
+      probesStopped = probing?.stop() ?? Promise.resolve([]);
+    },
   });
+  const windowMs = windowEndedAt - windowStartedAt;
+  const end: Usage = cpuAfter ?? usageOf(world);
   const processes = world.processes().map((p): ProcessFigures => {
-    const [before, after] = [cpuBefore.get(p.name), p.pid === null ? null : readProcessUsage(p.pid)];
-    return { ...p, peakRssBytes: after?.peakRssBytes ?? null, bulkCpuSeconds: before && after ? after.cpuSeconds - before.cpuSeconds : null };
+    const bulkCpuSeconds = cpuBetween(cpuBefore, end, p.name);
+    const idleCpuPerSecond = idleCpu.get(p.name) ?? null;
+    return {
+      ...p, peakRssBytes: (p.pid === null ? null : readProcessUsage(p.pid))?.peakRssBytes ?? null, bulkCpuSeconds, idleCpuPerSecond,
+      bulkNetCpuSeconds: bulkCpuSeconds === null ? null : Math.max(0, bulkCpuSeconds - (idleCpuPerSecond ?? 0) * (windowMs / 1000)),
+    };
   });
-  const probing = during as ReturnType<typeof prober.every> | null;
-  const probes = probing ? await probing.stop() : [];
+  const probes = await probesStopped;
   const underLoad = await settleProbes(world.sms, probes, 30_000);
-  const refused = probing?.refused ?? [];
+  const refused = (probing as ReturnType<typeof prober.every> | null)?.refused ?? [];
+  const statsQueryMs = bulk.statsMs === null ? null : await timeStatsQuery(vestnik, bulk.mailingId);
   return {
-    load, bulk, processes,
+    load, bulk, processes, windowMs, statsQueryMs,
     express: {
       idle: latencySummary(idle),
       underLoad: { ...latencySummary(underLoad.latencies), lost: underLoad.lost, refused: refused.length, firstRefusal: refused[0] ?? null },
@@ -125,8 +187,8 @@ async function main(): Promise<void> {
   let rows;
   let result;
   try {
-    console.log(`raw limits: kafkajs with ${args.clients} records, the simulator alone with ${Math.min(args.clients, RAW_PROVIDER_REQUESTS)} requests…`);
-    const raw = await measureRawLimits(world, args, concurrency);
+    console.log(`raw limits: kafkajs with ${args.clients} records, the simulator alone for ${args.rawSeconds} s…`);
+    const before = await measureRawLimits(world, args, concurrency);
     const vestnik = await deployVestnik(world, { cpuProfileDir: profileDir });
     let pipeline: PipelineFigures;
     try {
@@ -134,9 +196,12 @@ async function main(): Promise<void> {
     } finally {
       await vestnik.stop();
     }
+    console.log(`the simulator alone again for ${args.rawSeconds} s…`);
+    const providerAfter = await measureProviderAlone(world, args, concurrency, 1_500_000_000);
+    const raw = { ...before, providerAfter, providerMeanPerSecond: (before.provider.requestsPerSecond + providerAfter.requestsPerSecond) / 2 };
     rows = buildRows({ clients: args.clients, raw, ...pipeline, concurrency });
     const profiles = profileDir ? summariseProfiles(profileDir, new Map(pipeline.processes.map((p) => [p.pid ?? -1, p.name]))) : null;
-    result = { at: new Date().toISOString(), clients: args.clients, smsLatencyMs: SMS_LATENCY_MS, smsConcurrency: concurrency, raw, ...pipeline, profiles, table: rows };
+    result = { at: new Date().toISOString(), clients: args.clients, smsLatencyMs: SMS_LATENCY_MS, smsConcurrency: concurrency, rawSeconds: args.rawSeconds, raw, ...pipeline, profiles, table: rows };
   } finally {
     await world.remove();
   }
