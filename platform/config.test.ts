@@ -32,6 +32,12 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ [name]: value })).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID', message: expect.stringContaining(name) }));
   });
 
+  it('replicates topics once with one in sync by default; a cluster sets 3 and 2; never more in sync than copies', () => {
+    expect(loadConfig({}).kafka).toMatchObject({ replicationFactor: 1, minInsyncReplicas: 1 });
+    expect(loadConfig({ KAFKA_REPLICATION_FACTOR: '3', KAFKA_MIN_INSYNC_REPLICAS: '2' }).kafka).toMatchObject({ replicationFactor: 3, minInsyncReplicas: 2 });
+    expect(() => loadConfig({ KAFKA_REPLICATION_FACTOR: '1', KAFKA_MIN_INSYNC_REPLICAS: '2' })).toThrow(/KAFKA_MIN_INSYNC_REPLICAS \(2\) exceeds KAFKA_REPLICATION_FACTOR \(1\)/);
+  });
+
   it('takes a nice value from 0 to 19 (PROCESS_NICE), 0 by default', () => {
     expect(loadConfig({}).processNice).toBe(0);
     expect(loadConfig({ PROCESS_NICE: '10' }).processNice).toBe(10);

@@ -60,6 +60,14 @@ export const envSchema = z.object({
   KAFKA_GROUP_PREFIX: z.string().regex(/^[A-Za-z0-9._-]+$/).default('vestnik'),
   /** Topics are `<prefix>.<name>` (DESIGN.md): several deployments (or test stacks) share a cluster; empty keeps the plain names. */
   KAFKA_TOPIC_PREFIX: z.union([z.literal(''), z.string().regex(TOPIC_PREFIX_PATTERN)]).default(''),
+  /**
+   * The topics' replication: copies of each partition, and how many must have a record before the
+   * producers' acks=all answers. 1 and 1 on one broker; 3 and 2 on a cluster (a broker may be lost, and a
+   * write still needs two copies). Applied when setup creates a topic; min.insync.replicas also to topics
+   * that exist (the replication factor of an existing topic is a reassignment, left to operators).
+   */
+  KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(16).default(1),
+  KAFKA_MIN_INSYNC_REPLICAS: z.coerce.number().int().min(1).max(16).default(1),
   /** SASL: plain, scram-sha-256 or scram-sha-512 (any case); needs KAFKA_SASL_USERNAME and KAFKA_SASL_PASSWORD. */
   KAFKA_SASL_MECHANISM: z.string().transform((v) => v.toLowerCase()).pipe(z.enum(SASL_MECHANISMS)).optional(),
   KAFKA_SASL_USERNAME: z.string().min(1).optional(),
@@ -261,7 +269,10 @@ export interface Config {
   env: Env['NODE_ENV'];
   logLevel: Env['LOG_LEVEL'];
   tracing: { otlpEndpoint?: string; serviceName: string; sampleRatio: number };
-  kafka: { brokers: string[]; clientId: string; groupPrefix: string; topicPrefix: string; security: KafkaSecurity; schemaRegistryUrl?: string };
+  kafka: {
+    brokers: string[]; clientId: string; groupPrefix: string; topicPrefix: string; security: KafkaSecurity; schemaRegistryUrl?: string;
+    replicationFactor: number; minInsyncReplicas: number;
+  };
   redis: { url: string; keyPrefix: string };
   clickhouse: { url: string; database: string; user: string; password: string };
   analytics: { startFrom: 'earliest' | 'latest' };
@@ -348,6 +359,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
       clientId: e.KAFKA_CLIENT_ID,
       groupPrefix: e.KAFKA_GROUP_PREFIX,
       topicPrefix: e.KAFKA_TOPIC_PREFIX,
+      ...replicationOf(e),
       security: kafkaSecurity,
       schemaRegistryUrl: e.SCHEMA_REGISTRY_URL,
     },
@@ -403,6 +415,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
     },
     dailyReport: { recipients: e.DAILY_REPORT_TO, at: e.DAILY_REPORT_AT, timezone: e.DAILY_REPORT_TZ, templateId: e.DAILY_REPORT_TEMPLATE_ID },
   });
+}
+
+/** The topics' replication; a write can never need more copies than there are. */
+function replicationOf(e: Env): { replicationFactor: number; minInsyncReplicas: number } {
+  if (e.KAFKA_MIN_INSYNC_REPLICAS > e.KAFKA_REPLICATION_FACTOR) {
+    throw new VestnikError('CONFIG_INVALID', `invalid configuration — KAFKA_MIN_INSYNC_REPLICAS (${e.KAFKA_MIN_INSYNC_REPLICAS}) exceeds KAFKA_REPLICATION_FACTOR (${e.KAFKA_REPLICATION_FACTOR}): no write could succeed`);
+  }
+  return { replicationFactor: e.KAFKA_REPLICATION_FACTOR, minInsyncReplicas: e.KAFKA_MIN_INSYNC_REPLICAS };
 }
 
 /** The SASL and TLS settings, with their cross-field rules: credentials come in full, TLS files only with KAFKA_SSL. */

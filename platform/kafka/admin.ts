@@ -62,16 +62,31 @@ async function createMissing(admin: Admin, specs: readonly KafkaTopicSpec[], tim
   // Another process may create the same topics at the same moment: kafkajs then answers false, not an error.
   // Leaders are awaited by waitForLeaders below: kafkajs's own wait gives up on UNKNOWN_TOPIC_OR_PARTITION,
   // which a freshly started KRaft broker answers for a moment after creating a topic.
-  await admin.createTopics({
-    waitForLeaders: false,
-    timeout: timeoutMs,
-    topics: specs.map((spec) => ({
-      topic: spec.name,
-      numPartitions: spec.partitions,
-      replicationFactor: spec.replicationFactor ?? 1,
-      configEntries: desiredConfigEntries(spec),
-    })),
-  });
+  try {
+    await admin.createTopics({
+      waitForLeaders: false,
+      timeout: timeoutMs,
+      topics: specs.map((spec) => ({
+        topic: spec.name,
+        numPartitions: spec.partitions,
+        replicationFactor: spec.replicationFactor ?? 1,
+        configEntries: desiredConfigEntries(spec),
+      })),
+    });
+  } catch (error) {
+    throw topicCreationError(error);
+  }
+}
+
+/**
+ * kafkajs says only "Topic creation errors" and keeps each topic's reason in `errors`: the message names
+ * them (a replication factor above the brokers there are, a bad config), so the operator sees why at once.
+ */
+function topicCreationError(error: unknown): unknown {
+  const reasons = (error as { errors?: { topic?: string; type?: string; message?: string }[] }).errors;
+  if (!Array.isArray(reasons) || reasons.length === 0) return error;
+  const described = reasons.map((reason) => `${reason.topic ?? '?'}: ${reason.type ?? 'error'} (${reason.message ?? ''})`);
+  return new Error(`creating Kafka topics failed — ${described.join('; ')}`, { cause: error });
 }
 
 async function alterDrifted(admin: Admin, specs: readonly KafkaTopicSpec[], logger: Logger): Promise<string[]> {

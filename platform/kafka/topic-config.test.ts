@@ -16,6 +16,20 @@ describe('desiredConfigEntries', () => {
       { name: 'retention.ms', value: '1000' },
     ]);
   });
+
+  it('sets min.insync.replicas when given (KAFKA_MIN_INSYNC_REPLICAS)', () => {
+    expect(desiredConfigEntries({ name: 'deliveries.x', partitions: 6, cleanupPolicy: 'delete', replicationFactor: 3, minInsyncReplicas: 2 })).toEqual([
+      { name: 'cleanup.policy', value: 'delete' },
+      { name: 'min.insync.replicas', value: '2' },
+    ]);
+  });
+
+  it('finds no drift where the broker default already is the wanted min.insync.replicas, and drift where it is not', () => {
+    const spec = { name: 't', partitions: 1, cleanupPolicy: 'delete' as const, minInsyncReplicas: 1 };
+    expect(alteredConfigEntries(spec, [entry('cleanup.policy', 'delete'), entry('min.insync.replicas', '1', ConfigSource.DEFAULT_CONFIG)])).toBeNull();
+    expect(alteredConfigEntries({ ...spec, minInsyncReplicas: 2 }, [entry('cleanup.policy', 'delete'), entry('min.insync.replicas', '1', ConfigSource.DEFAULT_CONFIG)]))
+      .toEqual([{ name: 'cleanup.policy', value: 'delete' }, { name: 'min.insync.replicas', value: '2' }]);
+  });
 });
 
 describe('alteredConfigEntries', () => {

@@ -6,14 +6,17 @@ export interface KafkaTopicSpec {
   partitions: number;
   cleanupPolicy: 'compact' | 'delete';
   retentionMs?: number;
-  /** 1 on a single local broker; production clusters pass 3. */
+  /** 1 on a single local broker; production clusters pass 3 (KAFKA_REPLICATION_FACTOR). */
   replicationFactor?: number;
+  /** Copies a record needs before acks=all answers (KAFKA_MIN_INSYNC_REPLICAS); absent: the broker's default. */
+  minInsyncReplicas?: number;
 }
 
 /** The topic-level configs Vestnik owns; everything else is left to broker defaults or operators. */
 export function desiredConfigEntries(spec: KafkaTopicSpec): IResourceConfigEntry[] {
   const entries: IResourceConfigEntry[] = [{ name: 'cleanup.policy', value: spec.cleanupPolicy }];
   if (spec.retentionMs !== undefined) entries.push({ name: 'retention.ms', value: String(spec.retentionMs) });
+  if (spec.minInsyncReplicas !== undefined) entries.push({ name: 'min.insync.replicas', value: String(spec.minInsyncReplicas) });
   return entries;
 }
 

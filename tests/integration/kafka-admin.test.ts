@@ -55,6 +55,22 @@ describe('ensureTopics on the real broker', () => {
     expect(await configsOf(topic)).toMatchObject({ 'cleanup.policy': 'delete', 'retention.ms': '60000', 'max.message.bytes': '500000' });
   });
 
+  it('sets min.insync.replicas on the topics it creates and on those it finds, and says why a replication factor cannot be had', async () => {
+    const created = uniqueName('deliveries.insync');
+    const found = await kt.createTopic('insync-found', { partitions: 1 });
+    kt.onCleanup(() => admin.deleteTopics({ topics: [created] }));
+    // On one broker both are 1; the setting is what matters: the same call on a cluster gives 3 and 2.
+    const specs = [created, found].map((name) => ({ name, partitions: 2, cleanupPolicy: 'delete' as const, replicationFactor: 1, minInsyncReplicas: 1 }));
+    await ensureTopics(kt.kafka, specs);
+    expect(await configsOf(created)).toMatchObject({ 'min.insync.replicas': '1' });
+    // A topic that had the broker's default is altered only when the wanted value differs: here it does not.
+    expect(await configsOf(found)).toMatchObject({ 'min.insync.replicas': '1' });
+    // A replication factor above the brokers there are fails the set-up, saying so, instead of creating less.
+    const tooMany = uniqueName('deliveries.rf3');
+    await expect(ensureTopics(kt.kafka, [{ name: tooMany, partitions: 1, cleanupPolicy: 'delete', replicationFactor: 3, minInsyncReplicas: 2 }]))
+      .rejects.toThrow(/replication factor|INVALID_REPLICATION_FACTOR|larger than available brokers/i);
+  });
+
   it('leaves the partition count of an existing topic alone', async () => {
     const topic = await kt.createTopic('partitions', { partitions: 2 });
     await ensureTopics(kt.kafka, [{ name: topic, partitions: 4, cleanupPolicy: 'delete' }]);
