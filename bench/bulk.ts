@@ -30,7 +30,7 @@ export interface BulkResult {
 }
 
 /** Starts one SMS mailing to every client of `tag` through the API; returns its id and the start time. */
-async function startMailing(vestnik: Deployment, tag: string): Promise<{ mailingId: string; startedAt: number }> {
+export async function startMailing(vestnik: Deployment, tag: string): Promise<{ mailingId: string; startedAt: number }> {
   const startedAt = Date.now();
   const created = await vestnik.api('POST', '/api/mailings', {
     text: 'Bench {{name}}', startAt: iso(startedAt), endAt: iso(startedAt + 6 * 3_600_000), filter: { tags: [tag], operatorCodes: [] },

@@ -5,6 +5,8 @@ import type { ManagedChild } from '../infra/local/child-processes';
 import { createAdminApi, type AdminApi } from '../infra/local/admin-api';
 import { freePort } from '../infra/local/private-services';
 import { loadConfig } from '../platform/config';
+import { topicNamesOf } from '../platform/kafka';
+import { TOPICS } from '../platform/topics';
 import { createLogger } from '../platform/logger';
 import { BENCH_ADMIN_KEY, type BenchWorld } from './world';
 
@@ -16,10 +18,11 @@ import { BENCH_ADMIN_KEY, type BenchWorld } from './world';
  * an express message needs a core, the OS gives it one before theirs.
  */
 const BULK_NICE = '10';
+const BULK_SENDERS = 'bulk-senders';
 const PROCESSES: readonly { name: string; roles: Role[]; env?: Record<string, string> }[] = [
   { name: 'express', roles: ['api', 'processors', 'senders', 'scheduler'], env: { LANES: 'express' } },
   { name: 'bulk-processors', roles: ['processors'], env: { LANES: 'bulk', PROCESS_NICE: BULK_NICE } },
-  { name: 'bulk-senders', roles: ['senders'], env: { LANES: 'bulk', PROCESS_NICE: BULK_NICE } },
+  { name: BULK_SENDERS, roles: ['senders'], env: { LANES: 'bulk', PROCESS_NICE: BULK_NICE } },
   { name: 'analytics', roles: ['analytics'], env: { PROCESS_NICE: BULK_NICE } },
 ];
 
@@ -36,14 +39,22 @@ const STOP_GRACE_MS = 30_000;
 export interface Deployment {
   /** Calls the API as the admin; JSON in, JSON out. */
   api: AdminApi;
+  /**
+   * With `holdBulkSenders`, starts the bulk senders and resolves once their consumer group is stable (a new
+   * group starts at the end of its topics: a command produced before it joined would not be read).
+   */
+  startBulkSenders(): Promise<void>;
   /** The benchmark driver's own clients on the same data (load producer, Redis reads); not a Vestnik role. */
   runtime: Runtime;
   /** SIGTERM to every Vestnik process (they finish in-flight work and write their profiles), then the driver's clients. */
   stop(): Promise<void>;
 }
 
-/** Starts the processes; with `cpuProfileDir`, each writes a V8 CPU profile there when it stops. */
-export async function deployVestnik(world: BenchWorld, options: { cpuProfileDir?: string } = {}): Promise<Deployment> {
+/**
+ * Starts the processes; with `cpuProfileDir`, each writes a V8 CPU profile there when it stops. With
+ * `holdBulkSenders`, the bulk senders wait for startBulkSenders() (the fan-out measured alone).
+ */
+export async function deployVestnik(world: BenchWorld, options: { cpuProfileDir?: string; holdBulkSenders?: boolean } = {}): Promise<Deployment> {
   const apiPort = await freePort();
   const config = loadConfig({
     ...process.env, ...world.env, KAFKA_GROUP_PREFIX: world.id, KAFKA_TOPIC_PREFIX: world.id, REDIS_KEY_PREFIX: `${world.id}:`, CLICKHOUSE_DATABASE: world.id,
@@ -55,11 +66,17 @@ export async function deployVestnik(world: BenchWorld, options: { cpuProfileDir?
   const nodeFlags = options.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
   const children: ManagedChild[] = PROCESSES.map(({ name, roles, env }) =>
     world.vestnikProcess(name, roles, { ...env, HTTP_PORT: roles.includes('api') ? String(apiPort) : '0' }, [HEAP_CAP, ...nodeFlags]));
-  await Promise.all(children.map((child) => child.start()));
+  const held = options.holdBulkSenders ? children[PROCESSES.findIndex((p) => p.name === BULK_SENDERS)] : undefined;
+  await Promise.all(children.filter((child) => child !== held).map((child) => child.start()));
   const apiUrl = `http://127.0.0.1:${apiPort}`;
   return {
     runtime,
     api: createAdminApi(apiUrl, BENCH_ADMIN_KEY),
+    async startBulkSenders() {
+      if (!held) return;
+      await held.start();
+      await waitForStableGroup(runtime, runtime.groupId('senders-bulk'));
+    },
     async stop() {
       await Promise.all(children.map(async (child) => {
         const killer = setTimeout(() => void child.kill('SIGKILL'), STOP_GRACE_MS);
@@ -69,4 +86,29 @@ export async function deployVestnik(world: BenchWorld, options: { cpuProfileDir?
       await runtime.close();
     },
   };
+}
+
+/**
+ * Polls until the group is Stable with a member and has a committed offset on every partition of the bulk
+ * topic (a new group pins its start there on joining, platform/kafka/consumer.ts): from then on, every
+ * command produced is read.
+ */
+async function waitForStableGroup(runtime: Runtime, groupId: string): Promise<void> {
+  const kafka = runtime.kafka();
+  const admin = kafka.admin();
+  const topic = topicNamesOf(kafka).physical(TOPICS.deliveriesBulk);
+  await admin.connect();
+  try {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const { groups } = await admin.describeGroups([groupId]);
+      const stable = groups[0]?.state === 'Stable' && groups[0].members.length > 0;
+      const offsets = stable ? await admin.fetchOffsets({ groupId, topics: [topic] }) : [];
+      if (stable && offsets[0]?.partitions.every((p) => Number(p.offset) >= 0)) return;
+      if (Date.now() > deadline) throw new Error(`bench: consumer group ${groupId} not reading ${topic} within 120 s (${groups[0]?.state})`);
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  } finally {
+    await admin.disconnect();
+  }
 }

@@ -2,7 +2,8 @@
  * Vestnik's benchmark (issues 5 and 15), on a world of its own (bench/world.ts: private Kafka, Redis,
  * ClickHouse and the provider simulators) with Vestnik deployed as separate processes (bench/deployment.ts).
  * Raw limits first (kafkajs alone on the same broker, the simulator alone for --raw-seconds), then: load N
- * clients, express probes on the idle system, every process's idle CPU, one bulk SMS mailing to all of them
+ * clients, express probes on the idle system, a mailing to all of them fanned out with no bulk sender running
+ * (then cancelled and its commands deleted), every process's idle CPU, one bulk SMS mailing to all of them
  * with an express probe every 100 ms on a fixed schedule until the last bulk receipt; the audit, a mailing's
  * statistics query, and the simulator alone again once Vestnik stopped (the end-to-end share is of the mean
  * of both raw rates). Prints a table with issue 15's targets met or missed, writes the JSON, removes
@@ -18,6 +19,7 @@ import { parseBenchArgs, type BenchArgs } from './args';
 import { runBulkMailing, type BulkResult } from './bulk';
 import { loadClients, type LoadResult } from './clients';
 import { deployVestnik, type Deployment } from './deployment';
+import { measureFanoutAlone, type FanoutAloneResult } from './fanout-alone';
 import { createExpressProber, settleProbes, type ExpressProbe } from './express';
 import { readProcessUsage, type ProcessUsage } from './process-usage';
 import { summariseProfiles } from './profile-summary';
@@ -112,6 +114,7 @@ async function createExpressTemplate(vestnik: Deployment): Promise<string> {
 
 interface PipelineFigures {
   load: LoadResult;
+  fanoutAlone: FanoutAloneResult;
   bulk: BulkResult;
   express: ExpressFigures;
   processes: ProcessFigures[];
@@ -129,6 +132,9 @@ async function measurePipeline(world: BenchWorld, vestnik: Deployment, clients: 
   const load = await loadClients(vestnik, clients, tag, clientIds);
   console.log(`loaded in ${load.totalMs} ms; ${IDLE_EXPRESS_PROBES} idle express probes…`);
   const idle = await prober.idle(IDLE_EXPRESS_PROBES);
+  console.log(`fan-out alone: a mailing to all ${clients} with no bulk sender running…`);
+  const fanoutAlone = await measureFanoutAlone(vestnik, tag, clients);
+  await vestnik.startBulkSenders();
   console.log(`every process's idle CPU for ${IDLE_CPU_WINDOW_MS / 1000} s…`);
   const idleCpu = await measureIdleCpu(world);
   console.log(`bulk mailing to ${clients} with an express probe every ${EXPRESS_EVERY_MS} ms…`);
@@ -165,7 +171,7 @@ async function measurePipeline(world: BenchWorld, vestnik: Deployment, clients: 
   const refused = (probing as ReturnType<typeof prober.every> | null)?.refused ?? [];
   const statsQueryMs = bulk.statsMs === null ? null : await timeStatsQuery(vestnik, bulk.mailingId);
   return {
-    load, bulk, processes, windowMs, statsQueryMs,
+    load, bulk, fanoutAlone, processes, windowMs, statsQueryMs,
     express: {
       idle: latencySummary(idle),
       underLoad: { ...latencySummary(underLoad.latencies), lost: underLoad.lost, refused: refused.length, firstRefusal: refused[0] ?? null },
@@ -189,7 +195,7 @@ async function main(): Promise<void> {
   try {
     console.log(`raw limits: kafkajs with ${args.clients} records, the simulator alone for ${args.rawSeconds} s…`);
     const before = await measureRawLimits(world, args, concurrency);
-    const vestnik = await deployVestnik(world, { cpuProfileDir: profileDir });
+    const vestnik = await deployVestnik(world, { cpuProfileDir: profileDir, holdBulkSenders: true });
     let pipeline: PipelineFigures;
     try {
       pipeline = await measurePipeline(world, vestnik, args.clients);
