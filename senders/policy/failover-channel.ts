@@ -11,7 +11,9 @@ import type { GuardedChannel } from './guarded-channel';
  *
  * With rate limits per provider, the sender's rate step has already picked where a command starts (the
  * first provider with a slot); one it then fails over to must have a slot of its own at that moment, or
- * the command keeps the answer it has and is retried later, so no provider is sent past its rate.
+ * the command keeps the answer it has and is retried later, so no provider is sent past its rate. That is a
+ * Redis call per message failed over: the failure path only, until the circuit opens and the rate step
+ * routes around the provider for the whole chunk.
  */
 export interface FailoverChannel extends ChannelDeliverer {
   readonly providers: readonly GuardedChannel[];
