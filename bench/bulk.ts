@@ -10,6 +10,7 @@ import { outputModeOf } from '../cli/output/mode';
 import { createProgressView } from '../cli/output/progress';
 
 const iso = (ms: number) => new Date(ms).toISOString();
+const FINAL = ['sent', 'delivered', 'failed', 'expired', 'suppressed', 'fallback'];
 
 export interface BulkResult {
   mailingId: string;
@@ -19,8 +20,10 @@ export interface BulkResult {
   /** Mailing start → the simulator's last first-acceptance of a bulk message. */
   deliveryMs: number;
   deliveriesPerSecond: number;
-  /** Mailing start → GET /api/stats/mailings shows sent == N for it; null if it never did. */
+  /** Mailing start → GET /api/stats/mailings shows every one of the N final; null if it never did. */
   statsMs: number | null;
+  /** The mailing's counts by status then (a `failed` one is an ambiguous call, counted). */
+  finalStatuses: Record<string, number> | null;
   /** Acceptances stopped progressing for STALL_MS before reaching N: the figures are partial. */
   stalled: boolean;
   accepted: number;
@@ -73,17 +76,19 @@ export async function runBulkMailing(
   // mailing's statuses in ClickHouse (about a second at a million): polling while sending would only load
   // the machine being measured. From then on, closely.
   const stats = pollUntil(async () => {
-    if (progress.stalled) return { at: null };
+    if (progress.stalled) return { at: null, byStatus: null };
     if (!progress.delivered) return null;
     // The list (counts only): the detail also pages the messages, a second scan of every delivery.
     const response = await vestnik.api('GET', '/api/stats/mailings');
     const counts = (response.body?.items as { id: string; byStatus: Record<string, number> }[] | undefined)?.find((item) => item.id === mailingId);
-    return counts?.byStatus.sent === n ? { at: Date.now() } : null;
+    // Exact: every message final (a call that timed out after it was sent ends `failed`, ambiguous, and is reported).
+    const final = FINAL.reduce((sum, status) => sum + (counts?.byStatus[status] ?? 0), 0);
+    return final === n ? { at: Date.now(), byStatus: counts!.byStatus } : null;
   }, { timeoutMs, intervalMs: 250, what: `statistics showing ${n} sent` })
     // Statistics that never catch up (analytics down) are a finding for the table, not a reason to lose the run.
     .catch((error: Error) => {
       console.error(error.message);
-      return { at: null };
+      return { at: null, byStatus: null };
     });
   const [fanoutAt, , statsAt] = await Promise.all([fanout.catch(() => null), delivered, stats]);
   const audit = await auditAcceptances(sms, mailingId, clientIds);
@@ -91,7 +96,7 @@ export async function runBulkMailing(
   const fanoutMs = fanoutAt === null ? null : fanoutAt - startedAt;
   return {
     mailingId, fanoutMs, fanoutCommandsPerSecond: fanoutMs === null ? 0 : perSecond(n, fanoutMs), deliveryMs,
-    deliveriesPerSecond: perSecond(audit.accepted, deliveryMs), statsMs: statsAt.at === null ? null : statsAt.at - startedAt,
+    deliveriesPerSecond: perSecond(audit.accepted, deliveryMs), statsMs: statsAt.at === null ? null : statsAt.at - startedAt, finalStatuses: statsAt.byStatus,
     accepted: audit.accepted, duplicates: audit.duplicates, missing: audit.missing, stalled: progress.stalled,
   };
 }

@@ -14,16 +14,16 @@ import { BENCH_ADMIN_KEY, type BenchWorld } from './world';
  * Vestnik as production deploys it on one machine: the express lanes with the API and the scheduler in one
  * process, the bulk fan-outs, the bulk senders and analytics in a process each. Every process has its own
  * event loop, so the bulk mailing's CPU work never queues ahead of an express message, and the two cores
- * work on fan-out and sending at once. The bulk processes and analytics run at nice 10 (PROCESS_NICE): when
- * an express message needs a core, the OS gives it one before theirs.
+ * work on fan-out and sending at once. PROCESS_NICE is not set here: at nice 10 the bulk senders lost the
+ * cores to everything else on a busy machine long enough for provider answers to sit unread past their
+ * deadline (README "Benchmark").
  */
-const BULK_NICE = '10';
 const BULK_SENDERS = 'bulk-senders';
 const PROCESSES: readonly { name: string; roles: Role[]; env?: Record<string, string> }[] = [
   { name: 'express', roles: ['api', 'processors', 'senders', 'scheduler'], env: { LANES: 'express' } },
-  { name: 'bulk-processors', roles: ['processors'], env: { LANES: 'bulk', PROCESS_NICE: BULK_NICE } },
-  { name: BULK_SENDERS, roles: ['senders'], env: { LANES: 'bulk', PROCESS_NICE: BULK_NICE } },
-  { name: 'analytics', roles: ['analytics'], env: { PROCESS_NICE: BULK_NICE } },
+  { name: 'bulk-processors', roles: ['processors'], env: { LANES: 'bulk' } },
+  { name: BULK_SENDERS, roles: ['senders'], env: { LANES: 'bulk' } },
+  { name: 'analytics', roles: ['analytics'] },
 ];
 
 /**

@@ -3,8 +3,10 @@
  * backlog (the simulator's `capacity`: 8 workers of 20 ms, 8 more waiting, 503 beyond). A fixed 64
  * requests in flight would keep its backlog full and be refused or time out after sending (the
  * ambiguous case, where a re-send is a second SMS). The senders' adaptive limit finds what the provider
- * takes: a 20,000-client mailing runs within 20% of the provider's own rate, every message is accepted
- * once, none is failed as ambiguous.
+ * takes: a 20,000-client mailing runs within 20% of the provider's own rate and no message is accepted
+ * twice. A request that timed out after it was sent stays possible on a machine this busy (the simulator
+ * shares the test's process and cores): issue 14 allows those as long as they are counted and under 0.1%.
+ * With AMBIGUOUS_POLICY_SMS=fail each ends `failed` with its `ambiguous:` reason; every other is `sent`.
  */
 import { Pool } from 'undici';
 import { createSmsSimulator, type SmsSimulator } from '../../simulators/sms';
@@ -67,7 +69,7 @@ describe('an SMS provider of small capacity', () => {
     console.log(`sms-overload measured: ${JSON.stringify(measured)}`);
   });
 
-  it('a 20,000-client mailing runs within 20% of the provider\'s rate, each message accepted once, none ambiguous', async () => {
+  it('a 20,000-client mailing runs within 20% of the provider\'s rate, none accepted twice, at most 0.1% ambiguous', async () => {
     const before = await rawRate(sms, 5_000);
     await sms.reset();
     audience = await loadAudience(stack, { tag: uniqueName('overload'), operatorCode: '931', otherOperatorCode: '932', count: AUDIENCE, others: 0 });
@@ -92,8 +94,19 @@ describe('an SMS provider of small capacity', () => {
       statuses: nonZero(stats.byStatus), overflow503: simulator.outcomes.overflow, requests: simulator.requests, maxInFlight: simulator.maxInFlight,
     });
 
-    expect(nonZero(stats.byStatus)).toEqual({ sent: AUDIENCE });
-    expect(checkLedger(sms, mailingId, audience)).toEqual({ missing: 0, toOthers: 0, resentSameId: 0 });
+    const failed = stats.byStatus.failed ?? 0;
+    expect(nonZero(stats.byStatus)).toEqual(failed > 0 ? { sent: AUDIENCE - failed, failed } : { sent: AUDIENCE });
+    expect(failed).toBeLessThanOrEqual(AUDIENCE * 0.001);
+    if (failed > 0) {
+      // Each failure is an ambiguous call, said so; the provider may or may not have that one.
+      const page = (await stack.api('GET', `/api/stats/mailings/${mailingId}?status=failed&limit=100`)).body;
+      const reasons = (page.messages as { lastError: string | null }[]).map((m) => m.lastError ?? '');
+      expect(reasons).toHaveLength(failed);
+      for (const reason of reasons) expect(reason).toMatch(/^ambiguous: /);
+    }
+    const ledger = checkLedger(sms, mailingId, audience);
+    expect(ledger).toMatchObject({ toOthers: 0, resentSameId: 0 });
+    expect(ledger.missing).toBeLessThanOrEqual(failed);
     expect(simulator.duplicateAccepts).toBe(0);
     expect(mailingRate).toBeGreaterThanOrEqual(0.8 * providerRate);
   });
