@@ -101,7 +101,10 @@ describe('console reads on the real stack', () => {
     expect(sum(overview.byChannel.sms)).toBe(4);
     // A mailing's page charts that mailing only: the same counts here (the only mailing), none for another.
     const ofMailing = (await stack.api('GET', `/api/stats/overview?mailingId=${mailingId}`)).body;
-    expect(ofMailing).toMatchObject({ mailingId, byStatus: overview.byStatus, byChannel: overview.byChannel });
+    // Two reads a minute boundary apart see windows one bucket apart (every series shifted): then the totals.
+    const sums = (series: Record<string, number[]>) => Object.fromEntries(Object.entries(series).map(([key, values]) => [key, sum(values)]));
+    if (ofMailing.from === overview.from) expect(ofMailing).toMatchObject({ mailingId, byStatus: overview.byStatus, byChannel: overview.byChannel });
+    else expect([ofMailing.mailingId, sums(ofMailing.byStatus), sums(ofMailing.byChannel)]).toEqual([mailingId, sums(overview.byStatus), sums(overview.byChannel)]);
     const ofOther = (await stack.api('GET', `/api/stats/overview?mailingId=${run}-none`)).body;
     expect([sum(ofOther.byStatus.queued), sum(ofOther.byStatus.sent), ofOther.failuresByReason]).toEqual([0, 0, []]);
     const refused = (await stack.api('GET', `/api/stats/mailings/${mailingId}`)).body.messages.find((m: { clientId: string }) => m.clientId === `${run}-f`);
