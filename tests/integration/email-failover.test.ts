@@ -10,19 +10,25 @@ import { startStack, type TestStack } from '../support/stack';
 import { uniqueName } from '../support/unique';
 import { waitFor } from '../support/wait-for';
 
+/** Two SMTP sinks as the first and second relay (`prepare` sets the first's fault) and a stack sending to them. */
+async function startRelays(env: Record<string, string> = {}, prepare: (primary: SmtpSink) => void = () => undefined) {
+  const [primary, secondary] = [createSmtpSink(), createSmtpSink()];
+  await Promise.all([primary.start(), secondary.start()]);
+  prepare(primary);
+  const stack = await startStack({
+    roles: ['api', 'processors', 'senders', 'analytics'],
+    env: { SMTP_URL: primary.url, SMTP_SECONDARY_URL: secondary.url, RETRY_BASE_MS: '200', RETRY_MAX_MS: '2000', ...env },
+  });
+  return { primary, secondary, stack };
+}
+
 describe('a primary and a secondary SMTP relay', () => {
   let primary: SmtpSink;
   let secondary: SmtpSink;
   let stack: TestStack;
 
   beforeAll(async () => {
-    primary = createSmtpSink();
-    secondary = createSmtpSink();
-    await Promise.all([primary.start(), secondary.start()]);
-    stack = await startStack({
-      roles: ['api', 'processors', 'senders', 'analytics'],
-      env: { SMTP_URL: primary.url, SMTP_SECONDARY_URL: secondary.url, RETRY_BASE_MS: '200', RETRY_MAX_MS: '2000' },
-    });
+    ({ primary, secondary, stack } = await startRelays());
   });
 
   afterAll(async () => {
@@ -57,14 +63,7 @@ describe('a relay that takes the message and closes before its reply', () => {
   let stack: TestStack;
 
   beforeAll(async () => {
-    primary = createSmtpSink();
-    secondary = createSmtpSink();
-    await Promise.all([primary.start(), secondary.start()]);
-    primary.closeBeforeReply();
-    stack = await startStack({
-      roles: ['api', 'processors', 'senders', 'analytics'],
-      env: { SMTP_URL: primary.url, SMTP_SECONDARY_URL: secondary.url, AMBIGUOUS_POLICY_EMAIL: 'fail', RETRY_BASE_MS: '200', RETRY_MAX_MS: '2000' },
-    });
+    ({ primary, secondary, stack } = await startRelays({ AMBIGUOUS_POLICY_EMAIL: 'fail' }, (first) => first.closeBeforeReply()));
   });
 
   afterAll(async () => {
