@@ -1,0 +1,73 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createProviderHttp } from '../../senders/policy/provider-http';
+
+/**
+ * The provider client's concurrency limit against a real loopback server: a request written and left
+ * unanswered past its deadline is an ambiguous result and a drop (the limit falls by a tenth); an
+ * answered one is not; one that got its slot too late to be answered in time is not sent.
+ */
+describe('the provider client\'s limit on a loopback server', () => {
+  let server: Server;
+  let url: string;
+  const held: (() => void)[] = [];
+  let hangs = 0;
+
+  beforeAll(async () => {
+    server = createServer((request, response) => {
+      if (request.url === '/hang') {
+        hangs += 1;
+        held.push(() => response.end());
+      }
+      else response.end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    for (const release of held) release();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  it('reads a request unanswered by its deadline as ambiguous and lowers the limit; an answer leaves it', async () => {
+    const http = createProviderHttp({ url, concurrency: 8, timeoutMs: 200 });
+    try {
+      const start = http.concurrency.limit();
+      const answered = AbortSignal.timeout(2_000);
+      expect(await http.post('/ok', '{}', answered, answered)).toMatchObject({ kind: 'answer', status: 200 });
+      expect(http.concurrency.limit()).toBe(start);
+
+      const deadline = AbortSignal.timeout(200);
+      const unanswered = await http.post('/hang', '{}', deadline, deadline);
+      expect(unanswered).toMatchObject({ kind: 'failed', result: { kind: 'retriable', ambiguous: true } });
+      expect(http.concurrency.limit()).toBe(Math.floor(start * 0.9));
+    } finally {
+      for (const release of held.splice(0)) release();
+      await http.close();
+    }
+  });
+
+  it('does not send a request whose slot came after half its time: never written, so not ambiguous', async () => {
+    const http = createProviderHttp({ url, concurrency: 8, timeoutMs: 600 });
+    try {
+      hangs = 0;
+      // Every slot of the starting limit held by a request the server never answers (600 ms each).
+      const holders = Array.from({ length: http.concurrency.limit() }, () => {
+        const deadline = AbortSignal.timeout(600);
+        return http.post('/hang', '{}', deadline, deadline);
+      });
+      // This one waits ~600 ms for a slot; its caller gives it 3 s, but only half of the 600 may go to waiting.
+      const late = AbortSignal.timeout(3_000);
+      const result = await http.post('/hang', '{}', late, late);
+      expect(result).toMatchObject({ kind: 'failed', result: { kind: 'retriable' } });
+      expect(result.kind === 'failed' && result.result.ambiguous).toBeFalsy();
+      expect(result.kind === 'failed' && result.result.reason).toMatch(/left too little/);
+      await Promise.all(holders);
+      expect(hangs).toBe(holders.length);
+    } finally {
+      for (const release of held.splice(0)) release();
+      await http.close();
+    }
+  });
+});
