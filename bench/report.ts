@@ -16,6 +16,8 @@ export const rate = (value: number) => `${fmt(value)}/s`;
 export const ms = (value: number | null | undefined) => `${fmt(value)} ms`;
 export const mib = (bytes: number) => `${fmt(bytes / 1024 / 1024)} MiB`;
 export const share = (part: number, whole: number) => (whole > 0 ? `${fmt((100 * part) / whole, 1)}%` : 'n/a');
+/** `part` as a multiple of `whole`, e.g. `2.4×`. */
+export const times = (part: number, whole: number) => (whole > 0 ? `${fmt(part / whole, 1)}×` : 'n/a');
 export { fmt };
 
 /** The table as plain text columns, one row a line. */

@@ -3,7 +3,7 @@ import type { LoadResult } from './clients';
 import type { FanoutAloneResult } from './fanout-alone';
 import type { RawKafkaResult } from './raw-kafka';
 import type { RawProviderResult } from './raw-provider';
-import { fmt, mib, ms, rate, share, type TableRow } from './report';
+import { fmt, mib, ms, rate, share, times, type TableRow } from './report';
 import type { latencySummary } from './stats';
 import type { MeasuredProcess } from './world';
 
@@ -26,6 +26,8 @@ export interface ProcessFigures extends MeasuredProcess {
 
 export interface RawFigures {
   kafka: RawKafkaResult;
+  /** The same records with @platformatic/kafka, on the same broker (each client's better of two runs). */
+  platformaticKafka: RawKafkaResult;
   /** Before the mailing. */
   provider: RawProviderResult;
   /** After it, once Vestnik stopped. */
@@ -72,6 +74,7 @@ export function buildRows(input: RowInputs): TableRow[] {
   return [
     row('client load (producer → view)', `${rate(load.clientsPerSecond)} (${ms(load.totalMs)})`),
     row('raw kafkajs produce+consume', `${rate(raw.kafka.recordsPerSecond)} (${raw.kafka.recordBytes} B records; produce alone ${rate(raw.kafka.produceRecordsPerSecond)})`),
+    row('raw @platformatic/kafka produce alone', `${rate(raw.platformaticKafka.produceRecordsPerSecond)} (${times(raw.platformaticKafka.produceRecordsPerSecond, raw.kafka.produceRecordsPerSecond)} kafkajs; produce+consume ${rate(raw.platformaticKafka.recordsPerSecond)}, ${times(raw.platformaticKafka.recordsPerSecond, raw.kafka.recordsPerSecond)} kafkajs)`),
     row('raw simulator, before / after / mean', `${rate(raw.provider.requestsPerSecond)} / ${rate(raw.providerAfter.requestsPerSecond)} / ${rate(raw.providerMeanPerSecond)} (${fmt(raw.provider.ms / 1000)} s each, concurrency ${input.concurrency})`),
     row('fan-out alone (no bulk sender running)', `${rate(input.fanoutAlone.commandsPerSecond)} (${ms(input.fanoutAlone.fanoutMs)}; ${share(input.fanoutAlone.commandsPerSecond, raw.kafka.produceRecordsPerSecond)} of raw kafka produce)`,
       '≥ 40,000/s (stretch 100,000/s)', input.fanoutAlone.commandsPerSecond >= 40_000),

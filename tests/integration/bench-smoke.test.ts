@@ -27,6 +27,10 @@ describe('the benchmark (npm run bench) with 1,000 clients', () => {
     expect(result.fanoutAlone.mailingId).not.toBe(result.bulk.mailingId);
     expect(result.bulk.statsMs).toBeGreaterThan(0);
     expect(result.raw.kafka.records).toBe(1000);
+    // The same records with @platformatic/kafka (issue 15: each Kafka client's raw rates), printed beside kafkajs.
+    expect(result.raw.platformaticKafka).toMatchObject({ records: 1000, recordBytes: result.raw.kafka.recordBytes });
+    expect(result.raw.platformaticKafka.produceRecordsPerSecond).toBeGreaterThan(0);
+    expect(result.raw.platformaticKafka.recordsPerSecond).toBeGreaterThan(0);
     // The simulator alone before the mailing and after it, each for --raw-seconds; the share is of their mean.
     for (const provider of [result.raw.provider, result.raw.providerAfter]) {
       expect(provider.ok).toBe(provider.requests);
@@ -49,6 +53,7 @@ describe('the benchmark (npm run bench) with 1,000 clients', () => {
     // The four Vestnik processes each wrote a profile on their graceful stop, and it was summarised.
     expect(result.profiles.summaries.map((s: { process: string }) => s.process).sort()).toEqual(['analytics', 'bulk-processors', 'bulk-senders', 'express']);
     expect(printed).toContain('end to end, mailing start → last receipt');
+    expect(printed).toMatch(/^raw @platformatic\/kafka produce alone +\| [\d,]+\/s \([\d.,]+× kafkajs; produce\+consume [\d,]+\/s/m);
     // Every issue-15 target is printed as met or missed.
     expect(printed.match(/ \| (ok|MISSED)$/gm)?.length).toBeGreaterThanOrEqual(14);
     expect(printed).toMatch(/accepted \/ duplicates \/ missing +\| 1,000 \/ 0 \/ 0 /);
