@@ -3,7 +3,6 @@ import { failedAfterRequestWritten, trackRequestsWritten } from '../../platform/
 import { activeContext } from '../../platform/tracing/active';
 import { traceHeadersOf } from '../../platform/tracing/propagation';
 import { createAdaptiveConcurrency, type ProviderConcurrency } from './adaptive-concurrency';
-import { loopLatenessReader } from './loop-lateness';
 import { ambiguous, classifyError, retriable, type SendResult } from './send-result';
 
 /** Answers bigger than this are not a provider's small JSON; refusing them protects memory. */
@@ -33,9 +32,6 @@ export interface ProviderRequest {
 /** A provider's answer, or the SendResult its failure to answer came to. */
 export type ProviderAnswer = { kind: 'answer'; status: number; body: string; retryAfter?: string | string[] } | { kind: 'failed'; result: SendResult };
 
-/** The share of the call's time a request may wait for a slot and still be sent (see send()). */
-const MAX_SLOT_WAIT_SHARE = 0.5;
-
 /** Answers that say the provider is taking too much: they lower the concurrency limit as a timeout does. */
 const OVERLOAD_STATUSES = new Set([429, 503]);
 
@@ -64,7 +60,7 @@ export function createProviderHttp(options: ProviderHttpOptions) {
   const jsonHeaders: Record<string, string> = options.token === undefined
     ? { 'content-type': 'application/json' }
     : { 'content-type': 'application/json', authorization: `Bearer ${options.token}` };
-  const slots = createAdaptiveConcurrency({ max: options.concurrency, ownLatenessMs: loopLatenessReader() });
+  const slots = createAdaptiveConcurrency({ max: options.concurrency });
 
   async function request(call: ProviderRequest, signal: AbortSignal, deadline: AbortSignal): Promise<ProviderAnswer> {
     const { method, path, headers, body } = call;
@@ -96,20 +92,11 @@ export function createProviderHttp(options: ProviderHttpOptions) {
 
   /** One request within the concurrency limit: a slot first (or "not sent" at the deadline), then the call. */
   async function send(call: ProviderRequest, signal: AbortSignal, deadline: AbortSignal): Promise<ProviderAnswer> {
-    const calledAt = performance.now();
     const slot = await slots.acquire(signal);
     if (!slot) {
       return { kind: 'failed', result: deadline.aborted
         ? retriable('PROVIDER_UNAVAILABLE', `not sent within ${options.timeoutMs} ms (waiting for the provider's concurrency limit, ${slots.limit()})`)
         : retriable('PROVIDER_UNAVAILABLE', 'not sent: the call was cancelled') };
-    }
-    // The deadline counts from the call, so a slot taken late leaves the request little time for its
-    // answer: written and cut off, it would be ambiguous (a second SMS if re-sent). Past half the time,
-    // it is not sent at all, a plain retriable result.
-    const waitedMs = performance.now() - calledAt;
-    if (waitedMs > options.timeoutMs * MAX_SLOT_WAIT_SHARE) {
-      slot.withdraw();
-      return { kind: 'failed', result: retriable('PROVIDER_UNAVAILABLE', `not sent: ${Math.round(waitedMs)} ms waiting for the provider's concurrency limit (${slots.limit()}) left too little of the ${options.timeoutMs} ms for an answer`) };
     }
     const answer = await request(call, signal, deadline);
     // A plain retriable result after our own abort was cancelled before it was written: no word from the
