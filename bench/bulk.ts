@@ -8,9 +8,9 @@ import type { ExpressProbe } from './express';
 import { perSecond, pollUntil, sleep } from './stats';
 import { outputModeOf } from '../cli/output/mode';
 import { createProgressView } from '../cli/output/progress';
+import { FINAL_STATUSES } from '../schemas/types';
 
 const iso = (ms: number) => new Date(ms).toISOString();
-const FINAL = ['sent', 'delivered', 'failed', 'expired', 'suppressed', 'fallback'];
 
 export interface BulkResult {
   mailingId: string;
@@ -82,7 +82,7 @@ export async function runBulkMailing(
     const response = await vestnik.api('GET', '/api/stats/mailings');
     const counts = (response.body?.items as { id: string; byStatus: Record<string, number> }[] | undefined)?.find((item) => item.id === mailingId);
     // Exact: every message final (a call that timed out after it was sent ends `failed`, ambiguous, and is reported).
-    const final = FINAL.reduce((sum, status) => sum + (counts?.byStatus[status] ?? 0), 0);
+    const final = [...FINAL_STATUSES].reduce((sum, status) => sum + (counts?.byStatus[status] ?? 0), 0);
     return final === n ? { at: Date.now(), byStatus: counts!.byStatus } : null;
   }, { timeoutMs, intervalMs: 250, what: `statistics showing ${n} sent` })
     // Statistics that never catch up (analytics down) are a finding for the table, not a reason to lose the run.

@@ -4,12 +4,9 @@ import {
 import { createKafka } from '../platform/kafka/client';
 import { ensureTopics } from '../platform/kafka/admin';
 import { silentLogger } from '../platform/logger';
-import type { RawKafkaResult } from './raw-kafka';
-import { perSecond, pollUntil } from './stats';
+import { PRODUCE_BATCH, RAW_PARTITIONS, rawKafkaResult, type RawKafkaResult } from './raw-kafka';
+import { pollUntil } from './stats';
 
-/** As in raw-kafka.ts: the partition count of deliveries.bulk. */
-const RAW_PARTITIONS = 6;
-const PRODUCE_BATCH = 2000;
 const CLIENT_ID = 'vestnik-bench-raw-platformatic';
 
 /**
@@ -57,11 +54,7 @@ export async function measureRawPlatformaticKafka(brokers: string[], topic: stri
       if (failure) throw failure;
       return consumed >= count ? true : null;
     }, { timeoutMs: 60_000 + count, intervalMs: 5, what: 'the raw @platformatic/kafka consumer' });
-    const totalMs = Date.now() - started;
-    return {
-      records: count, recordBytes, produceMs, totalMs,
-      produceRecordsPerSecond: perSecond(count, produceMs), recordsPerSecond: perSecond(count, totalMs),
-    };
+    return rawKafkaResult(count, recordBytes, produceMs, Date.now() - started);
   } finally {
     // Both are closed even when one refuses, and a failed close does not hide the measurement's own error.
     // force: the consumer closes its stream first (without it, it refuses to leave a group it still reads).

@@ -3,8 +3,8 @@ import { ensureTopics } from '../platform/kafka/admin';
 import { perSecond, pollUntil } from './stats';
 
 /** Same partition count as deliveries.bulk, so the broker side matches what the senders read. */
-const RAW_PARTITIONS = 6;
-const PRODUCE_BATCH = 2000;
+export const RAW_PARTITIONS = 6;
+export const PRODUCE_BATCH = 2000;
 
 export interface RawKafkaResult {
   records: number;
@@ -14,6 +14,11 @@ export interface RawKafkaResult {
   totalMs: number;
   produceRecordsPerSecond: number;
   recordsPerSecond: number;
+}
+
+/** A raw run's figures from its counts and times (shared by both clients' measurements). */
+export function rawKafkaResult(records: number, recordBytes: number, produceMs: number, totalMs: number): RawKafkaResult {
+  return { records, recordBytes, produceMs, totalMs, produceRecordsPerSecond: perSecond(records, produceMs), recordsPerSecond: perSecond(records, totalMs) };
 }
 
 /**
@@ -42,11 +47,7 @@ export async function measureRawKafka(kafka: Kafka, topic: string, groupId: stri
     }
     const produceMs = Date.now() - started;
     await pollUntil(async () => (consumed >= count ? true : null), { timeoutMs: 60_000 + count, intervalMs: 5, what: 'the raw consumer' });
-    const totalMs = Date.now() - started;
-    return {
-      records: count, recordBytes, produceMs, totalMs,
-      produceRecordsPerSecond: perSecond(count, produceMs), recordsPerSecond: perSecond(count, totalMs),
-    };
+    return rawKafkaResult(count, recordBytes, produceMs, Date.now() - started);
   } finally {
     await consumer.disconnect();
     await producer.disconnect();
