@@ -7,7 +7,6 @@
  * tokens the provider condemns. Both could be written as templates only by growing the spec into a
  * language, so the spec covers the common case (one request, status codes and one JSON field) instead.
  */
-import { deadlineSignals } from '../../platform/http/deadline';
 import type { HttpProviderSpec } from '../../platform/http/provider-spec';
 import { deliveryLogFields } from '../../platform/log-fields';
 import { Logger, silentLogger } from '../../platform/logger';
@@ -24,9 +23,8 @@ export function createHttpChannel(spec: HttpProviderSpec, options: HttpChannelOp
   const log = (options.logger ?? silentLogger).child({ module: 'http-provider', provider: spec.name });
   const deliverer = {
     async deliver(command: Parameters<GuardedChannel['deliver']>[0]) {
-      const { deadline, signal } = deadlineSignals(spec.timeoutMs);
       const started = performance.now();
-      const answer = await http.send(requestOf(command), signal, deadline);
+      const answer = await http.send(requestOf(command));
       const result = answer.kind === 'failed' ? answer.result : classifyHttpAnswer(spec, answer);
       // The request itself is not logged: its headers hold secrets and its body personal data.
       const line = { ...deliveryLogFields(command), attempt: command.attempt, status: answer.kind === 'answer' ? answer.status : undefined, durationMs: Math.round(performance.now() - started), result };

@@ -1,4 +1,5 @@
 import { Pool } from 'undici';
+import { deadlineSignals } from '../../platform/http/deadline';
 import { failedAfterRequestWritten, trackRequestsWritten } from '../../platform/http/request-sent';
 import { activeContext } from '../../platform/tracing/active';
 import { traceHeadersOf } from '../../platform/tracing/propagation';
@@ -60,7 +61,8 @@ export function createProviderHttp(options: ProviderHttpOptions) {
   const jsonHeaders: Record<string, string> = options.token === undefined
     ? { 'content-type': 'application/json' }
     : { 'content-type': 'application/json', authorization: `Bearer ${options.token}` };
-  const slots = createAdaptiveConcurrency({ max: options.concurrency });
+  // A request that takes a quarter of its deadline waits in the provider's queue: cut before they time out.
+  const slots = createAdaptiveConcurrency({ max: options.concurrency, slowRttMs: options.timeoutMs / 4 });
 
   async function request(call: ProviderRequest, signal: AbortSignal, deadline: AbortSignal): Promise<ProviderAnswer> {
     const { method, path, headers, body } = call;
@@ -90,16 +92,26 @@ export function createProviderHttp(options: ProviderHttpOptions) {
     }
   }
 
-  /** One request within the concurrency limit: a slot first (or "not sent" at the deadline), then the call. */
-  async function send(call: ProviderRequest, signal: AbortSignal, deadline: AbortSignal): Promise<ProviderAnswer> {
-    const slot = await slots.acquire(signal);
+  /**
+   * One request within the concurrency limit. Waiting for a slot and the request each have the call's
+   * timeout: a request's time starts when it is sent, so one that waited long is not sent with too little
+   * time left to be answered (it would time out after it was written: ambiguous). A whole call so ends
+   * within twice the timeout, well inside a sender's claim lease. No slot in time: "not sent".
+   */
+  async function send(call: ProviderRequest, callerSignal?: AbortSignal): Promise<ProviderAnswer> {
+    let slot = slots.tryAcquire();
     if (!slot) {
-      return { kind: 'failed', result: deadline.aborted
-        ? retriable('PROVIDER_UNAVAILABLE', `not sent within ${options.timeoutMs} ms (waiting for the provider's concurrency limit, ${slots.limit()})`)
-        : retriable('PROVIDER_UNAVAILABLE', 'not sent: the call was cancelled') };
+      const wait = deadlineSignals(options.timeoutMs, callerSignal);
+      slot = await slots.acquire(wait.signal);
+      if (!slot) {
+        return { kind: 'failed', result: wait.deadline.aborted
+          ? retriable('PROVIDER_UNAVAILABLE', `not sent within ${options.timeoutMs} ms (waiting for the provider's concurrency limit, ${slots.limit()})`)
+          : retriable('PROVIDER_UNAVAILABLE', 'not sent: the call was cancelled') };
+      }
     }
+    const { deadline, signal } = deadlineSignals(options.timeoutMs, callerSignal);
     const answer = await request(call, signal, deadline);
-    // A plain retriable result after our own abort was cancelled before it was written: no word from the
+    // A plain retriable result after an abort was cancelled before it was written: no word from the
     // provider. (An ambiguous one, written and unanswered by the deadline, is a drop.)
     if (answer.kind === 'failed' && answer.result.kind === 'retriable' && !answer.result.ambiguous && signal.aborted) slot.withdraw();
     else slot.release({ dropped: answer.kind === 'failed' ? answer.result.kind !== 'permanent' : OVERLOAD_STATUSES.has(answer.status) });
@@ -110,11 +122,11 @@ export function createProviderHttp(options: ProviderHttpOptions) {
     /** The URL's path without a trailing slash, to put before the provider's own paths. */
     pathPrefix: base.pathname.replace(/\/+$/, ''),
     /**
-     * POSTs a JSON body. `deadline` is what bounds the whole call, queue wait included: undici's own
-     * header/body timers are coarse (~0.5–1 s late) and start only once a connection is free.
+     * POSTs a JSON body. The call's own deadlines bound it (send()); `callerSignal` cancels it sooner.
+     * (undici's own header/body timers are coarse, ~0.5–1 s late, and start only once a connection is free.)
      */
-    post(path: string, body: string, signal: AbortSignal, deadline: AbortSignal): Promise<ProviderAnswer> {
-      return send({ method: 'POST', path, headers: jsonHeaders, body }, signal, deadline);
+    post(path: string, body: string, callerSignal?: AbortSignal): Promise<ProviderAnswer> {
+      return send({ method: 'POST', path, headers: jsonHeaders, body }, callerSignal);
     },
     /** Any request (a provider defined in configuration builds its own method, headers and body). */
     send,

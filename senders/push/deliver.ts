@@ -1,5 +1,4 @@
 import { deliveryLogFields } from '../../platform/log-fields';
-import { deadlineSignals } from '../../platform/http/deadline';
 import type { ProviderConcurrency } from '../policy/adaptive-concurrency';
 import { createProviderHttp } from '../policy/provider-http';
 import { Logger, silentLogger } from '../../platform/logger';
@@ -46,8 +45,8 @@ export function createPushDeliverer(options: PushDelivererOptions): PushDelivere
   const path = fcmSendPath(http.pathPrefix, options.project);
   const log = (options.logger ?? silentLogger).child({ module: 'push-deliver' });
 
-  async function call(body: string, signal: AbortSignal, deadline: AbortSignal): Promise<TokenOutcome> {
-    const answer = await http.post(path, body, signal, deadline);
+  async function call(body: string, callerSignal?: AbortSignal): Promise<TokenOutcome> {
+    const answer = await http.post(path, body, callerSignal);
     if (answer.kind === 'failed') return answer;
     return classifyTokenResponse({ status: answer.status, body: answer.body, retryAfter: answer.retryAfter });
   }
@@ -70,11 +69,11 @@ export function createPushDeliverer(options: PushDelivererOptions): PushDelivere
         log.warn({ ...ids, result: request.result }, 'push command not sendable');
         return request.result;
       }
-      // One deadline for the whole command: deliver() settles within timeoutMs however many tokens.
-      const { deadline, signal } = deadlineSignals(options.timeoutMs, callOptions.signal);
+      // The tokens' calls run together, each within its own deadlines: deliver() settles within twice
+      // timeoutMs (a slot, then the request) however many tokens.
       const started = performance.now();
       const outcomes = await Promise.all(request.tokens.map(async (token) => ({
-        token, outcome: await call(JSON.stringify(toFcmSendBody(command, token)), signal, deadline),
+        token, outcome: await call(JSON.stringify(toFcmSendBody(command, token)), callOptions.signal),
       })));
       const { result, invalidTokens } = combineTokenOutcomes(outcomes);
       // Counts named devices: a field named like a token is censored by the logger whatever it holds.

@@ -1,5 +1,4 @@
 import { deliveryLogFields } from '../../platform/log-fields';
-import { deadlineSignals } from '../../platform/http/deadline';
 import type { ProviderConcurrency } from '../policy/adaptive-concurrency';
 import { createProviderHttp } from '../policy/provider-http';
 import { Logger, silentLogger } from '../../platform/logger';
@@ -39,8 +38,7 @@ export function createSmsDeliverer(options: SmsDelivererOptions): SmsDeliverer {
   const log = (options.logger ?? silentLogger).child({ module: 'sms-deliver' });
 
   async function call(msgId: number, body: string, callerSignal?: AbortSignal): Promise<{ result: SendResult; status?: number }> {
-    const { deadline, signal } = deadlineSignals(options.timeoutMs, callerSignal);
-    const answer = await http.post(`${http.pathPrefix}/v1/send/${msgId}`, body, signal, deadline);
+    const answer = await http.post(`${http.pathPrefix}/v1/send/${msgId}`, body, callerSignal);
     if (answer.kind === 'failed') return { result: answer.result };
     return { result: classifyResponse({ status: answer.status, body: answer.body, retryAfter: answer.retryAfter, msgId }), status: answer.status };
   }
