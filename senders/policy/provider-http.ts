@@ -111,9 +111,11 @@ export function createProviderHttp(options: ProviderHttpOptions) {
     }
     const { deadline, signal } = deadlineSignals(options.timeoutMs, callerSignal);
     const answer = await request(call, signal, deadline);
-    // A plain retriable result after an abort was cancelled before it was written: no word from the
-    // provider. (An ambiguous one, written and unanswered by the deadline, is a drop.)
-    if (answer.kind === 'failed' && answer.result.kind === 'retriable' && !answer.result.ambiguous && signal.aborted) slot.withdraw();
+    // Cancelled by the caller before it was written: no word from the provider. (Not written by the
+    // deadline is a drop: with a slot there is a connection to use or make, so the provider did not take
+    // the connection in time, as a full listen backlog does. Written and unanswered is a drop too.)
+    const cancelled = signal.aborted && !deadline.aborted;
+    if (answer.kind === 'failed' && answer.result.kind === 'retriable' && !answer.result.ambiguous && cancelled) slot.withdraw();
     else slot.release({ dropped: answer.kind === 'failed' ? answer.result.kind !== 'permanent' : OVERLOAD_STATUSES.has(answer.status) });
     return answer;
   }

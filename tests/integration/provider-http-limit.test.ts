@@ -1,11 +1,14 @@
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { createProviderHttp } from '../../senders/policy/provider-http';
 
 /**
  * The provider client's concurrency limit against a real loopback server: a request written and left
  * unanswered past its deadline is an ambiguous result and a drop (the limit falls by a tenth); an
- * answered one is not. A request that waited for a slot still has its whole timeout once sent.
+ * answered one is not. A request that waited for a slot still has its whole timeout once sent. A
+ * provider whose listen backlog is full (it takes no more connections) is a drop too, though nothing was
+ * written: the request is a plain "not sent".
  */
 describe('the provider client\'s limit on a loopback server', () => {
   let server: Server;
@@ -28,7 +31,8 @@ describe('the provider client\'s limit on a loopback server', () => {
   });
 
   it('reads a request unanswered by its deadline as ambiguous and lowers the limit; an answer leaves it', async () => {
-    const http = createProviderHttp({ url, concurrency: 8, timeoutMs: 200 });
+    // Long enough that the first request, on a cold connection, stays under the slow mark (a quarter of it).
+    const http = createProviderHttp({ url, concurrency: 8, timeoutMs: 2_000 });
     try {
       const start = http.concurrency.limit();
       expect(await http.post('/ok', '{}')).toMatchObject({ kind: 'answer', status: 200 });
@@ -54,6 +58,35 @@ describe('the provider client\'s limit on a loopback server', () => {
       expect(performance.now() - started).toBeGreaterThan(390);
     } finally {
       await http.close();
+    }
+  });
+
+  it('reads a provider whose listen backlog is full as overloaded: not sent, not ambiguous, and the limit falls', async () => {
+    // A socket that never accepts (Node's servers accept at once): once its backlog of one is full, the
+    // kernel drops further connection attempts, as at Python's http.server under load.
+    const python: ChildProcess = spawn('/usr/bin/python3', ['-c', [
+      'import socket, sys, time',
+      's = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(0)',
+      'print(s.getsockname()[1], flush=True); time.sleep(60)',
+    ].join('\n')], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const held: Socket[] = [];
+    try {
+      const port = await new Promise<number>((resolve) => python.stdout!.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim()))));
+      // Fill the backlog: these complete in the kernel and are never accepted.
+      for (let i = 0; i < 3; i++) held.push(connect(port, '127.0.0.1'));
+      const http = createProviderHttp({ url: `http://127.0.0.1:${port}`, concurrency: 8, timeoutMs: 300 });
+      try {
+        const start = http.concurrency.limit();
+        const result = await http.post('/v1/send/1', '{}');
+        expect(result).toMatchObject({ kind: 'failed', result: { kind: 'retriable' } });
+        expect(result).not.toMatchObject({ result: { ambiguous: true } });
+        expect(http.concurrency.limit()).toBe(Math.floor(start * 0.9));
+      } finally {
+        await http.close();
+      }
+    } finally {
+      for (const socket of held) socket.destroy();
+      python.kill();
     }
   });
 });
