@@ -9,9 +9,9 @@
  * Why not a limit that reads the round trip's growth as the provider's queue (Vegas, Gradient): on a
  * shared machine most of a round trip's variation is our own event loop and the cores it shares, not the
  * provider. Measured on this 2-core machine: with a Vegas limit the 200k bench ran at 863–975/s against
- * 1,517/s with the limit pinned at 64 (in unit cases, 0–4 ms of noise per answer held it at 3), and a reworked one
- * (medians, a re-measured base, our own loop's lateness discounted) fell to 69% of an overloaded
- * provider's rate in a full CI run. The signs used here do not come from our own CPU: an answer says 503,
+ * 1,517/s with the limit pinned at 64 (in unit cases, 0–4 ms of noise per answer held it at 3), and a
+ * reworked one (medians, a re-measured base, our own loop's lateness discounted) fell to 69% of an
+ * overloaded provider's rate in a full CI run. The signs used here do not come from our own CPU: an answer says 503,
  * or a request took a large share of its deadline.
  */
 
@@ -134,6 +134,7 @@ export function createAdaptiveConcurrency(options: ConcurrencyLimitOptions & { n
     };
     return { release: giveBack, withdraw: () => giveBack() };
   };
+  const tryAcquire = (): ConcurrencySlot | null => (waitingCount === 0 && inFlight < limit.current() ? take() : null);
   const admit = () => {
     while (waiting.length > 0 && inFlight < limit.current()) {
       const next = waiting.shift()!;
@@ -145,13 +146,12 @@ export function createAdaptiveConcurrency(options: ConcurrencyLimitOptions & { n
 
   return {
     /** A slot now if one is free and nobody waits, else null (then acquire() to wait for one). */
-    tryAcquire(): ConcurrencySlot | null {
-      return waitingCount === 0 && inFlight < limit.current() ? take() : null;
-    },
+    tryAcquire,
     /** A slot now or when one frees; null when `signal` aborts first (the request was never sent). */
     acquire(signal: AbortSignal): Promise<ConcurrencySlot | null> {
       if (signal.aborted) return Promise.resolve(null);
-      if (waitingCount === 0 && inFlight < limit.current()) return Promise.resolve(take());
+      const free = tryAcquire();
+      if (free) return Promise.resolve(free);
       return new Promise((resolve) => {
         const leave = () => {
           waiter.gone = true;
