@@ -12,9 +12,9 @@ interface Provider {
  * answers. `noiseMs` adds our own delay to each round trip as a busy machine does (the provider does not
  * see it). Returns per answer the limit after it, plus the provider's busy share and the 503s.
  */
-function simulate(options: { provider: Provider; count: number; noiseMs?: () => number; slowRttMs?: number; seedLimit?: number }) {
+function simulate(options: { provider: Provider; count: number; noiseMs?: () => number; slowRttMs?: number }) {
   const { provider, count } = options;
-  const limit = createAimdLimit({ max: 64, slowRttMs: options.slowRttMs, initial: options.seedLimit });
+  const limit = createAimdLimit({ max: 64, slowRttMs: options.slowRttMs });
   const freeAt: number[] = Array.from({ length: provider.workers }, () => 0);
   const inFlight: { sentAt: number; startAt: number; answerAt: number; dropped: boolean; sentWith: number }[] = [];
   let now = 0;

@@ -11,8 +11,8 @@
  * provider. Measured on this 2-core machine: with a Vegas limit the 200k bench ran at 863–975/s against
  * 1,517/s with the limit pinned at 64 (in unit cases, 0–4 ms of noise per answer held it at 3), and a
  * reworked one (medians, a re-measured base, our own loop's lateness discounted) fell to 69% of an
- * overloaded provider's rate in a full CI run. The signs used here do not come from our own CPU: an answer says 503,
- * or a request took a large share of its deadline.
+ * overloaded provider's rate in a full CI run. The signs used here do not come from our own CPU: an
+ * answer says 503, or a request took a large share of its deadline.
  */
 
 export interface ConcurrencyLimitOptions {
@@ -63,8 +63,8 @@ export function createAimdLimit(options: ConcurrencyLimitOptions) {
   const slowRttMs = options.slowRttMs ?? Number.POSITIVE_INFINITY;
   // Low at first: a provider of small capacity is not hit with the whole ceiling at once.
   let limit = Math.min(max, Math.max(min, options.initial ?? 4));
-  let slowStart = true;
   let lastCutAt = Number.NEGATIVE_INFINITY;
+  // The limit when the provider last took too much; none yet means slow start.
   let droppedAt = Number.POSITIVE_INFINITY;
   const clamp = (value: number) => Math.min(max, Math.max(min, value));
 
@@ -76,13 +76,12 @@ export function createAimdLimit(options: ConcurrencyLimitOptions) {
         const sentAt = sample.at - sample.rttMs;
         if (sentAt < lastCutAt) return;
         lastCutAt = sample.at;
-        slowStart = false;
         droppedAt = limit;
         limit = clamp(limit * DROP_FACTOR);
         return;
       }
       if (sample.inFlight * 2 < limit) return;
-      if (slowStart) limit = clamp(limit + 1);
+      if (droppedAt === Number.POSITIVE_INFINITY) limit = clamp(limit + 1);
       else limit = clamp(limit + (limit >= droppedAt * DROP_FACTOR && limit < droppedAt + 1 ? PLATEAU_GROWTH : 1) / limit);
     },
   };

@@ -65,7 +65,7 @@ describe('the provider client\'s limit on a loopback server', () => {
     // A socket that never accepts (Node's servers accept at once): once its backlog of one is full, the
     // kernel drops further connection attempts, as at Python's http.server under load.
     const python: ChildProcess = spawn('/usr/bin/python3', ['-c', [
-      'import socket, sys, time',
+      'import socket, time',
       's = socket.socket(); s.bind(("127.0.0.1", 0)); s.listen(0)',
       'print(s.getsockname()[1], flush=True); time.sleep(60)',
     ].join('\n')], { stdio: ['ignore', 'pipe', 'inherit'] });
