@@ -4,22 +4,41 @@
  * `AbortSignal.timeout` arms a timer for every call, 23–32 µs each at a sender's rates (issue 15). Every
  * call of one client has the same timeout, so deadlines come due in the order they were set: they wait
  * in one queue per timeout length, and one timer, armed for the oldest, aborts every call that is due
- * when it fires. Like `AbortSignal.timeout`, a deadline fires whether or not its call has finished (an
- * abort with nobody listening does nothing) and aborts with a `TimeoutError`.
+ * when it fires.
+ *
+ * A call releases its deadline when it ends. Most calls end in time, so that is the common path: a
+ * released deadline is skipped by the sweep, never aborted (an abort dispatches an event and makes a
+ * DOMException, which cost more than the rest of the deadline). A call's one signal is aborted by its
+ * deadline or by its caller's signal, each time with a reason of this call's own: undici rejects with
+ * that reason, and request-sent.ts judges an error written or not by its identity, so a reason shared by
+ * several calls would carry one call's verdict to all.
  */
 
 /** Deadlines due this close together are aborted by one timer run: a deadline may fire up to this late. */
 const SWEEP_SLACK_MS = 10;
 
+/** One call's deadline, and the signal its request is made with. */
+export interface CallDeadline {
+  /** Aborts at the deadline (a `TimeoutError`) or when the caller's signal aborts (its reason's name). */
+  readonly signal: AbortSignal;
+  /** True once the deadline, not the caller, has aborted the call. */
+  timedOut(): boolean;
+  /** The call is over: its deadline will not fire, and the caller's signal is no longer listened to. */
+  release(): void;
+}
+
 interface Pending {
   dueAt: number;
   controller: AbortController;
+  /** Set by release(): the sweep passes over it. */
+  released: boolean;
+  timedOut: boolean;
 }
 
 /** The deadlines of one timeout length, oldest first, and the one timer for the oldest. */
 interface DeadlineQueue {
   pending: Pending[];
-  /** Index of the oldest not yet aborted (the array is compacted now and then, not shifted per deadline). */
+  /** Index of the oldest not yet swept (the array is compacted now and then, not shifted per deadline). */
   head: number;
   timer: NodeJS.Timeout | null;
 }
@@ -39,15 +58,13 @@ function queueFor(timeoutMs: number): DeadlineQueue {
 function sweep(queue: DeadlineQueue): void {
   queue.timer = null;
   const now = performance.now();
-  // One reason for every call this run aborts: a DOMException costs ~10 µs to make, twice the abort. A
-  // caller that judges errors by their reason's identity makes its own per call (provider-http.ts does).
-  let reason: DOMException | undefined;
   while (queue.head < queue.pending.length && queue.pending[queue.head]!.dueAt <= now) {
-    const { controller } = queue.pending[queue.head]!;
+    const due = queue.pending[queue.head]!;
     queue.pending[queue.head] = undefined as unknown as Pending; // let it be collected before compaction
     queue.head += 1;
-    reason ??= new DOMException('The operation was aborted due to timeout', 'TimeoutError');
-    controller.abort(reason);
+    if (due.released || due.controller.signal.aborted) continue;
+    due.timedOut = true;
+    due.controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
   }
   if (queue.head === queue.pending.length) {
     queue.pending = [];
@@ -67,18 +84,27 @@ function arm(queue: DeadlineQueue, now: number): void {
   queue.timer = setTimeout(sweep, Math.max(0, oldest.dueAt - now) + SWEEP_SLACK_MS, queue).unref();
 }
 
-/** A signal that aborts `timeoutMs` from now (up to SWEEP_SLACK_MS late), with a `TimeoutError`. */
-export function deadlineSignal(timeoutMs: number): AbortSignal {
+/** A call's deadline `timeoutMs` from now (up to SWEEP_SLACK_MS late), cut short by `callerSignal`. */
+export function callDeadline(timeoutMs: number, callerSignal?: AbortSignal): CallDeadline {
   const queue = queueFor(timeoutMs);
   const controller = new AbortController();
   const now = performance.now();
-  queue.pending.push({ dueAt: now + timeoutMs, controller });
+  const pending: Pending = { dueAt: now + timeoutMs, controller, released: false, timedOut: false };
+  queue.pending.push(pending);
   if (!queue.timer) arm(queue, now);
-  return controller.signal;
-}
-
-/** A deadline of `timeoutMs`, combined with the caller's own signal when it has one. */
-export function deadlineSignals(timeoutMs: number, signal?: AbortSignal): { deadline: AbortSignal; signal: AbortSignal } {
-  const deadline = deadlineSignal(timeoutMs);
-  return { deadline, signal: signal ? AbortSignal.any([deadline, signal]) : deadline };
+  let onCallerAbort: (() => void) | null = null;
+  if (callerSignal) {
+    const name = () => (callerSignal.reason instanceof DOMException ? callerSignal.reason.name : 'AbortError');
+    onCallerAbort = () => controller.abort(new DOMException('The call was cancelled', name()));
+    if (callerSignal.aborted) onCallerAbort();
+    else callerSignal.addEventListener('abort', onCallerAbort, { once: true });
+  }
+  return {
+    signal: controller.signal,
+    timedOut: () => pending.timedOut,
+    release() {
+      pending.released = true;
+      if (onCallerAbort) callerSignal!.removeEventListener('abort', onCallerAbort);
+    },
+  };
 }

@@ -1,5 +1,5 @@
 import { Pool } from 'undici';
-import { deadlineSignals } from '../../platform/http/deadline';
+import { callDeadline } from '../../platform/http/deadline';
 import { ContextsByUser, readContextsAnswer, transportFailure } from './classify';
 
 /**
@@ -44,19 +44,21 @@ export function createUserDataClient(options: UserDataClientOptions): ContextSou
 
   return {
     async fetchContexts(kind, userIds) {
-      const { deadline, signal } = deadlineSignals(options.timeoutMs);
+      const deadline = callDeadline(options.timeoutMs);
       let status: number;
       let body: string;
       try {
         const response = await pool.request({
           method: 'POST', path: `${prefix}/v1/context/${encodeURIComponent(kind)}`,
           headers: { 'content-type': 'application/json', accept: 'application/json' },
-          body: JSON.stringify({ userIds }), headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs, signal,
+          body: JSON.stringify({ userIds }), headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs, signal: deadline.signal,
         });
         status = response.statusCode;
         body = await response.body.text();
       } catch (error) {
-        throw transportFailure(kind, error, deadline.aborted ? options.timeoutMs : null);
+        throw transportFailure(kind, error, deadline.timedOut() ? options.timeoutMs : null);
+      } finally {
+        deadline.release();
       }
       return readContextsAnswer(kind, status, body);
     },

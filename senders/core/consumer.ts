@@ -262,14 +262,16 @@ function report(deps: HandlerDeps, count: (tally: ResultTally) => void, batch: B
     if (entry) entry.n += 1;
     else results.set(`${channel}|${kind}|${provider}`, { channel, kind, n: 1, provider });
   };
+  // A debug line per message: its fields are built only when debug lines are written.
+  const debug = deps.logger.isLevelEnabled('debug');
   const line = (command: DeliveryCommand, kind: SenderResultKind) => {
     add(command.channel, kind);
-    deps.logger.debug({ ...deliveryLogFields(command),
+    if (debug) deps.logger.debug({ ...deliveryLogFields(command),
       channel: command.channel, attempt: command.attempt, result: kind }, 'delivery handled');
   };
   for (const status of [...prechecked.statuses, ...settled.statuses]) {
     add(status.channel, status.status, status.provider);
-    deps.logger.debug({ ...deliveryLogFields(status),
+    if (debug) deps.logger.debug({ ...deliveryLogFields(status),
       channel: status.channel, attempt: status.attempt, result: status.status }, 'delivery handled');
   }
   for (const deferred of prechecked.deferred) line(deferred.command, 'deferred');

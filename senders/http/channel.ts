@@ -27,9 +27,12 @@ export function createHttpChannel(spec: HttpProviderSpec, options: HttpChannelOp
       const answer = await http.send(requestOf(command));
       const result = answer.kind === 'failed' ? answer.result : classifyHttpAnswer(spec, answer);
       // The request itself is not logged: its headers hold secrets and its body personal data.
-      const line = { ...deliveryLogFields(command), attempt: command.attempt, status: answer.kind === 'answer' ? answer.status : undefined, durationMs: Math.round(performance.now() - started), result };
-      if (result.kind === 'sent') log.debug(line, 'http provider response');
-      else log.info(line, 'http provider response');
+      // Built only when written: a sent message's line is a debug one, and this runs once per message.
+      if (result.kind !== 'sent' || log.isLevelEnabled('debug')) {
+        const line = { ...deliveryLogFields(command), attempt: command.attempt, status: answer.kind === 'answer' ? answer.status : undefined, durationMs: Math.round(performance.now() - started), result };
+        if (result.kind === 'sent') log.debug(line, 'http provider response');
+        else log.info(line, 'http provider response');
+      }
       return result;
     },
     concurrency: http.concurrency,

@@ -1,5 +1,5 @@
 import { Pool } from 'undici';
-import { deadlineSignals } from '../../platform/http/deadline';
+import { callDeadline, type CallDeadline } from '../../platform/http/deadline';
 import { failedAfterRequestWritten, trackRequestsWritten } from '../../platform/http/request-sent';
 import { activeContext } from '../../platform/tracing/active';
 import { traceHeadersOf } from '../../platform/tracing/propagation';
@@ -64,15 +64,14 @@ export function createProviderHttp(options: ProviderHttpOptions) {
   // A request that takes a quarter of its deadline waits in the provider's queue: cut before they time out.
   const slots = createAdaptiveConcurrency({ max: options.concurrency, slowRttMs: options.timeoutMs / 4 });
 
-  async function request(call: ProviderRequest, signal: AbortSignal, deadline: AbortSignal): Promise<ProviderAnswer> {
+  async function request(call: ProviderRequest, deadline: CallDeadline): Promise<ProviderAnswer> {
     const { method, path, headers, body } = call;
-    const own = ownAbort(signal);
     let answered = false;
     try {
       // The delivery's trace (senders/core/command-traces.ts) goes to the provider as W3C `traceparent`.
       const trace = traceHeadersOf(activeContext());
       const response = await pool.request({
-        method, path, headers: trace ? { ...headers, ...trace } : headers, body, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs, signal: own.signal,
+        method, path, headers: trace ? { ...headers, ...trace } : headers, body, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs, signal: deadline.signal,
       });
       answered = true;
       const text = await response.body.text();
@@ -80,7 +79,7 @@ export function createProviderHttp(options: ProviderHttpOptions) {
     } catch (error) {
       // An answer that began arriving proves the request arrived; what it said is lost.
       const written = answered || failedAfterRequestWritten(error);
-      if (deadline.aborted) {
+      if (deadline.timedOut()) {
         return { kind: 'failed', result: written
           ? ambiguous('PROVIDER_UNAVAILABLE', `no answer within ${options.timeoutMs} ms after the request was sent`)
           : retriable('PROVIDER_UNAVAILABLE', `not sent within ${options.timeoutMs} ms (no connection free or made)`) };
@@ -88,7 +87,7 @@ export function createProviderHttp(options: ProviderHttpOptions) {
       const result = classifyError(error);
       return { kind: 'failed', result: written && result.kind === 'retriable' ? ambiguous(result.code, `${result.reason} after the request was sent`) : result };
     } finally {
-      own.release();
+      deadline.release();
     }
   }
 
@@ -101,20 +100,21 @@ export function createProviderHttp(options: ProviderHttpOptions) {
   async function send(call: ProviderRequest, callerSignal?: AbortSignal): Promise<ProviderAnswer> {
     let slot = slots.tryAcquire();
     if (!slot) {
-      const wait = deadlineSignals(options.timeoutMs, callerSignal);
+      const wait = callDeadline(options.timeoutMs, callerSignal);
       slot = await slots.acquire(wait.signal);
+      wait.release();
       if (!slot) {
-        return { kind: 'failed', result: wait.deadline.aborted
+        return { kind: 'failed', result: wait.timedOut()
           ? retriable('PROVIDER_UNAVAILABLE', `not sent within ${options.timeoutMs} ms (waiting for the provider's concurrency limit, ${slots.limit()})`)
           : retriable('PROVIDER_UNAVAILABLE', 'not sent: the call was cancelled') };
       }
     }
-    const { deadline, signal } = deadlineSignals(options.timeoutMs, callerSignal);
-    const answer = await request(call, signal, deadline);
+    const deadline = callDeadline(options.timeoutMs, callerSignal);
+    const answer = await request(call, deadline);
     // Cancelled by the caller before it was written: no word from the provider. (Not written by the
     // deadline is a drop: with a slot there is a connection to use or make, so the provider did not take
     // the connection in time, as a full listen backlog does. Written and unanswered is a drop too.)
-    const cancelled = signal.aborted && !deadline.aborted;
+    const cancelled = deadline.signal.aborted && !deadline.timedOut();
     if (answer.kind === 'failed' && answer.result.kind === 'retriable' && !answer.result.ambiguous && cancelled) slot.withdraw();
     else slot.release({ dropped: answer.kind === 'failed' ? answer.result.kind !== 'permanent' : OVERLOAD_STATUSES.has(answer.status) });
     return answer;
@@ -137,17 +137,4 @@ export function createProviderHttp(options: ProviderHttpOptions) {
     /** Waits for requests in flight, then closes the connections. */
     close: () => pool.close(),
   };
-}
-
-/**
- * A signal of this request's own that aborts when `signal` does, with a reason object of its own: an
- * error is judged written or not by its identity (request-sent.ts), and one reason shared by several
- * requests (push sends every device token under one deadline) would carry one request's verdict to all.
- */
-function ownAbort(signal: AbortSignal): { signal: AbortSignal; release(): void } {
-  const controller = new AbortController();
-  const abort = () => controller.abort(new DOMException('provider call aborted', signal.reason instanceof DOMException ? signal.reason.name : 'AbortError'));
-  if (signal.aborted) abort();
-  else signal.addEventListener('abort', abort, { once: true });
-  return { signal: controller.signal, release: () => signal.removeEventListener('abort', abort) };
 }

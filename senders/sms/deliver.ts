@@ -45,19 +45,23 @@ export function createSmsDeliverer(options: SmsDelivererOptions): SmsDeliverer {
 
   return {
     async deliver(command, callOptions = {}) {
-      const ids = { ...deliveryLogFields(command), attempt: command.attempt };
+      const ids = () => ({ ...deliveryLogFields(command), attempt: command.attempt });
       const request = toSmsRequest(command);
       if (!request.ok) {
-        log.warn({ ...ids, result: request.result }, 'sms command not sendable');
+        log.warn({ ...ids(), result: request.result }, 'sms command not sendable');
         return request.result;
       }
       const { msgId } = request;
-      log.debug({ ...ids, msgId }, 'sms request');
+      // The debug lines' fields are built only when they are written: this runs once per message.
+      const debug = log.isLevelEnabled('debug');
+      if (debug) log.debug({ ...ids(), msgId }, 'sms request');
       const started = performance.now();
       const { result, status } = await call(msgId, JSON.stringify(request.body), callOptions.signal);
-      const line = { ...ids, msgId, status, durationMs: Math.round(performance.now() - started), result };
-      if (result.kind === 'sent') log.debug(line, 'sms response');
-      else log.info(line, 'sms response');
+      if (result.kind !== 'sent' || debug) {
+        const line = { ...ids(), msgId, status, durationMs: Math.round(performance.now() - started), result };
+        if (result.kind === 'sent') log.debug(line, 'sms response');
+        else log.info(line, 'sms response');
+      }
       return result;
     },
     concurrency: http.concurrency,
