@@ -1,5 +1,6 @@
 import { CompressionTypes, type Kafka } from 'kafkajs';
 import { ensureTopics } from '../platform/kafka/admin';
+import { javaCompatiblePartitioner } from '../platform/kafka/partitioner';
 import { perSecond, pollUntil } from './stats';
 
 /** Same partition count as deliveries.bulk, so the broker side matches what the senders read. */
@@ -30,7 +31,7 @@ export async function measureRawKafka(kafka: Kafka, topic: string, groupId: stri
   await ensureTopics(kafka, [{ name: topic, partitions: RAW_PARTITIONS, cleanupPolicy: 'delete' }]);
   let consumed = 0;
   const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 100, allowAutoTopicCreation: false });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false, createPartitioner: javaCompatiblePartitioner() });
   await Promise.all([consumer.connect(), producer.connect()]);
   try {
     await consumer.subscribe({ topic, fromBeginning: true });

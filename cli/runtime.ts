@@ -1,10 +1,10 @@
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import type { Kafka, Producer } from 'kafkajs';
 import { createClickHouseClient, type ClickHouseClient } from '../analytics/clickhouse-client';
 import { createCodec } from '../platform/codec';
 import type { Codec } from '../platform/codec/codec';
 import type { Config } from '../platform/config';
 import { describeError } from '../platform/errors';
-import { createKafka, createRawProducer, createTypedProducer, kafkaConnectionOptions, type TypedProducer } from '../platform/kafka';
+import { createKafka, createRawProducer, createTypedProducer, javaCompatiblePartitioner, kafkaConnectionOptions, type TypedProducer } from '../platform/kafka';
 import type { Logger } from '../platform/logger';
 import { createRedis, type Redis } from '../platform/redis/client';
 import type { PipelineMetrics } from './metrics/pipeline-metrics';
@@ -94,7 +94,7 @@ export function createRuntime(config: Readonly<Config>, logger: Logger, options:
     async rawProducer(lane = 'main'): Promise<Producer> {
       let producer = rawProducers.get(lane);
       if (!producer) {
-        const created = createRawProducer(runtime.kafka(lane), { idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+        const created = createRawProducer(runtime.kafka(lane), { idempotent: true, maxInFlightRequests: 1, createPartitioner: javaCompatiblePartitioner() });
         rawProducers.set(lane, created);
         await created.connect();
         closers.push(() => created.disconnect());

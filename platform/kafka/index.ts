@@ -5,6 +5,7 @@ export { kafkaConnectionOptions, SASL_MECHANISMS, type KafkaSecurity, type SaslM
 export { kafkaObserverOf, NO_KAFKA_OBSERVER, type KafkaObserver } from './observer';
 export { fetchConsumerLag, fetchGroupLag } from './lag';
 export { createRawProducer } from './raw-producer';
+export { javaCompatiblePartitioner, murmur2, partitionOfKey } from './partitioner';
 export { ensureTopics, type EnsureTopicsOptions, type EnsureTopicsResult, type KafkaTopicSpec } from './admin';
 export { createTypedProducer, type TypedProducer, type TypedProducerOptions, type TopicBatch } from './producer';
 export {

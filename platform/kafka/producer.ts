@@ -1,5 +1,5 @@
 import {
-  CompressionTypes, Partitioners, type ICustomPartitioner, type Kafka, type Message, type RecordMetadata,
+  CompressionTypes, type Kafka, type Message, type RecordMetadata,
 } from 'kafkajs';
 import { SCHEMA_OF_TOPIC, type Codec, type SchemaName } from '../codec/codec';
 import { VestnikError } from '../errors';
@@ -9,6 +9,7 @@ import type { SchemaValues } from '../../schemas/types';
 import { activeContext } from '../tracing/active';
 import { traceHeadersOf, type RecordHeaders } from '../tracing/propagation';
 import { recordOffsets } from './produced-offsets';
+import { javaCompatiblePartitioner } from './partitioner';
 import { topicNamesOf } from './topic-names';
 import { kafkaObserverOf, observe } from './observer';
 import type { OutgoingRecord, ProducedRecord, TopicValue } from './types';
@@ -63,7 +64,7 @@ export function createTypedProducer(options: TypedProducerOptions): TypedProduce
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
-    createPartitioner: recordingPartitioner(partitionOf),
+    createPartitioner: javaCompatiblePartitioner((message, partition) => partitionOf.set(message, partition)),
   });
   const compression = options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
   const names = topicNamesOf(options.kafka);
@@ -110,18 +111,6 @@ export function createTypedProducer(options: TypedProducerOptions): TypedProduce
       return sendBatch([{ topic, records, schema: sendOptions?.schema } as TopicBatch]);
     },
     sendBatch,
-  };
-}
-
-/** murmur2 like the Java client, remembering each record's partition to compute its offset later. */
-function recordingPartitioner(partitionOf: WeakMap<Message, number>): ICustomPartitioner {
-  return () => {
-    const partition = Partitioners.DefaultPartitioner();
-    return (args) => {
-      const chosen = partition(args);
-      partitionOf.set(args.message, chosen);
-      return chosen;
-    };
   };
 }
 
