@@ -1,5 +1,6 @@
 import type { BulkResult } from './bulk';
 import type { LoadResult } from './clients';
+import type { ClickHouseCpu } from './clickhouse-cpu';
 import type { FanoutAloneResult } from './fanout-alone';
 import type { RawKafkaResult } from './raw-kafka';
 import type { RawProviderResult } from './raw-provider';
@@ -49,6 +50,8 @@ export interface RowInputs {
   windowMs: number;
   /** GET /api/stats/mailings/{id} once exact: the median of a few calls. */
   statsQueryMs: number | null;
+  /** ClickHouse's queries in the window by shape (null: query_log could not be read). */
+  clickhouseCpu: ClickHouseCpu | null;
 }
 
 const RSS_TARGET_BYTES = 512 * 1024 * 1024;
@@ -96,8 +99,19 @@ export function buildRows(input: RowInputs): TableRow[] {
     cpuRow('CPU per message, fan-out (bulk processors)', fanout, CPU_MS_TARGETS.fanout),
     cpuRow('CPU per message, analytics with ClickHouse', analytics, CPU_MS_TARGETS.analytics),
     row('CPU per message, everything (with Kafka, Redis, simulators)', `${fmt(everything, 3)} ms over a ${fmt(input.windowMs / 1000)} s window`),
+    clickhouseRow(input),
     ...input.processes.map((p) => row(`peak RSS, ${p.kind === 'vestnik' ? 'vestnik ' : ''}${p.name}`,
       `${p.peakRssBytes === null ? 'n/a' : mib(p.peakRssBytes)}; CPU ${p.bulkCpuSeconds === null ? 'n/a' : `${fmt(p.bulkCpuSeconds, 1)} s, idle ${fmt(p.idleCpuPerSecond ?? 0, 3)}/s, net ${fmt(p.bulkNetCpuSeconds ?? 0, 1)} s`}`,
       p.kind === 'vestnik' ? `< ${RSS_TARGET_BYTES / MIB} MiB` : '', p.kind === 'vestnik' ? p.peakRssBytes !== null && p.peakRssBytes < RSS_TARGET_BYTES : null)),
   ];
+}
+
+/** ClickHouse's CPU in the window: each query shape's, then the rest (merges, background) as its process's less the queries'. */
+function clickhouseRow(input: RowInputs): TableRow {
+  const figure = 'ClickHouse CPU in the window, by query (system.query_log)';
+  if (!input.clickhouseCpu) return row(figure, 'n/a: query_log not read');
+  const net = input.processes.find((p) => p.name === 'clickhouse')?.bulkNetCpuSeconds ?? null;
+  const shapes = input.clickhouseCpu.shapes.map((s) => `${fmt(s.cpuSeconds, 1)} s ${s.shape} (×${fmt(s.queries)})`);
+  const rest = net === null ? [] : [`${fmt(Math.max(0, net - input.clickhouseCpu.queriesCpuSeconds), 1)} s merges and other background work`];
+  return row(figure, [...shapes, ...rest].join('; '));
 }

@@ -17,6 +17,7 @@ import { createKafka } from '../platform/kafka/client';
 import { silentLogger } from '../platform/logger';
 import { parseBenchArgs, type BenchArgs } from './args';
 import { runBulkMailing, type BulkResult } from './bulk';
+import { clickHouseCpuByQuery, type ClickHouseCpu } from './clickhouse-cpu';
 import { loadClients, type LoadResult } from './clients';
 import { deployVestnik, type Deployment } from './deployment';
 import { measureFanoutAlone, type FanoutAloneResult } from './fanout-alone';
@@ -138,6 +139,7 @@ interface PipelineFigures {
   processes: ProcessFigures[];
   windowMs: number;
   statsQueryMs: number | null;
+  clickhouseCpu: ClickHouseCpu | null;
 }
 
 async function measurePipeline(world: BenchWorld, vestnik: Deployment, clients: number): Promise<PipelineFigures> {
@@ -188,8 +190,12 @@ async function measurePipeline(world: BenchWorld, vestnik: Deployment, clients: 
   const underLoad = await settleProbes(world.sms, probes, 30_000);
   const refused = (probing as ReturnType<typeof prober.every> | null)?.refused ?? [];
   const statsQueryMs = bulk.statsMs === null ? null : await timeStatsQuery(vestnik, bulk.mailingId);
+  const clickhouseCpu = await clickHouseCpuByQuery(world.env.CLICKHOUSE_URL!, windowStartedAt, windowEndedAt).catch((error: unknown) => {
+    console.warn(`ClickHouse's CPU could not be broken down by query: ${String(error)}`);
+    return null;
+  });
   return {
-    load, bulk, fanoutAlone, processes, windowMs, statsQueryMs,
+    load, bulk, fanoutAlone, processes, windowMs, statsQueryMs, clickhouseCpu,
     express: {
       idle: latencySummary(idle),
       underLoad: { ...latencySummary(underLoad.latencies), lost: underLoad.lost, refused: refused.length, firstRefusal: refused[0] ?? null },

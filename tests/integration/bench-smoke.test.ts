@@ -39,6 +39,11 @@ describe('the benchmark (npm run bench) with 1,000 clients', () => {
     expect(result.raw.providerMeanPerSecond).toBeCloseTo((result.raw.provider.requestsPerSecond + result.raw.providerAfter.requestsPerSecond) / 2);
     expect(result.statsQueryMs).toBeGreaterThan(0);
     expect(result.windowMs).toBeGreaterThan(0);
+    // ClickHouse's CPU in the window by query (system.query_log): the analytics inserts are among them.
+    const insert = result.clickhouseCpu.shapes.find((s: { shape: string }) => /^INSERT INTO \S*delivery_status/.test(s.shape));
+    expect(insert.queries).toBeGreaterThan(0);
+    expect(insert.cpuSeconds).toBeGreaterThanOrEqual(0);
+    expect(printed).toMatch(/ClickHouse CPU in the window, by query .*INSERT INTO \S*delivery_status.*merges and other background work/);
     expect(result.express.idle.count).toBe(20);
     expect(result.express.underLoad.lost).toBe(0);
     // Every process of the deployment and the world, each with a peak RSS and its CPU in the bulk phase.
