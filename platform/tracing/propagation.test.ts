@@ -19,6 +19,15 @@ beforeAll(() => {
 afterAll(() => tracing.shutdown());
 
 describe('traceparent parse and format', () => {
+  it('formats a context\'s headers once: the same context gives the same object, another its own', () => {
+    const ctx = extractTrace({ traceparent: VALID });
+    const headers = traceHeadersOf(ctx);
+    expect(headers).toEqual({ traceparent: VALID });
+    expect(traceHeadersOf(ctx)).toBe(headers);
+    const other = extractTrace({ traceparent: `00-${TRACE_ID}-${'1'.repeat(16)}-01` });
+    expect(traceHeadersOf(other)).toEqual({ traceparent: `00-${TRACE_ID}-${'1'.repeat(16)}-01` });
+  });
+
   it('parses a valid header into its ids and flags, and formats it back unchanged', () => {
     const parsed = parseTraceparent(VALID);
     expect(parsed).toMatchObject({ traceId: TRACE_ID, spanId: SPAN_ID, traceFlags: 1, isRemote: true });

@@ -49,11 +49,24 @@ export function spanContextOf(ctx: Context): SpanContext | undefined {
   return spanContext && isSpanContextValid(spanContext) ? spanContext : undefined;
 }
 
-/** `traceparent` (and `tracestate` when there is one) of a context, or undefined when it carries no valid trace. */
+/**
+ * Headers already made, per context. A context never changes (setting a value makes a new one), and a
+ * bulk chunk's thousand provider calls run in one, so each is formatted once, not per call.
+ */
+const headersOfContext = new WeakMap<Context, RecordHeaders | undefined>();
+
+/**
+ * `traceparent` (and `tracestate` when there is one) of a context, or undefined when it carries no valid
+ * trace. The object is shared by every caller with the same context: read it, never change it.
+ */
 export function traceHeadersOf(ctx: Context): RecordHeaders | undefined {
-  if (!spanContextOf(ctx)) return undefined;
-  const headers: RecordHeaders = {};
-  propagator.inject(ctx, headers, setter);
+  if (headersOfContext.has(ctx)) return headersOfContext.get(ctx);
+  let headers: RecordHeaders | undefined;
+  if (spanContextOf(ctx)) {
+    headers = {};
+    propagator.inject(ctx, headers, setter);
+  }
+  headersOfContext.set(ctx, headers);
   return headers;
 }
 
