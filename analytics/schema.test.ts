@@ -29,6 +29,13 @@ describe('formatDateTimeUtc', () => {
     expect(formatDateTimeUtc(999)).toBe('1970-01-01 00:00:00');
   });
 
+  it('gives what Date gives for any time, formatted before or not, past the cache\'s size', () => {
+    const times = Array.from({ length: 2_000 }, (_, i) => 1_700_000_000_000 + ((i * 7_919_777) % 600_000_000));
+    for (const ms of [...times, ...times.reverse()]) {
+      expect(formatDateTimeUtc(ms)).toBe(new Date(ms).toISOString().slice(0, 19).replace('T', ' '));
+    }
+  });
+
   it.each([NaN, -1])('refuses %p', (ms) => {
     expect(() => formatDateTimeUtc(ms)).toThrow(RangeError);
   });

@@ -102,8 +102,23 @@ export function toDeliveryStatusRow(status: DeliveryStatus, insertedAtMs: number
   };
 }
 
+/**
+ * Seconds already formatted. An insert batch's rows fall in a handful of seconds (when each change
+ * happened, when it was written), and formatting a Date was 6% of the analytics process's profile.
+ * Emptied when full: it only ever needs the recent seconds.
+ */
+const formattedSeconds = new Map<number, string>();
+const FORMATTED_SECONDS_KEPT = 256;
+
 /** Epoch milliseconds → 'YYYY-MM-DD hh:mm:ss' (UTC, whole seconds). */
 export function formatDateTimeUtc(epochMs: number): string {
   if (!Number.isFinite(epochMs) || epochMs < 0) throw new RangeError(`not a DateTime: ${epochMs}`);
-  return new Date(epochMs).toISOString().slice(0, 19).replace('T', ' ');
+  const second = Math.floor(epochMs / 1000);
+  let text = formattedSeconds.get(second);
+  if (text === undefined) {
+    if (formattedSeconds.size >= FORMATTED_SECONDS_KEPT) formattedSeconds.clear();
+    text = new Date(second * 1000).toISOString().slice(0, 19).replace('T', ' ');
+    formattedSeconds.set(second, text);
+  }
+  return text;
 }
