@@ -10,7 +10,7 @@
 
 /** One group of queries of the same shape. */
 export interface QueryShapeCpu {
-  /** The query's first characters with numbers and quoted strings blanked. */
+  /** The query's first characters without its database, with numbers and quoted strings blanked. */
   shape: string;
   queries: number;
   cpuSeconds: number;
@@ -28,7 +28,8 @@ const SHAPES_SHOWN = 6;
 export async function clickHouseCpuByQuery(url: string, fromMs: number, toMs: number): Promise<ClickHouseCpu> {
   await post(url, 'SYSTEM FLUSH LOGS');
   const cpuMicros = `arraySum(arrayMap((name, value) -> if(name = 'UserTimeMicroseconds' OR name = 'SystemTimeMicroseconds', value, 0), ProfileEvents.Names, ProfileEvents.Values))`;
-  const shape = `substring(replaceRegexpAll(replaceRegexpAll(query, '\\'[^\\']*\\'', '?'), '[0-9]+', 'N'), 1, 80)`;
+  // The run's database name (`bench_…`.) goes, then literals: what is left names the query.
+  const shape = `substring(replaceRegexpAll(replaceRegexpAll(replaceRegexpAll(query, '\`[^\`]+\`\\\\.', ''), '\\'[^\\']*\\'', '?'), '[0-9]+', 'N'), 1, 64)`;
   const text = await post(url, `
     SELECT ${shape} AS shape, count() AS queries, sum(${cpuMicros}) / 1e6 AS cpuSeconds
     FROM system.query_log
