@@ -42,6 +42,7 @@ import {
 } from './batch-plan';
 import type { ChannelDeliverer, DeliveryRoute } from '../policy/channel';
 import { claimDeliveries, queueClaimWrites, type ClaimResult } from './claims';
+import { settleInChunks } from './settle-chunks';
 import { deliveryLogFields } from '../../platform/log-fields';
 import { capReason, type FrequencyCapRule } from '../../domain/deliveries/frequency-caps';
 import { applyFrequencyCaps, type CapDecision } from './frequency-caps';
@@ -98,9 +99,6 @@ export interface SenderConsumerOptions {
 /** A few times the provider concurrency: the pool stays busy, and a chunk settles in well under a lease. */
 export const DEFAULT_SETTLE_CHUNK = 256;
 
-/** Chunks of one partition's batch claimed, sent and recorded at once (see the handler). */
-const CHUNKS_IN_FLIGHT = 2;
-
 export interface SenderConsumer {
   start(): Promise<void>;
   /** Stops fetching and lets the batch in flight settle and commit. Deliverers are closed by the caller. */
@@ -134,29 +132,7 @@ export function createSenderConsumer(options: SenderConsumerOptions): SenderCons
       });
       // Each command's trace goes on to its provider call and its status (command-traces.ts).
       const traces = commandTracesOf(records);
-      // Settle in chunks: a claim is in flight only until its chunk is recorded, never for a whole fetch,
-      // so a slow batch cannot outlive the lease and be re-sent by its own replay. Two chunks at a time:
-      // the next one's claims and sends start while the previous one waits for its last answers and
-      // records them, so the provider's slots do not stand idle at every chunk's end. The offsets are
-      // committed only after this returns, once every chunk is recorded.
-      const settling: Promise<void>[] = [];
-      try {
-        for (let i = 0; i < commands.length; i += settleChunkSize) {
-          if (settling.length === CHUNKS_IN_FLIGHT) {
-            await settling.shift();
-            await context.heartbeat();
-          }
-          const chunk = handleBatch(commands.slice(i, i + settleChunkSize), context.topic, traces);
-          chunk.catch(() => undefined); // awaited below; a rejection before then is not unhandled
-          settling.push(chunk);
-        }
-        await Promise.all(settling);
-      } catch (error) {
-        // No chunk is left running when the batch is retried: its claims would meet their own leases.
-        await Promise.allSettled(settling);
-        throw error;
-      }
-      await context.heartbeat();
+      await settleInChunks(commands, settleChunkSize, (chunk) => handleBatch(chunk, context.topic, traces), () => context.heartbeat());
     },
   });
   return { start: () => consumer.start(), stop: () => consumer.stop(), joined: () => consumer.joined() };
