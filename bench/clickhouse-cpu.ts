@@ -5,7 +5,7 @@
  * the user and system time of its threads. An INSERT's includes its materialized views (delivery_current
  * is filled in the insert's thread). Queries are grouped by their text with literals blanked, so the
  * scheduler's check of a hundred mailings is one group. What the queries do not account for is background
- * work: merges above all (18.16 has no part_log CPU), so it is the process's CPU less the queries'.
+ * work, merges above all (they are not queries), so it is the process's CPU less the queries'.
  */
 
 /** One group of queries of the same shape. */

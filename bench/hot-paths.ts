@@ -11,7 +11,6 @@ import { murmur2 } from '../platform/kafka/partitioner';
 import { fmt, renderTable, writeJson, type TableRow } from './report';
 
 // kafkajs's Long-based murmur2, which its default partitioner runs per record.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const kafkajsMurmur2 = require('kafkajs/src/producer/partitioners/default/murmur2') as (key: string) => number;
 
 const CALLS = 300_000;

@@ -3,7 +3,6 @@ import fc from 'fast-check';
 import type { PartitionerArgs } from 'kafkajs';
 import { javaCompatiblePartitioner, murmur2, partitionOfKey } from './partitioner';
 // kafkajs's own (Long-based) murmur2: what keys were partitioned by before, and what other clients agree with.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const kafkajsMurmur2 = require('kafkajs/src/producer/partitioners/default/murmur2') as (key: string | Buffer) => number;
 
 describe('the Java-compatible partitioner', () => {
