@@ -7,6 +7,8 @@
  * scheduler's check of a hundred mailings is one group. What the queries do not account for is background
  * work, merges above all (they are not queries), so it is the process's CPU less the queries'.
  */
+import type { ClickHouseClient } from '../analytics/clickhouse-client';
+import { sql } from '../analytics/sql-escape';
 
 /** One group of queries of the same shape. */
 export interface QueryShapeCpu {
@@ -24,33 +26,23 @@ export interface ClickHouseCpu {
 
 const SHAPES_SHOWN = 6;
 
-/** Queries that started in [fromMs, toMs] (to the second), from the server at `url`, by shape. */
-export async function clickHouseCpuByQuery(url: string, fromMs: number, toMs: number): Promise<ClickHouseCpu> {
-  await post(url, 'SYSTEM FLUSH LOGS');
-  const cpuMicros = `arraySum(arrayMap((name, value) -> if(name = 'UserTimeMicroseconds' OR name = 'SystemTimeMicroseconds', value, 0), ProfileEvents.Names, ProfileEvents.Values))`;
+/** Queries that started in [fromMs, toMs] (to the second), on the server `client` talks to, by shape. */
+export async function clickHouseCpuByQuery(client: ClickHouseClient, fromMs: number, toMs: number): Promise<ClickHouseCpu> {
+  await client.exec(sql`SYSTEM FLUSH LOGS`);
   // The run's database name (`bench_…`.) goes, then literals: what is left names the query.
-  const shape = `substring(replaceRegexpAll(replaceRegexpAll(replaceRegexpAll(query, '\`[^\`]+\`\\\\.', ''), '\\'[^\\']*\\'', '?'), '[0-9]+', 'N'), 1, 64)`;
-  const text = await post(url, `
-    SELECT ${shape} AS shape, count() AS queries, sum(${cpuMicros}) / 1e6 AS cpuSeconds
+  const rows = await client.query<{ shape: string; queries: string | number; cpuSeconds: number }>(sql`
+    SELECT substring(replaceRegexpAll(replaceRegexpAll(replaceRegexpAll(query, '\`[^\`]+\`\\\\.', ''), '\\'[^\\']*\\'', '?'), '[0-9]+', 'N'), 1, 64) AS shape,
+      count() AS queries,
+      sum(arraySum(arrayMap((name, value) -> if(name = 'UserTimeMicroseconds' OR name = 'SystemTimeMicroseconds', value, 0), ProfileEvents.Names, ProfileEvents.Values))) / 1e6 AS cpuSeconds
     FROM system.query_log
     WHERE type = 2 AND query_start_time >= toDateTime(${Math.floor(fromMs / 1000)}) AND query_start_time <= toDateTime(${Math.ceil(toMs / 1000)})
       AND query NOT LIKE '%system.query_log%'
-    GROUP BY shape ORDER BY cpuSeconds DESC FORMAT JSONEachRow`);
-  const all = text.split('\n').filter((line) => line.trim() !== '').map((line) => {
-    const row = JSON.parse(line) as { shape: string; queries: string | number; cpuSeconds: number };
-    return { shape: row.shape.replace(/\s+/g, ' ').trim(), queries: Number(row.queries), cpuSeconds: Number(row.cpuSeconds) };
-  });
+    GROUP BY shape ORDER BY cpuSeconds DESC`);
+  const all = rows.map((row) => ({ shape: row.shape.replace(/\s+/g, ' ').trim(), queries: Number(row.queries), cpuSeconds: Number(row.cpuSeconds) }));
   const shown = all.slice(0, SHAPES_SHOWN);
   const rest = all.slice(SHAPES_SHOWN);
   if (rest.length > 0) {
-    shown.push({ shape: `other queries (${rest.length} shapes)`, queries: rest.reduce((n, r) => n + r.queries, 0), cpuSeconds: rest.reduce((s, r) => s + r.cpuSeconds, 0) });
+    shown.push({ shape: `other queries (${rest.length} shapes)`, queries: rest.reduce((n, r) => n + r.queries, 0), cpuSeconds: rest.reduce((sum, r) => sum + r.cpuSeconds, 0) });
   }
   return { shapes: shown, queriesCpuSeconds: all.reduce((sum, r) => sum + r.cpuSeconds, 0) };
-}
-
-async function post(url: string, query: string): Promise<string> {
-  const response = await fetch(url, { method: 'POST', body: query });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`clickhouse answered ${response.status}: ${text.slice(0, 300)}`);
-  return text;
 }

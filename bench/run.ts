@@ -12,6 +12,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { createClickHouseClient } from '../analytics/clickhouse-client';
 import { loadConfig } from '../platform/config';
 import { createKafka } from '../platform/kafka/client';
 import { silentLogger } from '../platform/logger';
@@ -190,10 +191,11 @@ async function measurePipeline(world: BenchWorld, vestnik: Deployment, clients: 
   const underLoad = await settleProbes(world.sms, probes, 30_000);
   const refused = (probing as ReturnType<typeof prober.every> | null)?.refused ?? [];
   const statsQueryMs = bulk.statsMs === null ? null : await timeStatsQuery(vestnik, bulk.mailingId);
-  const clickhouseCpu = await clickHouseCpuByQuery(world.env.CLICKHOUSE_URL!, windowStartedAt, windowEndedAt).catch((error: unknown) => {
+  const clickhouse = createClickHouseClient({ url: world.env.CLICKHOUSE_URL! });
+  const clickhouseCpu = await clickHouseCpuByQuery(clickhouse, windowStartedAt, windowEndedAt).catch((error: unknown) => {
     console.warn(`ClickHouse's CPU could not be broken down by query: ${String(error)}`);
     return null;
-  });
+  }).finally(() => clickhouse.close());
   return {
     load, bulk, fanoutAlone, processes, windowMs, statsQueryMs, clickhouseCpu,
     express: {
