@@ -30,7 +30,15 @@ export interface ClickHouseClientOptions {
   requestTimeoutMs?: number;
   maxOpenConnections?: number;
   logger?: Logger;
+  /**
+   * The server is a shard of a cluster whose tables are Distributed (cluster-schema.ts): a subquery over a
+   * Distributed table reads each shard's local table (a message's rows all live on one shard), and an
+   * insert returns once every shard has its rows, not when they are spooled for sending.
+   */
+  clustered?: boolean;
 }
+
+const CLUSTER_SETTINGS = { distributed_product_mode: 'local', insert_distributed_sync: 1 } as const;
 
 /** Builds the client; it connects lazily, so construction never fails on a server that is down. */
 export function createClickHouseClient(options: ClickHouseClientOptions): ClickHouseClient {
@@ -44,6 +52,7 @@ export function createClickHouseClient(options: ClickHouseClientOptions): ClickH
     compression: { request: false, response: false },
     log: { level: ClickHouseLogLevel.OFF },
     application: 'vestnik',
+    ...(options.clustered ? { clickhouse_settings: CLUSTER_SETTINGS } : {}),
   });
 
   async function run<R>(operation: string, call: () => Promise<R>): Promise<R> {

@@ -12,7 +12,9 @@
  * status that arrives afterwards (a delivery still in flight) is a new row (see the notes on residue).
  */
 import type { ClickHouseClient } from './clickhouse-client';
-import { currentStatusTable, statusTable } from './schema';
+import type { ClickHouseCluster } from './cluster-schema';
+import { qualified, tableNames } from './migrations';
+import { statusTable } from './schema';
 import { sql } from './sql-escape';
 
 export interface AnalyticsErasure {
@@ -22,7 +24,11 @@ export interface AnalyticsErasure {
   rowsOf(clientId: string): Promise<number>;
 }
 
-export function createAnalyticsErasure(deps: { client: ClickHouseClient; database: string }): AnalyticsErasure {
+/**
+ * On a cluster (`cluster` set) the mutations run on each shard's local tables: a Distributed table takes no
+ * ALTER … DELETE, and the person's rows may be on any shard (they are sharded by message, not by client).
+ */
+export function createAnalyticsErasure(deps: { client: ClickHouseClient; database: string; cluster?: ClickHouseCluster | null }): AnalyticsErasure {
   const table = () => statusTable(deps.database);
   const rowsOf = async (clientId: string): Promise<number> => {
     const [row] = await deps.client.query<{ rows: string }>(sql`SELECT count() AS rows FROM ${table()} WHERE clientId = ${clientId}`);
@@ -33,9 +39,12 @@ export function createAnalyticsErasure(deps: { client: ClickHouseClient; databas
     async eraseClient(clientId) {
       // A mutation rewrites parts: skip it when the person has no rows (a DELETE retried, a client never sent to).
       if ((await rowsOf(clientId)) === 0) return false;
-      await deps.client.exec(sql`ALTER TABLE ${table()} DELETE WHERE clientId = ${clientId}`);
-      // The person's current statuses too (migrations.ts 003): the same client id, the same mutation.
-      await deps.client.exec(sql`ALTER TABLE ${currentStatusTable(deps.database)} DELETE WHERE clientId = ${clientId}`);
+      const tables = tableNames(deps.database, Boolean(deps.cluster));
+      for (const server of deps.cluster?.shards ?? [deps.client]) {
+        await server.exec(sql`ALTER TABLE ${qualified(tables, tables.status)} DELETE WHERE clientId = ${clientId}`);
+        // The person's current statuses too (migrations.ts 003): the same client id, the same mutation.
+        await server.exec(sql`ALTER TABLE ${qualified(tables, tables.current)} DELETE WHERE clientId = ${clientId}`);
+      }
       return true;
     },
   };

@@ -13,6 +13,31 @@ export const DELIVERY_STATUS_TABLE = 'delivery_status';
 export const CURRENT_STATUS_TABLE = 'delivery_current';
 /** The materialized view that feeds it from every insert into delivery_status. */
 export const CURRENT_STATUS_VIEW = 'delivery_current_feed';
+/** On a cluster, a shard's own tables under the Distributed ones of the names above (cluster-schema.ts). */
+export const SHARD_LOCAL_SUFFIX = '_local';
+
+/**
+ * The tables the migrations create on one server: on a single server the tables queries use, on a
+ * cluster each shard's local tables (the Distributed tables over them are cluster-schema.ts's).
+ */
+export interface TableNames {
+  database: string;
+  status: string;
+  current: string;
+  currentFeed: string;
+}
+
+export function tableNames(database: string, shardLocal = false): TableNames {
+  const suffix = shardLocal ? SHARD_LOCAL_SUFFIX : '';
+  return {
+    database, status: DELIVERY_STATUS_TABLE + suffix, current: CURRENT_STATUS_TABLE + suffix, currentFeed: CURRENT_STATUS_VIEW + suffix,
+  };
+}
+
+/** `db.table` as a quoted identifier. */
+export function qualified(tables: TableNames, table: string): SqlFragment {
+  return sqlIdentifier(`${tables.database}.${table}`);
+}
 
 /**
  * The order in which a message's status changes supersede each other, as one UInt64 (ReplacingMergeTree
@@ -44,7 +69,7 @@ const CURRENT_COLUMNS = sql`sourceType, sourceId, ${MESSAGE_KEY}, clientId, chan
 
 export interface Migration {
   id: string;
-  statements(database: string): SqlFragment[];
+  statements(tables: TableNames): SqlFragment[];
 }
 
 /**
@@ -53,7 +78,7 @@ export interface Migration {
  */
 export interface ColumnMigration {
   id: string;
-  table: string;
+  table: 'status' | 'current';
   column: string;
   /** The type and default, e.g. sql`String DEFAULT ''`. */
   definition: SqlFragment;
@@ -62,13 +87,13 @@ export interface ColumnMigration {
 export const MIGRATIONS: readonly Migration[] = [
   {
     id: '001-delivery-status',
-    statements: (database) => [
+    statements: (tables) => [
       // One row per status change. statusId is deterministic (delivery × status × attempt), so a
       // replayed Kafka batch writes rows identical to the first ones: ReplacingMergeTree folds them
       // in the background (same sorting key, same partition because occurredAt is the same), and
       // every query is written to be exact before that happens (see stats-sql.ts).
       // reason/providerMessageId: '' stands for "none" (Avro null), see schema.ts.
-      sql`CREATE TABLE IF NOT EXISTS ${sqlIdentifier(`${database}.${DELIVERY_STATUS_TABLE}`)} (
+      sql`CREATE TABLE IF NOT EXISTS ${qualified(tables, tables.status)} (
         statusId String,
         deliveryId String,
         sourceType String,
@@ -90,14 +115,14 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     id: '003-delivery-current',
-    statements: (database) => [
+    statements: (tables) => [
       // One row per message (a source's delivery to one client on one channel; a re-send is a new delivery
       // id of the same message) with its current status, so a source's counts read one row per message
       // instead of every change. Rows are written at insert time by the view below; until a merge has
       // folded a message's rows, queries read it with FINAL, which keeps the largest rank: exact at once,
       // and a replayed batch's rows have the rank they had. Ordered by source first: a source's counts read
       // that source's rows only, however large the table; within it by the message's key (MESSAGE_KEY).
-      sql`CREATE TABLE IF NOT EXISTS ${sqlIdentifier(`${database}.${CURRENT_STATUS_TABLE}`)} (
+      sql`CREATE TABLE IF NOT EXISTS ${qualified(tables, tables.current)} (
         sourceType String,
         sourceId String,
         messageHigh UInt64,
@@ -122,15 +147,15 @@ export const MIGRATIONS: readonly Migration[] = [
  * and FINAL folds their rows, which have equal ranks).
  */
 export const CURRENT_STATUS_FEED = {
-  view: (database: string) => sql`CREATE MATERIALIZED VIEW IF NOT EXISTS ${sqlIdentifier(`${database}.${CURRENT_STATUS_VIEW}`)}
-    TO ${sqlIdentifier(`${database}.${CURRENT_STATUS_TABLE}`)}
-    AS SELECT ${CURRENT_COLUMNS} FROM ${sqlIdentifier(`${database}.${DELIVERY_STATUS_TABLE}`)}`,
-  backfill: (database: string) => sql`INSERT INTO ${sqlIdentifier(`${database}.${CURRENT_STATUS_TABLE}`)} (${CURRENT_COLUMN_NAMES})
-    SELECT ${CURRENT_COLUMNS} FROM ${sqlIdentifier(`${database}.${DELIVERY_STATUS_TABLE}`)}`,
+  view: (tables: TableNames) => sql`CREATE MATERIALIZED VIEW IF NOT EXISTS ${qualified(tables, tables.currentFeed)}
+    TO ${qualified(tables, tables.current)}
+    AS SELECT ${CURRENT_COLUMNS} FROM ${qualified(tables, tables.status)}`,
+  backfill: (tables: TableNames) => sql`INSERT INTO ${qualified(tables, tables.current)} (${CURRENT_COLUMN_NAMES})
+    SELECT ${CURRENT_COLUMNS} FROM ${qualified(tables, tables.status)}`,
 };
 
 /** Columns added after the tables were first created, in order; each is also in the row (schema.ts). */
 export const COLUMN_MIGRATIONS: readonly ColumnMigration[] = [
   // Which of a channel's providers took the call (a primary and a secondary SMS API); '' for none.
-  { id: '002-delivery-status-provider', table: DELIVERY_STATUS_TABLE, column: 'provider', definition: sql`String DEFAULT ''` },
+  { id: '002-delivery-status-provider', table: 'status', column: 'provider', definition: sql`String DEFAULT ''` },
 ];

@@ -4,12 +4,15 @@
  */
 import type { DeliveryStatus } from '../schemas/types';
 import type { ClickHouseClient } from './clickhouse-client';
+import { createDistributedTables, type ClickHouseCluster } from './cluster-schema';
 import {
-  COLUMN_MIGRATIONS, CURRENT_STATUS_FEED, CURRENT_STATUS_TABLE, CURRENT_STATUS_VIEW, DELIVERY_STATUS_TABLE, MIGRATIONS, type ColumnMigration,
+  COLUMN_MIGRATIONS, CURRENT_STATUS_FEED, CURRENT_STATUS_TABLE, DELIVERY_STATUS_TABLE, MIGRATIONS, qualified, tableNames,
+  type ColumnMigration, type TableNames,
 } from './migrations';
 import { SqlFragment, sql, sqlIdentifier } from './sql-escape';
 
 export { CURRENT_STATUS_TABLE, DELIVERY_STATUS_TABLE };
+export type { ClickHouseCluster };
 
 /** A row of `delivery_status` as sent in JSONEachRow. */
 export interface DeliveryStatusRow {
@@ -32,35 +35,54 @@ export interface DeliveryStatusRow {
   insertedAt: string;
 }
 
-/** Creates `database` and every table, if missing. Safe to call at every boot and concurrently. */
-export async function migrate(client: ClickHouseClient, database: string): Promise<void> {
-  await client.exec(sql`CREATE DATABASE IF NOT EXISTS ${sqlIdentifier(database)}`);
-  for (const migration of MIGRATIONS) {
-    for (const statement of migration.statements(database)) await client.exec(statement);
+/**
+ * Creates `database` and every table, if missing. Safe to call at every boot and concurrently. With a
+ * cluster: each shard's local tables and the Distributed tables over them (cluster-schema.ts).
+ */
+export async function migrate(client: ClickHouseClient, database: string, cluster?: ClickHouseCluster): Promise<void> {
+  if (!cluster) return migrateServer(client, tableNames(database));
+  const local = tableNames(database, true);
+  const distributed = tableNames(database);
+  for (const shard of cluster.shards) await migrateServer(shard, local);
+  // Every shard gets the Distributed tables too, so that any of them answers queries and takes inserts.
+  // A column added to the local tables after the Distributed ones exist is added to them as well.
+  for (const shard of cluster.shards) {
+    await createDistributedTables(shard, cluster.name, local, distributed);
+    for (const added of COLUMN_MIGRATIONS) await addColumn(shard, distributed, added);
   }
-  for (const added of COLUMN_MIGRATIONS) await addColumn(client, database, added);
-  await feedCurrentStatuses(client, database);
+}
+
+/** The migrations on one server, under `tables`' names. */
+export async function migrateServer(client: ClickHouseClient, tables: TableNames): Promise<void> {
+  await client.exec(sql`CREATE DATABASE IF NOT EXISTS ${sqlIdentifier(tables.database)}`);
+  for (const migration of MIGRATIONS) {
+    for (const statement of migration.statements(tables)) await client.exec(statement);
+  }
+  for (const added of COLUMN_MIGRATIONS) await addColumn(client, tables, added);
+  await feedCurrentStatuses(client, tables);
 }
 
 /** The view that keeps delivery_current, and, by the boot that creates it, the rows from before it. */
-async function feedCurrentStatuses(client: ClickHouseClient, database: string): Promise<void> {
-  const present = await client.query<{ name: string }>(sql`SELECT name FROM system.tables WHERE database = ${database} AND name = ${CURRENT_STATUS_VIEW}`);
+async function feedCurrentStatuses(client: ClickHouseClient, tables: TableNames): Promise<void> {
+  const present = await client.query<{ name: string }>(sql`SELECT name FROM system.tables WHERE database = ${tables.database} AND name = ${tables.currentFeed}`);
   if (present.length > 0) return;
   // View first, then the backfill: a row inserted in between is in both, with the same rank (FINAL folds it).
-  await client.exec(CURRENT_STATUS_FEED.view(database));
-  await client.exec(CURRENT_STATUS_FEED.backfill(database));
+  await client.exec(CURRENT_STATUS_FEED.view(tables));
+  await client.exec(CURRENT_STATUS_FEED.backfill(tables));
 }
 
 /** ClickHouse's code for "a column of that name already exists" (DUPLICATE_COLUMN). */
 const DUPLICATE_COLUMN = 'Code: 15,';
 
-async function addColumn(client: ClickHouseClient, database: string, added: ColumnMigration): Promise<void> {
+/** Adds a migration's column to `tables`' table of its kind, unless it is there already. */
+export async function addColumn(client: ClickHouseClient, tables: TableNames, added: ColumnMigration): Promise<void> {
+  const table = tables[added.table];
   const present = await client.query<{ name: string }>(
-    sql`SELECT name FROM system.columns WHERE database = ${database} AND table = ${added.table} AND name = ${added.column}`,
+    sql`SELECT name FROM system.columns WHERE database = ${tables.database} AND table = ${table} AND name = ${added.column}`,
   );
   if (present.length > 0) return;
   try {
-    await client.exec(sql`ALTER TABLE ${sqlIdentifier(`${database}.${added.table}`)} ADD COLUMN ${sqlIdentifier(added.column)} ${added.definition}`);
+    await client.exec(sql`ALTER TABLE ${qualified(tables, table)} ADD COLUMN ${sqlIdentifier(added.column)} ${added.definition}`);
   } catch (error) {
     if (!String((error as Error).message).includes(DUPLICATE_COLUMN)) throw error;
   }

@@ -1,5 +1,6 @@
 import type { Kafka, Producer } from 'kafkajs';
 import { createClickHouseClient, type ClickHouseClient } from '../analytics/clickhouse-client';
+import type { ClickHouseCluster } from '../analytics/cluster-schema';
 import { createCodec } from '../platform/codec';
 import type { Codec } from '../platform/codec/codec';
 import type { Config } from '../platform/config';
@@ -41,6 +42,7 @@ export function createRuntime(config: Readonly<Config>, logger: Logger, options:
   const redises = new Map<string, Redis>();
   let codec: Codec | null = null;
   let clickhouse: ClickHouseClient | null = null;
+  let clickhouseCluster: ClickHouseCluster | null = null;
   // SASL and TLS files are read once, here at boot: a missing file stops the process with its variable named.
   const kafkaSecurity = kafkaConnectionOptions(config.kafka.security);
   // First, so every client below works inside traces; closed last, so spans of the last batches are flushed.
@@ -116,11 +118,28 @@ export function createRuntime(config: Readonly<Config>, logger: Logger, options:
       if (!clickhouse) {
         const client = createClickHouseClient({
           url: config.clickhouse.url, username: config.clickhouse.user, password: config.clickhouse.password, logger,
+          clustered: config.clickhouse.cluster !== null,
         });
         clickhouse = client;
         closers.push(() => client.close());
       }
       return clickhouse;
+    },
+    /**
+     * The ClickHouse cluster (CLICKHOUSE_CLUSTER) with a client per shard, for what runs on each shard's own
+     * tables (migrations, erasure); null on a single server.
+     */
+    clickhouseCluster(): ClickHouseCluster | null {
+      const cluster = config.clickhouse.cluster;
+      if (!cluster) return null;
+      if (!clickhouseCluster) {
+        const shards = cluster.shardUrls.map((url) => createClickHouseClient({
+          url, username: config.clickhouse.user, password: config.clickhouse.password, logger, clustered: true,
+        }));
+        for (const shard of shards) closers.push(() => shard.close());
+        clickhouseCluster = { name: cluster.name, shards };
+      }
+      return clickhouseCluster;
     },
     /** Closes every client, newest first; a failure to close one does not keep the others open. */
     async close(): Promise<void> {

@@ -38,6 +38,18 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ KAFKA_REPLICATION_FACTOR: '1', KAFKA_MIN_INSYNC_REPLICAS: '2' })).toThrow(/KAFKA_MIN_INSYNC_REPLICAS \(2\) exceeds KAFKA_REPLICATION_FACTOR \(1\)/);
   });
 
+  it('uses one ClickHouse server by default; a cluster needs its name and a URL per shard, and never echoes a URL', () => {
+    expect(loadConfig({}).clickhouse.cluster).toBeNull();
+    expect(loadConfig({ CLICKHOUSE_CLUSTER: 'vestnik', CLICKHOUSE_SHARD_URLS: 'http://a:8123, http://b:8123' }).clickhouse.cluster)
+      .toEqual({ name: 'vestnik', shardUrls: ['http://a:8123', 'http://b:8123'] });
+    expect(() => loadConfig({ CLICKHOUSE_CLUSTER: 'vestnik' })).toThrow(/CLICKHOUSE_CLUSTER needs CLICKHOUSE_SHARD_URLS/);
+    expect(() => loadConfig({ CLICKHOUSE_SHARD_URLS: 'http://a:8123' })).toThrow(/CLICKHOUSE_SHARD_URLS is set without CLICKHOUSE_CLUSTER/);
+    expect(() => loadConfig({ CLICKHOUSE_CLUSTER: 'vestnik', CLICKHOUSE_SHARD_URLS: 'http://a:8123,user:secret@b' }))
+      .toThrow(/CLICKHOUSE_SHARD_URLS entry 2 is not an http\(s\) URL/);
+    expect(() => loadConfig({ CLICKHOUSE_CLUSTER: 'vestnik', CLICKHOUSE_SHARD_URLS: 'http://a:8123,user:secret@b' })).not.toThrow(/secret/);
+    expect(() => loadConfig({ CLICKHOUSE_CLUSTER: 'bad name', CLICKHOUSE_SHARD_URLS: 'http://a:8123' })).toThrow(/CLICKHOUSE_CLUSTER/);
+  });
+
   it('takes a nice value from 0 to 19 (PROCESS_NICE), 0 by default', () => {
     expect(loadConfig({}).processNice).toBe(0);
     expect(loadConfig({ PROCESS_NICE: '10' }).processNice).toBe(10);

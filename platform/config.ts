@@ -86,6 +86,13 @@ export const envSchema = z.object({
   CLICKHOUSE_USER: z.string().default('default'),
   CLICKHOUSE_PASSWORD: z.string().default(''),
   /**
+   * A ClickHouse cluster (analytics/cluster-schema.ts): its name in the servers' `remote_servers`, and one
+   * HTTP URL per shard, where setup creates each shard's tables and erasure deletes rows. CLICKHOUSE_URL
+   * then reaches any shard (or a balancer over them). Unset: one server.
+   */
+  CLICKHOUSE_CLUSTER: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).optional(),
+  CLICKHOUSE_SHARD_URLS: z.string().optional(),
+  /**
    * Where a new analytics group starts on deliveries.status: `earliest` (production: every status ever
    * kept reaches ClickHouse) or `latest` (test stacks with a fresh database, which need only their own).
    */
@@ -274,7 +281,7 @@ export interface Config {
     replicationFactor: number; minInsyncReplicas: number;
   };
   redis: { url: string; keyPrefix: string };
-  clickhouse: { url: string; database: string; user: string; password: string };
+  clickhouse: { url: string; database: string; user: string; password: string; cluster: { name: string; shardUrls: string[] } | null };
   analytics: { startFrom: 'earliest' | 'latest' };
   http: { host: string; port: number; publicBaseUrl: string };
   auth: {
@@ -364,7 +371,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
       schemaRegistryUrl: e.SCHEMA_REGISTRY_URL,
     },
     redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
-    clickhouse: { url: e.CLICKHOUSE_URL, database: e.CLICKHOUSE_DATABASE, user: e.CLICKHOUSE_USER, password: e.CLICKHOUSE_PASSWORD },
+    clickhouse: { url: e.CLICKHOUSE_URL, database: e.CLICKHOUSE_DATABASE, user: e.CLICKHOUSE_USER, password: e.CLICKHOUSE_PASSWORD, cluster: clickhouseClusterOf(e) },
     analytics: { startFrom: e.ANALYTICS_START_FROM },
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, publicBaseUrl: e.PUBLIC_BASE_URL },
     auth: {
@@ -423,6 +430,24 @@ function replicationOf(e: Env): { replicationFactor: number; minInsyncReplicas: 
     throw new VestnikError('CONFIG_INVALID', `invalid configuration — KAFKA_MIN_INSYNC_REPLICAS (${e.KAFKA_MIN_INSYNC_REPLICAS}) exceeds KAFKA_REPLICATION_FACTOR (${e.KAFKA_REPLICATION_FACTOR}): no write could succeed`);
   }
   return { replicationFactor: e.KAFKA_REPLICATION_FACTOR, minInsyncReplicas: e.KAFKA_MIN_INSYNC_REPLICAS };
+}
+
+/** The ClickHouse cluster, if any: a name and a URL per shard come together, and each URL is one. */
+function clickhouseClusterOf(e: Env): { name: string; shardUrls: string[] } | null {
+  const invalid = (message: string) => new VestnikError('CONFIG_INVALID', `invalid configuration — ${message}`);
+  const urls = (e.CLICKHOUSE_SHARD_URLS ?? '').split(',').map((url) => url.trim()).filter(Boolean);
+  if (!e.CLICKHOUSE_CLUSTER) {
+    if (urls.length > 0) throw invalid('CLICKHOUSE_SHARD_URLS is set without CLICKHOUSE_CLUSTER');
+    return null;
+  }
+  if (urls.length === 0) throw invalid('CLICKHOUSE_CLUSTER needs CLICKHOUSE_SHARD_URLS: one HTTP URL per shard');
+  // The position, not the value: a URL may carry a password.
+  urls.forEach((url, index) => {
+    if (!URL.canParse(url) || !['http:', 'https:'].includes(new URL(url).protocol)) {
+      throw invalid(`CLICKHOUSE_SHARD_URLS entry ${index + 1} is not an http(s) URL`);
+    }
+  });
+  return { name: e.CLICKHOUSE_CLUSTER, shardUrls: urls };
 }
 
 /** The SASL and TLS settings, with their cross-field rules: credentials come in full, TLS files only with KAFKA_SSL. */

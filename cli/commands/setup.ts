@@ -8,6 +8,6 @@ export async function setup(runtime: Runtime): Promise<void> {
   const { replicationFactor, minInsyncReplicas } = runtime.config.kafka;
   const specs = TOPIC_SPECS.map((spec) => ({ ...spec, replicationFactor, minInsyncReplicas }));
   const result = await ensureTopics(runtime.kafka(), specs, { logger: runtime.logger });
-  await migrate(runtime.clickhouse(), runtime.config.clickhouse.database);
+  await migrate(runtime.clickhouse(), runtime.config.clickhouse.database, runtime.clickhouseCluster() ?? undefined);
   runtime.logger.info({ created: result.created.length, database: runtime.config.clickhouse.database }, 'setup done');
 }

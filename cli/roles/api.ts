@@ -42,7 +42,7 @@ export async function startApi(runtime: Runtime): Promise<Stoppable[]> {
   const clients = createClientStore(stores);
   const links = createLinkStore({ redis });
   const inbox = createInbox({ redis, inboxMax: config.inapp.inboxMax, historyMax: config.inapp.historyMax });
-  const analyticsErasure = createAnalyticsErasure({ client: runtime.clickhouse(), database: config.clickhouse.database });
+  const analyticsErasure = createAnalyticsErasure({ client: runtime.clickhouse(), database: config.clickhouse.database, cluster: runtime.clickhouseCluster() });
   // Deleting a client erases the person everywhere Vestnik keeps them (after the directory's tombstone).
   const eraseClient = createClientErasure([
     { name: 'inapp-inbox', erase: (id) => inbox.erase(id) },

@@ -7,7 +7,7 @@ import { loadConfig } from '../../platform/config';
 import type { Channel, DeliveryStatus, DeliveryStatusName, SourceType } from '../../schemas/types';
 import { createClickHouseClient, type ClickHouseClient } from '../../analytics/clickhouse-client';
 import { currentStatusTable, migrate, statusTable } from '../../analytics/schema';
-import { MIGRATIONS } from '../../analytics/migrations';
+import { MIGRATIONS, tableNames } from '../../analytics/migrations';
 import { sql, sqlIdentifier } from '../../analytics/sql-escape';
 import { createStatsQueries, type StatsQueries } from '../../analytics/stats-queries';
 import { topFailureReasons } from '../../analytics/overview-queries';
@@ -117,7 +117,7 @@ describe('schema', () => {
     const older = uniqueName('vestnik_test_upgrade', { separator: '_' });
     try {
       await client.exec(sql`CREATE DATABASE ${sqlIdentifier(older)}`);
-      for (const statement of MIGRATIONS[0]!.statements(older)) await client.exec(statement);
+      for (const statement of MIGRATIONS[0]!.statements(tableNames(older))) await client.exec(statement);
       await client.exec(sql`ALTER TABLE ${statusTable(older)} ADD COLUMN provider String DEFAULT ''`);
       await createStatusStore({ client, database: older }).insertBatch([...batchA, ...batchB]);
       await migrate(client, older);
