@@ -36,11 +36,11 @@ export interface PrivateService {
   remove(): Promise<void>;
 }
 
-function dataDir(name: string): string {
+export function dataDir(name: string): string {
   return mkdtempSync(join(tmpdir(), `vestnik-${name}-`));
 }
 
-function removable(process: ManagedChild, dir: string) {
+export function removable(process: ManagedChild, dir: string) {
   return async () => {
     await process.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
@@ -66,9 +66,14 @@ export async function startPrivateRedis(options: { appendfsync?: 'always' | 'eve
   return { process, url: `redis://127.0.0.1:${port}/0`, remove: removable(process, dir) };
 }
 
-/** clickhouse-server (the Debian 18.16 package) in the foreground with infra/clickhouse/config.xml. */
-export async function startPrivateClickHouse(): Promise<PrivateService> {
-  const [httpPort, tcpPort] = [await freePort(), await freePort()];
+/**
+ * clickhouse-server (the Debian 18.16 package) in the foreground with infra/clickhouse/config.xml. With
+ * `ports` and `extraConfig` (cluster-world.ts): on those ports, with the XML added inside the config's root
+ * (a `<remote_servers>` section naming the other shards), from a copy of the config in its data folder.
+ */
+export async function startPrivateClickHouse(options: { ports?: { http: number; tcp: number }; extraConfig?: string } = {}): Promise<PrivateService> {
+  const httpPort = options.ports?.http ?? await freePort();
+  const tcpPort = options.ports?.tcp ?? await freePort();
   const dir = dataDir('clickhouse');
   for (const sub of ['tmp', 'user_files', 'format_schemas', 'log']) mkdirSync(join(dir, sub), { recursive: true });
   const server = ['/usr/sbin/clickhouse-server', '/usr/bin/clickhouse-server'].find((path) => existsSync(path)) ?? 'clickhouse-server';
@@ -76,7 +81,7 @@ export async function startPrivateClickHouse(): Promise<PrivateService> {
   const process = createChild({
     name: `clickhouse-${httpPort}`,
     command: server,
-    args: [`--config-file=${join(REPO_ROOT, 'infra/clickhouse/config.xml')}`],
+    args: [`--config-file=${clickHouseConfig(dir, options.extraConfig)}`],
     env: {
       CLICKHOUSE_HTTP_PORT: String(httpPort), CLICKHOUSE_TCP_PORT: String(tcpPort),
       CLICKHOUSE_DATA_PATH: `${dir}/`, CLICKHOUSE_TMP_PATH: `${dir}/tmp/`,
@@ -88,6 +93,16 @@ export async function startPrivateClickHouse(): Promise<PrivateService> {
   });
   await process.start();
   return { process, url, remove: removable(process, dir) };
+}
+
+/** infra/clickhouse/config.xml itself, or a copy (with users.xml beside it) that has `extra` inside its root. */
+function clickHouseConfig(dir: string, extra: string | undefined): string {
+  const shared = join(REPO_ROOT, 'infra/clickhouse');
+  if (extra === undefined) return join(shared, 'config.xml');
+  const copy = join(dir, 'config.xml');
+  writeFileSync(copy, readFileSync(join(shared, 'config.xml'), 'utf8').replace('</yandex>', `${extra}\n</yandex>`));
+  writeFileSync(join(dir, 'users.xml'), readFileSync(join(shared, 'users.xml'), 'utf8'));
+  return copy;
 }
 
 const KAFKA_LIBS = join(REPO_ROOT, '.cache/kafka/libs-3.9.1');
@@ -109,27 +124,44 @@ export interface PrivateKafka extends PrivateService {
  * `saslSsl` its only client listener is SASL_SSL (SCRAM-SHA-512): no plaintext port at all.
  */
 export async function startPrivateKafka(options: { saslSsl?: SaslSslOptions } = {}): Promise<PrivateKafka> {
-  if (!existsSync(join(KAFKA_LIBS, '.complete'))) throw new Error(`${KAFKA_LIBS} is missing: run infra/up.sh first`);
   const [port, controllerPort] = [await freePort(), await freePort()];
   const dir = dataDir('kafka');
-  const config = join(dir, 'server.properties');
   const tls = options.saslSsl ? await makeBrokerCertificates(join(dir, 'tls')) : undefined;
-  writeFileSync(config, brokerProperties(port, controllerPort, join(dir, 'data'))
-    + (options.saslSsl && tls ? saslSslProperties(port, controllerPort, options.saslSsl, tls) : ''));
-  const java = ['-Dlog4j.configuration=file:' + join(REPO_ROOT, 'infra/kafka/log4j.properties'), `-Dkafka.logs.dir=${join(dir, 'logs')}`,
-    '-cp', `${KAFKA_LIBS}/*`];
+  const properties = brokerProperties(port, controllerPort, join(dir, 'data'))
+    + (options.saslSsl && tls ? saslSslProperties(port, controllerPort, options.saslSsl, tls) : '');
   // KRaft creates SCRAM users at format time (since 3.5): there is no broker yet to ask.
   const scram = options.saslSsl
     ? ['--add-scram', `SCRAM-SHA-512=[name=${options.saslSsl.username},password=${options.saslSsl.password}]`] : [];
-  // A Kafka cluster id is 16 random bytes in URL-safe base64 (what `StorageTool random-uuid` prints). Given
-  // as `--cluster-id=…`: one id in 64 starts with '-', which the tool would take for an option.
-  await runCommand('java', [...java, 'kafka.tools.StorageTool', 'format', `--cluster-id=${randomBytes(16).toString('base64url')}`, '-c', config,
-    '--ignore-formatted', ...scram]);
-  const serverLog = join(dir, 'logs/server.log');
+  const broker = await startKafkaNode({ name: `kafka-${port}`, dir, properties, clusterId: newKafkaClusterId(), formatArgs: scram });
+  return { process: broker, url: `127.0.0.1:${port}`, remove: removable(broker, dir), caFile: tls?.caFile };
+}
+
+/**
+ * A Kafka cluster id: 16 random bytes in URL-safe base64 (what `StorageTool random-uuid` prints). The nodes
+ * of one cluster are formatted with the same id (cluster-world.ts).
+ */
+export function newKafkaClusterId(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/**
+ * One KRaft node from the jars infra/kafka.sh resolved: its storage formatted under `dir` with `properties`
+ * (server.properties in full), then started and ready once it logs "Kafka Server started".
+ */
+export async function startKafkaNode(node: { name: string; dir: string; properties: string; clusterId: string; formatArgs?: string[] }): Promise<ManagedChild> {
+  if (!existsSync(join(KAFKA_LIBS, '.complete'))) throw new Error(`${KAFKA_LIBS} is missing: run infra/up.sh first`);
+  const config = join(node.dir, 'server.properties');
+  writeFileSync(config, node.properties);
+  const java = ['-Dlog4j.configuration=file:' + join(REPO_ROOT, 'infra/kafka/log4j.properties'), `-Dkafka.logs.dir=${join(node.dir, 'logs')}`,
+    '-cp', `${KAFKA_LIBS}/*`];
+  // Given as `--cluster-id=…`: one id in 64 starts with '-', which the tool would take for an option.
+  await runCommand('java', [...java, 'kafka.tools.StorageTool', 'format', `--cluster-id=${node.clusterId}`, '-c', config,
+    '--ignore-formatted', ...(node.formatArgs ?? [])]);
+  const serverLog = join(node.dir, 'logs/server.log');
   const startsLogged = () => (existsSync(serverLog) ? readFileSync(serverLog, 'utf8').split('Kafka Server started').length - 1 : 0);
   let startsBefore = 0;
   const broker = createChild({
-    name: `kafka-${port}`,
+    name: node.name,
     command: 'java',
     args: ['-Xms128m', '-Xmx512m', '-XX:+UseG1GC', '-Djava.awt.headless=true', ...java, 'kafka.Kafka', config],
     // Each start waits for its own "Kafka Server started" line, not the one of the run before.
@@ -138,7 +170,7 @@ export async function startPrivateKafka(options: { saslSsl?: SaslSslOptions } = 
     readyTimeoutMs: 120_000,
   });
   await broker.start();
-  return { process: broker, url: `127.0.0.1:${port}`, remove: removable(broker, dir), caFile: tls?.caFile };
+  return broker;
 }
 
 interface BrokerTls {
@@ -195,7 +227,7 @@ function saslSslProperties(port: number, controllerPort: number, user: SaslSslOp
 }
 
 /** infra/kafka.sh's broker properties (infra/kafka/broker.properties), on other ports and folders. */
-function brokerProperties(port: number, controllerPort: number, logDirs: string): string {
+export function brokerProperties(port: number, controllerPort: number, logDirs: string): string {
   return readFileSync(join(REPO_ROOT, 'infra/kafka/broker.properties'), 'utf8')
     .replaceAll('@CONTROLLER_PORT@', String(controllerPort)).replaceAll('@PORT@', String(port)).replaceAll('@LOG_DIRS@', logDirs);
 }
