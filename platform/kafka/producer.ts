@@ -10,6 +10,7 @@ import { activeContext } from '../tracing/active';
 import { traceHeadersOf, type RecordHeaders } from '../tracing/propagation';
 import { recordOffsets } from './produced-offsets';
 import { javaCompatiblePartitioner } from './partitioner';
+import { createReplaceableProducer, isProducerStateError } from './replaceable-producer';
 import { topicNamesOf } from './topic-names';
 import { kafkaObserverOf, observe } from './observer';
 import type { OutgoingRecord, ProducedRecord, TopicValue } from './types';
@@ -60,23 +61,18 @@ interface EncodedBatch {
 export function createTypedProducer(options: TypedProducerOptions): TypedProducer {
   const logger = options.logger.child({ module: 'kafka-producer' });
   const partitionOf = new WeakMap<Message, number>();
-  const producer = options.kafka.producer({
+  const producer = createReplaceableProducer(() => options.kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
     allowAutoTopicCreation: false,
     createPartitioner: javaCompatiblePartitioner((message, partition) => partitionOf.set(message, partition)),
-  });
+  }), (error) => logger.warn({ err: error }, 'kafka producer replaced after a producer-state error (a leader change)'));
   const compression = options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
   const names = topicNamesOf(options.kafka);
-  let connecting: Promise<void> | null = null;
 
-  const connect = (): Promise<void> => {
-    connecting ??= producer.connect().catch((error: unknown) => {
-      connecting = null;
-      throw new VestnikError('DEPENDENCY_UNAVAILABLE', 'kafka producer could not connect', { retriable: true, cause: error });
-    });
-    return connecting;
-  };
+  const connect = (): Promise<void> => producer.connect().catch((error: unknown) => {
+    throw new VestnikError('DEPENDENCY_UNAVAILABLE', 'kafka producer could not connect', { retriable: true, cause: error });
+  });
 
   const sendBatch = async (batches: readonly TopicBatch[]): Promise<ProducedRecord[]> => {
     // The trace the records belong to: the caller's active one (a request, a consumed event), read once
@@ -90,7 +86,7 @@ export function createTypedProducer(options: TypedProducerOptions): TypedProduce
     let metadata: RecordMetadata[];
     const topicMessages = nonEmpty.map((batch) => ({ topic: names.physical(batch.topic), messages: batch.messages }));
     try {
-      metadata = await producer.sendBatch({ topicMessages, acks: -1, compression });
+      metadata = await producer.send((current) => current.sendBatch({ topicMessages, acks: -1, compression }));
     } catch (error) {
       logger.error({ topics: nonEmpty.map((b) => b.topic), err: error }, 'produce failed');
       const failed = new Map(nonEmpty.map((b) => [b.topic, b.messages.length] as const));
@@ -103,10 +99,7 @@ export function createTypedProducer(options: TypedProducerOptions): TypedProduce
 
   return {
     connect,
-    async disconnect() {
-      connecting = null;
-      await producer.disconnect();
-    },
+    disconnect: () => producer.disconnect(),
     send(topic: string, records: readonly OutgoingRecord<unknown>[], sendOptions?: { schema?: SchemaName }) {
       return sendBatch([{ topic, records, schema: sendOptions?.schema } as TopicBatch]);
     },
@@ -143,7 +136,9 @@ async function encodeBatch(codec: Codec, batch: TopicBatch, trace: RecordHeaders
 function produceError(error: unknown): VestnikError {
   let root: unknown = error;
   while (root instanceof Error && root.cause instanceof Error) root = root.cause;
-  const brokerRejected = root instanceof Error && 'type' in root && (root as { retriable?: boolean }).retriable === false;
+  // A producer-state error is kafkajs's non-retriable too, but about the producer, not the records: the
+  // producer has been replaced (replaceable-producer.ts) and the same records will go through.
+  const brokerRejected = root instanceof Error && 'type' in root && (root as { retriable?: boolean }).retriable === false && !isProducerStateError(root);
   return new VestnikError(brokerRejected ? 'INTERNAL' : 'DEPENDENCY_UNAVAILABLE', 'kafka produce failed', {
     retriable: !brokerRejected,
     cause: error,

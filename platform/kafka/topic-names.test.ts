@@ -91,6 +91,7 @@ describe('the Kafka layer maps names at its edge', () => {
   it('the raw producer (delay queue) sends to the physical topic and reports the logical one', async () => {
     const sent: ProducerBatch[] = [];
     const fakeProducer = {
+      connect: async () => undefined,
       sendBatch: async (batch: ProducerBatch): Promise<RecordMetadata[]> => {
         sent.push(batch);
         return (batch.topicMessages ?? []).map((t) => ({ topicName: t.topic, partition: 0, errorCode: 0 }));
