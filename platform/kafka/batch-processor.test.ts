@@ -1,3 +1,4 @@
+import { KafkaJSConnectionError } from 'kafkajs';
 import { VestnikError } from '../errors';
 import { silentLogger } from '../logger';
 import type { DeadLetter } from '../../schemas/types';
@@ -144,6 +145,19 @@ describe('batch processor: errors thrown for the whole batch', () => {
     expect(attempts).toEqual([1, 2]);
     expect(fake.resolved).toEqual(['1']);
     expect(producer.sent).toEqual([]);
+  });
+
+  it('a failed heartbeat (the coordinator gone, a rebalance) retries the batch instead of dead-lettering it', async () => {
+    const { process, producer, metrics } = setup(async (_records, ctx) => ctx.heartbeat());
+    const fake = createFakePayload('t', 0, [message(1, json({ n: 1 }))]);
+    fake.payload.heartbeat = async () => {
+      throw new KafkaJSConnectionError('Connection error: connect ECONNREFUSED 127.0.0.1:9092');
+    };
+    await process(fake.payload);
+    expect(producer.sent).toEqual([]);
+    expect(fake.resolved).toEqual([]);
+    expect(fake.paused).toBe(1);
+    expect(metrics[0]).toMatchObject({ outcome: 'retrying', deadLettered: 0 });
   });
 
   it('on a permanent error: every record of the batch is dead-lettered with that reason, then committed', async () => {

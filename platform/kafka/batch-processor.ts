@@ -1,6 +1,6 @@
 import type { Batch, EachBatchPayload, KafkaMessage } from 'kafkajs';
 import type { Codec, SchemaName } from '../codec/codec';
-import { describeError, errorCode, isRetriable } from '../errors';
+import { describeError, errorCode, isRetriable, VestnikError } from '../errors';
 import type { Logger } from '../logger';
 import { chunkDeadLetters, toDeadLetterRecord, type DeadLetterCandidate } from './dead-letter';
 import { decodeBatch } from './decode-batch';
@@ -139,7 +139,12 @@ function createContext<T>(
       }
       flagged.set(record.offset, candidate(topic, batch, message, error));
     },
-    heartbeat: () => payload.heartbeat(),
+    heartbeat: () => payload.heartbeat().catch((error: unknown) => {
+      // The group's coordinator died or moved, or the group is rebalancing: about the membership, not the
+      // records. Retriable, so the batch is fetched again (here, or by the partition's next owner); kafkajs's
+      // own errors count as permanent, and a leader's kill -9 dead-lettered a mailing's commands that way.
+      throw new VestnikError('DEPENDENCY_UNAVAILABLE', 'consumer group heartbeat failed', { retriable: true, cause: error });
+    }),
   };
 }
 
