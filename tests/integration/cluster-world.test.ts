@@ -111,7 +111,6 @@ describe('a mailing on the cluster world (3 Kafka nodes, 2 ClickHouse shards)', 
     await when('an analytics insert failed on the missing shard', () => failedClickHouseCalls() > 0, 120_000);
     measured.insertFailedAfterShardKillMs = Date.now() - shardKilledAt;
     measured.shardStartMs = await timed(() => shard.process.start());
-    expect(acceptedCount(sms, mailingId, audience)).toBeLessThan(CLIENTS);
 
     const stats = await waitForAllSent(stack, mailingId, CLIENTS, 300_000);
     measured.mailingDoneMs = Date.now() - began;
