@@ -1,4 +1,4 @@
-/** Command-line options of the benchmark: `--clients N`, `--out path`, `--raw-seconds S` and `--cpu-prof`. */
+/** Command-line options of the benchmark: `--clients N`, `--out path`, `--raw-seconds S`, `--cpu-prof` and `--cluster`. */
 export interface BenchArgs {
   clients: number;
   out: string;
@@ -6,6 +6,8 @@ export interface BenchArgs {
   rawSeconds: number;
   /** Each Vestnik process writes a V8 CPU profile next to the JSON, summarised in the output. */
   cpuProf: boolean;
+  /** `--cluster`: on the cluster world (three Kafka nodes, two ClickHouse shards; infra/local/cluster-world.ts). */
+  cluster: boolean;
 }
 
 export function parseBenchArgs(argv: readonly string[], now = new Date()): BenchArgs {
@@ -18,5 +20,5 @@ export function parseBenchArgs(argv: readonly string[], now = new Date()): Bench
   const rawSeconds = Number(valueOf('--raw-seconds') ?? 60);
   if (!Number.isFinite(rawSeconds) || rawSeconds <= 0) throw new TypeError(`--raw-seconds must be a positive number, got ${valueOf('--raw-seconds')}`);
   const stamp = now.toISOString().replace(/[:.]/g, '-');
-  return { clients, out: valueOf('--out') ?? `bench/results/${stamp}.json`, rawSeconds, cpuProf: argv.includes('--cpu-prof') };
+  return { clients, out: valueOf('--out') ?? `bench/results/${stamp}.json`, rawSeconds, cpuProf: argv.includes('--cpu-prof'), cluster: argv.includes('--cluster') };
 }

@@ -26,8 +26,28 @@ export interface ClickHouseCpu {
 
 const SHAPES_SHOWN = 6;
 
-/** Queries that started in [fromMs, toMs] (to the second), on the server `client` talks to, by shape. */
-export async function clickHouseCpuByQuery(client: ClickHouseClient, fromMs: number, toMs: number): Promise<ClickHouseCpu> {
+/**
+ * Queries that started in [fromMs, toMs] (to the second), on the servers `clients` talk to (every shard of a
+ * cluster: each logs its own part of a distributed query), by shape.
+ */
+export async function clickHouseCpuByQuery(clients: readonly ClickHouseClient[], fromMs: number, toMs: number): Promise<ClickHouseCpu> {
+  const byShape = new Map<string, QueryShapeCpu>();
+  for (const client of clients) {
+    for (const row of await queryShapes(client, fromMs, toMs)) {
+      const seen = byShape.get(row.shape) ?? { shape: row.shape, queries: 0, cpuSeconds: 0 };
+      byShape.set(row.shape, { shape: row.shape, queries: seen.queries + row.queries, cpuSeconds: seen.cpuSeconds + row.cpuSeconds });
+    }
+  }
+  const all = [...byShape.values()].sort((a, b) => b.cpuSeconds - a.cpuSeconds);
+  const shown = all.slice(0, SHAPES_SHOWN);
+  const rest = all.slice(SHAPES_SHOWN);
+  if (rest.length > 0) {
+    shown.push({ shape: `other queries (${rest.length} shapes)`, queries: rest.reduce((n, r) => n + r.queries, 0), cpuSeconds: rest.reduce((sum, r) => sum + r.cpuSeconds, 0) });
+  }
+  return { shapes: shown, queriesCpuSeconds: all.reduce((sum, r) => sum + r.cpuSeconds, 0) };
+}
+
+async function queryShapes(client: ClickHouseClient, fromMs: number, toMs: number): Promise<QueryShapeCpu[]> {
   await client.exec(sql`SYSTEM FLUSH LOGS`);
   // The run's database name (`bench_…`.) goes, then literals: what is left names the query.
   const rows = await client.query<{ shape: string; queries: string | number; cpuSeconds: number }>(sql`
@@ -38,11 +58,5 @@ export async function clickHouseCpuByQuery(client: ClickHouseClient, fromMs: num
     WHERE type = 2 AND query_start_time >= toDateTime(${Math.floor(fromMs / 1000)}) AND query_start_time <= toDateTime(${Math.ceil(toMs / 1000)})
       AND query NOT LIKE '%system.query_log%'
     GROUP BY shape ORDER BY cpuSeconds DESC`);
-  const all = rows.map((row) => ({ shape: row.shape.replace(/\s+/g, ' ').trim(), queries: Number(row.queries), cpuSeconds: Number(row.cpuSeconds) }));
-  const shown = all.slice(0, SHAPES_SHOWN);
-  const rest = all.slice(SHAPES_SHOWN);
-  if (rest.length > 0) {
-    shown.push({ shape: `other queries (${rest.length} shapes)`, queries: rest.reduce((n, r) => n + r.queries, 0), cpuSeconds: rest.reduce((sum, r) => sum + r.cpuSeconds, 0) });
-  }
-  return { shapes: shown, queriesCpuSeconds: all.reduce((sum, r) => sum + r.cpuSeconds, 0) };
+  return rows.map((row) => ({ shape: row.shape.replace(/\s+/g, ' ').trim(), queries: Number(row.queries), cpuSeconds: Number(row.cpuSeconds) }));
 }

@@ -70,7 +70,7 @@ export function buildRows(input: RowInputs): TableRow[] {
   const vestnik = cpuMsPerMessage(netOf((p) => p.kind === 'vestnik'));
   const senders = cpuMsPerMessage(netOf((p) => p.name === 'bulk-senders'));
   const fanout = cpuMsPerMessage(netOf((p) => p.name === 'bulk-processors'));
-  const analytics = cpuMsPerMessage(netOf((p) => p.name === 'analytics' || p.name === 'clickhouse'));
+  const analytics = cpuMsPerMessage(netOf((p) => p.name === 'analytics' || isClickHouse(p.name)));
   const everything = cpuMsPerMessage(netOf(() => true));
   const cpuRow = (figure: string, value: number, target: number) => row(figure, `${fmt(value, 3)} ms`, `≤ ${target} ms`, value <= target);
   const exactAfterReceipt = bulk.statsMs === null ? null : bulk.statsMs - bulk.deliveryMs;
@@ -110,8 +110,15 @@ export function buildRows(input: RowInputs): TableRow[] {
 function clickhouseRow(input: RowInputs): TableRow {
   const figure = 'ClickHouse CPU in the window, by query (system.query_log)';
   if (!input.clickhouseCpu) return row(figure, 'n/a: query_log not read');
-  const net = input.processes.find((p) => p.name === 'clickhouse')?.bulkNetCpuSeconds ?? null;
+  const servers = input.processes.filter((p) => isClickHouse(p.name));
+  const net = servers.length === 0 || servers.some((p) => p.bulkNetCpuSeconds === null)
+    ? null : servers.reduce((sum, p) => sum + p.bulkNetCpuSeconds!, 0);
   const shapes = input.clickhouseCpu.shapes.map((s) => `${fmt(s.cpuSeconds, 1)} s ${s.shape} (×${fmt(s.queries)})`);
   const rest = net === null ? [] : [`${fmt(Math.max(0, net - input.clickhouseCpu.queriesCpuSeconds), 1)} s merges and other background work`];
   return row(figure, [...shapes, ...rest].join('; '));
+}
+
+/** `clickhouse`, or `clickhouse-N` for each shard of the cluster world. */
+function isClickHouse(name: string): boolean {
+  return name === 'clickhouse' || name.startsWith('clickhouse-');
 }

@@ -63,11 +63,12 @@ const betterRun = (a: RawKafkaResult, b: RawKafkaResult) => (a.produceRecordsPer
 
 /** Both raw limits on the world's broker (with each Kafka client) and simulator, before any Vestnik process runs. */
 async function measureRawLimits(world: BenchWorld, args: BenchArgs, concurrency: number): Promise<RawLimits> {
-  const kafka = createKafka({ brokers: [world.env.KAFKA_BROKERS as string], clientId: 'vestnik-bench-raw', logger: silentLogger });
+  const brokers = (world.env.KAFKA_BROKERS as string).split(',');
+  const kafka = createKafka({ brokers, clientId: 'vestnik-bench-raw', logger: silentLogger });
   const topic = `bench-raw-${Date.now().toString(36)}`;
   const recordBytes = await commandRecordBytes();
   const kafkajsRun = (name: string) => measureRawKafka(kafka, name, `${name}-group`, args.clients, recordBytes);
-  const platformaticRun = (name: string) => measureRawPlatformaticKafka([world.env.KAFKA_BROKERS as string], name, args.clients, recordBytes);
+  const platformaticRun = (name: string) => measureRawPlatformaticKafka(brokers, name, args.clients, recordBytes);
   // In the order kafkajs, platformatic, platformatic, kafkajs, each client's better run: on a fresh broker
   // whichever client runs second was 15–40% faster (the broker warming up), so one fixed order favours one.
   const kafkajsFirst = await kafkajsRun(`${topic}-a`);
@@ -191,11 +192,11 @@ async function measurePipeline(world: BenchWorld, vestnik: Deployment, clients: 
   const underLoad = await settleProbes(world.sms, probes, 30_000);
   const refused = (probing as ReturnType<typeof prober.every> | null)?.refused ?? [];
   const statsQueryMs = bulk.statsMs === null ? null : await timeStatsQuery(vestnik, bulk.mailingId);
-  const clickhouse = createClickHouseClient({ url: world.env.CLICKHOUSE_URL! });
-  const clickhouseCpu = await clickHouseCpuByQuery(clickhouse, windowStartedAt, windowEndedAt).catch((error: unknown) => {
+  const clickhouses = world.clickhouseUrls.map((url) => createClickHouseClient({ url }));
+  const clickhouseCpu = await clickHouseCpuByQuery(clickhouses, windowStartedAt, windowEndedAt).catch((error: unknown) => {
     console.warn(`ClickHouse's CPU could not be broken down by query: ${String(error)}`);
     return null;
-  }).finally(() => clickhouse.close());
+  }).finally(() => Promise.all(clickhouses.map((client) => client.close())));
   return {
     load, bulk, fanoutAlone, processes, windowMs, statsQueryMs, clickhouseCpu,
     express: {
@@ -210,8 +211,10 @@ async function main(): Promise<void> {
   const concurrency = loadConfig(process.env).sms.concurrency;
   const profileDir = args.cpuProf ? args.out.replace(/\.json$/, '-profiles') : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
-  console.log('starting a private Kafka, Redis, ClickHouse and the simulators…');
-  const world = await startBenchWorld();
+  console.log(args.cluster
+    ? 'starting the cluster world (3 Kafka nodes, 2 ClickHouse shards), a private Redis and the simulators…'
+    : 'starting a private Kafka, Redis, ClickHouse and the simulators…');
+  const world = await startBenchWorld({ cluster: args.cluster });
   // Ctrl-C (or a CI timeout) still removes the private services' data folders.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => void world.remove().finally(() => process.exit(130)));

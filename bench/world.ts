@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Role } from '../cli/roles';
 import { createRoleProcess, killAllChildren, type ManagedChild } from '../infra/local/child-processes';
-import { freePort, startPrivateClickHouse, startPrivateKafka, startPrivateRedis, type PrivateService } from '../infra/local/private-services';
+import { startClusterWorld } from '../infra/local/cluster-world';
+import { freePort, startPrivateClickHouse, startPrivateKafka, startPrivateRedis } from '../infra/local/private-services';
 import { createSmsApiToken } from '../simulators/sms';
 import { createSmsControlClient, type SmsControlClient } from '../simulators/sms/control-client';
 
@@ -26,6 +27,8 @@ export interface BenchWorld {
   id: string;
   /** What every Vestnik process of the run gets: the private services' and the simulators' addresses. */
   env: Record<string, string>;
+  /** Every ClickHouse server of the run (one, or each shard of the cluster world). */
+  clickhouseUrls: string[];
   sms: SmsControlClient;
   smsUrl: string;
   smsToken: string;
@@ -43,22 +46,22 @@ export interface BenchWorld {
  * left on the shared services (a million clients on the shared state.clients topic would be replayed by
  * every later stack's view), and the figures are not disturbed by other runs' data.
  */
-export async function startBenchWorld(): Promise<BenchWorld> {
+export async function startBenchWorld(options: { cluster?: boolean } = {}): Promise<BenchWorld> {
   const id = `bench_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
-  const services: { name: string; service: PrivateService }[] = [];
+  let infrastructure: Infrastructure | null = null;
   const children: { name: string; child: ManagedChild; kind: MeasuredProcess['kind'] }[] = [];
   const remove = async () => {
     await killAllChildren();
-    for (const { service } of services) await service.remove().catch(() => undefined);
+    await infrastructure?.remove().catch(() => undefined);
   };
   try {
-    const [kafka, redis, clickhouse] = await Promise.all([startPrivateKafka(), startPrivateRedis(), startPrivateClickHouse()]);
-    services.push({ name: 'kafka', service: kafka }, { name: 'redis', service: redis }, { name: 'clickhouse', service: clickhouse });
+    infrastructure = options.cluster ? await startClusterServices() : await startSingleServices();
+    const { measured } = infrastructure;
     const [smsPort, pushPort, smtpPort, userDataPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
     const smsUrl = `http://127.0.0.1:${smsPort}`;
     const smsToken = createSmsApiToken(SMS_SECRET);
     const env = {
-      NODE_ENV: 'production', ...RUN_SECRETS, KAFKA_BROKERS: kafka.url, REDIS_URL: redis.url, CLICKHOUSE_URL: clickhouse.url,
+      NODE_ENV: 'production', ...RUN_SECRETS, ...infrastructure.env,
       SMS_API_URL: smsUrl, SMS_API_TOKEN: smsToken, SMS_SIMULATOR_SECRET: SMS_SECRET,
       PUSH_API_URL: `http://127.0.0.1:${pushPort}`, SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, USER_DATA_URL: `http://127.0.0.1:${userDataPort}`,
     };
@@ -69,9 +72,9 @@ export async function startBenchWorld(): Promise<BenchWorld> {
     };
     await vestnikProcess('simulators', ['simulators']).start();
     return {
-      id, env, smsUrl, smsToken, sms: createSmsControlClient(smsUrl), vestnikProcess, remove,
+      id, env, clickhouseUrls: infrastructure.clickhouseUrls, smsUrl, smsToken, sms: createSmsControlClient(smsUrl), vestnikProcess, remove,
       processes: () => [
-        ...services.map(({ name, service }) => ({ name, kind: 'infrastructure' as const, pid: service.process.pid })),
+        ...measured.map(({ name, process }) => ({ name, kind: 'infrastructure' as const, pid: process.pid })),
         ...children.map(({ name, child, kind }) => ({ name, kind, pid: child.pid })),
       ],
     };
@@ -79,4 +82,40 @@ export async function startBenchWorld(): Promise<BenchWorld> {
     await remove();
     throw error;
   }
+}
+
+interface Infrastructure {
+  /** Each server, by the name the figures give it. */
+  measured: { name: string; process: ManagedChild }[];
+  env: Record<string, string>;
+  clickhouseUrls: string[];
+  /** Kills the servers and deletes their data. */
+  remove(): Promise<void>;
+}
+
+/** One Kafka broker, one Redis, one ClickHouse: the single-node deployment. */
+async function startSingleServices(): Promise<Infrastructure> {
+  const [kafka, redis, clickhouse] = await Promise.all([startPrivateKafka(), startPrivateRedis(), startPrivateClickHouse()]);
+  const services = { kafka, redis, clickhouse };
+  return {
+    measured: Object.entries(services).map(([name, service]) => ({ name, process: service.process })),
+    env: { KAFKA_BROKERS: kafka.url, REDIS_URL: redis.url, CLICKHOUSE_URL: clickhouse.url },
+    clickhouseUrls: [clickhouse.url],
+    remove: async () => void (await Promise.all(Object.values(services).map((service) => service.remove()))),
+  };
+}
+
+/** `--cluster`: the cluster world (three Kafka nodes, two ClickHouse shards) and one Redis. */
+async function startClusterServices(): Promise<Infrastructure> {
+  const [world, redis] = await Promise.all([startClusterWorld(), startPrivateRedis()]);
+  return {
+    measured: [
+      ...world.kafka.nodes.map((node) => ({ name: `kafka-${node.nodeId}`, process: node.process })),
+      { name: 'redis', process: redis.process },
+      ...world.clickhouse.shards.map((shard, i) => ({ name: `clickhouse-${i + 1}`, process: shard.process })),
+    ],
+    env: { ...world.env, REDIS_URL: redis.url },
+    clickhouseUrls: world.clickhouse.shards.map((shard) => shard.url),
+    remove: async () => void (await Promise.all([world.remove(), redis.remove()])),
+  };
 }
