@@ -14,7 +14,7 @@ export const CURRENT_STATUS_TABLE = 'delivery_current';
 /** The materialized view that feeds it from every insert into delivery_status. */
 export const CURRENT_STATUS_VIEW = 'delivery_current_feed';
 /** On a cluster, a shard's own tables under the Distributed ones of the names above (cluster-schema.ts). */
-export const SHARD_LOCAL_SUFFIX = '_local';
+const SHARD_LOCAL_SUFFIX = '_local';
 
 /**
  * The tables the migrations create on one server: on a single server the tables queries use, on a

@@ -12,7 +12,6 @@ import {
 import { SqlFragment, sql, sqlIdentifier } from './sql-escape';
 
 export { CURRENT_STATUS_TABLE, DELIVERY_STATUS_TABLE };
-export type { ClickHouseCluster };
 
 /** A row of `delivery_status` as sent in JSONEachRow. */
 export interface DeliveryStatusRow {
@@ -53,7 +52,7 @@ export async function migrate(client: ClickHouseClient, database: string, cluste
 }
 
 /** The migrations on one server, under `tables`' names. */
-export async function migrateServer(client: ClickHouseClient, tables: TableNames): Promise<void> {
+async function migrateServer(client: ClickHouseClient, tables: TableNames): Promise<void> {
   await client.exec(sql`CREATE DATABASE IF NOT EXISTS ${sqlIdentifier(tables.database)}`);
   for (const migration of MIGRATIONS) {
     for (const statement of migration.statements(tables)) await client.exec(statement);
@@ -75,7 +74,7 @@ async function feedCurrentStatuses(client: ClickHouseClient, tables: TableNames)
 const DUPLICATE_COLUMN = 'Code: 15,';
 
 /** Adds a migration's column to `tables`' table of its kind, unless it is there already. */
-export async function addColumn(client: ClickHouseClient, tables: TableNames, added: ColumnMigration): Promise<void> {
+async function addColumn(client: ClickHouseClient, tables: TableNames, added: ColumnMigration): Promise<void> {
   const table = tables[added.table];
   const present = await client.query<{ name: string }>(
     sql`SELECT name FROM system.columns WHERE database = ${tables.database} AND table = ${table} AND name = ${added.column}`,
