@@ -30,10 +30,10 @@ const SHAPES_SHOWN = 6;
  * Queries that started in [fromMs, toMs] (to the second), on the servers `clients` talk to (every shard of a
  * cluster: each logs its own part of a distributed query), by shape.
  */
-export async function clickHouseCpuByQuery(clients: readonly ClickHouseClient[], fromMs: number, toMs: number): Promise<ClickHouseCpu> {
+export async function clickHouseCpuByQuery(clients: readonly ClickHouseClient[], database: string, fromMs: number, toMs: number): Promise<ClickHouseCpu> {
   const byShape = new Map<string, QueryShapeCpu>();
   for (const client of clients) {
-    for (const row of await queryShapes(client, fromMs, toMs)) {
+    for (const row of await queryShapes(client, database, fromMs, toMs)) {
       const seen = byShape.get(row.shape) ?? { shape: row.shape, queries: 0, cpuSeconds: 0 };
       byShape.set(row.shape, { shape: row.shape, queries: seen.queries + row.queries, cpuSeconds: seen.cpuSeconds + row.cpuSeconds });
     }
@@ -47,11 +47,12 @@ export async function clickHouseCpuByQuery(clients: readonly ClickHouseClient[],
   return { shapes: shown, queriesCpuSeconds: all.reduce((sum, r) => sum + r.cpuSeconds, 0) };
 }
 
-async function queryShapes(client: ClickHouseClient, fromMs: number, toMs: number): Promise<QueryShapeCpu[]> {
+async function queryShapes(client: ClickHouseClient, database: string, fromMs: number, toMs: number): Promise<QueryShapeCpu[]> {
   await client.exec(sql`SYSTEM FLUSH LOGS`);
-  // The run's database name (`bench_…`.) goes, then literals: what is left names the query.
+  // The run's database name goes (quoted in our SQL, bare in what a Distributed table sends a shard), then
+  // literals: what is left names the query.
   const rows = await client.query<{ shape: string; queries: string | number; cpuSeconds: number }>(sql`
-    SELECT substring(replaceRegexpAll(replaceRegexpAll(replaceRegexpAll(query, '\`[^\`]+\`\\\\.', ''), '\\'[^\\']*\\'', '?'), '[0-9]+', 'N'), 1, 64) AS shape,
+    SELECT substring(replaceRegexpAll(replaceRegexpAll(replaceAll(replaceAll(query, ${`\`${database}\`.`}, ''), ${`${database}.`}, ''), '\\'[^\\']*\\'', '?'), '[0-9]+', 'N'), 1, 64) AS shape,
       count() AS queries,
       sum(arraySum(arrayMap((name, value) -> if(name = 'UserTimeMicroseconds' OR name = 'SystemTimeMicroseconds', value, 0), ProfileEvents.Names, ProfileEvents.Values))) / 1e6 AS cpuSeconds
     FROM system.query_log

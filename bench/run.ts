@@ -193,7 +193,7 @@ async function measurePipeline(world: BenchWorld, vestnik: Deployment, clients: 
   const refused = (probing as ReturnType<typeof prober.every> | null)?.refused ?? [];
   const statsQueryMs = bulk.statsMs === null ? null : await timeStatsQuery(vestnik, bulk.mailingId);
   const clickhouses = world.clickhouseUrls.map((url) => createClickHouseClient({ url }));
-  const clickhouseCpu = await clickHouseCpuByQuery(clickhouses, windowStartedAt, windowEndedAt).catch((error: unknown) => {
+  const clickhouseCpu = await clickHouseCpuByQuery(clickhouses, world.id, windowStartedAt, windowEndedAt).catch((error: unknown) => {
     console.warn(`ClickHouse's CPU could not be broken down by query: ${String(error)}`);
     return null;
   }).finally(() => Promise.all(clickhouses.map((client) => client.close())));
