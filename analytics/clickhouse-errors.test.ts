@@ -34,6 +34,8 @@ describe('toClickHouseError: transient server conditions are retriable', () => {
     'Code: 252, e.displayText() = DB::Exception: Too many parts (300). Merges are processing significantly slower than inserts.',
     'Code: 241, e.displayText() = DB::Exception: Memory limit (for query) exceeded',
     'Code: 202. DB::Exception: Too many simultaneous queries. (TOO_MANY_SIMULTANEOUS_QUERIES)',
+    // What 18.16 answers a query over a Distributed table while one of its shards is down.
+    'Code: 279, e.displayText() = DB::NetException: All connection tries failed. Log: \n\nCode: 210, e.displayText() = DB::NetException: Connection refused (127.0.0.1:19102)',
   ])('%s', (message) => {
     expect(isRetriable(toClickHouseError(new Error(message), 'insert'))).toBe(true);
   });

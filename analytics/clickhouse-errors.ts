@@ -20,6 +20,7 @@ export const TRANSIENT_SERVER_CODES: ReadonlySet<number> = new Set([
   241, // MEMORY_LIMIT_EXCEEDED
   242, // TABLE_IS_READ_ONLY
   252, // TOO_MANY_PARTS (inserts faster than merges: back off)
+  279, // ALL_CONNECTION_TRIES_FAILED (a Distributed table's shard is down: cluster-schema.ts)
   285, // TOO_FEW_LIVE_REPLICAS
   319, // UNKNOWN_STATUS_OF_INSERT
   425, // SYSTEM_ERROR
