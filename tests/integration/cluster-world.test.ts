@@ -20,11 +20,11 @@ import { createTestClient } from '../support/clients';
 
 jest.setTimeout(600_000);
 
-const CLIENTS = 3000;
+const CLIENTS = 4000;
 const OTHERS = 100;
 
 /**
- * Issue 16: a mailing on the cluster world (infra/local/cluster-world.ts): three Kafka nodes with topics of
+ * Issue 16: a mailing of 4,000 clients on the cluster world (infra/local/cluster-world.ts): three Kafka nodes with topics of
  * three copies (two in sync for a write) and two ClickHouse shards under Distributed tables. In the middle of
  * it, `kill -9` of the broker that leads most of `deliveries.bulk`'s partitions, and later a `kill -9` and
  * restart of a ClickHouse shard while statuses stream in. Every matching client still gets exactly one
@@ -85,7 +85,7 @@ describe('Vestnik on the cluster world (3 Kafka nodes, 2 ClickHouse shards)', ()
     const mailingId = await startMailing(stack, audience);
 
     // 1. kill -9 of the broker leading the most deliveries.bulk partitions, with commands and statuses flowing.
-    await when('a sixth of the messages accepted', () => acceptedCount(sms, mailingId, audience!) >= CLIENTS / 6, 180_000);
+    await when('an eighth of the messages accepted', () => acceptedCount(sms, mailingId, audience!) >= CLIENTS / 8, 180_000);
     const leader = busiestLeader(world.kafka.nodes, await partitionsOf(stack.runtime.kafka(), stack.topic('deliveries.bulk')));
     await leader.process.kill('SIGKILL');
     const acceptedAtBrokerKill = acceptedCount(sms, mailingId, audience);
@@ -98,9 +98,10 @@ describe('Vestnik on the cluster world (3 Kafka nodes, 2 ClickHouse shards)', ()
       (await partitionsOf(stack.runtime.kafka(), stack.topic('deliveries.bulk'))).every((partition) => partition.leader !== leader.nodeId), 60_000);
     measured.leadersMovedMs = Date.now() - brokerKilledAt;
     const acceptedAtFailover = acceptedCount(sms, mailingId, audience);
-    await when('sending goes on after the fail-over', () => acceptedCount(sms, mailingId, audience!) >= acceptedAtFailover + CLIENTS / 10, 180_000);
+    await when('sending goes on after the fail-over', () => acceptedCount(sms, mailingId, audience!) >= acceptedAtFailover + 300, 180_000);
     measured.sendingOnAfterFailoverMs = Date.now() - brokerKilledAt;
-    measured.brokerStartMs = await timed(() => leader.process.start());
+    // Back in the background: the shard's turn comes while the mailing still has most of its messages to send.
+    const brokerBack = timed(() => leader.process.start());
 
     // 2. kill -9 of the second ClickHouse shard while statuses stream in, then its restart.
     const shard = world.clickhouse.shards[1]!;
@@ -120,6 +121,7 @@ describe('Vestnik on the cluster world (3 Kafka nodes, 2 ClickHouse shards)', ()
     expect({ status: partial.status, code: partial.body?.error?.code }).toEqual({ status: 503, code: 'DEPENDENCY_UNAVAILABLE' });
     measured.shardStartMs = await timed(() => shard.process.start());
 
+    measured.brokerStartMs = await brokerBack;
     const stats = await waitForAllSent(stack, mailingId, CLIENTS, 300_000);
     measured.mailingDoneMs = Date.now() - began;
     expect(stats.total).toBe(CLIENTS);
