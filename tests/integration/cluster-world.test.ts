@@ -10,7 +10,7 @@ import { startClusterWorld, type ClusterWorld, type KafkaClusterNode } from '../
 import { createSmsSimulator, type SmsSimulator } from '../../simulators/sms';
 import { createSmsApiToken } from '../../simulators/sms/token';
 import {
-  acceptedCount, checkLedger, loadAudience, nonZero, recordsOn, startMailing, stopStackSafely, waitForAllSent, when, type Audience,
+  acceptedCount, checkLedger, loadAudience, nonZero, recordsOn, startMailing, stopStackSafely, timed, waitForAllSent, when, type Audience,
 } from '../support/fault-scenario';
 import { createRoleProcess, killAllChildren, type ManagedChild } from '../support/processes';
 import { startStack, waitForViewCaughtUp, type TestStack } from '../support/stack';
@@ -196,10 +196,4 @@ async function partitionsOf(kafka: Kafka, topic: string): Promise<PartitionInfo[
 function busiestLeader(nodes: readonly KafkaClusterNode[], partitions: readonly PartitionInfo[]): KafkaClusterNode {
   const led = (node: KafkaClusterNode) => partitions.filter((partition) => partition.leader === node.nodeId).length;
   return [...nodes].sort((a, b) => led(b) - led(a))[0]!;
-}
-
-async function timed(run: () => Promise<void>): Promise<number> {
-  const started = Date.now();
-  await run();
-  return Date.now() - started;
 }

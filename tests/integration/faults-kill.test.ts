@@ -2,7 +2,7 @@ import { KEYS } from '../../platform/redis/keys';
 import { createSmsSimulator, type SmsSimulator } from '../../simulators/sms';
 import { createSmsApiToken } from '../../simulators/sms/token';
 import {
-  acceptedCount, checkLedger, loadAudience, nonZero, startMailing, stopStackSafely, waitForAllSent, when, type Audience,
+  acceptedCount, checkLedger, loadAudience, nonZero, startMailing, stopStackSafely, timed, waitForAllSent, when, type Audience,
 } from '../support/fault-scenario';
 import { createRoleProcess, killAllChildren, type ManagedChild } from '../support/processes';
 import { startPrivateKafka, type PrivateService } from '../../infra/local/private-services';
@@ -106,9 +106,3 @@ describe('kill -9 of each role in the middle of a mailing', () => {
     expect(list.body.items.find((item: { id: string }) => item.id === mailingId)?.byStatus).toMatchObject({ sent: CLIENTS, failed: 0, expired: 0 });
   });
 });
-
-async function timed(run: () => Promise<void>): Promise<number> {
-  const started = Date.now();
-  await run();
-  return Date.now() - started;
-}

@@ -140,3 +140,10 @@ export async function recordsOn(stack: TestStack, topic: string): Promise<number
     await admin.disconnect();
   }
 }
+
+/** How long `run` took, in ms (a restart, a fail-over), for the figures a fault test reports. */
+export async function timed(run: () => Promise<void>): Promise<number> {
+  const started = Date.now();
+  await run();
+  return Date.now() - started;
+}
