@@ -150,6 +150,15 @@ describe('the Kafka observer', () => {
     ]);
     expect(await series(registry, 'vestnik_kafka_commit_errors_total')).toEqual([{ labels: { group: 'g-analytics' }, value: 1 }]);
   });
+
+  it('counts the records sent again after a produce answer without their partition, by n per topic', async () => {
+    const { registry, metrics } = setup();
+    metrics.kafkaObserver.produceResent?.(new Map([['deliveries.bulk', 40]]));
+    metrics.kafkaObserver.produceResent?.(new Map([['deliveries.bulk', 2], ['deliveries.status', 7]]));
+    expect(await series(registry, 'vestnik_kafka_produce_resent_records_total')).toEqual([
+      { labels: { topic: 'deliveries.bulk' }, value: 42 }, { labels: { topic: 'deliveries.status' }, value: 7 },
+    ]);
+  });
 });
 
 describe('the status store', () => {

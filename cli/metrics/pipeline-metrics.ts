@@ -119,6 +119,11 @@ export function createPipelineMetrics(registry: Registry, options: PipelineMetri
     name: 'vestnik_kafka_produce_errors_total', help: 'Failed produce requests, per topic they carried records for',
     labelNames: ['topic'] as const, registers,
   });
+  const produceResent = new Counter({
+    name: 'vestnik_kafka_produce_resent_records_total',
+    help: 'Records sent again because kafkajs answered a produce request without their partition (a leader change mid-send)',
+    labelNames: ['topic'] as const, registers,
+  });
   const commitErrors = new Counter({
     name: 'vestnik_kafka_commit_errors_total', help: 'Failed offset commits (the batch is read again)',
     labelNames: ['group'] as const, registers,
@@ -158,6 +163,9 @@ export function createPipelineMetrics(registry: Registry, options: PipelineMetri
     },
     produceFailed(records) {
       for (const topic of records.keys()) produceErrors.inc({ topic: topicLabel(topic) });
+    },
+    produceResent(records) {
+      for (const [topic, n] of records) produceResent.inc({ topic: topicLabel(topic) }, n);
     },
     commitFailed(group) {
       commitErrors.inc({ group });

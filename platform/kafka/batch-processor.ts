@@ -178,8 +178,8 @@ async function sendDeadLetters<T>(deps: BatchProcessorDeps<T>, all: DeadLetterCa
     await deps.producer.send(deps.deadLetterTopic, records, { schema: 'deliveries.dead-letter' });
   }
   for (const c of candidates) {
-    deps.logger.warn({ topic: c.topic, partition: c.partition, offset: c.message.offset, code: errorCode(c.error) },
-      'record dead-lettered');
+    deps.logger.warn({ topic: c.topic, partition: c.partition, offset: c.message.offset, code: errorCode(c.error),
+      reason: describeError(c.error) }, 'record dead-lettered');
     const code = errorCode(c.error);
     codes[code] = (codes[code] ?? 0) + 1;
   }

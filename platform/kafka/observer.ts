@@ -26,6 +26,8 @@ export interface KafkaObserver {
   batch?(groupId: string, metrics: BatchMetrics): void;
   /** A produce request failed; `records` per logical topic it carried. */
   produceFailed?(records: ReadonlyMap<string, number>): void;
+  /** kafkajs answered a produce request without some partitions (every-partition.ts); `records` per logical topic were sent again. */
+  produceResent?(records: ReadonlyMap<string, number>): void;
   /** Committing `groupId`'s offsets failed (the batch will be read again). */
   commitFailed?(groupId: string): void;
 }

@@ -8,6 +8,7 @@ import type { TopicName } from '../topics';
 import type { SchemaValues } from '../../schemas/types';
 import { activeContext } from '../tracing/active';
 import { traceHeadersOf, type RecordHeaders } from '../tracing/propagation';
+import { sendEveryPartition } from './every-partition';
 import { recordOffsets } from './produced-offsets';
 import { javaCompatiblePartitioner } from './partitioner';
 import { createReplaceableProducer, isProducerStateError } from './replaceable-producer';
@@ -86,7 +87,13 @@ export function createTypedProducer(options: TypedProducerOptions): TypedProduce
     let metadata: RecordMetadata[];
     const topicMessages = nonEmpty.map((batch) => ({ topic: names.physical(batch.topic), messages: batch.messages }));
     try {
-      metadata = await producer.send((current) => current.sendBatch({ topicMessages, acks: -1, compression }));
+      metadata = await sendEveryPartition(
+        (pending) => producer.send((current) => current.sendBatch({ topicMessages: pending, acks: -1, compression })),
+        topicMessages, (message) => partitionOf.get(message), (records) => {
+          const logical = new Map([...records].map(([topic, n]) => [names.logical(topic), n] as const));
+          logger.warn({ records: Object.fromEntries(logical) }, 'kafka answered without some partitions; their records sent again');
+          observe(() => kafkaObserverOf(options.kafka).produceResent?.(logical), (hookError) => logger.error({ err: hookError }, 'produce metrics hook failed'));
+        });
     } catch (error) {
       logger.error({ topics: nonEmpty.map((b) => b.topic), err: error }, 'produce failed');
       const failed = new Map(nonEmpty.map((b) => [b.topic, b.messages.length] as const));

@@ -1,4 +1,5 @@
-import type { Kafka, Producer, ProducerBatch, ProducerConfig, ProducerRecord, RecordMetadata } from 'kafkajs';
+import type { ICustomPartitioner, Kafka, Message, Producer, ProducerBatch, ProducerConfig, ProducerRecord, RecordMetadata } from 'kafkajs';
+import { sendEveryPartition } from './every-partition';
 import { kafkaObserverOf, observe } from './observer';
 import { createReplaceableProducer } from './replaceable-producer';
 import { topicNamesOf, type TopicNames } from './topic-names';
@@ -9,13 +10,21 @@ import { topicNamesOf, type TopicNames } from './topic-names';
  * metadata it returns. A failed request is reported to the client's observer (metrics) and thrown on; after
  * a producer-state error the next request goes out on a new producer.
  */
-export function createRawProducer(kafka: Kafka, config?: ProducerConfig): Producer {
-  const first = kafka.producer(config);
+export function createRawProducer(kafka: Kafka, config: ProducerConfig & { createPartitioner: ICustomPartitioner }): Producer {
+  // The partition each message was given, so a produce answer without some partitions is seen (every-partition.ts).
+  const partitionOf = new WeakMap<Message, number>();
+  const withPartitions: ProducerConfig = { ...config, createPartitioner: remembering(config.createPartitioner, partitionOf) };
+  const first = kafka.producer(withPartitions);
   // A new producer after a producer-state error (a leader change; replaceable-producer.ts); the delay pump
   // that uses this one logs the failed send and retries it.
-  const producer = createReplaceableProducer(() => kafka.producer(config), () => undefined, first);
+  const producer = createReplaceableProducer(() => kafka.producer(withPartitions), () => undefined, first);
   const names = topicNamesOf(kafka);
   const observer = kafkaObserverOf(kafka);
+  const sendBatch = (topicMessages: ProducerBatch['topicMessages'] & object, batch: Omit<ProducerBatch, 'topicMessages'>) => sendEveryPartition(
+    (pending) => producer.send((current) => current.sendBatch({ ...batch, topicMessages: pending })),
+    topicMessages.map((t) => ({ ...t, topic: names.physical(t.topic) })), (message) => partitionOf.get(message),
+    (records) => observe(() => observer.produceResent?.(new Map([...records].map(([topic, n]) => [names.logical(topic), n] as const))), () => undefined),
+  );
   const reported = async (records: Map<string, number>, send: () => Promise<RecordMetadata[]>) => {
     try {
       return await send();
@@ -28,16 +37,26 @@ export function createRawProducer(kafka: Kafka, config?: ProducerConfig): Produc
     ...first,
     connect: () => producer.connect(),
     disconnect: () => producer.disconnect(),
-    send: (record: ProducerRecord) => reported(
-      new Map([[record.topic, record.messages.length]]),
-      async () => logicalMetadata(names, await producer.send((current) => current.send({ ...record, topic: names.physical(record.topic) }))),
+    send: ({ topic, messages, ...rest }: ProducerRecord) => reported(
+      new Map([[topic, messages.length]]),
+      async () => logicalMetadata(names, await sendBatch([{ topic, messages }], rest)),
     ),
-    sendBatch: (batch: ProducerBatch) => reported(
-      new Map((batch.topicMessages ?? []).map((t) => [t.topic, t.messages.length] as const)),
-      async () => logicalMetadata(names, await producer.send((current) => current.sendBatch({
-        ...batch, topicMessages: batch.topicMessages?.map((t) => ({ ...t, topic: names.physical(t.topic) })),
-      }))),
+    sendBatch: ({ topicMessages = [], ...rest }: ProducerBatch) => reported(
+      new Map(topicMessages.map((t) => [t.topic, t.messages.length] as const)),
+      async () => logicalMetadata(names, await sendBatch(topicMessages, rest)),
     ),
+  };
+}
+
+/** `create`'s partitioners, each also writing down the partition it gives a message. */
+function remembering(create: ICustomPartitioner, partitionOf: WeakMap<Message, number>): ICustomPartitioner {
+  return () => {
+    const partitioner = create();
+    return (args) => {
+      const partition = partitioner(args);
+      partitionOf.set(args.message, partition);
+      return partition;
+    };
   };
 }
 

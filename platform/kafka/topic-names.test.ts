@@ -7,6 +7,7 @@ import { createBatchProcessor } from './batch-processor';
 import { createKafka } from './client';
 import { createPartitionBackoff } from './partition-backoff';
 import { createRawProducer } from './raw-producer';
+import { javaCompatiblePartitioner } from './partitioner';
 import { createTopicNames, MAX_TOPIC_NAME_LENGTH, topicNamesOf, UNPREFIXED_TOPICS } from './topic-names';
 import type { DecodedRecord } from './types';
 
@@ -99,7 +100,7 @@ describe('the Kafka layer maps names at its edge', () => {
     } as unknown as Producer;
     const kafka = Object.assign(new Kafka({ brokers: ['127.0.0.1:1'] }), { topicNames: createTopicNames('acme') });
     kafka.producer = () => fakeProducer;
-    const metadata = await createRawProducer(kafka).sendBatch({ topicMessages: [{ topic: TOPICS.deliveriesRetry, messages: [{ value: 'x' }] }] });
+    const metadata = await createRawProducer(kafka, { createPartitioner: javaCompatiblePartitioner() }).sendBatch({ topicMessages: [{ topic: TOPICS.deliveriesRetry, messages: [{ value: 'x' }] }] });
     expect(sent[0]?.topicMessages?.map((t) => t.topic)).toEqual(['acme.deliveries.retry']);
     expect(metadata.map((m) => m.topicName)).toEqual([TOPICS.deliveriesRetry]);
   });
