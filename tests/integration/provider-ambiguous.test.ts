@@ -1,4 +1,3 @@
-import type Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import type { Producer } from 'kafkajs';
 import { Registry } from 'prom-client';
@@ -8,7 +7,7 @@ import type { Codec } from '../../platform/codec/codec';
 import { deliveryIdOf } from '../../platform/ids';
 import { silentLogger } from '../../platform/logger';
 import { createTypedProducer, type TypedProducer } from '../../platform/kafka';
-import { createRedis } from '../../platform/redis/client';
+import { createRedis, type Redis } from '../../platform/redis/client';
 import { createDelayQueue, type DelayQueue } from '../../platform/redis/delay-queue';
 import type { DeliveryCommand, DeliveryStatus } from '../../schemas/types';
 import { createSmsChannel, type SmsChannel } from '../../senders/sms/channel';

@@ -1,6 +1,5 @@
-import type Redis from 'ioredis';
 import { silentLogger } from '../../platform/logger';
-import { createRedis } from '../../platform/redis/client';
+import { createRedis, type Redis } from '../../platform/redis/client';
 import { createDelayQueue, type DelayQueue } from '../../platform/redis/delay-queue';
 import { KEYS } from '../../platform/redis/keys';
 import { deleteKeysWithPrefix, TEST_REDIS_URL } from '../support/redis';

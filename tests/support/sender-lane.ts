@@ -3,7 +3,7 @@
  * topic (retries and deferrals go back to it), its statuses collected from a fresh status topic, both
  * stopped by the test context's cleanup.
  */
-import type Redis from 'ioredis';
+import type { Redis } from '../../platform/redis/client';
 import { randomUUID } from 'node:crypto';
 import type { Codec } from '../../platform/codec/codec';
 import { createBatchConsumer, type TypedProducer } from '../../platform/kafka';
