@@ -13,9 +13,10 @@
 import type { Client, Mailing, Template } from '../../schemas/types';
 import type { Logger } from '../logger';
 import type { Redis } from './client';
+import { getMany } from './get-many';
 import { KEYS } from './keys';
 
-type ViewRedis = Pick<Redis, 'get' | 'mget' | 'zrangebylex'>;
+type ViewRedis = Pick<Redis, 'get' | 'mget' | 'zrangebylex'> & { readonly isCluster?: boolean };
 
 /** Hears the key of a document that is not JSON (the caller logs or counts it). */
 export type CorruptDocument = (key: string) => void;
@@ -26,13 +27,13 @@ export function warnCorrupt(logger: Logger): CorruptDocument {
 }
 
 export interface DirectoryReader {
-  /** The documents under `keys` in ONE MGET, in order; absent or corrupt ones are null. */
+  /** The documents under `keys` in one round trip per server (get-many.ts), in order; absent or corrupt ones are null. */
   docs<T>(keys: readonly string[]): Promise<(T | null)[]>;
-  /** The client docs of one page of ids in ONE MGET; an id whose doc is gone is left out. */
+  /** The client docs of one page of ids, read like `docs`; an id whose doc is gone is left out. */
   clients(ids: readonly string[]): Promise<Client[]>;
   client(id: string): Promise<Client | null>;
   mailing(id: string): Promise<Mailing | null>;
-  /** Mailing docs in ONE MGET, positions kept (null where absent). */
+  /** Mailing docs, read like `docs`, positions kept (null where absent). */
   mailings(ids: readonly string[]): Promise<(Mailing | null)[]>;
   template(id: string): Promise<Template | null>;
   /** Up to `count` ids of the index after `after` ('' = from the start). */
@@ -46,7 +47,7 @@ export function createDirectoryReader(redis: ViewRedis, onCorrupt: CorruptDocume
   const parse = <T>(key: string, raw: string | null | undefined): T | null => parseViewDoc<T>(raw, () => onCorrupt(key));
   const docs = async <T>(keys: readonly string[]): Promise<(T | null)[]> => {
     if (keys.length === 0) return [];
-    const raw = await redis.mget(...keys);
+    const raw = await getMany(redis, keys);
     return keys.map((key, i) => parse<T>(key, raw[i]));
   };
   const doc = async <T>(key: string): Promise<T | null> => parse<T>(key, await redis.get(key));

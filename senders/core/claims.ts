@@ -1,6 +1,7 @@
 import type { ChainableCommander } from 'ioredis';
 import { VestnikError } from '../../platform/errors';
 import type { Redis } from '../../platform/redis/client';
+import { getMany } from '../../platform/redis/get-many';
 import { KEYS } from '../../platform/redis/keys';
 import type { DeliveryCommand } from '../../schemas/types';
 import { readClaim, sendingClaim, type SettlePlan } from './batch-plan';
@@ -18,7 +19,8 @@ export interface ClaimResult {
 
 /**
  * Claims every command of a batch in one pipeline (SET NX PX: a lease, so a crashed sender's claim
- * frees itself), then reads the claims it did not get in one more round trip.
+ * frees itself), then reads the claims it did not get in one more round trip. On a Redis Cluster, where a
+ * pipeline must stay on one node, each claim is its own command and auto-pipelining groups them per node.
  */
 export async function claimDeliveries(
   redis: Redis,
@@ -27,15 +29,20 @@ export async function claimDeliveries(
 ): Promise<ClaimResult> {
   const result: ClaimResult = { claimed: [], replays: [], leased: [] };
   if (commands.length === 0) return result;
-  const pipeline = redis.pipeline();
-  for (const c of commands) pipeline.set(KEYS.deliveryClaim(c.deliveryId), sendingClaim(options.ownerId, c), 'PX', options.leaseMs, 'NX');
-  const answers = await execPipeline(pipeline);
+  const claim = (c: DeliveryCommand) => [KEYS.deliveryClaim(c.deliveryId), sendingClaim(options.ownerId, c), 'PX', options.leaseMs, 'NX'] as const;
+  let answers: unknown[];
+  if (redis.isCluster) answers = await Promise.all(commands.map((c) => redis.set(...claim(c))));
+  else {
+    const pipeline = redis.pipeline();
+    for (const c of commands) pipeline.set(...claim(c));
+    answers = await execPipeline(pipeline);
+  }
   const refused = commands.filter((c, i) => {
     if (answers[i] === 'OK') result.claimed.push(c);
     return answers[i] !== 'OK';
   });
   if (refused.length === 0) return result;
-  const current = await redis.mget(...refused.map((c) => KEYS.deliveryClaim(c.deliveryId)));
+  const current = await getMany(redis, refused.map((c) => KEYS.deliveryClaim(c.deliveryId)));
   refused.forEach((c, i) => result[readClaim(current[i] ?? null) === 'replay' ? 'replays' : 'leased'].push(c));
   return result;
 }

@@ -1,15 +1,20 @@
 /**
- * Issue 16, Redis Cluster: the stores whose keys already fit a Cluster run their contracts on one
+ * Issue 16, Redis Cluster: the stores whose keys fit a Cluster run their contracts on one
  * (infra/local/redis-cluster.ts, three masters and three replicas) through Vestnik's own client in cluster
  * mode (platform/redis/client.ts), with its key prefix and error classification. Each keeps its state in
- * one key per operation, so no command crosses a slot. The rest of Vestnik's Redis use is not there yet
- * (README, "Scaling out").
+ * one key per operation, so no command crosses a slot. So do the reads of many keys at once (the directory's
+ * pages of documents, platform/redis/get-many.ts) and the senders' claims. The rest of Vestnik's Redis use
+ * is not there yet (README, "Scaling out").
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { createRedisConsoleSessionStore } from '../../ingest/console/session-store';
 import { createRedisIdempotencyStore } from '../../ingest/middleware/idempotency-store';
 import { silentLogger } from '../../platform/logger';
 import { createRedis, type Redis } from '../../platform/redis/client';
+import { createDirectoryReader } from '../../platform/redis/directory';
+import { KEYS } from '../../platform/redis/keys';
+import { claimDeliveries } from '../../senders/core/claims';
+import type { Client, DeliveryCommand } from '../../schemas/types';
 import { startRedisCluster, type RedisCluster } from '../../infra/local/redis-cluster';
 import { describeConsoleSessionStoreContract } from '../contracts/console-session-store';
 import { describeIdempotencyStoreContract } from '../contracts/idempotency-store';
@@ -56,3 +61,32 @@ describeConsoleSessionStoreContract('Redis Cluster', () => {
   run += 1;
   return createRedisConsoleSessionStore(redis);
 }, () => `cluster${run}`, (ms) => delay(ms));
+
+describe('many keys at once, without an MGET or a pipeline across slots', () => {
+  const ids = Array.from({ length: 300 }, (_, i) => `cluster-client-${i}`);
+
+  it('the directory reads a page of client documents spread over every master, in order, and pages an index', async () => {
+    await Promise.all(ids.map((id, i) => (i % 7 === 3 ? redis.del(KEYS.client(id)) : redis.set(KEYS.client(id), JSON.stringify({ id, name: `n${i}` })))));
+    await redis.set(KEYS.client('cluster-corrupt'), '{not json');
+    await redis.zadd(KEYS.clientsByTag('cluster-tag'), ...ids.flatMap((id) => [0, id]));
+    const corrupt: string[] = [];
+    const directory = createDirectoryReader(redis, (key) => corrupt.push(key));
+    const clients: Client[] = await directory.clients([...ids, 'cluster-corrupt']);
+    expect(clients.map((client) => client.id)).toEqual(ids.filter((_, i) => i % 7 !== 3));
+    expect(corrupt).toEqual([KEYS.client('cluster-corrupt')]);
+    const paged: string[] = [];
+    for await (const page of directory.indexPages(KEYS.clientsByTag('cluster-tag'), 64)) paged.push(...page);
+    expect(paged).toEqual([...ids].sort());
+  });
+
+  it("claims a batch once: a second owner finds each claim leased, and a final claim reads as a replay", async () => {
+    const commands = ids.map((id, attempt) => ({ deliveryId: `cluster-delivery-${id}`, attempt: attempt % 3 }) as DeliveryCommand);
+    const first = await claimDeliveries(redis, commands, { ownerId: 'sender-a', leaseMs: 60_000 });
+    expect({ claimed: first.claimed.length, replays: first.replays.length, leased: first.leased.length }).toEqual({ claimed: 300, replays: 0, leased: 0 });
+    await redis.set(KEYS.deliveryClaim(commands[5]!.deliveryId), 'done:sent');
+    const second = await claimDeliveries(redis, commands, { ownerId: 'sender-b', leaseMs: 60_000 });
+    expect(second.claimed).toEqual([]);
+    expect(second.replays.map((c) => c.deliveryId)).toEqual([commands[5]!.deliveryId]);
+    expect(second.leased).toHaveLength(299);
+  });
+});
