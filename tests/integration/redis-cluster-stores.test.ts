@@ -3,7 +3,8 @@
  * (infra/local/redis-cluster.ts, three masters and three replicas) through Vestnik's own client in cluster
  * mode (platform/redis/client.ts), with its key prefix and error classification. Each keeps its state in
  * one key per operation, so no command crosses a slot. So do the reads of many keys at once (the directory's
- * pages of documents, platform/redis/get-many.ts) and the senders' claims. The rest of Vestnik's Redis use
+ * pages of documents, platform/redis/get-many.ts), the senders' claims and their frequency caps (one Lua
+ * call per client's `{clientId}` keys). The rest of Vestnik's Redis use
  * is not there yet (README, "Scaling out").
  */
 import { setTimeout as delay } from 'node:timers/promises';
@@ -17,6 +18,7 @@ import { claimDeliveries } from '../../senders/core/claims';
 import type { Client, DeliveryCommand } from '../../schemas/types';
 import { startRedisCluster, type RedisCluster } from '../../infra/local/redis-cluster';
 import { describeConsoleSessionStoreContract } from '../contracts/console-session-store';
+import { describeFrequencyCapsContract } from '../contracts/frequency-caps';
 import { describeIdempotencyStoreContract } from '../contracts/idempotency-store';
 import { killAllChildren } from '../support/processes';
 
@@ -24,17 +26,20 @@ jest.setTimeout(120_000);
 
 let cluster: RedisCluster;
 let redis: Redis;
+let other: Redis;
 let run = 0;
 
 beforeAll(async () => {
   cluster = await startRedisCluster({ masters: 3, replicasPerMaster: 1 });
-  redis = createRedis({
-    url: 'redis://127.0.0.1', clusterNodes: cluster.addresses.split(','), keyPrefix: 'vestnik:', logger: silentLogger, name: 'cluster-stores',
+  const connect = (name: string) => createRedis({
+    url: 'redis://127.0.0.1', clusterNodes: cluster.addresses.split(','), keyPrefix: 'vestnik:', logger: silentLogger, name,
   });
+  redis = connect('cluster-stores');
+  other = connect('cluster-stores-2');
 });
 
 afterAll(async () => {
-  await redis?.quit();
+  await Promise.all([redis?.quit(), other?.quit()]);
   await cluster?.remove();
   await killAllChildren();
 });
@@ -61,6 +66,10 @@ describeConsoleSessionStoreContract('Redis Cluster', () => {
   run += 1;
   return createRedisConsoleSessionStore(redis);
 }, () => `cluster${run}`, (ms) => delay(ms));
+
+describeFrequencyCapsContract('a Redis Cluster', () => ({ redis, other }), async () => {
+  if ('nodes' in redis) await Promise.all(redis.nodes('master').map((node) => node.flushall()));
+});
 
 describe('many keys at once, without an MGET or a pipeline across slots', () => {
   const ids = Array.from({ length: 300 }, (_, i) => `cluster-client-${i}`);
