@@ -8,7 +8,8 @@ import { KEYS } from './keys';
  * Records that must reach a Kafka topic later (retries, deferrals, lease re-checks), in Redis: a
  * sorted set of members `${topic}|${id}` scored by due time, and one payload key per member holding
  * the record's key and value bytes. Writes are queued on a caller's MULTI so a sender records its
- * claims and its delayed records atomically. The scheduler drains it: takeDue → produce → ack, so
+ * claims and its delayed records atomically (on a Redis Cluster, where claims live in other slots, the
+ * sender writes them first and the queue in a MULTI of its own: senders/core/consumer.ts). The scheduler drains it: takeDue → produce → ack, so
  * delivery to Kafka is at-least-once (a crash between produce and ack produces again; sender claims
  * make that harmless).
  */
@@ -62,14 +63,22 @@ for i = 2, #KEYS do
 end
 return removed`;
 
+/** The queue's key names: tagged into one slot on a Redis Cluster (keys.ts). */
+function delayKeys(redis: Pick<Redis, 'isCluster'>): { queue: string; payload: (member: string) => string } {
+  return redis.isCluster
+    ? { queue: KEYS.clusterDelayQueue, payload: KEYS.clusterDelayPayload }
+    : { queue: KEYS.delayQueue, payload: KEYS.delayPayload };
+}
+
 /** The delay queue over one Redis connection (see DelayQueue). */
 export function createDelayQueue({ redis }: { redis: Redis }): DelayQueue {
+  const keys = delayKeys(redis);
   const schedule = (target: ChainableCommander, items: readonly DelayedRecord[]): ChainableCommander => {
     for (const item of items) {
       const member = memberOf(item.topic, item.id);
       // Payload first: a scheduler reading between the two commands of a non-MULTI pipeline finds it.
-      target.set(KEYS.delayPayload(member), encodeEnvelope(item.key, item.payload, item.headers));
-      target.zadd(KEYS.delayQueue, item.dueAt, member);
+      target.set(keys.payload(member), encodeEnvelope(item.key, item.payload, item.headers));
+      target.zadd(keys.queue, item.dueAt, member);
     }
     return target;
   };
@@ -81,11 +90,11 @@ export function createDelayQueue({ redis }: { redis: Redis }): DelayQueue {
       await execOrThrow(schedule(redis.multi(), items));
     },
     async takeDue(now, limit) {
-      const flat = await redis.zrangebyscore(KEYS.delayQueue, '-inf', now, 'WITHSCORES', 'LIMIT', 0, limit);
+      const flat = await redis.zrangebyscore(keys.queue, '-inf', now, 'WITHSCORES', 'LIMIT', 0, limit);
       const taken: { member: string; score: string }[] = [];
       for (let i = 0; i + 1 < flat.length; i += 2) taken.push({ member: flat[i] as string, score: flat[i + 1] as string });
       if (taken.length === 0) return [];
-      const payloads = await redis.mgetBuffer(...taken.map((t) => KEYS.delayPayload(t.member)));
+      const payloads = await redis.mgetBuffer(...taken.map((t) => keys.payload(t.member)));
       const due: DueRecord[] = [];
       const orphans: string[] = [];
       taken.forEach((t, i) => {
@@ -93,22 +102,23 @@ export function createDelayQueue({ redis }: { redis: Redis }): DelayQueue {
         if (payload) due.push(toDueRecord(t.member, t.score, payload));
         else orphans.push(t.member); // acked by another scheduler since the range read, or a torn write
       });
-      if (orphans.length > 0) await redis.zrem(KEYS.delayQueue, ...orphans);
+      if (orphans.length > 0) await redis.zrem(keys.queue, ...orphans);
       return due;
     },
     async ack(records) {
       if (records.length === 0) return 0;
-      const keys = [KEYS.delayQueue, ...records.map((r) => KEYS.delayPayload(r.member))];
+      const touched = [keys.queue, ...records.map((r) => keys.payload(r.member))];
       const args = records.flatMap((r) => [r.member, r.score]);
-      return Number(await redis.eval(ACK_SCRIPT, keys.length, ...keys, ...args));
+      return Number(await redis.eval(ACK_SCRIPT, touched.length, ...touched, ...args));
     },
-    size: () => redis.zcard(KEYS.delayQueue),
+    size: () => redis.zcard(keys.queue),
   };
 }
 
 /** The queue's size and the due time of its earliest record (null when empty), in one round trip; for metrics. */
 export async function delayQueueStats(redis: Redis): Promise<{ depth: number; earliestDueAt: number | null }> {
-  const replies = await redis.pipeline().zcard(KEYS.delayQueue).zrange(KEYS.delayQueue, '0', '0', 'WITHSCORES').exec();
+  const { queue } = delayKeys(redis);
+  const replies = await redis.pipeline().zcard(queue).zrange(queue, '0', '0', 'WITHSCORES').exec();
   const failed = replies?.find(([error]) => error)?.[0];
   if (!replies || failed) throw failed ?? new VestnikError('DEPENDENCY_UNAVAILABLE', 'redis pipeline discarded', { retriable: true });
   const earliest = replies[1]?.[1] as string[];

@@ -62,6 +62,13 @@ export const KEYS = {
   delayQueue: 'delay:due',
   delayPayload: (member: string) => `delay:payload:${member}`,
   /**
+   * The same on a Redis Cluster: the `{delay}` tag puts the queue and its payloads in one slot, so its MULTI
+   * and ack script may touch them together (one queue, one slot, as BullMQ does per queue). One Redis keeps
+   * the untagged names, so an upgrade finds the records it queued before.
+   */
+  clusterDelayQueue: '{delay}:due',
+  clusterDelayPayload: (member: string) => `{delay}:payload:${member}`,
+  /**
    * In-app inbox of a user (senders/inapp/inbox.ts explains the design): message bodies by id, the
    * pending ids not yet sent to a socket (oldest first), the sent ids (newest first), read flags. The
    * `{userId}` hash tag keeps one user's keys in one Redis Cluster slot, so its Lua scripts may touch them all.

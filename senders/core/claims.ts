@@ -47,6 +47,17 @@ export async function claimDeliveries(
   return result;
 }
 
+/**
+ * The claim writes of a settled batch as separate commands, for a Redis Cluster (each claim is in a slot of
+ * its own, so they cannot share a MULTI there); auto-pipelining sends them one round trip per node.
+ */
+export async function writeClaims(redis: Redis, plan: Pick<SettlePlan, 'done' | 'release'>): Promise<void> {
+  await Promise.all([
+    ...plan.done.map(({ deliveryId, claim }) => redis.set(KEYS.deliveryClaim(deliveryId), claim, 'EX', DONE_CLAIM_TTL_SECONDS)),
+    ...plan.release.map((deliveryId) => redis.del(KEYS.deliveryClaim(deliveryId))),
+  ]);
+}
+
 /** Queues the claim writes of a settled batch on `multi`: final claims kept 30 days, released ones deleted. */
 export function queueClaimWrites(multi: ChainableCommander, plan: Pick<SettlePlan, 'done' | 'release'>): ChainableCommander {
   for (const { deliveryId, claim } of plan.done) multi.set(KEYS.deliveryClaim(deliveryId), claim, 'EX', DONE_CLAIM_TTL_SECONDS);

@@ -15,7 +15,7 @@
  *   e. record, in this order, which is what makes a crash safe:
  *      (1) ONE produce of every status and fallback command;
  *      (2) ONE Redis MULTI: final claims `done:<status>`, released claims deleted, retries and
- *          deferrals into the delay queue;
+ *          deferrals into the delay queue (on a Redis Cluster the claims, then the queue: see record());
  *      (3) return, and the consumer layer commits the offsets.
  *      A crash before (1) replays the batch: the lease blocks a second concurrent send until it
  *      expires, then the command is sent again (same msgId, but the SMS provider does not de-duplicate by
@@ -41,7 +41,7 @@ import {
   type DelayedCommand, type PrecheckPlan, type SenderTopics, type SettlePlan,
 } from './batch-plan';
 import type { ChannelDeliverer, DeliveryRoute } from '../policy/channel';
-import { claimDeliveries, queueClaimWrites, type ClaimResult } from './claims';
+import { claimDeliveries, queueClaimWrites, writeClaims, type ClaimResult } from './claims';
 import { settleInChunks } from './settle-chunks';
 import { deliveryLogFields } from '../../platform/log-fields';
 import { capReason, type FrequencyCapRule } from '../../domain/deliveries/frequency-caps';
@@ -218,7 +218,14 @@ async function record(
   ];
   await deps.producer.sendBatch(batches);
   const delayed = await Promise.all([...settled.delayed, ...later].map((d) => toDelayedRecord(deps.codec, d, traceOf(d.command.deliveryId))));
-  await execOrThrow(deps.delayQueue.schedule(queueClaimWrites(deps.redis.multi(), settled), delayed));
+  if (deps.redis.isCluster) {
+    // A Redis Cluster runs a MULTI in one slot, and every claim has a slot of its own: the claims go first,
+    // then the delay queue's MULTI (its keys share one slot). Not one step, and it need not be: the offsets
+    // are committed after both, so a crash between them replays the batch, which finds its final claims
+    // (replays, dropped) and its released ones free (sent again, as the retry they were waiting for).
+    await writeClaims(deps.redis, settled);
+    await deps.delayQueue.scheduleNow(delayed);
+  } else await execOrThrow(deps.delayQueue.schedule(queueClaimWrites(deps.redis.multi(), settled), delayed));
 }
 
 function fallbackBatches(fallbacks: readonly DeliveryCommand[], topics: SenderTopics): TopicBatch[] {

@@ -12,6 +12,7 @@ import { createRedisConsoleSessionStore } from '../../ingest/console/session-sto
 import { createRedisIdempotencyStore } from '../../ingest/middleware/idempotency-store';
 import { silentLogger } from '../../platform/logger';
 import { createRedis, type Redis } from '../../platform/redis/client';
+import { createDelayQueue, delayQueueStats } from '../../platform/redis/delay-queue';
 import { createDirectoryReader } from '../../platform/redis/directory';
 import { KEYS } from '../../platform/redis/keys';
 import { claimDeliveries } from '../../senders/core/claims';
@@ -98,4 +99,20 @@ describe('many keys at once, without an MGET or a pipeline across slots', () => 
     expect(second.replays.map((c) => c.deliveryId)).toEqual([commands[5]!.deliveryId]);
     expect(second.leased).toHaveLength(299);
   });
+});
+
+it("keeps the delay queue in one slot ({delay}): schedules, takes what is due, acks, and counts it for metrics", async () => {
+  const queue = createDelayQueue({ redis });
+  const items = Array.from({ length: 50 }, (_, i) => ({ topic: 'deliveries.retry', key: `k${i}`, id: `d${i}`, dueAt: 1_000 + i, payload: Buffer.from(`p${i}`) }));
+  await queue.scheduleNow(items);
+  expect(await delayQueueStats(redis)).toEqual({ depth: 50, earliestDueAt: 1_000 });
+  const due = await queue.takeDue(1_019, 100);
+  expect(due.map((d) => [d.id, d.payload.toString()])).toEqual(items.slice(0, 20).map((item) => [item.id, item.payload.toString()]));
+  expect(await queue.ack(due)).toBe(20);
+  expect(await queue.size()).toBe(30);
+  // Its keys are the tagged ones, all on one master.
+  const masters = 'nodes' in redis ? redis.nodes('master') : [];
+  const holding = await Promise.all(masters.map((node) => node.keys('vestnik:{delay}:*')));
+  expect(holding.filter((keys) => keys.length > 0)).toHaveLength(1);
+  expect(holding.flat()).toHaveLength(31);
 });

@@ -1,0 +1,53 @@
+import { startRedisCluster, type RedisCluster } from '../../infra/local/redis-cluster';
+import { silentLogger } from '../../platform/logger';
+import { createRedis, type Redis } from '../../platform/redis/client';
+import { deleteKeysWithPrefix, TEST_REDIS_URL } from './redis';
+
+/** Where a suite that runs on both keeps its Redis state: the run's shared server, or a Redis Cluster of its own. */
+export type RedisBackendName = 'one Redis' | 'a Redis Cluster';
+
+export interface RedisBackend {
+  name: RedisBackendName;
+  /** A Vestnik connection (platform/redis/client.ts) under `keyPrefix`. */
+  connect(name: string, keyPrefix: string): Redis;
+  /** Deletes every key under `keyPrefix`. */
+  clear(keyPrefix: string): Promise<void>;
+  /** Removes what it started (the Cluster's nodes and data). */
+  stop(): Promise<void>;
+}
+
+/**
+ * The shared Redis of the run, or a private Redis Cluster of three masters and three replicas
+ * (infra/local/redis-cluster.ts, about 6 s to start), for suites that must hold on both (issue 16).
+ */
+export async function startRedisBackend(name: RedisBackendName): Promise<RedisBackend> {
+  if (name === 'one Redis') {
+    return {
+      name,
+      connect: (connection, keyPrefix) => createRedis({ url: TEST_REDIS_URL, keyPrefix, logger: silentLogger, name: connection }),
+      clear: deleteKeysWithPrefix,
+      stop: async () => undefined,
+    };
+  }
+  const cluster: RedisCluster = await startRedisCluster({ masters: 3, replicasPerMaster: 1 });
+  const nodes = cluster.addresses.split(',');
+  const admin = createRedis({ url: 'redis://127.0.0.1', clusterNodes: nodes, keyPrefix: '', logger: silentLogger, name: 'test-cluster-admin' });
+  return {
+    name,
+    connect: (connection, keyPrefix) => createRedis({ url: 'redis://127.0.0.1', clusterNodes: nodes, keyPrefix, logger: silentLogger, name: connection }),
+    async clear(keyPrefix) {
+      // The Cluster is this suite's alone; each master is asked for its own keys. A first command makes
+      // the client load the slot map, so the node list is the masters, not the nodes it was given.
+      await admin.exists('slot-map');
+      const masters = 'nodes' in admin ? admin.nodes('master') : [];
+      await Promise.all(masters.map(async (node) => {
+        const keys = await node.keys(`${keyPrefix}*`);
+        await Promise.all(keys.map((key) => node.del(key)));
+      }));
+    },
+    async stop() {
+      await admin.quit();
+      await cluster.remove();
+    },
+  };
+}
