@@ -41,14 +41,19 @@ export async function finishBeforeStart(redis: Redis, mailingId: string, now: nu
   await redis.hset(KEYS.mailingRun(mailingId), { status: 'finished', finishedAt: now, note: 'ended before it started' });
 }
 
-/** The fan-out begins (or resumes): running, started at the first call, and listed for the lifecycle. */
+/**
+ * The fan-out begins (or resumes): running, started at the first call, and listed for the lifecycle. One
+ * MULTI on one Redis; on a Redis Cluster the run's hash and the running set are in different slots, so the
+ * hash first, then the set: a crash between them replays the mailing-started record, which comes here again.
+ */
 export async function startRun(redis: Redis, mailingId: string, now: number): Promise<void> {
-  await redis.multi()
+  const run = redis.multi()
     .hset(KEYS.mailingRun(mailingId), { status: 'running' })
-    .hsetnx(KEYS.mailingRun(mailingId), 'startedAt', String(now))
-    .sadd(KEYS.runningMailings, mailingId)
-    .exec()
-    .then(failOnReplyError);
+    .hsetnx(KEYS.mailingRun(mailingId), 'startedAt', String(now));
+  if (redis.isCluster) {
+    failOnReplyError(await run.exec());
+    await redis.sadd(KEYS.runningMailings, mailingId);
+  } else failOnReplyError(await run.sadd(KEYS.runningMailings, mailingId).exec());
 }
 
 /** The fan-out walked the whole audience: `total` deliveries were queued or suppressed. */
@@ -63,25 +68,30 @@ export interface RunningMailing {
   mailing: Mailing | null;
 }
 
-/** Every running mailing, its run and its doc, in one pipeline. */
+/** Every running mailing, its run and its doc, in one round trip per server (auto-pipelined, so a Redis Cluster too). */
 export async function readRunningMailings(redis: Redis, parseDoc: (raw: string | null) => Mailing | null): Promise<RunningMailing[]> {
   const ids = await redis.smembers(KEYS.runningMailings);
-  if (ids.length === 0) return [];
-  const pipeline = redis.pipeline();
-  for (const id of ids) pipeline.hgetall(KEYS.mailingRun(id)).get(KEYS.mailing(id));
-  const replies = failOnReplyError(await pipeline.exec());
-  return ids.map((id, i) => ({
-    id,
-    run: parseMailingRun((replies[2 * i]?.[1] ?? {}) as Record<string, string>),
-    mailing: parseDoc((replies[2 * i + 1]?.[1] ?? null) as string | null),
+  return Promise.all(ids.map(async (id) => {
+    const [run, doc] = await Promise.all([redis.hgetall(KEYS.mailingRun(id)), redis.get(KEYS.mailing(id))]);
+    return { id, run: parseMailingRun(run), mailing: parseDoc(doc) };
   }));
 }
 
-/** These runs are finished at `now` and leave the running set, together. */
+/**
+ * These runs are finished at `now` and leave the running set: together on one Redis (one MULTI). On a Redis
+ * Cluster each run's hash first, then the set: a crash between leaves a finished run listed, which the
+ * next tick finishes again, never a running one unlisted.
+ */
 export async function finishRuns(redis: Redis, mailingIds: readonly string[], now: number): Promise<void> {
   if (mailingIds.length === 0) return;
+  const finished = { status: 'finished', finishedAt: now };
+  if (redis.isCluster) {
+    await Promise.all(mailingIds.map((id) => redis.hset(KEYS.mailingRun(id), finished)));
+    await redis.srem(KEYS.runningMailings, ...mailingIds);
+    return;
+  }
   const write = redis.multi();
-  for (const id of mailingIds) write.hset(KEYS.mailingRun(id), { status: 'finished', finishedAt: now }).srem(KEYS.runningMailings, id);
+  for (const id of mailingIds) write.hset(KEYS.mailingRun(id), finished).srem(KEYS.runningMailings, id);
   failOnReplyError(await write.exec());
 }
 
@@ -92,15 +102,11 @@ export function effectiveMailingStatus(docStatus: MailingStatus, runStatus: stri
   return run ?? docStatus;
 }
 
-/** Overlays the run's status on a page of mailings: one pipeline (HGET per id) per page. */
+/** Overlays the run's status on a page of mailings: an HGET per id, one round trip per server (auto-pipelined). */
 export function createRunStatusOverlay(redis: Redis): (mailings: Mailing[]) => Promise<Mailing[]> {
   return async (mailings) => {
-    const pipeline = redis.pipeline();
-    for (const mailing of mailings) pipeline.hget(KEYS.mailingRun(mailing.id), 'status');
-    const results = failOnReplyError(await pipeline.exec());
-    return mailings.map((mailing, i) => ({
-      ...mailing, status: effectiveMailingStatus(mailing.status, (results[i]?.[1] as string | null) ?? null),
-    }));
+    const statuses = await Promise.all(mailings.map((mailing) => redis.hget(KEYS.mailingRun(mailing.id), 'status')));
+    return mailings.map((mailing, i) => ({ ...mailing, status: effectiveMailingStatus(mailing.status, statuses[i] ?? null) }));
   };
 }
 

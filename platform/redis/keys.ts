@@ -3,6 +3,9 @@
  * indexes) is derived from the compacted state.* topics and can be rebuilt from them; the rest (schedules,
  * fan-out checkpoints, delivery claims, the delay queue) is operational state.
  */
+/** What every view-offset key starts with (KEYS.viewOffset). */
+export const VIEW_OFFSET_PREFIX = 'view:offset:';
+
 export const KEYS = {
   client: (id: string) => `client:${id}`,
   clientIds: 'clients',
@@ -18,7 +21,7 @@ export const KEYS = {
   template: (id: string) => `template:${id}`,
   templateIds: 'templates',
   /** Last state-topic offset applied to the view, per partition: read-your-writes waits on it. */
-  viewOffset: (topic: string, partition: number) => `view:offset:${topic}:${partition}`,
+  viewOffset: (topic: string, partition: number) => `${VIEW_OFFSET_PREFIX}${topic}:${partition}`,
   /** Mailings waiting for their start time (score = startAt). */
   mailingSchedule: 'schedule:mailings',
   /** Recurring notification requests by next fire time, and each request's definition (deleted = cancelled). */

@@ -7,12 +7,12 @@ import { createClientStore, createMailingStore, createTemplateStore } from '../.
 import { createCodec } from '../../platform/codec';
 import { createTypedProducer, type TypedProducer } from '../../platform/kafka';
 import { silentLogger } from '../../platform/logger';
-import { createRedis, type Redis } from '../../platform/redis/client';
+import type { Redis } from '../../platform/redis/client';
 import type { ResourceStore } from '../../platform/stores/ports';
 import { createStateViewConsumer, type StateTopics } from '../../processors/state-view/consumer';
 import type { Client, Mailing, Template } from '../../schemas/types';
 import { createKafkaTestContext } from './kafka';
-import { TEST_REDIS_URL, deleteKeysWithPrefix } from './redis';
+import { startRedisBackend, type RedisBackend, type RedisBackendName } from './redis-backend';
 import { uniqueName } from './unique';
 
 export interface ViewWorld {
@@ -24,17 +24,19 @@ export interface ViewWorld {
   templates: ResourceStore<Template>;
 }
 
-/** The world of this test file; `name` prefixes its topics, group and keys. */
-export function useViewWorld(name: string): () => ViewWorld {
+/** The world of this test file; `name` prefixes its topics, group and keys; the view on the run's Redis or a Redis Cluster. */
+export function useViewWorld(name: string, backendName: RedisBackendName = 'one Redis'): () => ViewWorld {
   const kt = createKafkaTestContext();
   const prefix = `vestnik-test-${uniqueName(name)}:`;
   let world: ViewWorld | undefined;
+  let backend: RedisBackend | undefined;
 
   beforeAll(async () => {
+    backend = await startRedisBackend(backendName);
     const codec = createCodec();
     const producer = createTypedProducer({ kafka: kt.kafka, codec, logger: silentLogger });
     kt.onCleanup(() => producer.disconnect());
-    const redis = createRedis({ url: TEST_REDIS_URL, keyPrefix: prefix, logger: silentLogger, name: `${name}-test` });
+    const redis = backend.connect(`${name}-test`, prefix);
     const topics = {
       clients: await kt.createTopic(`${name}-clients`, { partitions: 3 }),
       mailings: await kt.createTopic(`${name}-mailings`),
@@ -56,8 +58,9 @@ export function useViewWorld(name: string): () => ViewWorld {
     try {
       await kt.cleanup();
     } finally {
-      await deleteKeysWithPrefix(prefix);
+      await backend?.clear(prefix);
       await world?.redis.quit();
+      await backend?.stop();
     }
   });
 
