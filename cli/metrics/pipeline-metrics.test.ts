@@ -90,6 +90,20 @@ describe('provider rate deferrals', () => {
   });
 });
 
+describe('sender record retries', () => {
+  it('counts each failed recording retried in place, by lane', async () => {
+    const { registry, metrics } = setup();
+    const bulk = metrics.recordRetries('bulk');
+    bulk();
+    bulk();
+    metrics.recordRetries('express')();
+    expect(await series(registry, 'vestnik_sender_record_retries_total')).toEqual([
+      { labels: { lane: 'bulk' }, value: 2 },
+      { labels: { lane: 'express' }, value: 1 },
+    ]);
+  });
+});
+
 describe('provider calls and breakers', () => {
   it('observes durations by channel, provider and outcome (the result kind, not its reason)', async () => {
     const { registry, metrics } = setup();

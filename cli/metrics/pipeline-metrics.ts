@@ -92,6 +92,11 @@ export function createPipelineMetrics(registry: Registry, options: PipelineMetri
     help: "Messages a provider's rate limit had no slot for at once, put back in the delay queue (booked for a later slot, or after it)",
     labelNames: ['channel', 'provider', 'lane'] as const, registers,
   });
+  const recordRetries = new Counter({
+    name: 'vestnik_sender_record_retries_total',
+    help: "Failed recordings of a sent chunk (statuses, claims) retried in place rather than replayed, which would call the providers again",
+    labelNames: ['lane'] as const, registers,
+  });
   const providerDuration = new Histogram({
     name: 'vestnik_provider_request_duration_seconds', help: 'Provider calls (those the circuit let through), by outcome',
     labelNames: ['channel', 'provider', 'outcome'] as const, registers,
@@ -205,6 +210,12 @@ export function createPipelineMetrics(registry: Registry, options: PipelineMetri
       return (channel, count) => {
         if (count > 0) overRate.inc({ channel: channelLabel(channel), provider: providerLabel(channel), lane: laneLabel(lane) }, count);
       };
+    },
+
+    /** A sender lane's onRecordRetry: one failed recording of a sent chunk, retried in place. */
+    recordRetries(lane: string): () => void {
+      const labels = { lane: laneLabel(lane) };
+      return () => recordRetries.inc(labels);
     },
 
     /** A channel's onProviderCall: the call's duration by outcome. */

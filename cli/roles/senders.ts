@@ -79,6 +79,7 @@ async function startLane(runtime: Runtime, lane: string, topics: string[], frequ
     onResult: metrics?.senderResults(lane),
     onAmbiguous: metrics?.ambiguousResults(),
     onOverRate: metrics?.overRateDeferrals(lane),
+    onRecordRetry: metrics?.recordRetries(lane),
   });
   for (const provider of Object.values(providers).flat()) {
     metrics?.watchBreaker(provider.channel, lane, provider.breaker, provider.provider);

@@ -47,6 +47,28 @@ export async function claimDeliveries(
   return result;
 }
 
+/** Renews a lease that is still this sender's, or takes it again if it lapsed and nobody else took it. */
+const RENEW_SCRIPT = `
+local held = redis.call('GET', KEYS[1])
+if held == ARGV[1] or not held then
+  redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+  return 1
+end
+return 0`;
+
+/**
+ * Renews the leases of commands this sender claimed and has not recorded yet (record-in-place.ts), one
+ * script call per claim: a claim is a key of its own, in a slot of its own on a Redis Cluster;
+ * auto-pipelining sends the calls in one round trip per node. Answers how many it holds now.
+ */
+export async function renewLeases(
+  redis: Redis, commands: readonly DeliveryCommand[], options: { ownerId: string; leaseMs: number },
+): Promise<number> {
+  const answers = await Promise.all(commands.map((c) =>
+    redis.eval(RENEW_SCRIPT, 1, KEYS.deliveryClaim(c.deliveryId), sendingClaim(options.ownerId, c), options.leaseMs)));
+  return answers.filter((held) => Number(held) === 1).length;
+}
+
 /**
  * The claim writes of a settled batch as separate commands, for a Redis Cluster (each claim is in a slot of
  * its own, so they cannot share a MULTI there); auto-pipelining sends them one round trip per node.

@@ -17,6 +17,8 @@
  *      (2) ONE Redis MULTI: final claims `done:<status>`, released claims deleted, retries and
  *          deferrals into the delay queue (on a Redis Cluster the claims, then the queue: see record());
  *      (3) return, and the consumer layer commits the offsets.
+ *      A failure of (1) or (2) is retried in place, the chunk's leases renewed (record-in-place.ts): the
+ *      providers have answered, and a replay would call them again.
  *      A crash before (1) replays the batch: the lease blocks a second concurrent send until it
  *      expires, then the command is sent again (same msgId, but the SMS provider does not de-duplicate by
  *      it: a crash here can still mean a second SMS; see the README's "Ambiguous provider calls").
@@ -41,8 +43,9 @@ import {
   type DelayedCommand, type PrecheckPlan, type SenderTopics, type SettlePlan,
 } from './batch-plan';
 import type { ChannelDeliverer, DeliveryRoute } from '../policy/channel';
-import { claimDeliveries, queueClaimWrites, writeClaims, type ClaimResult } from './claims';
+import { claimDeliveries, queueClaimWrites, renewLeases, writeClaims, type ClaimResult } from './claims';
 import { settleInChunks } from './settle-chunks';
+import { DEFAULT_RECORD_RETRY, recordInPlace, type RecordRetryPolicy } from './record-in-place';
 import { deliveryLogFields } from '../../platform/log-fields';
 import { capReason, type FrequencyCapRule } from '../../domain/deliveries/frequency-caps';
 import { applyFrequencyCaps, type CapDecision } from './frequency-caps';
@@ -80,6 +83,10 @@ export interface SenderConsumerOptions {
   onAmbiguous?(channel: Channel, action: AmbiguousOutcomeAction, count: number): void;
   /** Per chunk and channel, how many commands the provider's rate deferred (metrics). */
   onOverRate?(channel: Channel, count: number): void;
+  /** How long a sent chunk's recording is retried in place (record-in-place.ts); default DEFAULT_RECORD_RETRY. */
+  recordRetry?: RecordRetryPolicy;
+  /** Each failed recording of a sent chunk about to be retried in place (metrics). */
+  onRecordRetry?(): void;
   fromBeginning?: boolean;
   partitionsConsumedConcurrently?: number;
   batchRetry?: Partial<BatchRetryPolicy>;
@@ -167,7 +174,19 @@ export function createBatchHandler(deps: HandlerDeps): (commands: DeliveryComman
     const settled = await deliverAll(deps, caps, traced, now, (command) => ({ from: throttled.providerOf.get(command.deliveryId), lane }));
     const overRate = throttled.later.map(({ command, dueAt }) => recheckLater(command, dueAt, route));
     countOverRate(deps, overRate);
-    await record(deps, prechecked, settled, [...prechecked.deferred, ...leased, ...overRate], traced.headersOf);
+    await recordInPlace(() => record(deps, prechecked, settled, [...prechecked.deferred, ...leased, ...overRate], traced.headersOf), {
+      policy: deps.recordRetry ?? DEFAULT_RECORD_RETRY,
+      clock: deps.clock,
+      renewLeases: async () => void await renewLeases(deps.redis, claims.claimed, deps),
+      onRetry: (error, failedTries) => {
+        deps.logger.warn({ err: error, failedTries, commands: claims.claimed.length }, 'recording a sent chunk failed; retrying it in place');
+        try {
+          deps.onRecordRetry?.();
+        } catch (hookError) {
+          deps.logger.error({ err: hookError }, 'sender metrics hook failed');
+        }
+      },
+    });
     report(deps, count, { prechecked, claims, settled, sourceTopic, overRate: overRate.length });
   };
 }

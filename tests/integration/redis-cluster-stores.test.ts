@@ -15,7 +15,7 @@ import { createRedis, type Redis } from '../../platform/redis/client';
 import { createDelayQueue, delayQueueStats } from '../../platform/redis/delay-queue';
 import { createDirectoryReader } from '../../platform/redis/directory';
 import { KEYS } from '../../platform/redis/keys';
-import { claimDeliveries } from '../../senders/core/claims';
+import { claimDeliveries, renewLeases } from '../../senders/core/claims';
 import type { Client, DeliveryCommand } from '../../schemas/types';
 import { startRedisCluster, type RedisCluster } from '../../infra/local/redis-cluster';
 import { describeConsoleSessionStoreContract } from '../contracts/console-session-store';
@@ -98,6 +98,19 @@ describe('many keys at once, without an MGET or a pipeline across slots', () => 
     expect(second.claimed).toEqual([]);
     expect(second.replays.map((c) => c.deliveryId)).toEqual([commands[5]!.deliveryId]);
     expect(second.leased).toHaveLength(299);
+  });
+
+  it("renews only its own leases: one it holds, one that lapsed, never another sender's or a final claim", async () => {
+    const commands = ['held', 'lapsed', 'other', 'done'].map((id) => ({ deliveryId: `cluster-renew-${id}`, attempt: 0 }) as DeliveryCommand);
+    const keyOf = (i: number) => KEYS.deliveryClaim(commands[i]!.deliveryId);
+    await claimDeliveries(redis, commands.slice(0, 1), { ownerId: 'sender-a', leaseMs: 1_000 });
+    await redis.set(keyOf(2), 'sending:sender-b:0', 'PX', 60_000);
+    await redis.set(keyOf(3), 'done:sent');
+    expect(await renewLeases(redis, commands, { ownerId: 'sender-a', leaseMs: 60_000 })).toBe(2);
+    expect(await Promise.all(commands.map((_, i) => redis.get(keyOf(i))))).toEqual(['sending:sender-a:0', 'sending:sender-a:0', 'sending:sender-b:0', 'done:sent']);
+    expect(await redis.pttl(keyOf(0))).toBeGreaterThan(30_000);
+    expect(await redis.pttl(keyOf(1))).toBeGreaterThan(30_000);
+    expect(await redis.pttl(keyOf(3))).toBe(-1);
   });
 });
 

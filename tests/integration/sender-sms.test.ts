@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Producer } from 'kafkajs';
 import { createCodec } from '../../platform/codec';
 import type { Codec } from '../../platform/codec/codec';
+import { VestnikError } from '../../platform/errors';
 import { deliveryIdOf } from '../../platform/ids';
 import { silentLogger } from '../../platform/logger';
 import { createTypedProducer, type TypedProducer } from '../../platform/kafka';
@@ -46,6 +47,9 @@ function describeSmsSender(backendName: RedisBackendName): void {
     let groupId: string;
     let statuses: DeliveryStatus[] = [];
     let requeued = 0;
+    /** Status produces still to fail before the producer works again (a leader change, seen by the sender). */
+    let statusProducesToFail = 0;
+    let recordRetries = 0;
 
     beforeAll(async () => {
       codec = createCodec();
@@ -60,8 +64,19 @@ function describeSmsSender(backendName: RedisBackendName): void {
       simulator = createSmsSimulator({ jwtSecret: JWT_SECRET, host: '127.0.0.1', port: 0 });
       await simulator.start();
       sms = createSmsChannel({ url: simulator.url, token: createSmsApiToken(JWT_SECRET), timeoutMs: 2_000, concurrency: 8, halfOpenAfterMs: 100 });
-      ({ commandTopic, groupId, statuses } = await startSenderLane(kt, backendName === 'one Redis' ? 'sender-sms' : 'sender-sms-cluster', { codec, producer, redis, delayQueue, deliverers: { sms } }, {
+      // The real producer, except that a status produce fails while the test asks, as it did on the cluster world
+      // when a killed broker's partitions moved (the producer replaced itself and threw, retriably).
+      const laneProducer: TypedProducer = { ...producer, sendBatch: async (batches) => {
+        if (statusProducesToFail > 0 && batches.some((b) => b.schema === 'deliveries.status')) {
+          statusProducesToFail -= 1;
+          throw new VestnikError('DEPENDENCY_UNAVAILABLE', 'kafka produce failed', { retriable: true });
+        }
+        return producer.sendBatch(batches);
+      } };
+      ({ commandTopic, groupId, statuses } = await startSenderLane(kt, backendName === 'one Redis' ? 'sender-sms' : 'sender-sms-cluster', { codec, producer: laneProducer, redis, delayQueue, deliverers: { sms } }, {
         settleChunkSize: 6, // every batch of 20 settles in several chunks
+        recordRetry: { maxMs: 20_000, firstWaitMs: 50, maxWaitMs: 500 },
+        onRecordRetry: () => void (recordRetries += 1),
       }));
     });
 
@@ -159,6 +174,18 @@ function describeSmsSender(backendName: RedisBackendName): void {
         expect(new Set(statusesOf(idsOf(flaky), 'sent').map((s) => s.deliveryId)).size).toBe(20);
         for (const c of flaky) expect(simulator.message(smsMessageId(c.deliveryId))?.accepted).toBe(1);
         expect(simulator.stats().duplicateAccepts).toBe(0);
+      });
+
+      it('a status produce failing after the provider accepted is retried in place: each message accepted once, never re-sent', async () => {
+        const batch = batchOf(`n-${randomUUID()}`, 12);
+        const retriesBefore = recordRetries;
+        statusProducesToFail = 3;
+        await produce(batch);
+        await waitFor(() => statusesOf(idsOf(batch), 'sent').length === 12, { timeoutMs: 30_000, description: '12 sent statuses' });
+        expect(statusProducesToFail).toBe(0);
+        expect(recordRetries - retriesBefore).toBe(3);
+        for (const c of batch) expect(simulator.message(smsMessageId(c.deliveryId))).toMatchObject({ requests: 1, accepted: 1 });
+        expect(await redis.get(KEYS.deliveryClaim(batch[0]!.deliveryId))).toBe('done:sent');
       });
 
       it('an expired command becomes expired and is never sent', async () => {
