@@ -4,7 +4,7 @@
  */
 import { VestnikError } from '../../platform/errors';
 import type { Redis } from '../../platform/redis/client';
-import { KEYS } from '../../platform/redis/keys';
+import { notificationRunKeys } from '../../platform/redis/keys';
 import type { Page } from '../../platform/stores/ports';
 import { decodeRunCursor, encodeRunCursor, parseRun, type NotificationRun, type RunStatus } from './model';
 
@@ -18,25 +18,22 @@ export interface NotificationRuns {
 }
 
 export function createNotificationRunHistory(redis: Redis): NotificationRuns {
+  const keys = notificationRunKeys(redis);
   async function load(ids: string[]): Promise<NotificationRun[]> {
-    if (ids.length === 0) return [];
-    const pipeline = redis.pipeline();
-    for (const id of ids) pipeline.hgetall(KEYS.notificationRun(id));
-    const replies = (await pipeline.exec()) ?? [];
-    return replies.flatMap(([error, hash]) => {
-      if (error) throw error;
-      const run = parseRun(hash as Record<string, string>);
+    const hashes = await Promise.all(ids.map((id) => redis.hgetall(keys.run(id)))); // auto-pipelined: one round trip
+    return hashes.flatMap((hash) => {
+      const run = parseRun(hash);
       return run ? [run] : [];
     });
   }
 
   return {
     async get(id) {
-      return parseRun(await redis.hgetall(KEYS.notificationRun(id)));
+      return parseRun(await redis.hgetall(keys.run(id)));
     },
 
     async list({ cursor, limit, status }) {
-      const key = status ? KEYS.notificationRunsByStatus(status) : KEYS.notificationRuns;
+      const key = status ? keys.runsByStatus(status) : keys.runs;
       const after = cursor ? decodeRunCursor(cursor) : null;
       if (cursor && !after) throw new VestnikError('VALIDATION_FAILED', 'invalid pagination cursor', { details: { cursor } });
       // Keyset on (createdAt, id) descending: runs sharing the cursor's millisecond come in reverse id
@@ -56,7 +53,7 @@ export function createNotificationRunHistory(redis: Redis): NotificationRuns {
     },
 
     async occurrences(parentId, limit) {
-      const key = KEYS.notificationOccurrences(parentId);
+      const key = keys.occurrences(parentId);
       const [ids, count] = await Promise.all([redis.zrevrange(key, 0, limit - 1), redis.zcard(key)]);
       return { items: await load(ids), count };
     },

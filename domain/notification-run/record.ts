@@ -1,12 +1,13 @@
 /**
- * Writes of the notification run record (KEYS.notificationRun): created once when a request is first
+ * Writes of the notification run record (notificationRunKeys().run): created once when a request is first
  * consumed, moved along its lifecycle by the fan-out, the scheduler and a cancellation. Every write is
  * one Lua script, so a replayed request or two processes racing cannot leave the hash and its indexes
- * (the time index, the per-status indexes, the parent's occurrences, the active set) disagreeing.
+ * (the time index, the per-status indexes, the parent's occurrences, the active set) disagreeing. On a
+ * Redis Cluster those keys share the `{notifications}` slot (platform/redis/keys.ts), so the scripts run there too.
  */
 import type { ChainableCommander } from 'ioredis';
 import type { Redis } from '../../platform/redis/client';
-import { KEYS } from '../../platform/redis/keys';
+import { notificationRunKeys, type NotificationRunKeys } from '../../platform/redis/keys';
 import type { NotificationRequested } from '../../schemas/types';
 import { STAMP_FIELD, TRANSITIONS, fanoutFieldsOf, parentOfOccurrence, runFieldsOf, type FanoutTally } from './model';
 
@@ -50,15 +51,18 @@ return 1`;
 
 type Target = keyof typeof TRANSITIONS;
 
-/** Queues one status move on a pipeline or MULTI; it does nothing unless the current status allows it. */
-export function queueTransition(commands: ChainableCommander, id: string, to: Target, now: number): ChainableCommander {
-  const keys = [KEYS.notificationRun(id), ...STATUS_ORDER.map(KEYS.notificationRunsByStatus), KEYS.activeNotifications];
+/**
+ * Queues one status move on a pipeline or MULTI of `keysOf`'s Redis (notificationRunKeys); it does nothing
+ * unless the current status allows it.
+ */
+export function queueTransition(commands: ChainableCommander, keysOf: NotificationRunKeys, id: string, to: Target, now: number): ChainableCommander {
+  const keys = [keysOf.run(id), ...STATUS_ORDER.map(keysOf.runsByStatus), keysOf.active];
   return commands.eval(TRANSITION, keys.length, ...keys, id, to, now, TRANSITIONS[to].join(' '), STAMP_FIELD[to]);
 }
 
 /** Moves one run; true when it moved (false: unknown, or already past that status). */
 export async function transitionRun(redis: Redis, id: string, to: Target, now: number): Promise<boolean> {
-  const [[error, moved] = [null, 0]] = (await queueTransition(redis.pipeline(), id, to, now).exec()) ?? [];
+  const [[error, moved] = [null, 0]] = (await queueTransition(redis.pipeline(), notificationRunKeys(redis), id, to, now).exec()) ?? [];
   if (error) throw error;
   return moved === 1;
 }
@@ -68,16 +72,17 @@ export async function transitionRun(redis: Redis, id: string, to: Target, now: n
  * of a recurring request (`<parent>@<fireAt>`) whose parent has a record is listed under it.
  */
 export async function recordRequest(redis: Redis, request: NotificationRequested): Promise<{ parentId: string | null }> {
+  const keysOf = notificationRunKeys(redis);
   const occurrence = parentOfOccurrence(request.requestId);
-  const parentRecurrence = occurrence ? await redis.hget(KEYS.notificationRun(occurrence.parentId), 'recurrence') : null;
+  const parentRecurrence = occurrence ? await redis.hget(keysOf.run(occurrence.parentId), 'recurrence') : null;
   const parentId = occurrence && parentRecurrence ? occurrence.parentId : null;
-  const listKey = parentId ? KEYS.notificationOccurrences(parentId) : KEYS.notificationRuns;
-  const keys = [KEYS.notificationRun(request.requestId), listKey, KEYS.notificationRunsByStatus('scheduled'), KEYS.activeNotifications];
+  const listKey = parentId ? keysOf.occurrences(parentId) : keysOf.runs;
+  const keys = [keysOf.run(request.requestId), listKey, keysOf.runsByStatus('scheduled'), keysOf.active];
   const fields = Object.entries(runFieldsOf(request, parentId)).flat();
   // One MULTI: the parent's start and the occurrence's listing apply together, so no reader sees an
   // occurrence under a parent that still reads scheduled (a pipeline let one slip between them).
   const write = redis.multi();
-  if (parentId) queueTransition(write, parentId, 'running', request.occurredAt);
+  if (parentId) queueTransition(write, keysOf, parentId, 'running', request.occurredAt);
   write.eval(CREATE_ONCE, keys.length, ...keys, request.requestId, request.occurredAt, parentId ? '1' : '0', ...fields);
   for (const [error] of (await write.exec()) ?? []) if (error) throw error;
   return { parentId };
@@ -95,5 +100,5 @@ export async function startRun(redis: Redis, request: NotificationRequested, now
 
 /** The fan-out paged every recipient: the record knows how many deliveries to wait for. */
 export async function recordFanout(redis: Redis, requestId: string, tally: FanoutTally): Promise<void> {
-  await redis.hset(KEYS.notificationRun(requestId), fanoutFieldsOf(tally));
+  await redis.hset(notificationRunKeys(redis).run(requestId), fanoutFieldsOf(tally));
 }

@@ -31,15 +31,6 @@ export const KEYS = {
   mailingRun: (id: string) => `mailing-run:${id}`,
   /** Mailings whose fan-out started and which are not finished yet (the scheduler finishes them). */
   runningMailings: 'mailings:running',
-  /** Lifecycle record of a notification request ("broadcast history"): header, status, times, fan-out tally. */
-  notificationRun: (id: string) => `notification-run:${id}`,
-  /** Top-level notification runs (not occurrences) by createdAt, all of them and per status. */
-  notificationRuns: 'notifications:by-time',
-  notificationRunsByStatus: (status: string) => `notifications:status:${status}`,
-  /** The occurrences of a recurring notification request by fire time. */
-  notificationOccurrences: (id: string) => `notification-run:${id}:occurrences`,
-  /** Notification runs not yet finished or cancelled (the scheduler moves them along). */
-  activeNotifications: 'notifications:active',
   /** Held while one writer reads, checks and writes a resource (platform/stores/resource-lock.ts). */
   resourceLock: (kind: string, id: string) => `lock:${kind}:${id}`,
   /** An Idempotency-Key's reservation or remembered answer (ingest/middleware/idempotency-store.ts); `hash` hides the caller and key. */
@@ -94,3 +85,41 @@ export const KEYS = {
 
 /** The view's index key prefixes, for a rebuild that clears them. */
 export const VIEW_KEY_PATTERNS = ['client:*', 'clients', 'clients:*', 'mailing:*', 'mailings', 'template:*', 'templates', 'view:offset:*'];
+
+/** The notification run records' keys ("broadcast history", domain/notification-run/). */
+export interface NotificationRunKeys {
+  /** A request's lifecycle record: header, status, times, fan-out tally. */
+  run(id: string): string;
+  /** Top-level runs (not occurrences) by createdAt, all of them and per status. */
+  runs: string;
+  runsByStatus(status: string): string;
+  /** The occurrences of a recurring request by fire time. */
+  occurrences(id: string): string;
+  /** Runs not yet finished or cancelled (the scheduler moves them along). */
+  active: string;
+}
+
+const NOTIFICATION_RUN_KEYS: NotificationRunKeys = {
+  run: (id) => `notification-run:${id}`,
+  runs: 'notifications:by-time',
+  runsByStatus: (status) => `notifications:status:${status}`,
+  occurrences: (id) => `notification-run:${id}:occurrences`,
+  active: 'notifications:active',
+};
+
+/**
+ * The same on a Redis Cluster: one Lua script moves a run between its indexes, so the `{notifications}` tag
+ * keeps every run record and index in one slot (a record per request, not per recipient: small enough for
+ * one node). One Redis keeps the untagged names, so an upgrade finds the records written before.
+ */
+const CLUSTER_NOTIFICATION_RUN_KEYS: NotificationRunKeys = {
+  run: (id) => `{notifications}:run:${id}`,
+  runs: '{notifications}:by-time',
+  runsByStatus: (status) => `{notifications}:status:${status}`,
+  occurrences: (id) => `{notifications}:run:${id}:occurrences`,
+  active: '{notifications}:active',
+};
+
+export function notificationRunKeys(redis: { isCluster: boolean }): NotificationRunKeys {
+  return redis.isCluster ? CLUSTER_NOTIFICATION_RUN_KEYS : NOTIFICATION_RUN_KEYS;
+}

@@ -4,7 +4,7 @@
  * ClickHouse query for all of them per tick — never a query per notification.
  */
 import type { Redis } from '../../platform/redis/client';
-import { KEYS } from '../../platform/redis/keys';
+import { KEYS, notificationRunKeys, type NotificationRunKeys } from '../../platform/redis/keys';
 import { FINAL_STATUSES, type DeliveryStatusName } from '../../schemas/types';
 import { queueTransition } from '../../domain/notification-run/record';
 import { parseRun, type NotificationRun } from '../../domain/notification-run/model';
@@ -62,24 +62,26 @@ export function nextRunStep(input: {
 
 /** One lifecycle pass over every active notification run; returns the ids that finished. */
 export async function advanceNotifications(deps: { redis: Redis; stats: NotificationCounts; now: number; graceMs?: number }): Promise<string[]> {
-  const active = await deps.redis.smembers(KEYS.activeNotifications);
+  const keys = notificationRunKeys(deps.redis);
+  const active = await deps.redis.smembers(keys.active);
   if (active.length === 0) return [];
-  const runs = await readRuns(deps.redis, active);
+  const runs = await readRuns(deps.redis, keys, active);
   const parents = runs.filter((r): r is NotificationRun => !!r?.recurrence && !r.parentId);
-  const recurring = await readRecurring(deps.redis, parents, runs);
+  const recurring = await readRecurring(deps.redis, keys, parents, runs);
   const countable = runs.filter((r): r is NotificationRun => !!r && !r.recurrence && r.fanoutDone);
   const counts = countable.length > 0 ? await deps.stats.countsBySource('notification', countable.map((r) => r.id)) : new Map();
+  // Every write below is in the run records' slot (one node on a Redis Cluster), so one pipeline carries them.
   const write = deps.redis.pipeline();
   const finished: string[] = [];
   active.forEach((id, i) => {
     const run = runs[i] ?? null;
     const step = nextRunStep({ run, now: deps.now, counts: counts.get(id), recurring: recurring.get(id), graceMs: deps.graceMs });
-    if (step === 'forget') write.srem(KEYS.activeNotifications, id);
-    else if (step === 'running') queueTransition(write, id, 'running', deps.now);
+    if (step === 'forget') write.srem(keys.active, id);
+    else if (step === 'running') queueTransition(write, keys, id, 'running', deps.now);
     else if (step === 'finished') {
       // A run that finishes without having been seen running (all settled within one tick) still starts.
-      queueTransition(write, id, 'running', deps.now);
-      queueTransition(write, id, 'finished', deps.now);
+      queueTransition(write, keys, id, 'running', deps.now);
+      queueTransition(write, keys, id, 'finished', deps.now);
       finished.push(id);
     }
   });
@@ -87,29 +89,24 @@ export async function advanceNotifications(deps: { redis: Redis; stats: Notifica
   return finished;
 }
 
-async function readRuns(redis: Redis, ids: string[]): Promise<(NotificationRun | null)[]> {
-  const pipeline = redis.pipeline();
-  for (const id of ids) pipeline.hgetall(KEYS.notificationRun(id));
-  const replies = (await pipeline.exec()) ?? [];
-  return replies.map(([error, hash]) => {
-    if (error) throw error;
-    return parseRun(hash as Record<string, string>);
-  });
+/** Auto-pipelined (every read here): one round trip on one Redis, one per node on a Cluster. */
+async function readRuns(redis: Redis, keys: NotificationRunKeys, ids: string[]): Promise<(NotificationRun | null)[]> {
+  return (await Promise.all(ids.map((id) => redis.hgetall(keys.run(id))))).map(parseRun);
 }
 
-async function readRecurring(redis: Redis, parents: NotificationRun[], runs: (NotificationRun | null)[]): Promise<Map<string, RecurringState>> {
+async function readRecurring(
+  redis: Redis, keys: NotificationRunKeys, parents: NotificationRun[], runs: (NotificationRun | null)[],
+): Promise<Map<string, RecurringState>> {
   const states = new Map<string, RecurringState>();
   if (parents.length === 0) return states;
   const activeByParent = new Map<string, number>();
   for (const run of runs) if (run?.parentId) activeByParent.set(run.parentId, (activeByParent.get(run.parentId) ?? 0) + 1);
-  const pipeline = redis.pipeline();
-  for (const parent of parents) pipeline.zscore(KEYS.recurringSchedule, parent.id).zrevrange(KEYS.notificationOccurrences(parent.id), 0, 0, 'WITHSCORES');
-  const replies = (await pipeline.exec()) ?? [];
+  const replies = await Promise.all(parents.map((parent) => Promise.all([
+    redis.zscore(KEYS.recurringSchedule, parent.id), redis.zrevrange(keys.occurrences(parent.id), 0, 0, 'WITHSCORES'),
+  ])));
   parents.forEach((parent, i) => {
-    const [scoreError, score] = replies[2 * i] ?? [null, null];
-    const [lastError, last] = replies[2 * i + 1] ?? [null, []];
-    if (scoreError ?? lastError) throw scoreError ?? lastError;
-    const lastFire = (last as string[])[1];
+    const [score, last] = replies[i]!;
+    const lastFire = last[1];
     states.set(parent.id, {
       scheduled: score !== null,
       activeOccurrences: activeByParent.get(parent.id) ?? 0,
