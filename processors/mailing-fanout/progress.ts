@@ -17,19 +17,16 @@ export interface FanoutProgress {
 
 /**
  * The fan-out progress of every mailing that is running (started and not yet finished by the scheduler's
- * lifecycle): one SMEMBERS and two pipelines, however many pages were produced. A finished mailing leaves the
+ * lifecycle): one SMEMBERS and two auto-pipelined rounds of reads, however many pages were produced. A finished mailing leaves the
  * running set, so it is not listed.
  */
 export async function readFanoutProgress(redis: Redis): Promise<FanoutProgress[]> {
   const running = await readRunningMailings(redis, (raw) => parseViewDoc<Mailing>(raw));
   if (running.length === 0) return [];
-  const pipeline = redis.pipeline();
-  for (const { id } of running) pipeline.hgetall(KEYS.fanoutCursor(id));
-  const replies = (await pipeline.exec()) ?? [];
+  // Auto-pipelined: one round trip on one Redis, one per node on a Cluster (each checkpoint in its own slot).
+  const cursors = await Promise.all(running.map(({ id }) => redis.hgetall(KEYS.fanoutCursor(id))));
   return running.map(({ id, run }, i) => {
-    const [error, value] = replies[i] ?? [null, {}];
-    if (error) throw error;
-    const cursor = (value ?? {}) as Record<string, string>;
+    const cursor = cursors[i] ?? {};
     return { mailingId: id, queued: Number(cursor.queued ?? 0), suppressed: Number(cursor.suppressed ?? 0), fanoutDone: run.fanoutDone };
   });
 }

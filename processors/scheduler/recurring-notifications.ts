@@ -1,5 +1,6 @@
 import type { TypedProducer } from '../../platform/kafka';
 import type { Redis } from '../../platform/redis/client';
+import { getMany } from '../../platform/redis/get-many';
 import { KEYS } from '../../platform/redis/keys';
 import { transitionRun } from '../../domain/notification-run/record';
 import { TOPICS } from '../../platform/topics';
@@ -23,13 +24,14 @@ export async function registerRecurring(redis: Redis, request: NotificationReque
   return true;
 }
 
-/** Stops a recurring request; true when it was scheduled. */
+/**
+ * Stops a recurring request; true when it was scheduled. Two steps, the definition first (its key and the
+ * schedule are in different slots on a Redis Cluster): a tick between them, or after a crash between them,
+ * finds the definition cancelled and drops the schedule entry itself.
+ */
 export async function cancelRecurring(redis: Redis, requestId: string): Promise<boolean> {
-  const [, removed] = (await redis.multi()
-    .set(KEYS.recurring(requestId), CANCELLED, 'EX', CANCELLED_TTL_SECONDS)
-    .zrem(KEYS.recurringSchedule, requestId)
-    .exec()) ?? [];
-  return removed?.[1] === 1;
+  await redis.set(KEYS.recurring(requestId), CANCELLED, 'EX', CANCELLED_TTL_SECONDS);
+  return (await redis.zrem(KEYS.recurringSchedule, requestId)) === 1;
 }
 
 /** Recurring requests as the API cancels them: cancel(id) stops further occurrences; false when none was scheduled. */
@@ -57,9 +59,9 @@ export async function fireDueRecurring(deps: { redis: Redis; producer: TypedProd
   const due = await deps.redis.zrangebyscore(KEYS.recurringSchedule, '-inf', deps.now, 'WITHSCORES', 'LIMIT', 0, deps.limit ?? 100);
   if (due.length === 0) return 0;
   const ids = due.filter((_, i) => i % 2 === 0);
-  const definitions = await deps.redis.mget(...ids.map(KEYS.recurring));
+  const definitions = await getMany(deps.redis, ids.map(KEYS.recurring));
   const occurrences: NotificationRequested[] = [];
-  const write = deps.redis.multi();
+  const write = deps.redis.multi(); // every write is on the schedule's one key
   ids.forEach((id, i) => {
     const raw = definitions[i];
     const fireAt = Number(due[2 * i + 1]);
