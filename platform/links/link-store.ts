@@ -6,6 +6,11 @@ import type { Redis } from '../redis/client';
  * Short links kept in Redis: `link:<code>` holds the link until it expires (PX) or is used once.
  * A used link leaves a tombstone `link-used:<code>` for a while, so the page can tell "already used"
  * from "expired or unknown" (both of which are simply absent).
+ *
+ * On a Redis Cluster a link and its tombstone share their code's slot (`{code}`), so a click's script
+ * still takes the link and leaves the tombstone in one step; the source and subject indexes are in slots
+ * of their own, so creating a link there is a few steps in a crash-safe order (see create and
+ * createOnce). One Redis keeps the untagged names and the one-script creates.
  */
 export const LINK_KEYS = {
   link: (code: string) => `link:${code}`,
@@ -15,6 +20,17 @@ export const LINK_KEYS = {
   /** The codes issued about a subject (a set that lives as long as its longest link): erasure finds them here. */
   bySubject: (subject: string) => `link-subject:${subject}`,
 } as const;
+
+/** The link keys of a Redis Cluster: a link and its tombstone in their code's slot. */
+export const CLUSTER_LINK_KEYS: typeof LINK_KEYS = {
+  ...LINK_KEYS,
+  link: (code: string) => `link:{${code}}`,
+  used: (code: string) => `link-used:{${code}}`,
+};
+
+export function linkKeys(redis: { isCluster: boolean }): typeof LINK_KEYS {
+  return redis.isCluster ? CLUSTER_LINK_KEYS : LINK_KEYS;
+}
 
 export interface Link {
   url: string;
@@ -76,6 +92,10 @@ local index = KEYS[#KEYS]
 redis.call('SADD', index, ARGV[1])
 if redis.call('PTTL', index) < tonumber(ARGV[3]) then redis.call('PEXPIRE', index, ARGV[3]) end`;
 
+// The index alone (a Redis Cluster's first step): KEYS the index; ARGV code, unused, ttl.
+const INDEX_SCRIPT = `${INDEX_LUA}
+return 1`;
+
 // A link and its place in the subject's index in one step.
 const CREATE_SCRIPT = `
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
@@ -94,6 +114,7 @@ return ARGV[1]`;
 /** The Redis-backed link store. Redis down fails with REDIS_UNAVAILABLE (the Redis edge): the API answers 503. */
 export function createLinkStore(options: LinkStoreOptions): LinkStore {
   const { redis } = options;
+  const keys = linkKeys(redis);
   const tombstoneMs = options.tombstoneMs ?? 30 * 24 * 60 * 60 * 1000;
   const clock = options.clock ?? { now: () => Date.now() };
   const newCode = () => randomBytes(options.codeBytes ?? 16).toString('base64url');
@@ -109,20 +130,41 @@ export function createLinkStore(options: LinkStoreOptions): LinkStore {
     async create(link) {
       const doc = docOf(link);
       const code = newCode();
-      const keys = [LINK_KEYS.link(code), LINK_KEYS.bySubject(link.subject)];
-      await redis.eval(CREATE_SCRIPT, keys.length, ...keys, code, doc, link.ttlMs);
+      if (redis.isCluster) {
+        // Indexed first: a crash between the steps leaves an index entry without a link (harmless), never
+        // a live link erasure cannot find.
+        await indexCode(code, link);
+        await redis.set(keys.link(code), doc, 'PX', link.ttlMs);
+        return code;
+      }
+      const scriptKeys = [keys.link(code), keys.bySubject(link.subject)];
+      await redis.eval(CREATE_SCRIPT, scriptKeys.length, ...scriptKeys, code, doc, link.ttlMs);
       return code;
     },
     async createOnce(sourceKey, link) {
       const doc = docOf(link);
       const code = newCode();
-      const keys = [LINK_KEYS.bySource(sourceKey), LINK_KEYS.link(code), LINK_KEYS.bySubject(link.subject)];
-      return (await redis.eval(CREATE_ONCE_SCRIPT, keys.length, ...keys, code, doc, link.ttlMs)) as string;
+      if (redis.isCluster) {
+        // Indexed, then the link, then the source's code: a replay racing this one, or one after a crash
+        // between the steps, reads the source's code only once its link exists. The loser's own link is
+        // unreachable (nobody has its code) and deleted.
+        const known = await redis.get(keys.bySource(sourceKey));
+        if (known !== null) return known; // a replay, the usual case: nothing to write
+        await indexCode(code, link);
+        await redis.set(keys.link(code), doc, 'PX', link.ttlMs);
+        if ((await redis.set(keys.bySource(sourceKey), code, 'PX', link.ttlMs, 'NX')) === 'OK') return code;
+        await redis.del(keys.link(code));
+        const existing = await redis.get(keys.bySource(sourceKey));
+        if (existing === null) throw new VestnikError('DEPENDENCY_UNAVAILABLE', 'a link source expired while its link was created', { retriable: true });
+        return existing;
+      }
+      const scriptKeys = [keys.bySource(sourceKey), keys.link(code), keys.bySubject(link.subject)];
+      return (await redis.eval(CREATE_ONCE_SCRIPT, scriptKeys.length, ...scriptKeys, code, doc, link.ttlMs)) as string;
     },
     async consume(code) {
       if (!LINK_CODE_PATTERN.test(code)) return { kind: 'expired' };
-      const keys = [LINK_KEYS.link(code), LINK_KEYS.used(code)];
-      const value = (await redis.eval(CONSUME_SCRIPT, keys.length, ...keys, tombstoneMs)) as string | null;
+      const scriptKeys = [keys.link(code), keys.used(code)];
+      const value = (await redis.eval(CONSUME_SCRIPT, scriptKeys.length, ...scriptKeys, tombstoneMs)) as string | null;
       if (value === null) return { kind: 'expired' };
       if (value === '!used') return { kind: 'used' };
       return { kind: 'ok', link: JSON.parse(value) as Link };
@@ -130,16 +172,21 @@ export function createLinkStore(options: LinkStoreOptions): LinkStore {
     async restore(code, link) {
       const remainingMs = link.expiresAt - clock.now();
       if (remainingMs < 1) return;
-      await redis.multi().set(LINK_KEYS.link(code), JSON.stringify(link), 'PX', remainingMs).del(LINK_KEYS.used(code)).exec();
+      await redis.multi().set(keys.link(code), JSON.stringify(link), 'PX', remainingMs).del(keys.used(code)).exec();
     },
     async eraseSubject(subject) {
-      const index = LINK_KEYS.bySubject(subject);
+      const index = keys.bySubject(subject);
       const codes = await redis.smembers(index);
       // The used-link tombstones hold only '1' and the source keys only a code: nothing of the person.
-      const live = codes.length > 0 ? await redis.del(...codes.map(LINK_KEYS.link)) : 0;
+      // One DEL per link (auto-pipelined): on a Cluster each is in a slot of its own.
+      const deleted = await Promise.all(codes.map((code) => redis.del(keys.link(code))));
       await redis.del(index);
-      return live;
+      return deleted.reduce((sum, n) => sum + n, 0);
     },
   };
+
+  async function indexCode(code: string, link: NewLink): Promise<void> {
+    await redis.eval(INDEX_SCRIPT, 1, keys.bySubject(link.subject), code, '', link.ttlMs);
+  }
 }
 
