@@ -5,7 +5,7 @@
  */
 import type { Kafka } from 'kafkajs';
 import { topicNamesOf } from '../../platform/kafka';
-import type { Redis } from '../../platform/redis/client';
+import { keyServersOf, type Redis } from '../../platform/redis/client';
 import { VIEW_KEY_PATTERNS } from '../../platform/redis/keys';
 import { DEFAULT_STATE_TOPICS, DEFAULT_STATE_VIEW_GROUP, type StateTopics } from '../../processors/state-view/consumer';
 import type { Runtime } from '../runtime';
@@ -44,18 +44,32 @@ export async function rebuildView(options: RebuildViewOptions): Promise<number> 
   return deleted;
 }
 
-/** SCAN does not apply ioredis' keyPrefix to MATCH, and returns prefixed keys that DEL would prefix again. */
+/**
+ * SCAN does not apply ioredis' keyPrefix to MATCH, and returns prefixed keys that DEL would prefix again.
+ * A Redis Cluster is scanned master by master (SCAN sees one node's keys), and its keys are deleted one DEL
+ * each (auto-pipelined), since one DEL cannot span slots.
+ */
 async function deleteViewKeys(redis: Redis): Promise<number> {
-  const prefix = redis.options.keyPrefix ?? '';
+  const prefix = keyPrefixOf(redis);
   const globPrefix = prefix.replace(/[*?[\]\\]/g, '\\$&');
+  const servers = await keyServersOf(redis);
   let deleted = 0;
-  for (const pattern of VIEW_KEY_PATTERNS) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${globPrefix}${pattern}`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) deleted += await redis.del(...keys.map((key) => key.slice(prefix.length)));
-    } while (cursor !== '0');
+  for (const server of servers) {
+    for (const pattern of VIEW_KEY_PATTERNS) {
+      let cursor = '0';
+      do {
+        const [next, keys] = await server.scan(cursor, 'MATCH', `${globPrefix}${pattern}`, 'COUNT', 500);
+        cursor = next;
+        const names = keys.map((key) => key.slice(prefix.length));
+        if (names.length === 0) continue;
+        deleted += redis.isCluster ? (await Promise.all(names.map((name) => redis.del(name)))).reduce((a, b) => a + b, 0) : await redis.del(...names);
+      } while (cursor !== '0');
+    }
   }
   return deleted;
+}
+
+/** A Cluster client keeps its nodes' options (the key prefix among them) apart from its own. */
+function keyPrefixOf(redis: Redis): string {
+  return ('redisOptions' in redis.options ? redis.options.redisOptions?.keyPrefix : redis.options.keyPrefix) ?? '';
 }

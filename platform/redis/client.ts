@@ -43,6 +43,17 @@ export function createRedis(options: RedisOptions): Redis {
   return redis;
 }
 
+/**
+ * The servers that hold the keys, for what sees one server's keys only (SCAN, KEYS): one Redis itself, or
+ * a Cluster's masters. A first command makes a Cluster client load its slot map, so the list is its masters,
+ * not the nodes it was given.
+ */
+export async function keyServersOf(redis: Redis): Promise<IORedis[]> {
+  if (!(redis instanceof Cluster)) return [redis];
+  await redis.ping();
+  return redis.nodes('master');
+}
+
 function clusterNode(address: string): ClusterNode {
   const at = address.lastIndexOf(':');
   return { host: address.slice(0, at), port: Number(address.slice(at + 1)) };

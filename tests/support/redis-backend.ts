@@ -1,6 +1,6 @@
 import { startRedisCluster, type RedisCluster } from '../../infra/local/redis-cluster';
 import { silentLogger } from '../../platform/logger';
-import { createRedis, type Redis } from '../../platform/redis/client';
+import { createRedis, keyServersOf, type Redis } from '../../platform/redis/client';
 import { deleteKeysWithPrefix, TEST_REDIS_URL } from './redis';
 
 /** Where a suite that runs on both keeps its Redis state: the run's shared server, or a Redis Cluster of its own. */
@@ -36,10 +36,8 @@ export async function startRedisBackend(name: RedisBackendName): Promise<RedisBa
     name,
     connect: (connection, keyPrefix) => createRedis({ url: 'redis://127.0.0.1', clusterNodes: nodes, keyPrefix, logger: silentLogger, name: connection }),
     async clear(keyPrefix) {
-      // The Cluster is this suite's alone; each master is asked for its own keys. A first command makes
-      // the client load the slot map, so the node list is the masters, not the nodes it was given.
-      await admin.exists('slot-map');
-      const masters = 'nodes' in admin ? admin.nodes('master') : [];
+      // The Cluster is this suite's alone; each master is asked for its own keys.
+      const masters = await keyServersOf(admin);
       await Promise.all(masters.map(async (node) => {
         const keys = await node.keys(`${keyPrefix}*`);
         await Promise.all(keys.map((key) => node.del(key)));
