@@ -107,7 +107,9 @@ export function createRuntime(config: Readonly<Config>, logger: Logger, options:
     redis(name = 'main'): Redis {
       let redis = redises.get(name);
       if (!redis) {
-        redis = createRedis({ url: config.redis.url, keyPrefix: config.redis.keyPrefix, logger, name: `vestnik-${name}` });
+        redis = createRedis({
+          url: config.redis.url, clusterNodes: config.redis.clusterNodes ?? undefined, keyPrefix: config.redis.keyPrefix, logger, name: `vestnik-${name}`,
+        });
         redises.set(name, redis);
         const client = redis;
         closers.push(async () => void (await client.quit()));

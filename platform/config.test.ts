@@ -38,6 +38,17 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ KAFKA_REPLICATION_FACTOR: '1', KAFKA_MIN_INSYNC_REPLICAS: '2' })).toThrow(/KAFKA_MIN_INSYNC_REPLICAS \(2\) exceeds KAFKA_REPLICATION_FACTOR \(1\)/);
   });
 
+  it('uses one Redis by default; REDIS_CLUSTER_NODES names a Cluster by host:port, and never echoes an entry', () => {
+    expect(loadConfig({}).redis.clusterNodes).toBeNull();
+    expect(loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000, redis-1.internal:7001,[::1]:7002' }).redis.clusterNodes)
+      .toEqual(['10.0.0.1:7000', 'redis-1.internal:7001', '[::1]:7002']);
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: ' , ' })).toThrow(/REDIS_CLUSTER_NODES is set but names no node/);
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000,redis://:secret@b:7001' })).toThrow(/REDIS_CLUSTER_NODES entry 2 is not host:port/);
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:7000,redis://:secret@b:7001' })).not.toThrow(/secret/);
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1:70000' })).toThrow(/entry 1 is not host:port/);
+    expect(() => loadConfig({ REDIS_CLUSTER_NODES: '10.0.0.1' })).toThrow(/entry 1 is not host:port/);
+  });
+
   it('uses one ClickHouse server by default; a cluster needs its name and a URL per shard, and never echoes a URL', () => {
     expect(loadConfig({}).clickhouse.cluster).toBeNull();
     expect(loadConfig({ CLICKHOUSE_CLUSTER: 'vestnik', CLICKHOUSE_SHARD_URLS: 'http://a:8123, http://b:8123' }).clickhouse.cluster)

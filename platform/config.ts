@@ -81,6 +81,11 @@ export const envSchema = z.object({
   SCHEMA_REGISTRY_URL: z.url().optional(),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379/0'),
   REDIS_KEY_PREFIX: z.string().default('vestnik:'),
+  /**
+   * A Redis Cluster: some of its nodes as host:port, comma-separated (the client learns the rest). REDIS_URL
+   * then gives only the user, password and TLS (rediss://) every node shares. Unset: the one Redis of REDIS_URL.
+   */
+  REDIS_CLUSTER_NODES: z.string().optional(),
   CLICKHOUSE_URL: z.url().default('http://127.0.0.1:8123'),
   CLICKHOUSE_DATABASE: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/).default('vestnik'),
   CLICKHOUSE_USER: z.string().default('default'),
@@ -280,7 +285,8 @@ export interface Config {
     brokers: string[]; clientId: string; groupPrefix: string; topicPrefix: string; security: KafkaSecurity; schemaRegistryUrl?: string;
     replicationFactor: number; minInsyncReplicas: number;
   };
-  redis: { url: string; keyPrefix: string };
+  /** `clusterNodes`: a Redis Cluster's seed nodes (host:port), or null for the one Redis of `url`. */
+  redis: { url: string; keyPrefix: string; clusterNodes: string[] | null };
   clickhouse: { url: string; database: string; user: string; password: string; cluster: { name: string; shardUrls: string[] } | null };
   analytics: { startFrom: 'earliest' | 'latest' };
   http: { host: string; port: number; publicBaseUrl: string };
@@ -370,7 +376,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
       security: kafkaSecurity,
       schemaRegistryUrl: e.SCHEMA_REGISTRY_URL,
     },
-    redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX },
+    redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, clusterNodes: redisClusterNodesOf(e) },
     clickhouse: { url: e.CLICKHOUSE_URL, database: e.CLICKHOUSE_DATABASE, user: e.CLICKHOUSE_USER, password: e.CLICKHOUSE_PASSWORD, cluster: clickhouseClusterOf(e) },
     analytics: { startFrom: e.ANALYTICS_START_FROM },
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, publicBaseUrl: e.PUBLIC_BASE_URL },
@@ -430,6 +436,20 @@ function replicationOf(e: Env): { replicationFactor: number; minInsyncReplicas: 
     throw new VestnikError('CONFIG_INVALID', `invalid configuration — KAFKA_MIN_INSYNC_REPLICAS (${e.KAFKA_MIN_INSYNC_REPLICAS}) exceeds KAFKA_REPLICATION_FACTOR (${e.KAFKA_REPLICATION_FACTOR}): no write could succeed`);
   }
   return { replicationFactor: e.KAFKA_REPLICATION_FACTOR, minInsyncReplicas: e.KAFKA_MIN_INSYNC_REPLICAS };
+}
+
+/** A Redis Cluster's seed nodes, each host:port (an IPv6 host in brackets), or null for one Redis. */
+function redisClusterNodesOf(e: Env): string[] | null {
+  if (e.REDIS_CLUSTER_NODES === undefined) return null;
+  const nodes = e.REDIS_CLUSTER_NODES.split(',').map((node) => node.trim()).filter(Boolean);
+  if (nodes.length === 0) throw new VestnikError('CONFIG_INVALID', 'invalid configuration — REDIS_CLUSTER_NODES is set but names no node');
+  nodes.forEach((node, index) => {
+    const port = Number(node.slice(node.lastIndexOf(':') + 1));
+    if (!/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(node) || port < 1 || port > 65_535) {
+      throw new VestnikError('CONFIG_INVALID', `invalid configuration — REDIS_CLUSTER_NODES entry ${index + 1} is not host:port`);
+    }
+  });
+  return nodes;
 }
 
 /** The ClickHouse cluster, if any: a name and a URL per shard come together, and each URL is one. */
