@@ -2,7 +2,7 @@ import { ReplyError } from 'ioredis';
 import { MaxRetriesPerRequestError } from 'ioredis/built/errors';
 import { CONNECTION_CLOSED_ERROR_MSG } from 'ioredis/built/utils';
 import { isRetriable, VestnikError } from '../errors';
-import { classifyRedisError, isRedisUnavailable, NETWORK_ERROR_CODES, UNAVAILABLE_REPLY_CODES } from './classify';
+import { classifyRedisError, isRedisUnavailable, isSlotMoved, NETWORK_ERROR_CODES, UNAVAILABLE_REPLY_CODES } from './classify';
 
 /** Errors as ioredis and redis-errors build them (ioredis re-exports neither AbortError nor its parent). */
 const AbortError = Object.getPrototypeOf(MaxRetriesPerRequestError) as new (message: string) => Error;
@@ -60,5 +60,17 @@ describe('classifyRedisError: everything else passes through untouched', () => {
   it('keeps any VestnikError as it is', () => {
     const permanent = new VestnikError('VALIDATION_FAILED', 'bad');
     expect(classifyRedisError(permanent)).toBe(permanent);
+  });
+});
+
+describe('isSlotMoved: a Redis Cluster redirection (the client reloads its slot map)', () => {
+  it.each<[string, unknown, boolean]>([
+    ['MOVED', reply('MOVED 5274 127.0.0.1:7001'), true],
+    ['ASK', reply('ASK 5274 127.0.0.1:7001'), true],
+    ['CLUSTERDOWN (retriable, but no slot moved)', reply('CLUSTERDOWN The cluster is down'), false],
+    ['a plain Error saying MOVED', new Error('MOVED 1 x'), false],
+    ['not an error', 'MOVED 1 x', false],
+  ])('%s', (_name, error, moved) => {
+    expect(isSlotMoved(error)).toBe(moved);
   });
 });

@@ -14,14 +14,22 @@ import { describeError, VestnikError } from '../errors';
  *   has no class or code of its own, so the library's exported constant is compared, not our own text);
  * - a socket error carrying a Node system code (ECONNREFUSED, ETIMEDOUT, ECONNRESET…);
  * - a server reply whose error code (the first word, which is how Redis defines error classes) says the
- *   server cannot serve it yet: LOADING, BUSY, READONLY, MASTERDOWN, CLUSTERDOWN, TRYAGAIN, NOREPLICAS.
+ *   server cannot serve it yet: LOADING, BUSY, READONLY, MASTERDOWN, CLUSTERDOWN, TRYAGAIN, NOREPLICAS;
+ *   and a Redis Cluster's MOVED and ASK, which reach the caller when a slot moved under an auto-pipeline
+ *   (ioredis redirects a pipeline only when every command got the same redirection, and commands of
+ *   several slots name several): after a fail-over, until the client's slot map catches up.
  *
  * Everything else (WRONGTYPE, ERR syntax, NOSCRIPT, a script's own error_reply) is an answer and is left
  * exactly as ioredis made it: it is not a VestnikError, so isRetriable() says false and the record is
  * dead-lettered; and ioredis itself reads some of these after the edge (the EVALSHA → EVAL fallback
  * looks for NOSCRIPT, MULTI attaches previousErrors), which a wrapper would break.
  */
-export const UNAVAILABLE_REPLY_CODES = ['LOADING', 'BUSY', 'READONLY', 'MASTERDOWN', 'CLUSTERDOWN', 'TRYAGAIN', 'NOREPLICAS'] as const;
+export const UNAVAILABLE_REPLY_CODES = ['LOADING', 'BUSY', 'READONLY', 'MASTERDOWN', 'CLUSTERDOWN', 'TRYAGAIN', 'NOREPLICAS', 'MOVED', 'ASK'] as const;
+
+/** The replies that say a Redis Cluster's slot map changed. */
+export function isSlotMoved(error: unknown): boolean {
+  return error instanceof Error && isA(error, ReplyErrorClass) && ['MOVED', 'ASK'].includes(replyCodeOf(error));
+}
 
 export const NETWORK_ERROR_CODES = [
   'ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN',

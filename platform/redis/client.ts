@@ -1,7 +1,7 @@
 import IORedis, { Cluster, type ClusterNode, type RedisOptions as IORedisOptions } from 'ioredis';
 import type { Command } from 'ioredis';
 import { Logger } from '../logger';
-import { classifyRedisError } from './classify';
+import { classifyRedisError, isSlotMoved } from './classify';
 
 /** A connection to one Redis server, or to a Redis Cluster (issue 16): the same commands, keys routed by slot. */
 export type Redis = IORedis | Cluster;
@@ -83,12 +83,20 @@ const CLASSIFIED = Symbol('vestnik.redis.classified');
  */
 function classifyErrors(redis: Redis): void {
   const send = redis.sendCommand.bind(redis) as (command: Command, ...rest: unknown[]) => unknown;
+  // A slot that moved (a fail-over) and reached a caller: the slot map is reloaded now, not at the next
+  // periodic refresh, so the caller's retry finds the new master (ioredis joins concurrent reloads).
+  const onError = redis instanceof Cluster
+    ? (error: Error) => { if (isSlotMoved(error)) redis.refreshSlotsCache(); }
+    : () => undefined;
   // A Cluster's sendCommand takes a third argument (the node); whatever follows the command is passed on.
   (redis as { sendCommand: unknown }).sendCommand = (command: Command, ...rest: unknown[]) => {
     const reject = command.reject as Command['reject'] & { [CLASSIFIED]?: true };
     if (!reject[CLASSIFIED]) {
       // A property on the wrapper, not a WeakSet: this runs for every command, and weak collections cost the GC.
-      const classified = Object.assign((error: Error) => reject.call(command, classifyRedisError(error) as Error), { [CLASSIFIED]: true as const });
+      const classified = Object.assign((error: Error) => {
+        onError(error);
+        reject.call(command, classifyRedisError(error) as Error);
+      }, { [CLASSIFIED]: true as const });
       command.reject = classified;
     }
     return send(command, ...rest);
