@@ -105,17 +105,17 @@ async function startSingleServices(): Promise<Infrastructure> {
   };
 }
 
-/** `--cluster`: the cluster world (three Kafka nodes, two ClickHouse shards) and one Redis. */
+/** `--cluster`: the cluster world (three Kafka nodes, a Redis Cluster of three masters and three replicas, two ClickHouse shards). */
 async function startClusterServices(): Promise<Infrastructure> {
-  const [world, redis] = await Promise.all([startClusterWorld(), startPrivateRedis()]);
+  const world = await startClusterWorld();
   return {
     measured: [
       ...world.kafka.nodes.map((node) => ({ name: `kafka-${node.nodeId}`, process: node.process })),
-      { name: 'redis', process: redis.process },
+      ...world.redis.nodes.map((node, i) => ({ name: `redis-${i + 1}`, process: node.process })),
       ...world.clickhouse.shards.map((shard, i) => ({ name: `clickhouse-${i + 1}`, process: shard.process })),
     ],
-    env: { ...world.env, REDIS_URL: redis.url },
+    env: world.env,
     clickhouseUrls: world.clickhouse.shards.map((shard) => shard.url),
-    remove: async () => void (await Promise.all([world.remove(), redis.remove()])),
+    remove: () => world.remove(),
   };
 }

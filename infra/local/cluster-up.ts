@@ -2,7 +2,7 @@
 /**
  * `npm run cluster:up`: starts the cluster world (cluster-world.ts), creates Vestnik's topics and tables on
  * it (`vestnik setup`), prints the environment that points Vestnik at it, and keeps it running until
- * Ctrl-C, when every node stops and its data is removed. Redis is infra/'s (it must answer on REDIS_URL).
+ * Ctrl-C, when every node stops and its data is removed.
  */
 import { startClusterWorld } from './cluster-world';
 import { killAllChildren, runCommand, REPO_ROOT } from './child-processes';
@@ -10,7 +10,7 @@ import { join } from 'node:path';
 
 async function main(): Promise<void> {
   const began = Date.now();
-  console.log('starting 3 Kafka nodes (KRaft) and 2 ClickHouse shards on loopback…');
+  console.log('starting 3 Kafka nodes (KRaft), a Redis Cluster (3 masters, 3 replicas) and 2 ClickHouse shards on loopback…');
   const world = await startClusterWorld();
   const stop = async () => {
     console.log('\nstopping the cluster world and removing its data…');
@@ -25,6 +25,7 @@ async function main(): Promise<void> {
   console.log('\nThe cluster world is running. Point Vestnik at it with:\n');
   for (const [name, value] of Object.entries(world.env)) console.log(`export ${name}=${value}`);
   console.log(`\nKafka nodes: ${world.kafka.nodes.map((node) => `${node.nodeId} at ${node.url} (pid ${node.process.pid})`).join(', ')}`);
+  console.log(`Redis Cluster nodes: ${world.redis.nodes.map((node) => `${node.address} (pid ${node.process.pid})`).join(', ')}`);
   console.log(`ClickHouse shards: ${world.clickhouse.shards.map((shard) => `${shard.url} (pid ${shard.process.pid})`).join(', ')}`);
   console.log('\nCtrl-C stops it and removes its data.');
 }

@@ -1,15 +1,17 @@
 /**
  * The cluster world (issue 16), all on loopback: a Kafka cluster of three KRaft nodes (each a broker and a
- * controller, topics with three copies and two in sync for a write) and a ClickHouse cluster of two shards.
+ * controller, topics with three copies and two in sync for a write), a Redis Cluster of three masters and
+ * three replicas (redis-cluster.ts) and a ClickHouse cluster of two shards.
  * The cluster tests run Vestnik's roles on it, kill a node of it and start it again; `npm run cluster:up`
  * starts it for anyone who wants to try Vestnik on it (cluster-up.ts).
  *
  * Every node is a private service (private-services.ts): the same binaries and configuration as infra/,
  * on free ports, with data in a temporary folder removed by `remove()`, and dying with the process that
- * started it. Redis stays the single server of infra/ for now (see the README's "Scaling out").
+ * started it.
  */
 import { join } from 'node:path';
 import type { ManagedChild } from './child-processes';
+import { startRedisCluster, type RedisCluster } from './redis-cluster';
 import {
   brokerProperties, dataDir, freePort, newKafkaClusterId, removable, startKafkaNode, startPrivateClickHouse, type PrivateService,
 } from './private-services';
@@ -85,20 +87,22 @@ export async function startClickHouseShards(count = 2, cluster = 'vestnik'): Pro
 export interface ClusterWorld {
   kafka: KafkaCluster;
   clickhouse: ClickHouseShards;
+  redis: RedisCluster;
   /** What Vestnik's processes need to run on it (added to the rest of their configuration). */
   env: Record<string, string>;
   remove(): Promise<void>;
 }
 
 export async function startClusterWorld(): Promise<ClusterWorld> {
-  const [kafka, clickhouse] = await Promise.all([startKafkaCluster(3), startClickHouseShards(2)]);
+  const [kafka, clickhouse, redis] = await Promise.all([startKafkaCluster(3), startClickHouseShards(2), startRedisCluster({ masters: 3, replicasPerMaster: 1 })]);
   const env = {
     KAFKA_BROKERS: kafka.brokers,
+    REDIS_CLUSTER_NODES: redis.addresses,
     KAFKA_REPLICATION_FACTOR: '3',
     KAFKA_MIN_INSYNC_REPLICAS: '2',
     CLICKHOUSE_URL: clickhouse.shards[0]!.url,
     CLICKHOUSE_CLUSTER: clickhouse.cluster,
     CLICKHOUSE_SHARD_URLS: clickhouse.shards.map((shard) => shard.url).join(','),
   };
-  return { kafka, clickhouse, env, remove: async () => void (await Promise.all([kafka.remove(), clickhouse.remove()])) };
+  return { kafka, clickhouse, redis, env, remove: async () => void (await Promise.all([kafka.remove(), clickhouse.remove(), redis.remove()])) };
 }

@@ -8,6 +8,7 @@ import { createAdminApi, type AdminApi } from '../../infra/local/admin-api';
 import { deleteKeysWithPrefix } from './redis';
 import { uniqueName } from './unique';
 import { waitFor } from './wait-for';
+import { getMany } from '../../platform/redis/get-many';
 import { KEYS } from '../../platform/redis/keys';
 import { TOPIC_SPECS, TOPICS } from '../../platform/topics';
 import { topicNamesOf } from '../../platform/kafka';
@@ -68,7 +69,8 @@ export async function startStack(options: {
     async stop(stopOptions = {}) {
       for (const part of [...started].reverse()) await part.stop();
       if (!stopOptions.keepData) {
-        await deleteKeysWithPrefix(`${id}:`);
+        // A stack on a Redis Cluster (the cluster world's) leaves its keys to the Cluster's removal.
+        if (!config.redis.clusterNodes) await deleteKeysWithPrefix(`${id}:`);
         await runtime.clickhouse().exec(sql`DROP DATABASE IF EXISTS ${sqlIdentifier(id)}`);
         await deleteStackTopics(runtime);
       }
@@ -115,7 +117,7 @@ export async function waitForViewCaughtUp(runtime: Runtime): Promise<void> {
     await waitFor(
       async () => {
         if (targets.length === 0) return true;
-        const applied = await redis.mget(...targets.map((t) => t.key));
+        const applied = await getMany(redis, targets.map((t) => t.key));
         return targets.every((t, i) => applied[i] !== null && BigInt(applied[i] as string) >= t.last);
       },
       { timeoutMs: 180_000, intervalMs: 250, description: 'the directory view caught up with the state topics' },
