@@ -213,7 +213,7 @@ async function main(): Promise<void> {
   const profileDir = args.cpuProf ? args.out.replace(/\.json$/, '-profiles') : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   console.log(args.cluster
-    ? 'starting the cluster world (3 Kafka nodes, 2 ClickHouse shards), a private Redis and the simulators…'
+    ? 'starting the cluster world (3 Kafka nodes, a Redis Cluster of 3 masters and 3 replicas, 2 ClickHouse shards) and the simulators…'
     : 'starting a private Kafka, Redis, ClickHouse and the simulators…');
   const world = await startBenchWorld({ cluster: args.cluster });
   // Ctrl-C (or a CI timeout) still removes the private services' data folders.
