@@ -1,7 +1,6 @@
 import { createLinkStore, linkKeys, type LinkStore } from '../../platform/links/link-store';
 import type { Redis } from '../../platform/redis/client';
-import { startRedisBackend, type RedisBackend, type RedisBackendName } from '../support/redis-backend';
-import { uniqueName } from '../support/unique';
+import { useRedisBackend, type RedisBackendName } from '../support/redis-backend';
 
 /**
  * The short-link store on the run's Redis and on a Redis Cluster (issue 16): there a link and its
@@ -13,24 +12,13 @@ const HOUR = 3_600_000;
 const link = (subject: string, ttlMs = HOUR) => ({ url: 'https://example.test/welcome', ttlMs, purpose: 'email-confirmation', subject });
 
 function describeLinkStore(backendName: RedisBackendName): void {
-  const prefix = `vestnik-test-${uniqueName('link-store')}:`;
-  let backend: RedisBackend;
+  const connection = useRedisBackend(backendName, 'link-store');
   let redis: Redis;
   let store: LinkStore;
 
-  beforeAll(async () => {
-    backend = await startRedisBackend(backendName);
-    redis = backend.connect('link-store-test', prefix);
+  beforeAll(() => {
+    redis = connection();
     store = createLinkStore({ redis, tombstoneMs: HOUR });
-  });
-
-  afterEach(async () => {
-    await backend.clear(prefix);
-  });
-
-  afterAll(async () => {
-    await redis?.quit();
-    await backend?.stop();
   });
 
   it('gives a link once: a second click says used, an unknown code expired', async () => {

@@ -4,8 +4,7 @@ import { createNotificationRunHistory } from '../../domain/notification-run/hist
 import { recordFanout, recordRequest, startRun, transitionRun } from '../../domain/notification-run/record';
 import { advanceNotifications } from '../../processors/scheduler/notification-lifecycle';
 import type { NotificationRequested } from '../../schemas/types';
-import { startRedisBackend, type RedisBackend, type RedisBackendName } from '../support/redis-backend';
-import { uniqueName } from '../support/unique';
+import { useRedisBackend, type RedisBackendName } from '../support/redis-backend';
 
 /**
  * The run record's Lua scripts and indexes on a real Redis (the counts port is a scripted fake): on the
@@ -14,24 +13,13 @@ import { uniqueName } from '../support/unique';
 for (const backendName of ['one Redis', 'a Redis Cluster'] as const) describe(`on ${backendName}`, () => describeRunRecords(backendName));
 
 function describeRunRecords(backendName: RedisBackendName): void {
-  const prefix = `vestnik-test-${uniqueName('runs')}:`;
-  let backend: RedisBackend;
+  const connection = useRedisBackend(backendName, 'runs');
   let redis: Redis;
   let keys: NotificationRunKeys;
 
-  beforeAll(async () => {
-    backend = await startRedisBackend(backendName);
-    redis = backend.connect('run-record-test', prefix);
+  beforeAll(() => {
+    redis = connection();
     keys = notificationRunKeys(redis);
-  });
-
-  afterEach(async () => {
-    await backend.clear(prefix);
-  });
-
-  afterAll(async () => {
-    await redis?.quit();
-    await backend?.stop();
   });
 
   const request = (requestId: string, fields: Partial<NotificationRequested> = {}): NotificationRequested => ({

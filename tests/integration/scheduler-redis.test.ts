@@ -5,8 +5,7 @@ import { startDueMailings } from '../../processors/scheduler/mailing-starts';
 import { cancelRecurring, fireDueRecurring, registerRecurring } from '../../processors/scheduler/recurring-notifications';
 import type { MailingStarted, NotificationRequested } from '../../schemas/types';
 import { createRecordingProducer } from '../support/kafka-fakes';
-import { startRedisBackend, type RedisBackend, type RedisBackendName } from '../support/redis-backend';
-import { uniqueName } from '../support/unique';
+import { useRedisBackend, type RedisBackendName } from '../support/redis-backend';
 
 /**
  * The scheduler's Redis state (mailing starts, recurring requests) on the run's Redis and on a Redis
@@ -19,22 +18,11 @@ const MINUTE = 60_000;
 const EVERY_MINUTE = { cron: '* * * * *', timezone: 'UTC' };
 
 function describeScheduler(backendName: RedisBackendName): void {
-  const prefix = `vestnik-test-${uniqueName('scheduler-redis')}:`;
-  let backend: RedisBackend;
+  const connection = useRedisBackend(backendName, 'scheduler-redis');
   let redis: Redis;
 
-  beforeAll(async () => {
-    backend = await startRedisBackend(backendName);
-    redis = backend.connect('scheduler-redis-test', prefix);
-  });
-
-  afterEach(async () => {
-    await backend.clear(prefix);
-  });
-
-  afterAll(async () => {
-    await redis?.quit();
-    await backend?.stop();
+  beforeAll(() => {
+    redis = connection();
   });
 
   const request = (requestId: string): NotificationRequested => ({

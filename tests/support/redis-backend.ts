@@ -2,6 +2,7 @@ import { startRedisCluster, type RedisCluster } from '../../infra/local/redis-cl
 import { silentLogger } from '../../platform/logger';
 import { createRedis, keyServersOf, type Redis } from '../../platform/redis/client';
 import { deleteKeysWithPrefix, TEST_REDIS_URL } from './redis';
+import { uniqueName } from './unique';
 
 /** Where a suite that runs on both keeps its Redis state: the run's shared server, or a Redis Cluster of its own. */
 export type RedisBackendName = 'one Redis' | 'a Redis Cluster';
@@ -47,5 +48,31 @@ export async function startRedisBackend(name: RedisBackendName): Promise<RedisBa
       await admin.quit();
       await cluster.remove();
     },
+  };
+}
+
+/**
+ * For a suite of Redis-only tests on `backendName`: a connection under a key prefix of its own, opened
+ * before the suite, emptied after each test, and closed (with the backend) after the suite. Call it at
+ * the top of a describe; read the connection inside the tests.
+ */
+export function useRedisBackend(backendName: RedisBackendName, name: string): () => Redis {
+  const prefix = `vestnik-test-${uniqueName(name)}:`;
+  let backend: RedisBackend | undefined;
+  let redis: Redis | undefined;
+  beforeAll(async () => {
+    backend = await startRedisBackend(backendName);
+    redis = backend.connect(`${name}-test`, prefix);
+  });
+  afterEach(async () => {
+    await backend?.clear(prefix);
+  });
+  afterAll(async () => {
+    await redis?.quit();
+    await backend?.stop();
+  });
+  return () => {
+    if (!redis) throw new Error('useRedisBackend: the connection is opened in beforeAll');
+    return redis;
   };
 }
