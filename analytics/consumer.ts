@@ -2,14 +2,18 @@ import type { Kafka } from 'kafkajs';
 import type { Codec } from '../platform/codec/codec';
 import { createBatchConsumer, type BatchConsumer, type TypedProducer } from '../platform/kafka';
 import type { Logger } from '../platform/logger';
-import { TOPICS } from '../platform/topics';
+import { TOPICS, TOPIC_SPECS } from '../platform/topics';
 import type { DeliveryStatus } from '../schemas/types';
 import type { StatusStore } from './status-store';
 import { statusProblems } from './validate-status';
 import { invalidRecord } from '../platform/kafka/invalid-record';
 
+/** Every partition of deliveries.status at once, so that each batch of a fetch can join one insert (insert-coalescer.ts). */
+const STATUS_PARTITIONS = TOPIC_SPECS.find((spec) => spec.name === TOPICS.deliveriesStatus)?.partitions ?? 1;
+
 /**
- * Streams deliveries.status into ClickHouse: one INSERT per consumed batch. When ClickHouse is down the
+ * Streams deliveries.status into ClickHouse: each consumed batch handed to `store`, which the analytics
+ * role makes coalescing (the batches of one fetch share an INSERT). When ClickHouse is down the
  * insert fails as retriable, the offset stays where it is and the batch is inserted once it is back;
  * a batch inserted twice (crash after insert, before commit) counts once (statusId).
  */
@@ -32,9 +36,9 @@ export function createAnalyticsConsumer(options: {
     topics: [{ topic: options.topic ?? TOPICS.deliveriesStatus, schema: 'deliveries.status' }],
     logger: options.logger.child({ module: 'analytics-consumer' }),
     fromBeginning: options.fromBeginning ?? true,
-    partitionsConsumedConcurrently: 3,
-    // Each batch is one INSERT, and ClickHouse pays per insert (a part written, merged later): under load
-    // a fetch waits for about 3,000 statuses, or for the 1 s long-poll, whichever comes first.
+    partitionsConsumedConcurrently: STATUS_PARTITIONS,
+    // ClickHouse pays per insert (a part written, merged later): under load a fetch waits for about
+    // 3,000 statuses, or for the 1 s long-poll, whichever comes first.
     minBytes: 512 * 1024,
     handler: async (records, ctx) => {
       const statuses = records.flatMap((record) => {

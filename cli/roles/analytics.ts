@@ -1,4 +1,5 @@
 import { createAnalyticsConsumer } from '../../analytics/consumer';
+import { coalesceInserts } from '../../analytics/insert-coalescer';
 import { createStatusStore } from '../../analytics/status-store';
 import type { Runtime, Stoppable } from '../runtime';
 
@@ -7,7 +8,8 @@ export async function startAnalytics(runtime: Runtime): Promise<Stoppable[]> {
   const plain = createStatusStore({
     client: runtime.clickhouse(), database: runtime.config.clickhouse.database, logger: runtime.logger,
   });
-  const store = runtime.metrics?.instrumentStatusStore(plain) ?? plain;
+  // Metrics see the inserts ClickHouse gets: the coalesced ones.
+  const store = coalesceInserts(runtime.metrics?.instrumentStatusStore(plain) ?? plain);
   const consumer = createAnalyticsConsumer({
     kafka: runtime.kafka(), codec: runtime.codec(), producer: await runtime.producer(), store, logger: runtime.logger,
     groupId: runtime.groupId('analytics'), fromBeginning: runtime.config.analytics.startFrom === 'earliest',
