@@ -1,7 +1,8 @@
 /**
- * Writes status changes to ClickHouse: one INSERT per call, and the consumer calls it once per
- * consumed Kafka batch (ClickHouse wants few large inserts, not many small ones). A replayed batch
- * is harmless: rows are keyed by the deterministic statusId and every query counts them once.
+ * Writes status changes to ClickHouse: one INSERT per call. ClickHouse wants few large inserts, not many
+ * small ones, so the analytics role puts insert-coalescer.ts in front of it (the partition batches of one
+ * fetch share a call). A replayed batch is harmless: rows are keyed by the deterministic statusId and
+ * every query counts them once.
  */
 import type { Logger } from '../platform/logger';
 import { silentLogger } from '../platform/logger';

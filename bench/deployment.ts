@@ -36,7 +36,8 @@ const PROCESSES: readonly { name: string; roles: Role[]; env?: Record<string, st
  *   some of them to be collected again. 100k runs with profiles, one each: the bulk senders' time in the GC
  *   fell from 18.3% (16 MiB) to 16.5% (32) and 12.5% (64), Vestnik's CPU per message from 0.570 to 0.517
  *   and 0.458 ms, while peak RSS rose to 351 and 419 MiB. 48 MiB keeps old cap + young generation (3 ×
- *   semi-space) at 464 MiB, under the pods' 512 MiB limit.
+ *   semi-space) at 464 MiB, under the pods' 512 MiB limit; at 200k it gave 0.398 ms against 0.480 the same
+ *   day at 16 MiB, at peak RSS up to 405 MiB (README "Benchmark").
  */
 const V8_HEAP_FLAGS = ['--max-old-space-size=320', '--max-semi-space-size=48'];
 
