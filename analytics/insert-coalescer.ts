@@ -9,6 +9,7 @@
  * commits its offsets only after its rows are written, and a failed insert fails every batch in it (each
  * partition then retries on its own; statusIds make a row inserted twice count once).
  */
+import type { DeliveryStatus } from '../schemas/types';
 import type { StatusStore } from './status-store';
 
 export interface CoalescingPolicy {
@@ -21,10 +22,8 @@ export interface CoalescingPolicy {
 /** A fetch's partition batches reach the handler within tens of ms of each other (each is decoded first). */
 export const DEFAULT_COALESCING: CoalescingPolicy = { lingerMs: 100, maxRows: 20_000 };
 
-type Statuses = Parameters<StatusStore['insertBatch']>[0];
-
 interface Gathering {
-  rows: Statuses[number][];
+  rows: DeliveryStatus[];
   timer: NodeJS.Timeout | null;
   done: Promise<void>;
   send(): void;

@@ -188,14 +188,14 @@ describe('Vestnik on the cluster world (3 Kafka nodes, a Redis Cluster, 2 ClickH
     };
     const newClient = async (fields: Record<string, unknown>): Promise<string> =>
       (await created('/api/clients', { phone: randomPhone(), timezone: 'UTC', ...fields })).id;
-    const template = { body: await created('/api/templates', { defaultLocale: 'en', variants: { en: { sms: '{{name}}, {{film}} is out' } } }) };
+    const templateId: string = (await created('/api/templates', { defaultLocale: 'en', variants: { en: { sms: '{{name}}, {{film}} is out' } } })).id;
     measured.apiWritesBackMs = Date.now() - writesBack;
     const segment = uniqueName('cluster-segment');
     const listed = await newClient({ name: 'Ann' });
     const inSegment = await newClient({ name: 'Ivan', tags: [segment] });
     const optedOut = await newClient({ name: 'Bob', tags: [segment], preferences: { promo: false } });
     const accepted = await write('/api/notifications', {
-      templateId: template.body.id, userIds: [listed], segmentTags: [segment], contextJson: JSON.stringify({ film: 'Solaris' }),
+      templateId, userIds: [listed], segmentTags: [segment], contextJson: JSON.stringify({ film: 'Solaris' }),
       promo: true, channels: ['sms'],
     });
     expect(accepted.status).toBe(202);
