@@ -24,11 +24,13 @@ describe('operator CLI (vestnik lag | topics | mailing watch | dlq)', () => {
   beforeAll(async () => {
     sms = createSmsSimulator({ jwtSecret: secret });
     await sms.start();
-    // A slow provider and two requests at a time: the mailing takes seconds, so the bar has frames to draw.
-    await sms.setFaults({ latencyMs: 40 });
+    // A provider limited to 40 messages a second (bulk gets 32 of them): the senders book each message's slot
+    // and the delay queue hands them back a few at a time, so statuses arrive over about 4 s and the bar has
+    // frames to draw. (A slow provider alone is not enough: each partition's chunk records its statuses when
+    // its last answer is in, and the partitions settling side by side finish together, in one step.)
     stack = await startStack({
       roles: ['api', 'processors', 'senders', 'analytics', 'scheduler'],
-      env: { SMS_API_URL: sms.url, SMS_API_TOKEN: createSmsApiToken(secret), SMS_CONCURRENCY: '2' },
+      env: { SMS_API_URL: sms.url, SMS_API_TOKEN: createSmsApiToken(secret), SMS_RATE_PER_S: '40' },
     });
     env = stackEnv(stack);
   });
