@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import jwt from 'jsonwebtoken';
 import type { Kafka } from 'kafkajs';
 import { createClickHouseClient } from '../../analytics/clickhouse-client';
 import { qualified, tableNames } from '../../analytics/migrations';
@@ -16,7 +17,8 @@ import { createRoleProcess, killAllChildren, type ManagedChild } from '../suppor
 import { startStack, waitForViewCaughtUp, type TestStack } from '../support/stack';
 import { uniqueName } from '../support/unique';
 import { waitFor } from '../support/wait-for';
-import { randomPhone } from '../support/clients';
+import { createTestClient, randomPhone } from '../support/clients';
+import { connectSocket } from '../support/websocket';
 
 jest.setTimeout(600_000);
 
@@ -24,14 +26,15 @@ const CLIENTS = 4000;
 const OTHERS = 100;
 
 /**
- * Issue 16: a mailing of 4,000 clients on the cluster world (infra/local/cluster-world.ts): three Kafka nodes with topics of
- * three copies (two in sync for a write) and two ClickHouse shards under Distributed tables. In the middle of
- * it, `kill -9` of the broker that leads most of `deliveries.bulk`'s partitions, and later a `kill -9` and
- * restart of a ClickHouse shard while statuses stream in. Every matching client still gets exactly one
- * message id, and the statistics, read through the Distributed tables, are exact. Then a notification (the
- * single window) on the same world. The processors, senders and analytics are real `vestnik` processes; the
- * API and the scheduler run in this process. Every one of them keeps its Redis state on the world's Redis
- * Cluster (three masters, three replicas), one of whose masters is killed in the middle of the mailing too.
+ * Issue 16: a mailing of 4,000 clients on the cluster world (infra/local/cluster-world.ts): three Kafka nodes
+ * with topics of three copies (two in sync for a write) and two ClickHouse shards under Distributed tables. In
+ * the middle of it, `kill -9` of the broker that leads most of `deliveries.bulk`'s partitions, and later a
+ * `kill -9` and restart of a ClickHouse shard while statuses stream in. Every matching client still gets
+ * exactly one message id, and the statistics, read through the Distributed tables, are exact. Then a
+ * notification (the single window), and in-app messages over the cluster's pub/sub, on the same world. The
+ * processors, senders and analytics are real `vestnik` processes; the API (with its websocket gateway) and the
+ * scheduler run in this process. Every one of them keeps its Redis state on the world's Redis Cluster (three
+ * masters, three replicas), one of whose masters is killed in the middle of the mailing too.
  */
 describe('Vestnik on the cluster world (3 Kafka nodes, a Redis Cluster, 2 ClickHouse shards)', () => {
   const secret = 'cluster-world-sms-secret';
@@ -219,6 +222,51 @@ describe('Vestnik on the cluster world (3 Kafka nodes, a Redis Cluster, 2 ClickH
     // again (platform/kafka/every-partition.ts), never dead-lettered.
     expect(await recordsOn(stack, TOPICS.deliveriesDeadLetter)).toBe(0);
     measured.resendsAfterLeaderChange = roles.reduce((n, child) => n + readFileSync(child.logFile, 'utf8').split('their records sent again').length - 1, 0);
+  });
+
+  it('delivers in-app notifications through the Redis Cluster: live over its pub/sub to sockets on any node, and the backlog on connect', async () => {
+    const wsUrl = `${stack.apiUrl.replace(/^http/, 'ws')}/ws`;
+    const tokenFor = (userId: string) => jwt.sign({ sub: userId }, stack.runtime.config.auth.jwtSecret, { algorithm: 'HS256', expiresIn: '10m' });
+    const activity = async (userId: string): Promise<string> => {
+      const response = await stack.api('POST', '/api/events/user-activity', {
+        userId, actorId: uniqueName('actor'), actorName: 'Bob', kind: 'like', objectId: uniqueName('post'), objectTitle: 'Summer photos',
+      });
+      expect(response.status).toBe(202);
+      return response.body.id;
+    };
+    // Six users: each inbox lives in its user's slot, so their PUBLISHes come from every master, while the
+    // gateway's one subscriber connection sits on one node. A cluster passes a message published on one node
+    // to subscribers on all of them; all six must arrive.
+    const users = await Promise.all(Array.from({ length: 6 }, (_, i) => createTestClient(stack, { name: `Live ${i}` })));
+    const sockets = await Promise.all(users.map((user) => connectSocket(wsUrl, { token: tokenFor(user) })));
+    try {
+      const events = await Promise.all(users.map((user) => activity(user)));
+      for (const [i, socket] of sockets.entries()) {
+        const [frame] = await waitFor(() => (socket.notifications().length > 0 ? socket.notifications() : null), {
+          timeoutMs: 45_000, description: `user ${i}'s live notification`,
+        });
+        expect({ id: frame.id, text: frame.text }).toEqual({ id: deliveryIdOf('activity', events[i]!, users[i]!, 'inapp'), text: 'Bob liked your Summer photos' });
+      }
+      // Each socket saw its own notification and nobody else's.
+      expect(sockets.map((socket) => socket.notifications().length)).toEqual(users.map(() => 1));
+    } finally {
+      await Promise.all(sockets.map((socket) => socket.close()));
+    }
+
+    // Offline: the message waits in the user's inbox on the cluster and comes on connect.
+    const away = await createTestClient(stack, { name: 'Away' });
+    const eventId = await activity(away);
+    await waitFor(async () => {
+      const body = (await stack.api('GET', `/api/stats/channels?sourceType=activity&sourceId=${eventId}`)).body;
+      return (body.items ?? body).find?.((r: { channel: string }) => r.channel === 'inapp')?.byStatus?.sent === 1;
+    }, { timeoutMs: 60_000, description: 'the offline message sent to the inbox' });
+    const later = await connectSocket(wsUrl, { token: tokenFor(away) });
+    try {
+      await waitFor(() => later.notifications().length > 0, { timeoutMs: 15_000, description: 'the backlog on connect' });
+      expect(later.notifications().map((f) => f.id)).toEqual([deliveryIdOf('activity', eventId, away, 'inapp')]);
+    } finally {
+      await later.close();
+    }
   });
 });
 

@@ -1,19 +1,10 @@
 import jwt from 'jsonwebtoken';
-import WebSocket from 'ws';
 import { deliveryIdOf } from '../../platform/ids';
 import { startStack, TEST_ADMIN_KEY, type TestStack } from '../support/stack';
 import { uniqueName } from '../support/unique';
 import { waitFor } from '../support/wait-for';
 import { createTestClient } from '../support/clients';
-
-/** A test's websocket: every frame it received, in order. */
-interface TestSocket {
-  ws: WebSocket;
-  frames: any[];
-  notifications(): any[];
-  send(frame: unknown): void;
-  close(): Promise<void>;
-}
+import { connectSocket, type TestSocket } from '../support/websocket';
 
 /**
  * events.user-activity → processors → deliveries.express → senders (in-app inbox in Redis) → the API's
@@ -49,30 +40,10 @@ describe('in-app notifications end to end', () => {
     return response.body.id;
   }
 
-  function connect(options: { token?: string; header?: string } = {}): Promise<TestSocket> {
-    const url = options.token === undefined ? wsUrl : `${wsUrl}?token=${encodeURIComponent(options.token)}`;
-    const ws = new WebSocket(url, { headers: options.header ? { authorization: options.header } : {} });
-    const frames: any[] = [];
-    ws.on('message', (data) => frames.push(JSON.parse(data.toString())));
-    const socket: TestSocket = {
-      ws,
-      frames,
-      notifications: () => frames.filter((f) => f.type === 'notification'),
-      send: (frame) => ws.send(JSON.stringify(frame)),
-      close: () => new Promise((resolve) => {
-        if (ws.readyState === WebSocket.CLOSED) return resolve();
-        ws.once('close', () => resolve());
-        ws.close();
-      }),
-    };
-    return new Promise((resolve, reject) => {
-      ws.once('open', () => {
-        open.push(socket);
-        resolve(socket);
-      });
-      ws.once('unexpected-response', (_request, response) => reject(new Error(`refused with ${response.statusCode}`)));
-      ws.once('error', reject);
-    });
+  async function connect(options: { token?: string; header?: string } = {}): Promise<TestSocket> {
+    const socket = await connectSocket(wsUrl, options);
+    open.push(socket);
+    return socket;
   }
 
   /** The HTTP status an upgrade attempt is answered with (101 when it is accepted). */
