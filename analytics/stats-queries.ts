@@ -76,6 +76,13 @@ export interface StatsQueries {
    * those rows, much cheaper than the current status of every delivery (the lifecycle asks every tick).
    */
   finalDeliveriesBySource(sourceType: SourceType, sourceIds: readonly string[]): Promise<Map<string, number>>;
+  /**
+   * How many final rows each source has (every id of `sourceIds` is in the map): never fewer than its final
+   * deliveries (a replayed row or a re-send's final row counts again), so a source with fewer final rows than
+   * deliveries is certainly not done. A plain count() reads no client or channel column and hashes nothing:
+   * about a fifth of finalDeliveriesBySource's CPU at a million, so the lifecycle asks it first.
+   */
+  finalRowsBySource(sourceType: SourceType, sourceIds: readonly string[]): Promise<Map<string, number>>;
   /** Deliveries by channel and current status (see StatsFilter for a range, and for the sources left out). */
   countsByChannel(filter?: StatsFilter): Promise<Map<Channel, StatusCounts>>;
   /** Deliveries by channel and current status of each source (a notification and its occurrences): one query. */
@@ -115,6 +122,19 @@ export function createStatsQueries({ client, database }: { client: ClickHouseCli
       FROM (${currentStatusesKept(sql`sourceType = ${sourceType} AND sourceId = ${sourceId}`)})
       GROUP BY currentStatus`);
     return toStatusCounts(rows);
+  }
+
+  /** `aggregate` over each source's rows of a final status; every id of `sourceIds` is in the map. */
+  async function finalsBySource(aggregate: SqlFragment, sourceType: SourceType, sourceIds: readonly string[]): Promise<Map<string, number>> {
+    const finals = new Map<string, number>(sourceIds.map((id) => [id, 0]));
+    if (sourceIds.length === 0) return finals;
+    const rows = await client.query<{ sourceId: string; n: string | number }>(sql`
+      SELECT sourceId, ${aggregate} AS n
+      FROM ${table}
+      WHERE sourceType = ${sourceType} AND sourceId IN ${sqlList(sourceIds)} AND status IN ${sqlList([...FINAL_STATUSES])}
+      GROUP BY sourceId`);
+    for (const row of rows) finals.set(row.sourceId, Number(row.n));
+    return finals;
   }
 
   async function messagePage(sourceType: SourceType, sourceId: string, limit: number, after: string | null, status: DeliveryStatusName | undefined) {
@@ -171,18 +191,10 @@ export function createStatsQueries({ client, database }: { client: ClickHouseCli
       return { ...counts, ...messages };
     },
 
-    async finalDeliveriesBySource(sourceType, sourceIds) {
-      const finals = new Map<string, number>(sourceIds.map((id) => [id, 0]));
-      if (sourceIds.length === 0) return finals;
-      // uniqExact per client and channel: a replayed final row, or a re-send's, still counts one message once.
-      const rows = await client.query<{ sourceId: string; n: string | number }>(sql`
-        SELECT sourceId, uniqExact(clientId, channel) AS n
-        FROM ${table}
-        WHERE sourceType = ${sourceType} AND sourceId IN ${sqlList(sourceIds)} AND status IN ${sqlList([...FINAL_STATUSES])}
-        GROUP BY sourceId`);
-      for (const row of rows) finals.set(row.sourceId, Number(row.n));
-      return finals;
-    },
+    // uniqExact per client and channel: a replayed final row, or a re-send's, still counts one message once.
+    finalDeliveriesBySource: (sourceType, sourceIds) => finalsBySource(sql`uniqExact(clientId, channel)`, sourceType, sourceIds),
+
+    finalRowsBySource: (sourceType, sourceIds) => finalsBySource(sql`count()`, sourceType, sourceIds),
 
     async countsByChannel(filter = {}) {
       const rows = await client.query<StatusCountRow & { channel: string }>(sql`

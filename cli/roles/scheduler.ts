@@ -19,7 +19,7 @@ export async function startScheduler(runtime: Runtime): Promise<Stoppable[]> {
   const scheduler = createScheduler({
     redis,
     producer: await runtime.producer(),
-    stats: { finalDeliveriesBySource: (type, ids) => stats.finalDeliveriesBySource(type, ids) },
+    stats,
     notificationStats: { countsBySource: (type, ids) => stats.countsBySource(type, ids) },
     logger: runtime.logger,
     pumpDelayed: createDelayPump({ queue: createDelayQueue({ redis }), producer: await runtime.rawProducer() }),

@@ -5,7 +5,10 @@ import type { Mailing } from '../../schemas/types';
 
 /** What the lifecycle needs from analytics: how many deliveries of each mailing are final. */
 export interface MailingCounts {
+  /** Exact: each message with a final status once. */
   finalDeliveriesBySource(sourceType: 'mailing', sourceIds: string[]): Promise<Map<string, number>>;
+  /** Never below the exact count (replayed rows count again), and much cheaper to ask. */
+  finalRowsBySource(sourceType: 'mailing', sourceIds: string[]): Promise<Map<string, number>>;
 }
 
 /** Pure: a running mailing is finished once its fan-out is done and either its end time passed or every delivery is final. */
@@ -15,19 +18,30 @@ export function isMailingFinished(input: { now: number; endAt: number; fanoutDon
 }
 
 /**
- * Moves running mailings to `finished` (the runtime status the API shows): one Redis pipeline, and one
- * analytics query for the mailings only their counts can finish: not while a fan-out still runs (it cannot
- * finish yet), nor once cancelled or past the end (finished without counting).
+ * Moves running mailings to `finished` (the runtime status the API shows): one Redis pipeline, and analytics
+ * asked only about the mailings their counts can finish: not while a fan-out still runs (it cannot finish
+ * yet), nor once cancelled or past the end (finished without counting). The exact count of final messages
+ * is the lifecycle's most expensive query (a distinct count over a million rows: 0.42 s, a quarter of
+ * ClickHouse's CPU in the 1M bench), so a row count goes first and only the mailings it cannot rule out are
+ * counted exactly: fewer final rows than deliveries means some delivery is not final yet.
  */
 export async function finishMailings(deps: { redis: Redis; stats: MailingCounts; now: number }): Promise<string[]> {
   const states = await readRunningMailings(deps.redis, (raw) => parseViewDoc<Mailing>(raw));
   if (states.length === 0) return [];
   const countable = states.filter(({ run, mailing }) =>
     mailing !== null && mailing.status !== 'cancelled' && run.fanoutDone && deps.now < mailing.endAt);
-  const finals = countable.length > 0 ? await deps.stats.finalDeliveriesBySource('mailing', countable.map((s) => s.id)) : new Map<string, number>();
+  const finals = await exactFinalsOfNearlyDone(deps.stats, countable.map(({ id, run }) => ({ id, total: run.fanoutTotal })));
   const finished = states.filter(({ id, run, mailing }) => !mailing || mailing.status === 'cancelled' || isMailingFinished({
     now: deps.now, endAt: mailing.endAt, fanoutDone: run.fanoutDone, fanoutTotal: run.fanoutTotal, finalCount: finals.get(id) ?? 0,
   })).map(({ id }) => id);
   await finishRuns(deps.redis, finished, deps.now);
   return finished;
+}
+
+/** The exact final count of each mailing whose final rows reach its total; the others are absent (not done). */
+export async function exactFinalsOfNearlyDone(stats: MailingCounts, mailings: { id: string; total: number }[]): Promise<Map<string, number>> {
+  if (mailings.length === 0) return new Map();
+  const rows = await stats.finalRowsBySource('mailing', mailings.map((m) => m.id));
+  const nearlyDone = mailings.filter(({ id, total }) => (rows.get(id) ?? 0) >= total).map(({ id }) => id);
+  return nearlyDone.length > 0 ? stats.finalDeliveriesBySource('mailing', nearlyDone) : new Map();
 }

@@ -290,6 +290,17 @@ describe('finalDeliveriesBySource', () => {
     ]);
     expect(await stats.finalDeliveriesBySource('notification', ['in-flight', 'm1'])).toEqual(new Map([['in-flight', 1], ['m1', 1]]));
     expect(await stats.finalDeliveriesBySource('mailing', [])).toEqual(new Map());
+    // The lifecycle's cheap first question: final rows, never fewer than final deliveries (the twice-written
+    // `sent` counts twice until a merge folds it, so 1 or 2), and none where nothing is final.
+    const rows = await stats.finalRowsBySource('notification', ['in-flight', 'm1', 'nothing-here']);
+    expect(rows.get('in-flight')).toBeGreaterThanOrEqual(1);
+    expect(rows.get('in-flight')).toBeLessThanOrEqual(2);
+    expect(rows.get('m1')).toBeGreaterThanOrEqual(1);
+    expect(rows.get('nothing-here')).toBe(0);
+    // m1's messages have replayed rows, and some more than one final status (sent, then delivered).
+    const mailingRows = await stats.finalRowsBySource('mailing', ['m1', 'm2']);
+    expect(mailingRows.get('m1')).toBeGreaterThanOrEqual(5);
+    expect(mailingRows.get('m2')).toBeGreaterThanOrEqual(2);
   });
 });
 
