@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import jwt from 'jsonwebtoken';
 import type { Kafka } from 'kafkajs';
 import { createClickHouseClient } from '../../analytics/clickhouse-client';
 import { qualified, tableNames } from '../../analytics/migrations';
@@ -18,7 +17,7 @@ import { startStack, waitForViewCaughtUp, type TestStack } from '../support/stac
 import { uniqueName } from '../support/unique';
 import { waitFor } from '../support/wait-for';
 import { createTestClient, randomPhone } from '../support/clients';
-import { connectSocket } from '../support/websocket';
+import { channelStats, connectSocket, postUserActivity, userToken } from '../support/inapp';
 
 jest.setTimeout(600_000);
 
@@ -213,8 +212,7 @@ describe('Vestnik on the cluster world (3 Kafka nodes, a Redis Cluster, 2 ClickH
     expect(smsOf(optedOut)).toBeUndefined();
     // Read through the Distributed tables: the three messages may sit on either shard.
     const row = await waitFor(async () => {
-      const byChannel = (await stack.api('GET', `/api/stats/channels?sourceType=notification&sourceId=${requestId}`)).body;
-      const sms = (byChannel.items ?? byChannel).find?.((r: { channel: string }) => r.channel === 'sms');
+      const sms = await channelStats(stack, 'notification', requestId, 'sms');
       return sms?.byStatus?.sent === 2 && sms?.byStatus?.suppressed === 1 ? sms : null;
     }, { timeoutMs: 60_000, description: 'two sent and one suppressed by channel' });
     expect(nonZero(row.byStatus)).toEqual({ sent: 2, suppressed: 1 });
@@ -226,14 +224,8 @@ describe('Vestnik on the cluster world (3 Kafka nodes, a Redis Cluster, 2 ClickH
 
   it('delivers in-app notifications through the Redis Cluster: live over its pub/sub to sockets on any node, and the backlog on connect', async () => {
     const wsUrl = `${stack.apiUrl.replace(/^http/, 'ws')}/ws`;
-    const tokenFor = (userId: string) => jwt.sign({ sub: userId }, stack.runtime.config.auth.jwtSecret, { algorithm: 'HS256', expiresIn: '10m' });
-    const activity = async (userId: string): Promise<string> => {
-      const response = await stack.api('POST', '/api/events/user-activity', {
-        userId, actorId: uniqueName('actor'), actorName: 'Bob', kind: 'like', objectId: uniqueName('post'), objectTitle: 'Summer photos',
-      });
-      expect(response.status).toBe(202);
-      return response.body.id;
-    };
+    const tokenFor = (userId: string) => userToken(stack, userId);
+    const activity = (userId: string) => postUserActivity(stack, userId);
     // Six users: each inbox lives in its user's slot, so their PUBLISHes come from every master, while the
     // gateway's one subscriber connection sits on one node. A cluster passes a message published on one node
     // to subscribers on all of them; all six must arrive.
@@ -250,8 +242,7 @@ describe('Vestnik on the cluster world (3 Kafka nodes, a Redis Cluster, 2 ClickH
           timeoutMs: 45_000, description: `user ${i}'s live notification`,
         }).catch(async (error: Error) => {
           // Says where it stopped: never processed, suppressed, or `sent` into an inbox the socket was not woken for.
-          const byChannel = (await stack.api('GET', `/api/stats/channels?sourceType=activity&sourceId=${events[i]}`)).body;
-          throw new Error(`${error.message}; its statistics: ${JSON.stringify(byChannel)}`);
+          throw new Error(`${error.message}; its statistics: ${JSON.stringify(await channelStats(stack, 'activity', events[i]!, 'inapp'))}`);
         });
         expect({ id: frame.id, text: frame.text }).toEqual({ id: deliveryIdOf('activity', events[i]!, users[i]!, 'inapp'), text: 'Bob liked your Summer photos' });
       }
@@ -264,8 +255,7 @@ describe('Vestnik on the cluster world (3 Kafka nodes, a Redis Cluster, 2 ClickH
     // Offline: the message waits in the user's inbox on the cluster and comes on connect.
     const eventId = await activity(away);
     await waitFor(async () => {
-      const body = (await stack.api('GET', `/api/stats/channels?sourceType=activity&sourceId=${eventId}`)).body;
-      return (body.items ?? body).find?.((r: { channel: string }) => r.channel === 'inapp')?.byStatus?.sent === 1;
+      return (await channelStats(stack, 'activity', eventId, 'inapp'))?.byStatus?.sent === 1;
     }, { timeoutMs: 60_000, description: 'the offline message sent to the inbox' });
     const later = await connectSocket(wsUrl, { token: tokenFor(away) });
     try {

@@ -1,10 +1,9 @@
-import jwt from 'jsonwebtoken';
 import { deliveryIdOf } from '../../platform/ids';
 import { startStack, TEST_ADMIN_KEY, type TestStack } from '../support/stack';
 import { uniqueName } from '../support/unique';
 import { waitFor } from '../support/wait-for';
 import { createTestClient } from '../support/clients';
-import { connectSocket, type TestSocket } from '../support/websocket';
+import { channelStats, connectSocket, postUserActivity, userToken, type TestSocket } from '../support/inapp';
 
 /**
  * events.user-activity → processors → deliveries.express → senders (in-app inbox in Redis) → the API's
@@ -25,20 +24,11 @@ describe('in-app notifications end to end', () => {
     await stack?.stop();
   });
 
-  const tokenFor = (userId: string, secret = stack.runtime.config.auth.jwtSecret) =>
-    jwt.sign({ sub: userId }, secret, { algorithm: 'HS256', expiresIn: '10m' });
+  const tokenFor = (userId: string, secret?: string) => userToken(stack, userId, secret);
 
   const client = (fields: Record<string, unknown> = {}) => createTestClient(stack, { name: 'Ann', locale: 'en', ...fields });
 
-  /** Posts a user-activity event for `userId`; returns its event id. */
-  async function activity(userId: string, fields: Record<string, unknown> = {}): Promise<string> {
-    const response = await stack.api('POST', '/api/events/user-activity', {
-      userId, actorId: uniqueName('actor'), actorName: 'Bob', kind: 'like', objectId: uniqueName('post'), objectTitle: 'Summer photos',
-      url: 'https://app.example.test/posts/1', ...fields,
-    });
-    expect(response.status).toBe(202);
-    return response.body.id;
-  }
+  const activity = (userId: string, fields: Record<string, unknown> = {}) => postUserActivity(stack, userId, fields);
 
   async function connect(options: { token?: string; header?: string } = {}): Promise<TestSocket> {
     const socket = await connectSocket(wsUrl, options);
@@ -62,8 +52,7 @@ describe('in-app notifications end to end', () => {
   /** Waits until analytics (ClickHouse) shows the event's in-app delivery with this status. */
   async function statusInClickHouse(eventId: string, status: string): Promise<void> {
     await waitFor(async () => {
-      const body = (await stack.api('GET', `/api/stats/channels?sourceType=activity&sourceId=${eventId}`)).body;
-      const row = (body.items ?? body).find?.((r: { channel: string }) => r.channel === 'inapp');
+      const row = await channelStats(stack, 'activity', eventId, 'inapp');
       return row?.byStatus?.[status] === 1;
     }, { timeoutMs: 45_000, intervalMs: 250, description: `${status} of ${eventId} in ClickHouse` });
   }
