@@ -20,6 +20,23 @@ describe('the simulator\'s bounded capacity', () => {
     expect(gate.load()).toEqual({ busy: 2, waiting: 0 });
   });
 
+  it('counts worker time: the integral of busy workers over time, zeroed by a reset', async () => {
+    let clock = 1_000;
+    const gate = createCapacityGate(() => clock);
+    await gate.enter(capacity);
+    clock += 10;
+    await gate.enter(capacity);
+    clock += 5; // two busy for 5 ms
+    gate.leave();
+    clock += 20;
+    expect(gate.busyWorkerMs()).toBe(10 + 2 * 5 + 20);
+    gate.reset();
+    clock += 7;
+    gate.leave();
+    clock += 100; // none busy
+    expect(gate.busyWorkerMs()).toBe(7);
+  });
+
   it('is set and cleared through the faults, and refuses a nonsense one', () => {
     const set = applyFaultsPatch(NO_FAULTS, { capacity }, 0).faults;
     expect(set.capacity).toEqual(capacity);

@@ -20,16 +20,32 @@ export interface CapacityGate {
   leave(): void;
   /** Requests being worked on and waiting now. */
   load(): { busy: number; waiting: number };
+  /**
+   * Worker-milliseconds spent on requests since the start or the last reset (the integral of busy workers
+   * over time). Between two readings, divided by workers × elapsed, it is how much of the provider's
+   * capacity its clients kept in use: a measure that holds when the machine is slow, where a rate would not.
+   */
+  busyWorkerMs(): number;
+  reset(): void;
 }
 
-export function createCapacityGate(): CapacityGate {
+export function createCapacityGate(now: () => number = Date.now): CapacityGate {
   let busy = 0;
   const waiting: (() => void)[] = [];
   let workers = Number.POSITIVE_INFINITY;
+  let busyMs = 0;
+  let changedAt = now();
+  /** Adds the time since the last change at the old number of busy workers; called before each change. */
+  const account = () => {
+    const at = now();
+    busyMs += busy * (at - changedAt);
+    changedAt = at;
+  };
   return {
     enter(capacity) {
       workers = capacity.workers;
       if (busy < workers && waiting.length === 0) {
+        account();
         busy += 1;
         return Promise.resolve(true);
       }
@@ -37,6 +53,7 @@ export function createCapacityGate(): CapacityGate {
       return new Promise((resolve) => waiting.push(() => resolve(true)));
     },
     leave() {
+      account();
       busy -= 1;
       while (busy < workers && waiting.length > 0) {
         busy += 1;
@@ -44,5 +61,13 @@ export function createCapacityGate(): CapacityGate {
       }
     },
     load: () => ({ busy, waiting: waiting.length }),
+    busyWorkerMs() {
+      account();
+      return busyMs;
+    },
+    reset() {
+      account();
+      busyMs = 0;
+    },
   };
 }

@@ -1,9 +1,9 @@
-import { MAX_LOOKUP_IDS } from './control';
+import { MAX_LOOKUP_IDS, type SimulatorStatsView } from './control';
 import type { FaultsPatch, SmsFaults } from './faults';
-import type { MessageRecord, SmsSimulatorStats } from './ledger';
+import type { MessageRecord } from './ledger';
 
 export interface SmsControlClient {
-  stats(): Promise<SmsSimulatorStats & { listening: boolean }>;
+  stats(): Promise<SimulatorStatsView>;
   /** One message's record, or null when the simulator never saw a request for it. */
   message(msgId: number): Promise<MessageRecord | null>;
   /** Many records at once (in lookups of at most MAX_LOOKUP_IDS), in the order of `msgIds`. */
@@ -24,7 +24,7 @@ export function createSmsControlClient(controlUrl: string): SmsControlClient {
     return response.json();
   };
   return {
-    stats: async () => (await call('/stats')) as SmsSimulatorStats & { listening: boolean },
+    stats: async () => (await call('/stats')) as SimulatorStatsView,
     message: async (msgId) => (await call(`/messages/${msgId}`)) as MessageRecord | null,
     async messages(msgIds) {
       const records: (MessageRecord | null)[] = [];

@@ -13,13 +13,20 @@ import { parseMsgId } from './request';
  * a benchmark audits a million messages in a few dozen requests instead of a million. PUT merges the given
  * fields into the current faults. Loopback tooling: no auth.
  */
+/** What GET /_control/stats answers: the ledger's counters, whether the socket is open, and the worker time. */
+export type SimulatorStatsView = SmsSimulatorStats & {
+  listening: boolean;
+  /** With a `capacity` fault: worker-milliseconds spent on requests since the start or reset (capacity.ts). */
+  busyWorkerMs: number;
+};
+
 export interface SimulatorControl {
   faults(): SmsFaults & { seed: number };
   /** Validates and applies a patch at once; the listener follows in syncListener. */
   applyFaults(patch: unknown): SmsFaults & { seed: number };
   /** Opens or closes the listening socket to match the outage in force. */
   syncListener(): Promise<void>;
-  stats(): SmsSimulatorStats & { listening: boolean };
+  stats(): SimulatorStatsView;
   message(msgId: number): MessageRecord | undefined;
   reset(): Promise<void>;
 }

@@ -7,9 +7,9 @@ import {
   CommonSimulatorOptions, SimulatorRoute, SimulatorServer, closeServer, guardedListener, listen,
 } from '../shared/server';
 import { createCapacityGate } from './capacity';
-import { SimulatorControl, handleControl } from './control';
+import { SimulatorControl, SimulatorStatsView, handleControl } from './control';
 import { FaultsPatch, NO_FAULTS, SmsFaults, activeOutage, applyFaultsPatch } from './faults';
-import { MessageRecord, SmsSimulatorStats, createLedger } from './ledger';
+import { MessageRecord, createLedger } from './ledger';
 import { matchSendPath } from './request';
 import { handleSend } from './send-handler';
 
@@ -29,7 +29,7 @@ export interface SmsSimulator extends SimulatorServer {
   readonly controlUrl: string;
   setFaults(patch: FaultsPatch): Promise<SmsFaults>;
   faults(): SmsFaults;
-  stats(): SmsSimulatorStats & { listening: boolean };
+  stats(): SimulatorStatsView;
   message(msgId: number): MessageRecord | undefined;
   /** Zeroes the counters and restores the start faults; an outage in force ends. */
   reset(): Promise<void>;
@@ -46,6 +46,7 @@ export function createSmsSimulator(options: SmsSimulatorOptions): SmsSimulator {
   const ledger = createLedger();
   const delays = createDelays();
   const listener = createListenerState(host, options.port ?? 0);
+  const capacity = createCapacityGate(now);
   const control: SimulatorControl = {
     faults: settings.current,
     applyFaults: settings.apply,
@@ -53,15 +54,16 @@ export function createSmsSimulator(options: SmsSimulatorOptions): SmsSimulator {
       const outage = activeOutage(settings.faults(), now());
       return listener.sync(outage?.mode === 'refuse' ? outage.until : null, now);
     },
-    stats: () => ({ ...ledger.snapshot(), listening: listener.listening() }),
+    stats: () => ({ ...ledger.snapshot(), listening: listener.listening(), busyWorkerMs: capacity.busyWorkerMs() }),
     message: (msgId) => ledger.message(msgId),
     async reset() {
       ledger.reset();
+      capacity.reset();
       settings.restore();
       await control.syncListener();
     },
   };
-  const sendContext = { faults: settings.faults, random: settings.random, now, jwtSecret: options.jwtSecret, ledger, delays, capacity: createCapacityGate() };
+  const sendContext = { faults: settings.faults, random: settings.random, now, jwtSecret: options.jwtSecret, ledger, delays, capacity };
   listener.server.on('request', routeRequests(control, sendContext, log));
   let controlServer: Server | null = null;
   const baseUrl = (port: number) => `http://${host}:${port}`;

@@ -3,9 +3,18 @@
  * backlog (the simulator's `capacity`: 8 workers of 20 ms, 8 more waiting, 503 beyond). A fixed 64
  * requests in flight would keep its backlog full and be refused or time out after sending (the
  * ambiguous case, where a re-send is a second SMS). The senders' adaptive limit finds what the provider
- * takes: a 20,000-client mailing runs within 20% of the provider's own rate and no message is accepted
- * twice. A request that timed out after it was sent stays possible on a machine this busy (the simulator
- * shares the test's process and cores): issue 14 allows those as long as they are counted and under 0.1%.
+ * takes: a 20,000-client mailing keeps the provider's workers busy at least 80% of the time (runs within
+ * 20% of the provider's rate) and no message is accepted twice.
+ *
+ * Why worker time and not the idle rate: the simulator shares this process and its event loop with the
+ * whole stack, and CI runs other tiers beside it. While the mailing runs, a 20 ms wait takes longer than
+ * when the rate is measured alone (seen: 74% of the idle rate in a CI run, 104% alone), so the idle rate
+ * says more about the machine than about the senders. The share of worker time in use is the provider's
+ * rate as it is at that moment; a limit that kept too few requests in flight leaves workers idle and fails
+ * it (seen: 32% with SMS_CONCURRENCY=5). The idle-rate share is still measured and printed.
+ *
+ * A request that timed out after it was sent stays possible on a machine this busy (the simulator shares
+ * the test's process and cores): issue 14 allows those as long as they are counted and under 0.1%.
  * With AMBIGUOUS_POLICY_SMS=fail each ends `failed` with its `ambiguous:` reason; every other is `sent`.
  */
 import { Pool } from 'undici';
@@ -47,6 +56,14 @@ async function rawRate(sms: SmsSimulator, ms: number): Promise<number> {
   return accepted / seconds;
 }
 
+/** The simulator's worker time at `at`, between the two readings around it (taken a second apart). */
+function busyMsAt(readings: readonly { at: number; busyMs: number }[], at: number): number {
+  const after = readings.findIndex((reading) => reading.at >= at);
+  if (after <= 0) throw new Error(`no worker-time readings around ${at}`);
+  const [a, b] = [readings[after - 1]!, readings[after]!];
+  return a.busyMs + (b.busyMs - a.busyMs) * ((at - a.at) / (b.at - a.at));
+}
+
 describe('an SMS provider of small capacity', () => {
   let sms: SmsSimulator;
   let stack: TestStack;
@@ -69,13 +86,15 @@ describe('an SMS provider of small capacity', () => {
     console.log(`sms-overload measured: ${JSON.stringify(measured)}`);
   });
 
-  it('a 20,000-client mailing runs within 20% of the provider\'s rate, none accepted twice, at most 0.1% ambiguous', async () => {
+  it('a 20,000-client mailing keeps the provider\'s workers 80% busy, none accepted twice, at most 0.1% ambiguous', async () => {
     const before = await rawRate(sms, 5_000);
     await sms.reset();
     audience = await loadAudience(stack, { tag: uniqueName('overload'), operatorCode: '931', otherOperatorCode: '932', count: AUDIENCE, others: 0 });
 
     const mailingId = await startMailing(stack, audience);
+    const workerTime: { at: number; busyMs: number }[] = [];
     const stats = await waitFor(async () => {
+      workerTime.push({ at: Date.now(), busyMs: sms.stats().busyWorkerMs });
       const body = (await stack.api('GET', `/api/stats/mailings/${mailingId}?limit=1`)).body;
       const final = ['sent', 'failed', 'expired', 'suppressed'].reduce((n, status) => n + (body?.byStatus?.[status] ?? 0), 0);
       return final === AUDIENCE ? body : null;
@@ -89,8 +108,10 @@ describe('an SMS provider of small capacity', () => {
     const to = acceptedAt[Math.floor(AUDIENCE * 0.9)]!;
     const mailingRate = (AUDIENCE * 0.8) / ((to - from) / 1000);
     const providerRate = (before + after) / 2;
+    const workersBusy = (busyMsAt(workerTime, to) - busyMsAt(workerTime, from)) / (CAPACITY.workers * (to - from));
     Object.assign(measured, {
       providerRatePerS: Math.round(providerRate), mailingRatePerS: Math.round(mailingRate), share: +(mailingRate / providerRate).toFixed(3),
+      workersBusy: +workersBusy.toFixed(3),
       statuses: nonZero(stats.byStatus), overflow503: simulator.outcomes.overflow, requests: simulator.requests, maxInFlight: simulator.maxInFlight,
     });
 
@@ -108,6 +129,7 @@ describe('an SMS provider of small capacity', () => {
     expect(ledger).toMatchObject({ toOthers: 0, resentSameId: 0 });
     expect(ledger.missing).toBeLessThanOrEqual(failed);
     expect(simulator.duplicateAccepts).toBe(0);
-    expect(mailingRate).toBeGreaterThanOrEqual(0.8 * providerRate);
+    expect(workerTime.length).toBeGreaterThan(10);
+    expect(workersBusy).toBeGreaterThanOrEqual(0.8);
   });
 });
