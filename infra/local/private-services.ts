@@ -16,12 +16,48 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createChild, REPO_ROOT, runCommand, type ManagedChild } from './child-processes';
 
-/** A TCP port nothing listens on right now. */
+const LOWEST_PORT = 20_000;
+/** Ports this process handed out: a random pick never repeats one (a cluster takes a dozen at once). */
+const handedOut = new Set<number>();
+
+/**
+ * A loopback TCP port nothing listens on right now, below the kernel's ephemeral range. A port from
+ * listen(0) is an ephemeral one, which any outgoing connection may take between this check and the
+ * service's own bind (seen in a CI run: a Redis Cluster node's bus port, "Address already in use");
+ * the kernel never gives ports below the range to outgoing connections. So a port is picked at random
+ * from 20,000 up to the range's start and tried with a listen; listen(0) only if that range is too small.
+ */
 export async function freePort(): Promise<number> {
+  const ceiling = ephemeralRangeStart();
+  for (let attempt = 0; ceiling - LOWEST_PORT >= 1_000 && attempt < 50; attempt++) {
+    const port = LOWEST_PORT + Math.floor(Math.random() * (ceiling - LOWEST_PORT));
+    if (handedOut.has(port) || !(await canListen(port))) continue;
+    handedOut.add(port);
+    return port;
+  }
+  return listenOn(0);
+}
+
+/** The first port of ip_local_port_range (32,768 by default), where outgoing connections take theirs. */
+function ephemeralRangeStart(): number {
+  try {
+    const first = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(first) && first > 0 ? first : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+async function canListen(port: number): Promise<boolean> {
+  return listenOn(port).then(() => true, () => false);
+}
+
+/** Listens on the port (0: any) on loopback, closes, and answers the port that was bound. */
+function listenOn(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       const address = server.address();
       server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
     });

@@ -8,6 +8,7 @@
  * 5 s: a master that stops answering is failed over in seconds, not the default 15, while a master that
  * only stalls on an fsync under a loaded 2-core machine (seen at 2 s, in the middle of a mailing) is not.
  */
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Redis from 'ioredis';
 import { createChild, runCommand, type ManagedChild } from './child-processes';
@@ -39,7 +40,7 @@ export async function startRedisCluster(options: { masters?: number; replicasPer
   const ports: { client: number; bus: number }[] = [];
   for (let i = 0; i < count; i++) ports.push({ client: await freePort(), bus: await freePort() });
   const dirs = ports.map(() => dataDir('redis-cluster'));
-  const nodes = await Promise.all(ports.map(async (port, i): Promise<RedisClusterNode> => {
+  const started = await Promise.allSettled(ports.map(async (port, i): Promise<RedisClusterNode> => {
     const process = createChild({
       name: `redis-cluster-${port.client}`,
       command: 'redis-server',
@@ -52,9 +53,17 @@ export async function startRedisCluster(options: { masters?: number; replicasPer
     await process.start();
     return { process, address: `127.0.0.1:${port.client}` };
   }));
-  // redis-cli assigns the slots evenly to the first `masters` nodes and a replica to each.
-  await runCommand('redis-cli', ['--cluster', 'create', ...nodes.map((node) => node.address),
-    '--cluster-replicas', String(replicasPerMaster), '--cluster-yes']);
+  const removeAll = () => Promise.all(started.map(async (result, i) => {
+    if (result.status === 'fulfilled') await removable(result.value.process, dirs[i]!)();
+    else rmSync(dirs[i]!, { recursive: true, force: true });
+  }));
+  const failed = started.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+  if (failed) {
+    // The nodes that did start would outlive the failed test and keep its jest from exiting (a CI run's did not exit after one node failed).
+    await removeAll();
+    throw failed.reason;
+  }
+  const nodes = started.map((result) => (result as PromiseFulfilledResult<RedisClusterNode>).value);
 
   const cluster: RedisCluster = {
     nodes,
@@ -79,10 +88,18 @@ export async function startRedisCluster(options: { masters?: number; replicasPer
       }
     },
     async remove() {
-      await Promise.all(nodes.map((node, i) => removable(node.process, dirs[i]!)()));
+      await removeAll();
     },
   };
-  await cluster.healthy();
+  try {
+    // redis-cli assigns the slots evenly to the first `masters` nodes and a replica to each.
+    await runCommand('redis-cli', ['--cluster', 'create', ...nodes.map((node) => node.address),
+      '--cluster-replicas', String(replicasPerMaster), '--cluster-yes']);
+    await cluster.healthy();
+  } catch (error) {
+    await removeAll();
+    throw error;
+  }
   return cluster;
 }
 

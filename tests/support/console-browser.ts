@@ -5,7 +5,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { waitFor } from './wait-for';
@@ -15,13 +14,8 @@ export const SCREENSHOTS = path.join(__dirname, '..', 'screenshots');
 export const OIDC_CLIENT_ID = 'vestnik-console-test';
 export const OIDC_CLIENT_SECRET = 'console-test-secret-0123456789abcdef';
 
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
+/** The harness's one free-port picker (below the ephemeral range, so no outgoing connection takes it meanwhile). */
+export { freePort } from '../../infra/local/private-services';
 
 /** The test provider on `port`, for a client whose callback is `redirectUri`; accounts: editor, viewer, admin, mallory. */
 export async function startOidcProvider(port: number, redirectUri: string): Promise<ChildProcess> {
