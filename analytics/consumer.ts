@@ -3,16 +3,21 @@ import type { Codec } from '../platform/codec/codec';
 import { createBatchConsumer, type BatchConsumer, type TypedProducer } from '../platform/kafka';
 import type { Logger } from '../platform/logger';
 import { TOPICS, TOPIC_SPECS } from '../platform/topics';
-import type { DeliveryStatus } from '../schemas/types';
+import type { DeliveryStatus, DeliveryStatusPage } from '../schemas/types';
+import { statusesOfPage } from '../domain/deliveries/status-page';
 import type { StatusStore } from './status-store';
 import { statusProblems } from './validate-status';
 import { invalidRecord } from '../platform/kafka/invalid-record';
 
-/** Every partition of deliveries.status at once, so that each batch of a fetch can join one insert (insert-coalescer.ts). */
-const STATUS_PARTITIONS = TOPIC_SPECS.find((spec) => spec.name === TOPICS.deliveriesStatus)?.partitions ?? 1;
+const STATUS_TOPICS = [TOPICS.deliveriesStatus, TOPICS.deliveriesStatusPages] as const;
+
+/** Every partition of both status topics at once, so that each batch of a fetch can join one insert (insert-coalescer.ts). */
+const STATUS_PARTITIONS = TOPIC_SPECS.filter((spec) => (STATUS_TOPICS as readonly string[]).includes(spec.name))
+  .reduce((sum, spec) => sum + spec.partitions, 0);
 
 /**
- * Streams deliveries.status into ClickHouse: each consumed batch handed to `store`, which the analytics
+ * Streams deliveries.status, and the fan-out's status pages read as the statuses they stand for
+ * (domain/deliveries/status-page.ts), into ClickHouse: each consumed batch handed to `store`, which the analytics
  * role makes coalescing (the batches of one fetch share an INSERT). When ClickHouse is down the
  * insert fails as retriable, the offset stays where it is and the batch is inserted once it is back;
  * a batch inserted twice (crash after insert, before commit) counts once (statusId).
@@ -24,16 +29,15 @@ export function createAnalyticsConsumer(options: {
   store: StatusStore;
   logger: Logger;
   groupId?: string;
-  topic?: string;
   /** Default true: a new group reads every kept status. */
   fromBeginning?: boolean;
 }): BatchConsumer {
-  return createBatchConsumer<DeliveryStatus>({
+  return createBatchConsumer<DeliveryStatus | DeliveryStatusPage>({
     kafka: options.kafka,
     codec: options.codec,
     producer: options.producer,
     groupId: options.groupId ?? 'vestnik-analytics',
-    topics: [{ topic: options.topic ?? TOPICS.deliveriesStatus, schema: 'deliveries.status' }],
+    topics: STATUS_TOPICS.map((topic) => ({ topic })),
     logger: options.logger.child({ module: 'analytics-consumer' }),
     fromBeginning: options.fromBeginning ?? true,
     partitionsConsumedConcurrently: STATUS_PARTITIONS,
@@ -43,9 +47,19 @@ export function createAnalyticsConsumer(options: {
     handler: async (records, ctx) => {
       const statuses = records.flatMap((record) => {
         if (!record.value) return [];
-        const problems = statusProblems(record.value);
-        if (problems.length === 0) return [record.value];
-        ctx.deadLetter(record, invalidRecord(`status ${record.value.statusId}`, problems));
+        if (record.topic === TOPICS.deliveriesStatusPages) {
+          // A page is written by our own fan-out, so an entry that cannot be stored is a bug: the page is
+          // kept whole in the dead letters, none of it inserted, rather than split.
+          const page = statusesOfPage(record.value as DeliveryStatusPage);
+          const problems = page.flatMap((status) => statusProblems(status).map((problem) => `${status.statusId}: ${problem}`));
+          if (problems.length === 0) return page;
+          ctx.deadLetter(record, invalidRecord(`status page of ${(record.value as DeliveryStatusPage).sourceId}`, problems));
+          return [];
+        }
+        const status = record.value as DeliveryStatus;
+        const problems = statusProblems(status);
+        if (problems.length === 0) return [status];
+        ctx.deadLetter(record, invalidRecord(`status ${status.statusId}`, problems));
         return [];
       });
       await options.store.insertBatch(statuses);

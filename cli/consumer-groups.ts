@@ -20,7 +20,7 @@ export const CONSUMER_STAGES: Readonly<Record<string, readonly string[]>> = {
   activity: [TOPICS.userActivity],
   'senders-express': [TOPICS.deliveriesExpress],
   'senders-bulk': [TOPICS.deliveriesBulk, TOPICS.deliveriesRetry],
-  analytics: [TOPICS.deliveriesStatus],
+  analytics: [TOPICS.deliveriesStatus, TOPICS.deliveriesStatusPages],
 };
 
 /** The groups of a deployment, named by its group prefix (runtime.groupId). */

@@ -14,6 +14,7 @@ export const TOPICS = {
   deliveriesRetry: 'deliveries.retry',
   deliveriesDeadLetter: 'deliveries.dead-letter',
   deliveriesStatus: 'deliveries.status',
+  deliveriesStatusPages: 'deliveries.status-pages',
 } as const;
 
 export type TopicName = (typeof TOPICS)[keyof typeof TOPICS];
@@ -47,4 +48,5 @@ export const TOPIC_SPECS: readonly TopicSpec[] = [
   { name: TOPICS.deliveriesRetry, partitions: 6, cleanupPolicy: 'delete', retentionMs: 7 * DAY_MS },
   { name: TOPICS.deliveriesDeadLetter, partitions: 1, cleanupPolicy: 'delete', retentionMs: 30 * DAY_MS },
   { name: TOPICS.deliveriesStatus, partitions: 6, cleanupPolicy: 'delete', retentionMs: 7 * DAY_MS },
+  { name: TOPICS.deliveriesStatusPages, partitions: 6, cleanupPolicy: 'delete', retentionMs: 7 * DAY_MS },
 ];

@@ -106,6 +106,16 @@ export interface DeliveryStatus {
   occurredAt: number;
 }
 
+/**
+ * The first statuses of a fan-out page's deliveries in one record (deliveries.status-pages): what they share
+ * once, and per delivery what differs. It stands for one DeliveryStatus per entry, with attempt 0 and no
+ * provider (domain/deliveries/status-page.ts); analytics inserts those.
+ */
+export interface DeliveryStatusPage {
+  sourceType: SourceType; sourceId: string; channel: Channel; priority: Priority; occurredAt: number;
+  entries: { statusId: string; deliveryId: string; clientId: string; status: DeliveryStatusName; reason: string | null }[];
+}
+
 export interface DeadLetter {
   originalTopic: string; partition: number; offset: string; key: Buffer | null; value: Buffer | null;
   consumerGroup: string; reasonCode: string; reason: string; attempts: number; failedAt: number;
@@ -124,5 +134,6 @@ export interface SchemaValues {
   'state.templates': Template;
   'deliveries.command': DeliveryCommand;
   'deliveries.status': DeliveryStatus;
+  'deliveries.status-page': DeliveryStatusPage;
   'deliveries.dead-letter': DeadLetter;
 }

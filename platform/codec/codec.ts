@@ -13,6 +13,7 @@ export const SCHEMA_NAMES = [
   'state.templates',
   'deliveries.command',
   'deliveries.status',
+  'deliveries.status-page',
   'deliveries.dead-letter',
 ] as const;
 
@@ -33,6 +34,7 @@ export const SCHEMA_OF_TOPIC: Record<TopicName, SchemaName> = {
   [TOPICS.deliveriesBulk]: 'deliveries.command',
   [TOPICS.deliveriesRetry]: 'deliveries.command',
   [TOPICS.deliveriesStatus]: 'deliveries.status',
+  [TOPICS.deliveriesStatusPages]: 'deliveries.status-page',
   [TOPICS.deliveriesDeadLetter]: 'deliveries.dead-letter',
 };
 

@@ -23,6 +23,7 @@ const PYTHON_FINGERPRINTS: Record<string, string> = {
   'state.templates': '96024cb351cb20a8',
   'deliveries.command': '46c1300bff505efe',
   'deliveries.status': '200ba3e6774bf5ce',
+  'deliveries.status-page': '616d8ef3798028cb',
   'deliveries.dead-letter': '343374aff73c0c76',
 };
 

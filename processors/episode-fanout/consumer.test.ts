@@ -1,6 +1,7 @@
 import type { TopicBatch } from '../../platform/kafka';
 import { silentLogger } from '../../platform/logger';
-import type { Client, DeliveryCommand, DeliveryStatus, EpisodeReleased, Template } from '../../schemas/types';
+import type { Client, DeliveryCommand, DeliveryStatusPage, EpisodeReleased, Template } from '../../schemas/types';
+import { statusesOfPage } from '../../domain/deliveries/status-page';
 import { createRenderer } from '../rendering/render';
 import { fanOutEpisode, type EpisodeFanoutDeps } from './consumer';
 
@@ -54,7 +55,7 @@ function setup(clients: Client[], index: string[], templates: Record<string, Tem
   const heartbeat = jest.fn(async () => undefined);
   const run = () => fanOutEpisode(deps, event, heartbeat);
   const commands = () => batches.flatMap((b) => b.filter((t) => t.topic === 'deliveries.bulk').flatMap((t) => t.records.map((r) => r.value as DeliveryCommand)));
-  const statuses = () => batches.flatMap((b) => b.filter((t) => t.topic === 'deliveries.status').flatMap((t) => t.records.map((r) => r.value as DeliveryStatus)));
+  const statuses = () => batches.flatMap((b) => b.filter((t) => t.topic === 'deliveries.status-pages').flatMap((t) => t.records.flatMap((r) => statusesOfPage(r.value as DeliveryStatusPage))));
   return { run, batches, heartbeat, commands, statuses, calls: view.calls };
 }
 
@@ -71,12 +72,12 @@ describe('fanOutEpisode', () => {
     expect(t.commands().every((c) => c.priority === 'bulk' && c.sourceType === 'episode' && c.sourceId === 'evt-1')).toBe(true);
   });
 
-  it('puts the emails on deliveries.bulk and every status, suppressed ones too, on deliveries.status', async () => {
+  it('puts the emails on deliveries.bulk and every status, suppressed ones too, in one status page', async () => {
     const clients = [client('a'), client('b', { email: null }), client('c', { preferences: { promo: true, channels: { email: false }, quietHours: null } })];
     const t = setup(clients, ['a', 'b', 'c'], {}, 10);
     await t.run();
     expect(t.batches).toHaveLength(1);
-    expect(t.batches[0]!.map((b) => [b.topic, b.records.length])).toEqual([['deliveries.bulk', 1], ['deliveries.status', 3]]);
+    expect(t.batches[0]!.map((b) => [b.topic, b.records.length])).toEqual([['deliveries.bulk', 1], ['deliveries.status-pages', 1]]);
     expect(t.statuses().map((s) => [s.clientId, s.status, s.reason])).toEqual([
       ['a', 'queued', null], ['b', 'suppressed', 'no email address'], ['c', 'suppressed', 'email opt-out'],
     ]);

@@ -1,6 +1,7 @@
 import type { TopicBatch } from '../../platform/kafka';
 import { silentLogger } from '../../platform/logger';
-import type { Client, DeliveryCommand, Mailing } from '../../schemas/types';
+import type { Client, DeliveryCommand, DeliveryStatus, DeliveryStatusPage, Mailing } from '../../schemas/types';
+import { statusesOfPage } from '../../domain/deliveries/status-page';
 import { createRenderer } from '../rendering/render';
 import { runFanout, type FanoutDeps } from './run';
 
@@ -49,6 +50,8 @@ function setup(options: { failOnPage?: number } = {}) {
   const ids = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'];
   const { redis, checkpoints } = fakeRedis(ids);
   const produced: string[][] = [];
+  /** Each page's statuses, read back from the page records it produced. */
+  const statuses: DeliveryStatus[][] = [];
   const clientLoads: string[][] = [];
   /** What happened in which order: `read <first id>` and `acked <first id>`. */
   const events: string[] = [];
@@ -62,6 +65,8 @@ function setup(options: { failOnPage?: number } = {}) {
         if (sends === options.failOnPage) throw new Error('broker gone');
         const commands = (batches.find((b) => b.topic === 'deliveries.bulk')?.records ?? []).map((r) => (r.value as DeliveryCommand).clientId);
         produced.push(commands);
+        const pages = (batches.find((b) => b.topic === 'deliveries.status-pages')?.records ?? []).map((r) => r.value as DeliveryStatusPage);
+        statuses.push(pages.flatMap(statusesOfPage));
         events.push(`acked ${commands[0]}`);
         return [];
       },
@@ -78,7 +83,7 @@ function setup(options: { failOnPage?: number } = {}) {
       return page.map(client);
     },
   };
-  return { run: () => runFanout(deps, { mailingId: mailing.id, occurredAt: NOW }, async () => undefined), produced, checkpoints, clientLoads, events };
+  return { run: () => runFanout(deps, { mailingId: mailing.id, occurredAt: NOW }, async () => undefined), produced, statuses, checkpoints, clientLoads, events };
 }
 
 describe('runFanout: reading a page ahead of the one being produced', () => {
@@ -90,6 +95,16 @@ describe('runFanout: reading a page ahead of the one being produced', () => {
     expect(events).toEqual(['read c1', 'read c3', 'acked c1', 'read c5', 'acked c3', 'acked c5']);
     expect(checkpoints.map((c) => [c.after, c.queued, c.done])).toEqual([
       ['c2', '2', '0'], ['c4', '4', '0'], ['c6', '6', '0'], ['', '6', '1'],
+    ]);
+  });
+
+  it('sends each page\'s `queued` statuses as one page record beside its commands, not a record per recipient', async () => {
+    const { run, statuses } = setup();
+    await run();
+    expect(statuses.map((page) => page.map((status) => [status.clientId, status.status, status.sourceId, status.occurredAt]))).toEqual([
+      [['c1', 'queued', 'm1', NOW], ['c2', 'queued', 'm1', NOW]],
+      [['c3', 'queued', 'm1', NOW], ['c4', 'queued', 'm1', NOW]],
+      [['c5', 'queued', 'm1', NOW], ['c6', 'queued', 'm1', NOW]],
     ]);
   });
 

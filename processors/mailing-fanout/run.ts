@@ -9,6 +9,7 @@ import type { UnsubscribeLinks } from '../../platform/unsubscribe';
 import { createDirectoryReader } from '../../platform/redis/directory';
 import { candidateSets, isFirstSetOf, matchesFilter } from '../../domain/audience';
 import { eventStamp } from '../../domain/deliveries/build';
+import { statusPagesBatch } from '../../domain/deliveries/status-page';
 import { finishBeforeStart, recordFanoutDone, startRun } from '../../domain/mailing-run/record';
 import { NO_PROVIDED_CONTEXT, pageContexts, type ContextSource, type RecipientContexts } from '../context-providers';
 import { renderTemplate, type Renderer } from '../rendering/render';
@@ -201,13 +202,13 @@ export function renderFor(
   return unsubscribeUrl ? withUnsubscribeLink(content, unsubscribeUrl) : content;
 }
 
-/** One page's commands (on the mailing's lane) and statuses in one Kafka request. */
+/** One page's commands (on the mailing's lane) and statuses (as page records: status-page.ts) in one Kafka request. */
 export async function produceQueuedPage(producer: TypedProducer, mailing: Mailing, page: Page): Promise<void> {
   if (page.statuses.length === 0) return;
   const commandTopic = mailing.priority === 'express' ? TOPICS.deliveriesExpress : TOPICS.deliveriesBulk;
   await producer.sendBatch([
     { topic: commandTopic, records: page.commands.map((command) => ({ key: command.clientId, value: command })), schema: 'deliveries.command' },
-    { topic: TOPICS.deliveriesStatus, records: page.statuses.map((status) => ({ key: status.deliveryId, value: status })) },
+    statusPagesBatch(page.statuses),
   ]);
 }
 

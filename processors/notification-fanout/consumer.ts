@@ -4,6 +4,7 @@ import type { UnsubscribeLinks } from '../../platform/unsubscribe';
 import { TOPICS } from '../../platform/topics';
 import type { Client, NotificationRequested, Template } from '../../schemas/types';
 import { candidateSets, isFirstSetOf } from '../../domain/audience';
+import { statusPagesBatch } from '../../domain/deliveries/status-page';
 import { belongsToLane, type FanoutLane } from '../../domain/lanes';
 import { createDirectoryReader, warnCorrupt, type DirectoryReader } from '../../platform/redis/directory';
 import { createLaneDeadLetterFilter, redisDeadLetterClaim } from '../lane-dead-letters';
@@ -123,7 +124,7 @@ async function producePage(
       topic: request.priority === 'express' ? TOPICS.deliveriesExpress : TOPICS.deliveriesBulk,
       records: commands.map((command) => ({ key: command.clientId, value: command })), schema: 'deliveries.command',
     },
-    { topic: TOPICS.deliveriesStatus, records: decisions.map((d) => ({ key: d.status.deliveryId, value: d.status })) },
+    statusPagesBatch(decisions.map((d) => d.status)),
   ]);
   return tallyOf(decisions.map((d) => d.status));
 }

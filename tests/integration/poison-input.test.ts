@@ -13,7 +13,7 @@ import { SCHEMA_OF_TOPIC } from '../../platform/codec/codec';
 import { deliveryIdOf, statusIdOf } from '../../platform/ids';
 import { TOPICS, type TopicName } from '../../platform/topics';
 import type {
-  Client, DeadLetter, DeliveryCommand, DeliveryStatus, EpisodeReleased, Mailing, MailingResendRequested, MailingStarted, NotificationRequested, Template,
+  Client, DeadLetter, DeliveryCommand, DeliveryStatus, DeliveryStatusPage, EpisodeReleased, Mailing, MailingResendRequested, MailingStarted, NotificationRequested, Template,
   UserActivity, UserRegistered,
 } from '../../schemas/types';
 import { smsMessageId } from '../../senders/sms/message';
@@ -185,6 +185,18 @@ const status = (over: Partial<DeliveryStatus> = {}): DeliveryStatus => {
   };
 };
 
+/** A page of two first statuses of a mailing of its own (what the mailing fan-out writes). */
+const statusPage = (over: Partial<DeliveryStatusPage['entries'][number]> = {}): DeliveryStatusPage => {
+  const entry = (clientId: string) => {
+    const deliveryId = randomUUID();
+    return { statusId: statusIdOf(deliveryId, 'queued', 0), deliveryId, clientId, status: 'queued' as const, reason: null };
+  };
+  return {
+    sourceType: 'mailing', sourceId: uniqueName('poison-page'), channel: 'sms', priority: 'bulk', occurredAt: now(),
+    entries: [entry('c1'), { ...entry('c2'), ...over }],
+  };
+};
+
 const invalid = (name: string, key: string, value: unknown, reason: RegExp, code = 'VALIDATION_FAILED'): InvalidCase =>
   ({ name, key, value, code, reason });
 
@@ -334,6 +346,22 @@ const ROWS: PoisonRow[] = [
     good: async () => {
       const value = status();
       return { key: value.deliveryId, value, effect: async () => (await statusCounts('notification', value.sourceId))?.sent === 1 };
+    },
+  },
+  {
+    topic: TOPICS.deliveriesStatusPages,
+    // One bad entry keeps its whole page out of ClickHouse: the page is dead-lettered whole, naming the entry.
+    invalid: async () => [
+      invalid('a page with an entry without a status id', 'p1', statusPage({ statusId: ' ' }), /statusId: required/),
+      invalid('a page with an entry without a delivery id', 'p1', statusPage({ deliveryId: '' }), /deliveryId: required/),
+    ],
+    good: async () => {
+      const value = statusPage();
+      return { key: value.entries[0]!.deliveryId, value, effect: async () => (await statusCounts('mailing', value.sourceId))?.queued === 2 };
+    },
+    after: async (cases) => {
+      // Neither good entry of a refused page was stored.
+      for (const c of cases) expect(await statusCounts('mailing', (c.value as DeliveryStatusPage).sourceId)).toBeNull();
     },
   },
 ];
