@@ -1,6 +1,6 @@
 import type { Kafka } from 'kafkajs';
 import type { Codec } from '../platform/codec/codec';
-import { createBatchConsumer, type BatchConsumer, type TypedProducer } from '../platform/kafka';
+import { createBatchConsumer, type BatchConsumer, type DecodedRecord, type TypedProducer } from '../platform/kafka';
 import type { Logger } from '../platform/logger';
 import { TOPICS, TOPIC_SPECS } from '../platform/topics';
 import type { DeliveryStatus, DeliveryStatusPage } from '../schemas/types';
@@ -47,22 +47,25 @@ export function createAnalyticsConsumer(options: {
     handler: async (records, ctx) => {
       const statuses = records.flatMap((record) => {
         if (!record.value) return [];
-        if (record.topic === TOPICS.deliveriesStatusPages) {
-          // A page is written by our own fan-out, so an entry that cannot be stored is a bug: the page is
-          // kept whole in the dead letters, none of it inserted, rather than split.
-          const page = statusesOfPage(record.value as DeliveryStatusPage);
-          const problems = page.flatMap((status) => statusProblems(status).map((problem) => `${status.statusId}: ${problem}`));
-          if (problems.length === 0) return page;
-          ctx.deadLetter(record, invalidRecord(`status page of ${(record.value as DeliveryStatusPage).sourceId}`, problems));
-          return [];
-        }
-        const status = record.value as DeliveryStatus;
-        const problems = statusProblems(status);
-        if (problems.length === 0) return [status];
-        ctx.deadLetter(record, invalidRecord(`status ${status.statusId}`, problems));
+        const { of, subject } = statusesOf(record);
+        // A page is written by our own fan-out, so an entry ClickHouse cannot hold is a bug: the page is kept
+        // whole in the dead letters, none of it inserted, rather than split.
+        const problems = of.flatMap((status) => statusProblems(status).map((problem) => (of.length > 1 ? `${status.statusId}: ${problem}` : problem)));
+        if (problems.length === 0) return of;
+        ctx.deadLetter(record, invalidRecord(subject, problems));
         return [];
       });
       await options.store.insertBatch(statuses);
     },
   });
+}
+
+/** What a record of either topic stands for: its statuses, and what its dead letter calls it. */
+function statusesOf(record: DecodedRecord<DeliveryStatus | DeliveryStatusPage>): { of: DeliveryStatus[]; subject: string } {
+  if (record.topic === TOPICS.deliveriesStatusPages) {
+    const page = record.value as DeliveryStatusPage;
+    return { of: statusesOfPage(page), subject: `status page of ${page.sourceType} ${page.sourceId}` };
+  }
+  const status = record.value as DeliveryStatus;
+  return { of: [status], subject: `status ${status.statusId}` };
 }
