@@ -6,13 +6,6 @@ import type { SmsFaults } from './faults';
 import type { MessageRecord, SmsSimulatorStats } from './ledger';
 import { parseMsgId } from './request';
 
-/**
- * The simulator's control API, so tests and benchmarks in another process can flip faults:
- * GET|PUT /_control/faults, GET /_control/stats, GET /_control/messages/{msgId}, POST /_control/reset, and
- * POST /_control/messages/lookup `{ msgIds }` → `{ messages }` (each record or null, in the order asked):
- * a benchmark audits a million messages in a few dozen requests instead of a million. PUT merges the given
- * fields into the current faults. Loopback tooling: no auth.
- */
 /** What GET /_control/stats answers: the ledger's counters, whether the socket is open, and the worker time. */
 export type SimulatorStatsView = SmsSimulatorStats & {
   listening: boolean;
@@ -20,6 +13,13 @@ export type SimulatorStatsView = SmsSimulatorStats & {
   busyWorkerMs: number;
 };
 
+/**
+ * The simulator's control API, so tests and benchmarks in another process can flip faults:
+ * GET|PUT /_control/faults, GET /_control/stats, GET /_control/messages/{msgId}, POST /_control/reset, and
+ * POST /_control/messages/lookup `{ msgIds }` → `{ messages }` (each record or null, in the order asked):
+ * a benchmark audits a million messages in a few dozen requests instead of a million. PUT merges the given
+ * fields into the current faults. Loopback tooling: no auth.
+ */
 export interface SimulatorControl {
   faults(): SmsFaults & { seed: number };
   /** Validates and applies a patch at once; the listener follows in syncListener. */
