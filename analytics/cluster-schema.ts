@@ -1,6 +1,6 @@
 /**
  * The analytics tables on a ClickHouse cluster (CLICKHOUSE_CLUSTER): each shard keeps its rows in local
- * tables (`delivery_status_local`, `delivery_current_local`, and the view between them, created by the
+ * tables (`delivery_status_local`, `delivery_current_local`, `delivery_final_rows_local`, and the views between them, created by the
  * same migrations as on a single server), and a Distributed table of the usual name over them on every
  * shard. The application reads and inserts through the usual names only, so no query knows whether it
  * runs on one server or many.
@@ -28,12 +28,20 @@ export interface ClickHouseCluster {
 
 /** A message's shard: the same hash for its status changes and its current row, so both land together. */
 const SHARDING_KEY = sql`cityHash64(sourceType, sourceId, clientId, channel)`;
+/**
+ * delivery_final_rows has no client column, and nothing inserts into it through the Distributed table (each
+ * shard's view writes its local one), so any key does; its queries sum the shards' parts.
+ */
+const COUNTS_SHARDING_KEY = sql`rand()`;
 
 /** The Distributed tables over the shard's local ones, named as the single-server tables are. */
 export async function createDistributedTables(shard: ClickHouseClient, cluster: string, local: TableNames, distributed: TableNames): Promise<void> {
-  const pairs = [[distributed.status, local.status], [distributed.current, local.current]] as const;
-  for (const [name, localName] of pairs) {
+  const tables = [
+    [distributed.status, local.status, SHARDING_KEY], [distributed.current, local.current, SHARDING_KEY],
+    [distributed.finalRows, local.finalRows, COUNTS_SHARDING_KEY],
+  ] as const;
+  for (const [name, localName, shardingKey] of tables) {
     await shard.exec(sql`CREATE TABLE IF NOT EXISTS ${qualified(distributed, name)} AS ${qualified(local, localName)}
-      ENGINE = Distributed(${cluster}, ${local.database}, ${localName}, ${SHARDING_KEY})`);
+      ENGINE = Distributed(${cluster}, ${local.database}, ${localName}, ${shardingKey})`);
   }
 }

@@ -6,8 +6,8 @@ import type { DeliveryStatus } from '../schemas/types';
 import type { ClickHouseClient } from './clickhouse-client';
 import { createDistributedTables, type ClickHouseCluster } from './cluster-schema';
 import {
-  COLUMN_MIGRATIONS, CURRENT_STATUS_FEED, CURRENT_STATUS_TABLE, DELIVERY_STATUS_TABLE, MIGRATIONS, qualified, tableNames,
-  type ColumnMigration, type TableNames,
+  COLUMN_MIGRATIONS, CURRENT_STATUS_TABLE, DELIVERY_STATUS_TABLE, FINAL_ROWS_TABLE, MIGRATIONS, STATUS_FEEDS, qualified, tableNames,
+  type ColumnMigration, type StatusFeed, type TableNames,
 } from './migrations';
 import { SqlFragment, sql, sqlIdentifier } from './sql-escape';
 
@@ -58,16 +58,17 @@ async function migrateServer(client: ClickHouseClient, tables: TableNames): Prom
     for (const statement of migration.statements(tables)) await client.exec(statement);
   }
   for (const added of COLUMN_MIGRATIONS) await addColumn(client, tables, added);
-  await feedCurrentStatuses(client, tables);
+  for (const feed of STATUS_FEEDS) await createFeed(client, tables, feed);
 }
 
-/** The view that keeps delivery_current, and, by the boot that creates it, the rows from before it. */
-async function feedCurrentStatuses(client: ClickHouseClient, tables: TableNames): Promise<void> {
-  const present = await client.query<{ name: string }>(sql`SELECT name FROM system.tables WHERE database = ${tables.database} AND name = ${tables.currentFeed}`);
+/** A view that keeps a table from delivery_status's inserts, and, by the boot that creates it, the rows from before it. */
+async function createFeed(client: ClickHouseClient, tables: TableNames, feed: StatusFeed): Promise<void> {
+  const present = await client.query<{ name: string }>(sql`SELECT name FROM system.tables WHERE database = ${tables.database} AND name = ${feed.name(tables)}`);
   if (present.length > 0) return;
-  // View first, then the backfill: a row inserted in between is in both, with the same rank (FINAL folds it).
-  await client.exec(CURRENT_STATUS_FEED.view(tables));
-  await client.exec(CURRENT_STATUS_FEED.backfill(tables));
+  // View first, then the backfill: a row inserted in between reaches the table twice, which each feed's table
+  // allows (delivery_current's FINAL folds equal ranks; delivery_final_rows may be above the exact count).
+  await client.exec(feed.view(tables));
+  await client.exec(feed.backfill(tables));
 }
 
 /** ClickHouse's code for "a column of that name already exists" (DUPLICATE_COLUMN). */
@@ -90,6 +91,11 @@ async function addColumn(client: ClickHouseClient, tables: TableNames, added: Co
 /** `db.delivery_status`; the client validates it against the identifier whitelist when used. */
 export function statusTableName(database: string): string {
   return `${database}.${DELIVERY_STATUS_TABLE}`;
+}
+
+/** `db.delivery_final_rows` as a quoted SQL identifier: each source's final rows (migrations.ts 004). */
+export function finalRowsTable(database: string): SqlFragment {
+  return sqlIdentifier(`${database}.${FINAL_ROWS_TABLE}`);
 }
 
 /** `db.delivery_current` as a quoted SQL identifier: each message's current status (migrations.ts 003). */

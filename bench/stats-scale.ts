@@ -11,11 +11,12 @@
 import { performance } from 'node:perf_hooks';
 import { createClickHouseClient, type ClickHouseClient } from '../analytics/clickhouse-client';
 import { migrate, statusTable } from '../analytics/schema';
-import { sql, sqlIdentifier } from '../analytics/sql-escape';
+import { sql, sqlIdentifier, sqlList } from '../analytics/sql-escape';
 import { LATEST, createStatsQueries, type StatsQueries } from '../analytics/stats-queries';
 import { outputModeOf } from '../cli/output/mode';
 import { createProgressView } from '../cli/output/progress';
 import { loadConfig } from '../platform/config';
+import { FINAL_STATUSES } from '../schemas/types';
 import { fmt, ms, renderTable, writeJson, type TableRow } from './report';
 
 const RUNS = 7;
@@ -83,6 +84,10 @@ interface Timings {
   mailingList: number;
   /** Before delivery_current: argMax over every change of the mailing. */
   perChangeCounts: number;
+  /** The scheduler's first question of the running mailings: their final rows (delivery_final_rows). */
+  finalRows: number;
+  /** Before delivery_final_rows: a count() of those rows in delivery_status. */
+  finalRowsCounted: number;
 }
 
 async function measure(client: ClickHouseClient, database: string, stats: StatsQueries, target: string, listed: string[], expected: number): Promise<Timings> {
@@ -96,7 +101,16 @@ async function measure(client: ClickHouseClient, database: string, stats: StatsQ
       SELECT argMax(status, ${LATEST}) AS currentStatus FROM ${statusTable(database)}
       WHERE sourceType = 'mailing' AND sourceId = ${target} GROUP BY clientId, channel)
     GROUP BY currentStatus`));
-  return { mailingCounts: counts.medianMs, mailingDetail: detail.medianMs, mailingList: list.medianMs, perChangeCounts: perChange.medianMs };
+  const finalRows = await timed(() => stats.finalRowsBySource('mailing', listed));
+  if (finalRows.answer.get(target) !== expected) throw new Error(`the mailing's final rows are ${finalRows.answer.get(target)}, not ${expected}`);
+  const finalRowsCounted = await timed(() => client.query<{ sourceId: string; n: string }>(sql`
+    SELECT sourceId, count() AS n FROM ${statusTable(database)}
+    WHERE sourceType = 'mailing' AND sourceId IN ${sqlList(listed)} AND status IN ${sqlList([...FINAL_STATUSES])}
+    GROUP BY sourceId`));
+  return {
+    mailingCounts: counts.medianMs, mailingDetail: detail.medianMs, mailingList: list.medianMs, perChangeCounts: perChange.medianMs,
+    finalRows: finalRows.medianMs, finalRowsCounted: finalRowsCounted.medianMs,
+  };
 }
 
 async function main(): Promise<void> {
@@ -137,6 +151,8 @@ async function main(): Promise<void> {
       { figure: 'mailing counts + first page of 100, table N / 10 N / merged', value: [atN, atTenN, merged].map((t) => ms(t.mailingDetail)).join(' / '), target: '', met: null },
       { figure: `list of ${listed.length} mailings, table N / 10 N / merged`, value: [atN, atTenN, merged].map((t) => ms(t.mailingList)).join(' / '), target: '', met: null },
       { figure: 'before: per-change argMax counts, table N / 10 N / merged', value: [atN, atTenN, merged].map((t) => ms(t.perChangeCounts)).join(' / '), target: '', met: null },
+      { figure: `the scheduler's final rows of ${listed.length} mailings, table N / 10 N / merged`, value: [atN, atTenN, merged].map((t) => ms(t.finalRows)).join(' / '), target: '', met: null },
+      { figure: 'before: a count() of those rows, table N / 10 N / merged', value: [atN, atTenN, merged].map((t) => ms(t.finalRowsCounted)).join(' / '), target: '', met: null },
     ];
     process.stdout.write(`\n${renderTable(rows)}\n`);
     await writeJson(args.out, { deliveries: n, runs: RUNS, atN, atTenN, merged, rows });

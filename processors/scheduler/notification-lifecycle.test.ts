@@ -1,5 +1,5 @@
 import { aRun } from '../../tests/doubles/memory-history';
-import { deliveriesSettled, nextRunStep } from './notification-lifecycle';
+import { countsOfNearlySettled, deliveriesSettled, nextRunStep, type NotificationCounts } from './notification-lifecycle';
 
 const counts = (byStatus: Record<string, number>) => ({ total: Object.values(byStatus).reduce((a, b) => a + b, 0), byStatus });
 
@@ -55,5 +55,40 @@ describe('nextRunStep', () => {
       const occurrence = { ...oneOff, recurrence: null, parentId: 'p' };
       expect(nextRunStep({ run: occurrence, now, counts: settled })).toBe('finished');
     });
+  });
+});
+
+describe('countsOfNearlySettled', () => {
+  /** A port with final rows (replays included) and current counts per run; records what was asked. */
+  function port(rows: Record<string, number>) {
+    const asked: { rows: string[][]; counts: string[][] } = { rows: [], counts: [] };
+    const stats: NotificationCounts = {
+      finalRowsBySource: async (_type, ids) => {
+        asked.rows.push(ids);
+        return new Map(ids.map((id) => [id, rows[id] ?? 0]));
+      },
+      countsBySource: async (_type, ids) => {
+        asked.counts.push(ids);
+        return new Map(ids.map((id) => [id, counts({ sent: rows[id] ?? 0 })]));
+      },
+    };
+    return { stats, asked };
+  }
+  const run = (id: string, total: number) => aRun({ id, status: 'running', fanoutDone: true, total });
+
+  it('counts only the runs whose final rows reach their total, an empty one included', async () => {
+    const { stats, asked } = port({ far: 1, replayed: 3, done: 2 });
+    const got = await countsOfNearlySettled(stats, [run('far', 3), run('replayed', 3), run('done', 2), run('empty', 0)]);
+    expect(asked).toEqual({ rows: [['far', 'replayed', 'done', 'empty']], counts: [['replayed', 'done', 'empty']] });
+    expect([...got.keys()]).toEqual(['replayed', 'done', 'empty']);
+  });
+
+  it('asks nothing for no runs, and no counts when none is near its total', async () => {
+    const none = port({});
+    expect(await countsOfNearlySettled(none.stats, [])).toEqual(new Map());
+    expect(none.asked).toEqual({ rows: [], counts: [] });
+    const early = port({ a: 1 });
+    expect(await countsOfNearlySettled(early.stats, [run('a', 2)])).toEqual(new Map());
+    expect(early.asked.counts).toEqual([]);
   });
 });

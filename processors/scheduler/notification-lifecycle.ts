@@ -12,6 +12,8 @@ import { parseRun, type NotificationRun } from '../../domain/notification-run/mo
 /** The counts the lifecycle needs from analytics: deliveries per current status, per notification. */
 export interface NotificationCounts {
   countsBySource(sourceType: 'notification', sourceIds: string[]): Promise<Map<string, { total: number; byStatus: Record<string, number> }>>;
+  /** Never below the number of final deliveries (replayed rows count again), and read from a table of a few rows per source. */
+  finalRowsBySource(sourceType: 'notification', sourceIds: string[]): Promise<Map<string, number>>;
 }
 
 /** How long a recurring request whose schedule ended waits for an occurrence still on its way from Kafka. */
@@ -69,7 +71,7 @@ export async function advanceNotifications(deps: { redis: Redis; stats: Notifica
   const parents = runs.filter((r): r is NotificationRun => !!r?.recurrence && !r.parentId);
   const recurring = await readRecurring(deps.redis, keys, parents, runs);
   const countable = runs.filter((r): r is NotificationRun => !!r && !r.recurrence && r.fanoutDone);
-  const counts = countable.length > 0 ? await deps.stats.countsBySource('notification', countable.map((r) => r.id)) : new Map();
+  const counts = await countsOfNearlySettled(deps.stats, countable);
   // Every write below is in the run records' slot (one node on a Redis Cluster), so one pipeline carries them.
   const write = deps.redis.pipeline();
   const finished: string[] = [];
@@ -87,6 +89,21 @@ export async function advanceNotifications(deps: { redis: Redis; stats: Notifica
   });
   if (write.length > 0) await write.exec();
   return finished;
+}
+
+/**
+ * The current counts of the runs that may have settled: those whose final rows reach their fan-out's total.
+ * A settled run has every delivery final, so at least that many final rows; the others need no count. The
+ * counts read each delivery's current status (FINAL), the row count a few rows per run, and the loop asks
+ * every tick while notifications are in flight.
+ */
+export async function countsOfNearlySettled(
+  stats: NotificationCounts, runs: readonly NotificationRun[],
+): Promise<Map<string, { total: number; byStatus: Record<string, number> }>> {
+  if (runs.length === 0) return new Map();
+  const finalRows = await stats.finalRowsBySource('notification', runs.map((r) => r.id));
+  const nearlySettled = runs.filter((r) => (finalRows.get(r.id) ?? 0) >= (r.total ?? 0)).map((r) => r.id);
+  return nearlySettled.length > 0 ? stats.countsBySource('notification', nearlySettled) : new Map();
 }
 
 /** Auto-pipelined (every read here): one round trip on one Redis, one per node on a Cluster. */

@@ -88,13 +88,15 @@ afterAll(async () => {
 });
 
 describe('schema', () => {
-  it('creates delivery_status and delivery_current as ReplacingMergeTrees and the view between them, once', async () => {
+  it('creates delivery_status and delivery_current as ReplacingMergeTrees, delivery_final_rows summing, and the views between them, once', async () => {
     const tables = await client.query<{ name: string; engine: string }>(
       sql`SELECT name, engine FROM system.tables WHERE database = ${database} ORDER BY name`,
     );
     expect(tables).toEqual([
       { name: 'delivery_current', engine: 'ReplacingMergeTree' },
       { name: 'delivery_current_feed', engine: 'MaterializedView' },
+      { name: 'delivery_final_rows', engine: 'SummingMergeTree' },
+      { name: 'delivery_final_rows_feed', engine: 'MaterializedView' },
       { name: 'delivery_status', engine: 'ReplacingMergeTree' },
     ]);
   });
@@ -124,9 +126,15 @@ describe('schema', () => {
       await migrate(client, older);
       const upgraded = createStatsQueries({ client, database: older });
       expect(await upgraded.countsBySource('mailing')).toEqual(await stats.countsBySource('mailing'));
+      // The final rows too, each counted once by the one boot that created their view.
+      const finalRowsOf = async (id: string) => Number((await client.query<{ n: string }>(sql`SELECT count() AS n FROM ${statusTable(older)}
+        WHERE sourceType = 'mailing' AND sourceId = ${id} AND status IN ('sent', 'delivered', 'failed', 'expired', 'suppressed', 'fallback')`))[0]?.n);
+      const rowsBefore = await upgraded.finalRowsBySource('mailing', ['m1', 'm2']);
+      expect(rowsBefore).toEqual(new Map([['m1', await finalRowsOf('m1')], ['m2', await finalRowsOf('m2')]]));
       // And from then on, kept at insert time.
       await createStatusStore({ client, database: older }).insertBatch([change(M2, 'e3', 'c3', 'sms', 'sent', 1, DAY2)]);
       expect((await upgraded.countsBySource('mailing', ['m2'])).get('m2')).toEqual(counts({ sent: 2, expired: 1 }));
+      expect((await upgraded.finalRowsBySource('mailing', ['m2'])).get('m2')).toBe(rowsBefore.get('m2')! + 1);
     } finally {
       await client.exec(sql`DROP DATABASE IF EXISTS ${sqlIdentifier(older)}`);
     }

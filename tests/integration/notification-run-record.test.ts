@@ -112,18 +112,25 @@ function describeRunRecords(backendName: RedisBackendName): void {
       await recordFanout(redis, 'waited', { total: 1, queued: 1, suppressed: 0, failed: 0 });
       await startRun(redis, request('paging'), 1_000); // its fan-out has not finished paging
       const asked: string[][] = [];
+      const rowsAsked: string[][] = [];
+      const counts: Record<string, Record<string, number>> = { settled: { sent: 1, suppressed: 1 }, pending: { sent: 1, queued: 1 }, waited: { queued: 1 } };
       const stats = {
         countsBySource: async (_type: 'notification', ids: string[]) => {
           asked.push([...ids].sort());
-          const counts: Record<string, Record<string, number>> = { settled: { sent: 1, suppressed: 1 }, pending: { sent: 1, queued: 1 }, waited: { queued: 1 } };
           return new Map(ids.map((id) => {
             const byStatus = counts[id] ?? {};
             return [id, { total: Object.values(byStatus).reduce((a, b) => a + b, 0), byStatus }];
           }));
         },
+        finalRowsBySource: async (_type: 'notification', ids: string[]) => {
+          rowsAsked.push([...ids].sort());
+          return new Map(ids.map((id) => [id, (counts[id]?.sent ?? 0) + (counts[id]?.suppressed ?? 0)]));
+        },
       };
       expect(await advanceNotifications({ redis, stats, now: 5_000 })).toEqual(['settled']);
-      expect(asked).toEqual([['pending', 'settled', 'waited']]);
+      // Every run past its fan-out is asked for its final rows; only the one whose rows reach its total is counted.
+      expect(rowsAsked).toEqual([['pending', 'settled', 'waited']]);
+      expect(asked).toEqual([['settled']]);
       expect(await history().get('settled')).toMatchObject({ status: 'finished', finishedAt: 5_000 });
       expect(await history().get('waited')).toMatchObject({ status: 'running', startedAt: 5_000 });
       expect(await history().get('pending')).toMatchObject({ status: 'running' });
@@ -135,7 +142,10 @@ function describeRunRecords(backendName: RedisBackendName): void {
       await redis.zadd(KEYS.recurringSchedule, 90_000, 'p');
       await startRun(redis, request('p@60000', { occurredAt: 60_000 }), 60_000);
       await recordFanout(redis, 'p@60000', { total: 1, queued: 1, suppressed: 0, failed: 0 });
-      const stats = { countsBySource: async (_type: 'notification', ids: string[]) => new Map(ids.map((id) => [id, { total: 1, byStatus: { sent: 1 } }])) };
+      const stats = {
+        countsBySource: async (_type: 'notification', ids: string[]) => new Map(ids.map((id) => [id, { total: 1, byStatus: { sent: 1 } }])),
+        finalRowsBySource: async (_type: 'notification', ids: string[]) => new Map(ids.map((id) => [id, 1])),
+      };
       // Still scheduled: the occurrence finishes, the request does not.
       expect(await advanceNotifications({ redis, stats, now: 80_000, graceMs: 1_000 })).toEqual(['p@60000']);
       expect(await history().get('p')).toMatchObject({ status: 'running' });
