@@ -20,7 +20,10 @@ export async function startScheduler(runtime: Runtime): Promise<Stoppable[]> {
     redis,
     producer: await runtime.producer(),
     stats,
-    notificationStats: { countsBySource: (type, ids) => stats.countsBySource(type, ids), finalRowsBySource: (type, ids) => stats.finalRowsBySource(type, ids) },
+    notificationStats: {
+      countsBySource: (type, ids) => stats.countsBySource(type, ids),
+      finalRowsBySource: (type, ids) => stats.finalRowsBySource(type, ids),
+    },
     logger: runtime.logger,
     pumpDelayed: createDelayPump({ queue: createDelayQueue({ redis }), producer: await runtime.rawProducer() }),
     ownerId,
