@@ -2,6 +2,7 @@ import type { Redis } from '../../platform/redis/client';
 import { parseViewDoc } from '../../platform/redis/directory';
 import { finishRuns, readRunningMailings } from '../../domain/mailing-run/record';
 import type { Mailing } from '../../schemas/types';
+import { askExactlyOfNearlyDone } from './nearly-done';
 
 /** What the lifecycle needs from analytics: how many deliveries of each mailing are final. */
 export interface MailingCounts {
@@ -21,9 +22,8 @@ export function isMailingFinished(input: { now: number; endAt: number; fanoutDon
  * Moves running mailings to `finished` (the runtime status the API shows): one Redis pipeline, and analytics
  * asked only about the mailings their counts can finish: not while a fan-out still runs (it cannot finish
  * yet), nor once cancelled or past the end (finished without counting). The exact count of final messages
- * is a distinct count over every final row of the mailing (0.4 s at a million), so each mailing's final rows,
- * kept at insert time (a few rows to read, analytics/migrations.ts 004), go first and only the mailings they
- * cannot rule out are counted exactly: fewer final rows than deliveries means some delivery is not final yet.
+ * is a distinct count over every final row of the mailing (0.4 s at a million), so it is asked only of the
+ * mailings their final rows cannot rule out (nearly-done.ts).
  */
 export async function finishMailings(deps: { redis: Redis; stats: MailingCounts; now: number }): Promise<string[]> {
   const states = await readRunningMailings(deps.redis, (raw) => parseViewDoc<Mailing>(raw));
@@ -39,9 +39,6 @@ export async function finishMailings(deps: { redis: Redis; stats: MailingCounts;
 }
 
 /** The exact final count of each mailing whose final rows reach its total; the others are absent (not done). */
-export async function exactFinalsOfNearlyDone(stats: MailingCounts, mailings: { id: string; total: number }[]): Promise<Map<string, number>> {
-  if (mailings.length === 0) return new Map();
-  const rows = await stats.finalRowsBySource('mailing', mailings.map((m) => m.id));
-  const nearlyDone = mailings.filter(({ id, total }) => (rows.get(id) ?? 0) >= total).map(({ id }) => id);
-  return nearlyDone.length > 0 ? stats.finalDeliveriesBySource('mailing', nearlyDone) : new Map();
+export function exactFinalsOfNearlyDone(stats: MailingCounts, mailings: { id: string; total: number }[]): Promise<Map<string, number>> {
+  return askExactlyOfNearlyDone(mailings, (ids) => stats.finalRowsBySource('mailing', ids), (ids) => stats.finalDeliveriesBySource('mailing', ids));
 }

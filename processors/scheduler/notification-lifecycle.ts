@@ -8,6 +8,7 @@ import { KEYS, notificationRunKeys, type NotificationRunKeys } from '../../platf
 import { FINAL_STATUSES, type DeliveryStatusName } from '../../schemas/types';
 import { queueTransition } from '../../domain/notification-run/record';
 import { parseRun, type NotificationRun } from '../../domain/notification-run/model';
+import { askExactlyOfNearlyDone } from './nearly-done';
 
 /** The counts the lifecycle needs from analytics: deliveries per current status, per notification. */
 export interface NotificationCounts {
@@ -92,18 +93,18 @@ export async function advanceNotifications(deps: { redis: Redis; stats: Notifica
 }
 
 /**
- * The current counts of the runs that may have settled: those whose final rows reach their fan-out's total.
- * A settled run has every delivery final, so at least that many final rows; the others need no count. The
- * counts read each delivery's current status (FINAL), the row count a few rows per run, and the loop asks
- * every tick while notifications are in flight.
+ * The current counts of the runs that may have settled: those whose final rows reach their fan-out's total
+ * (nearly-done.ts). The loop asks every tick while notifications are in flight, and the counts read each
+ * delivery's current status.
  */
-export async function countsOfNearlySettled(
+export function countsOfNearlySettled(
   stats: NotificationCounts, runs: readonly NotificationRun[],
 ): Promise<Map<string, { total: number; byStatus: Record<string, number> }>> {
-  if (runs.length === 0) return new Map();
-  const finalRows = await stats.finalRowsBySource('notification', runs.map((r) => r.id));
-  const nearlySettled = runs.filter((r) => (finalRows.get(r.id) ?? 0) >= (r.total ?? 0)).map((r) => r.id);
-  return nearlySettled.length > 0 ? stats.countsBySource('notification', nearlySettled) : new Map();
+  return askExactlyOfNearlyDone(
+    runs.map((run) => ({ id: run.id, total: run.total ?? 0 })),
+    (ids) => stats.finalRowsBySource('notification', ids),
+    (ids) => stats.countsBySource('notification', ids),
+  );
 }
 
 /** Auto-pipelined (every read here): one round trip on one Redis, one per node on a Cluster. */
