@@ -21,8 +21,8 @@
  * 5. Permanent failure thrown for the whole batch: every record of the batch is dead-lettered with
  *    that reason and the offsets move past them. A poison record never stalls a partition forever.
  * 6. `stop()` stops fetching, waits for the batch in flight to settle and commit, leaves the group.
- * 7. A group that starts at the end (fromBeginning false) commits the end offset of every assigned
- *    partition it never committed, on joining, so a crash before its first commit there replays the
+ * 7. A group that starts at the end (fromBeginning false, per topic) commits the end offset of every assigned
+ *    partition of such a topic it never committed, on joining, so a crash before its first commit there replays the
  *    records instead of skipping them (start-offsets.ts).
  * 8. A crash kafkajs does not restart itself (a non-retriable error escaping the batch) is restarted
  *    here after a backoff (crash-restart.ts): the member never silently leaves the group for good.
@@ -52,6 +52,12 @@ export type { CrashRestartPolicy } from './crash-restart';
 export interface ConsumedTopic {
   topic: string;
   schema?: SchemaName;
+  /**
+   * Where the group starts on this topic without a committed offset; overrides the consumer's
+   * `fromBeginning`. A topic added to a running group's list is read from its beginning, so the records
+   * written there before the group's upgraded members joined are not skipped.
+   */
+  fromBeginning?: boolean;
 }
 
 export interface BatchConsumerOptions<T> {
@@ -108,7 +114,10 @@ export function createBatchConsumer<T = unknown>(options: BatchConsumerOptions<T
   const schemas = schemaMap(options.topics);
   // Topics are logical (TOPICS); the client's prefix is applied at subscribe and stripped from every batch.
   const names = topicNamesOf(options.kafka);
-  const physicalTopics = [...schemas.keys()].map((topic) => names.physical(topic));
+  // Each topic starts where its own `fromBeginning` says, else where the consumer's does.
+  const startsAtBeginning = (topic: ConsumedTopic) => topic.fromBeginning ?? options.fromBeginning ?? false;
+  const fromBeginningTopics = options.topics.filter(startsAtBeginning).map((t) => names.physical(t.topic));
+  const fromEndTopics = options.topics.filter((t) => !startsAtBeginning(t)).map((t) => names.physical(t.topic));
   const retry: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 3_000;
   const backoff = createPartitionBackoff(retry);
@@ -168,9 +177,10 @@ export function createBatchConsumer<T = unknown>(options: BatchConsumerOptions<T
   };
   // A group reading from the end pins its start on partitions it never committed (start-offsets.ts).
   let pinning: Promise<void> = Promise.resolve();
-  if (!options.fromBeginning) {
+  if (fromEndTopics.length > 0) {
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      pinning = pinStartOffsets(payload.memberAssignment).catch((error: unknown) => {
+      const fromEnd = Object.fromEntries(Object.entries(payload.memberAssignment).filter(([topic]) => fromEndTopics.includes(topic)));
+      pinning = pinStartOffsets(fromEnd).catch((error: unknown) => {
         // Not fatal: only a crash before this member's first commit on such a partition would skip records.
         logger.warn({ reason: describeError(error) }, 'could not pin the start offsets of uncommitted partitions');
       });
@@ -187,7 +197,8 @@ export function createBatchConsumer<T = unknown>(options: BatchConsumerOptions<T
     async start() {
       await options.producer.connect();
       await consumer.connect();
-      await consumer.subscribe({ topics: physicalTopics, fromBeginning: options.fromBeginning ?? false });
+      if (fromEndTopics.length > 0) await consumer.subscribe({ topics: fromEndTopics, fromBeginning: false });
+      if (fromBeginningTopics.length > 0) await consumer.subscribe({ topics: fromBeginningTopics, fromBeginning: true });
       await run();
       await pinning;
       logger.info({ topics: [...schemas.keys()] }, 'consumer started');

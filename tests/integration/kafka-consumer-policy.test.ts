@@ -162,4 +162,23 @@ describe('batch consumer policy on the real broker', () => {
     await waitFor(() => seenAfterRestart.length >= 2, { timeoutMs: 20_000, description: 'new records consumed' });
     expect(eventIds(seenAfterRestart)).toEqual(['e-3', 'e-4']);
   });
+
+  it('starts a new group where each topic says: a topic read from its beginning gives its old records, the other only new ones', async () => {
+    // The bulk senders read deliveries.bulk-pages from its beginning: pages an upgraded fan-out wrote before
+    // the upgraded senders joined must be sent, while the group's older topics keep their pinned start.
+    const [old, added] = [await kt.createTopic('start-old'), await kt.createTopic('start-added')];
+    await send(old, [activity(10)]);
+    await send(added, [activity(20)]);
+    const seen: string[] = [];
+    const consumer = createBatchConsumer<UserActivity>({
+      kafka: kt.kafka, codec, producer, groupId: kt.groupId('start'), logger: silentLogger, fromBeginning: false,
+      topics: [{ topic: old, schema: SCHEMA }, { topic: added, schema: SCHEMA, fromBeginning: true }],
+      handler: async (records, context) => void seen.push(...records.map((r) => `${context.topic === added ? 'added' : 'old'} ${r.value?.eventId}`)),
+    });
+    kt.onCleanup(() => consumer.stop());
+    await consumer.start();
+    await send(old, [activity(11)]);
+    await waitFor(() => seen.length >= 2, { timeoutMs: 20_000, description: 'the added topic\'s old record and the old topic\'s new one' });
+    expect(seen.sort()).toEqual(['added e-20', 'old e-11']);
+  });
 });
