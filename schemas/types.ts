@@ -98,6 +98,21 @@ export interface DeliveryCommand {
   attempt: number; createdAt: number;
 }
 
+/**
+ * The bulk commands of a fan-out page in one record (deliveries.bulk-pages): what they share once, each
+ * distinct content once, and per delivery what differs. It stands for one DeliveryCommand per entry, with
+ * attempt 0 (domain/deliveries/command-page.ts); the bulk senders handle those.
+ */
+export interface DeliveryCommandPage {
+  sourceType: SourceType; sourceId: string; channel: Channel; priority: Priority; promo: boolean;
+  sendWindow: TimeWindow | null; notBefore: number | null; expiresAt: number | null; createdAt: number;
+  contents: MessageContent[];
+  entries: {
+    deliveryId: string; clientId: string; address: string; deviceTokens: string[]; content: number;
+    fallback: { channel: Channel; address: string } | null; timezone: string;
+  }[];
+}
+
 export interface DeliveryStatus {
   statusId: string; deliveryId: string; sourceType: SourceType; sourceId: string; clientId: string; channel: Channel;
   priority: Priority; status: DeliveryStatusName; attempt: number; reason: string | null; providerMessageId: string | null;
@@ -133,6 +148,7 @@ export interface SchemaValues {
   'state.mailings': Mailing;
   'state.templates': Template;
   'deliveries.command': DeliveryCommand;
+  'deliveries.command-page': DeliveryCommandPage;
   'deliveries.status': DeliveryStatus;
   'deliveries.status-page': DeliveryStatusPage;
   'deliveries.dead-letter': DeadLetter;

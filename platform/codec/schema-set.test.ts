@@ -22,6 +22,7 @@ const PYTHON_FINGERPRINTS: Record<string, string> = {
   'state.mailings': '29619f51e3d91768',
   'state.templates': '96024cb351cb20a8',
   'deliveries.command': '46c1300bff505efe',
+  'deliveries.command-page': 'cf889c6be1128731',
   'deliveries.status': '200ba3e6774bf5ce',
   'deliveries.status-page': '616d8ef3798028cb',
   'deliveries.dead-letter': '343374aff73c0c76',

@@ -5,16 +5,18 @@ import type { SchemaValues } from '../../schemas/types';
 /**
  * The schema of a topic at the type level. Mirrors SCHEMA_OF_TOPIC (runtime map in codec.ts, which is
  * typed as a plain Record and so cannot drive types): every topic carries the schema of its own name,
- * except the three delivery queues, which share the command schema, and the status pages, a topic of
- * page records. types.test.ts keeps the two in step.
+ * except the three delivery queues, which share the command schema, and the two topics of page records
+ * (bulk command pages, status pages). types.test.ts keeps the two in step.
  */
 export type SchemaOfTopic<T extends TopicName> = T extends 'deliveries.express' | 'deliveries.bulk' | 'deliveries.retry'
   ? 'deliveries.command'
   : T extends 'deliveries.status-pages'
     ? 'deliveries.status-page'
-    : T extends SchemaName
-      ? T
-      : never;
+    : T extends 'deliveries.bulk-pages'
+      ? 'deliveries.command-page'
+      : T extends SchemaName
+        ? T
+        : never;
 
 /** The TypeScript value type carried by a topic. */
 export type TopicValue<T extends TopicName> = SchemaValues[SchemaOfTopic<T>];

@@ -35,7 +35,7 @@ VECTORS = os.path.join(ROOT, "tests", "vectors")
 SCHEMA_NAMES = [
     "events.user-registered", "events.episode-released", "events.notification-requested",
     "events.user-activity", "events.mailing-started", "events.mailing-resend-requested", "state.clients", "state.mailings",
-    "state.templates", "deliveries.command", "deliveries.status", "deliveries.status-page", "deliveries.dead-letter",
+    "state.templates", "deliveries.command", "deliveries.command-page", "deliveries.status", "deliveries.status-page", "deliveries.dead-letter",
 ]
 PRIMITIVES = {"null", "boolean", "int", "long", "float", "double", "bytes", "string"}
 EPOCH = datetime.datetime(1970, 1, 1, tzinfo=datetime.timezone.utc)
