@@ -99,7 +99,7 @@ export async function deployVestnik(world: BenchWorld, options: { cpuProfileDir?
 /**
  * Polls until the group is Stable with a member and has a committed offset on every partition of the bulk
  * topic (a new group pins its start there on joining, platform/kafka/consumer.ts): from then on, every
- * command produced is read.
+ * command produced is read (a mailing's pages on deliveries.bulk-pages are read from the topic's beginning).
  */
 async function waitForStableGroup(runtime: Runtime, groupId: string): Promise<void> {
   const kafka = runtime.kafka();

@@ -1,7 +1,7 @@
 /**
  * The fan-out alone (issue 15): a mailing to the whole audience while no bulk sender runs, timed from its
  * start to the fan-out checkpoint's `done`, so the walk has the cores to itself. Then its commands are taken
- * off deliveries.bulk (records deleted up to the end: nothing else is there, no bulk sender having read it)
+ * off deliveries.bulk-pages and deliveries.bulk (records deleted up to the end: nothing else is there, no bulk sender having read it)
  * and the mailing is cancelled, so the measured mailing that follows starts on an empty topic. Its `queued`
  * statuses stay in the statistics of that cancelled mailing; the bench waits until analytics has them all,
  * so their ingest does not fall into the next measurement.
@@ -48,15 +48,17 @@ export async function measureFanoutAlone(vestnik: Deployment, tag: string, n: nu
   return { mailingId, fanoutMs, commandsPerSecond: perSecond(n, fanoutMs) };
 }
 
-/** Deletes every record of deliveries.bulk up to its end, on every partition. */
+/** Deletes every record of the bulk command topics (the pages and single commands) up to their end, on every partition. */
 async function emptyBulkTopic(vestnik: Deployment): Promise<void> {
   const kafka = vestnik.runtime.kafka();
-  const topic = topicNamesOf(kafka).physical(TOPICS.deliveriesBulk);
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    await admin.deleteTopicRecords({ topic, partitions: offsets.map((p) => ({ partition: p.partition, offset: p.high })) });
+    for (const logical of [TOPICS.deliveriesBulkPages, TOPICS.deliveriesBulk]) {
+      const topic = topicNamesOf(kafka).physical(logical);
+      const offsets = await admin.fetchTopicOffsets(topic);
+      await admin.deleteTopicRecords({ topic, partitions: offsets.map((p) => ({ partition: p.partition, offset: p.high })) });
+    }
   } finally {
     await admin.disconnect();
   }

@@ -24,6 +24,6 @@ describe('consumer groups of the overview', () => {
   it('prefixes each with the deployment\'s group prefix', () => {
     const groups = consumerGroups((stage) => `acme-${stage}`);
     expect(groups).toContainEqual({ groupId: 'acme-analytics', topics: ['deliveries.status', 'deliveries.status-pages'] });
-    expect(groups).toContainEqual({ groupId: 'acme-senders-bulk', topics: ['deliveries.bulk', 'deliveries.retry'] });
+    expect(groups).toContainEqual({ groupId: 'acme-senders-bulk', topics: ['deliveries.bulk-pages', 'deliveries.bulk', 'deliveries.retry'] });
   });
 });

@@ -19,7 +19,7 @@ export const CONSUMER_STAGES: Readonly<Record<string, readonly string[]>> = {
   'episode-fanout': [TOPICS.episodeReleased],
   activity: [TOPICS.userActivity],
   'senders-express': [TOPICS.deliveriesExpress],
-  'senders-bulk': [TOPICS.deliveriesBulk, TOPICS.deliveriesRetry],
+  'senders-bulk': [TOPICS.deliveriesBulkPages, TOPICS.deliveriesBulk, TOPICS.deliveriesRetry],
   analytics: [TOPICS.deliveriesStatus, TOPICS.deliveriesStatusPages],
 };
 

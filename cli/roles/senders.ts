@@ -17,7 +17,7 @@ const LEASE_MS = 30_000;
 
 /**
  * senders: two lanes with nothing shared but the process — express (deliveries.express) and bulk
- * (deliveries.bulk + deliveries.retry) each have their own consumer group, Kafka connections, Redis
+ * (deliveries.bulk-pages + deliveries.bulk + deliveries.retry) each have their own consumer group, Kafka connections, Redis
  * connection and provider connection pool, so a million-message mailing never delays an express message.
  */
 export async function startSenders(runtime: Runtime): Promise<Stoppable[]> {
@@ -25,7 +25,7 @@ export async function startSenders(runtime: Runtime): Promise<Stoppable[]> {
   // mailing's CPU (and GC) in the bulk senders can never delay an express message (lane-selection.ts).
   const lanes = senderLanesFor(runtime.config.lanes, {
     express: [TOPICS.deliveriesExpress],
-    bulk: [TOPICS.deliveriesBulk, TOPICS.deliveriesRetry],
+    bulk: [TOPICS.deliveriesBulkPages, TOPICS.deliveriesBulk, TOPICS.deliveriesRetry],
   });
   const frequencyCaps = frequencyCapsOf(runtime.config.frequencyCaps);
   const started: Stoppable[] = [];
@@ -65,7 +65,9 @@ async function startLane(runtime: Runtime, lane: string, topics: string[], frequ
     delayQueue: createDelayQueue({ redis }),
     deliverers,
     groupId: runtime.groupId(`senders-${lane}`),
-    topics: topics.map((topic) => ({ topic })),
+    // The pages topic came after the group (issue 15): an upgraded group reads it from its beginning, so the
+    // pages an upgraded fan-out wrote before these senders joined are sent, not skipped.
+    topics: topics.map((topic) => ({ topic, fromBeginning: topic === TOPICS.deliveriesBulkPages ? true : undefined })),
     retryPolicy: { ...config.retry, random: Math.random, ambiguous: ambiguousPolicyOf(config.ambiguous) },
     frequencyCaps,
     messageTtl: config.messageTtl,

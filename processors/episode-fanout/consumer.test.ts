@@ -1,6 +1,7 @@
 import type { TopicBatch } from '../../platform/kafka';
 import { silentLogger } from '../../platform/logger';
-import type { Client, DeliveryCommand, DeliveryStatusPage, EpisodeReleased, Template } from '../../schemas/types';
+import type { Client, DeliveryCommandPage, DeliveryStatusPage, EpisodeReleased, Template } from '../../schemas/types';
+import { commandsOfPage } from '../../domain/deliveries/command-page';
 import { statusesOfPage } from '../../domain/deliveries/status-page';
 import { createRenderer } from '../rendering/render';
 import { fanOutEpisode, type EpisodeFanoutDeps } from './consumer';
@@ -54,7 +55,7 @@ function setup(clients: Client[], index: string[], templates: Record<string, Tem
   };
   const heartbeat = jest.fn(async () => undefined);
   const run = () => fanOutEpisode(deps, event, heartbeat);
-  const commands = () => batches.flatMap((b) => b.filter((t) => t.topic === 'deliveries.bulk').flatMap((t) => t.records.map((r) => r.value as DeliveryCommand)));
+  const commands = () => batches.flatMap((b) => b.filter((t) => t.topic === 'deliveries.bulk-pages').flatMap((t) => t.records.flatMap((r) => commandsOfPage(r.value as DeliveryCommandPage))));
   const statuses = () => batches.flatMap((b) => b.filter((t) => t.topic === 'deliveries.status-pages').flatMap((t) => t.records.flatMap((r) => statusesOfPage(r.value as DeliveryStatusPage))));
   return { run, batches, heartbeat, commands, statuses, calls: view.calls };
 }
@@ -77,7 +78,7 @@ describe('fanOutEpisode', () => {
     const t = setup(clients, ['a', 'b', 'c'], {}, 10);
     await t.run();
     expect(t.batches).toHaveLength(1);
-    expect(t.batches[0]!.map((b) => [b.topic, b.records.length])).toEqual([['deliveries.bulk', 1], ['deliveries.status-pages', 1]]);
+    expect(t.batches[0]!.map((b) => [b.topic, b.records.length])).toEqual([['deliveries.bulk-pages', 1], ['deliveries.status-pages', 1]]);
     expect(t.statuses().map((s) => [s.clientId, s.status, s.reason])).toEqual([
       ['a', 'queued', null], ['b', 'suppressed', 'no email address'], ['c', 'suppressed', 'email opt-out'],
     ]);

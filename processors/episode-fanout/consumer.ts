@@ -7,6 +7,7 @@ import { KEYS } from '../../platform/redis/keys';
 import { TOPICS } from '../../platform/topics';
 import type { EpisodeReleased, Template } from '../../schemas/types';
 import { createDirectoryReader, warnCorrupt } from '../../platform/redis/directory';
+import { fanoutCommandsBatch } from '../../domain/deliveries/command-page';
 import { statusPagesBatch } from '../../domain/deliveries/status-page';
 import { createRenderer, type Renderer } from '../rendering/render';
 import { decideEpisode, isSubscriber, type EpisodeDecision } from './decide';
@@ -83,12 +84,9 @@ export async function fanOutEpisode(deps: EpisodeFanoutDeps, event: EpisodeRelea
   deps.logger.info({ eventId: event.eventId, seriesId: event.seriesId, template: template.id, ...counts }, 'episode fanned out');
 }
 
-/** One Kafka request per page: the emails on deliveries.bulk, every status (queued, suppressed, failed) in page records. */
+/** One Kafka request per page: the emails and every status (queued, suppressed, failed), each as page records. */
 async function producePage(producer: EpisodeFanoutDeps['producer'], decisions: EpisodeDecision[]): Promise<void> {
   if (decisions.length === 0) return;
   const commands = decisions.flatMap((d) => (d.kind === 'deliver' ? [d.command] : []));
-  await producer.sendBatch([
-    { topic: TOPICS.deliveriesBulk, records: commands.map((command) => ({ key: command.clientId, value: command })), schema: 'deliveries.command' },
-    statusPagesBatch(decisions.map((d) => d.status)),
-  ]);
+  await producer.sendBatch([fanoutCommandsBatch(commands, 'bulk'), statusPagesBatch(decisions.map((d) => d.status))]);
 }

@@ -1,6 +1,7 @@
 import type { TopicBatch } from '../../platform/kafka';
 import { silentLogger } from '../../platform/logger';
-import type { Client, DeliveryCommand, DeliveryStatus, DeliveryStatusPage, Mailing } from '../../schemas/types';
+import type { Client, DeliveryCommandPage, DeliveryStatus, DeliveryStatusPage, Mailing } from '../../schemas/types';
+import { commandsOfPage } from '../../domain/deliveries/command-page';
 import { statusesOfPage } from '../../domain/deliveries/status-page';
 import { createRenderer } from '../rendering/render';
 import { runFanout, type FanoutDeps } from './run';
@@ -50,6 +51,8 @@ function setup(options: { failOnPage?: number } = {}) {
   const ids = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'];
   const { redis, checkpoints } = fakeRedis(ids);
   const produced: string[][] = [];
+  /** How many command page records each produce carried. */
+  const pageRecords: number[] = [];
   /** Each page's statuses, read back from the page records it produced. */
   const statuses: DeliveryStatus[][] = [];
   const clientLoads: string[][] = [];
@@ -63,7 +66,9 @@ function setup(options: { failOnPage?: number } = {}) {
         sends += 1;
         await new Promise((resolve) => setImmediate(resolve));
         if (sends === options.failOnPage) throw new Error('broker gone');
-        const commands = (batches.find((b) => b.topic === 'deliveries.bulk')?.records ?? []).map((r) => (r.value as DeliveryCommand).clientId);
+        const commandPages = (batches.find((b) => b.topic === 'deliveries.bulk-pages')?.records ?? []).map((r) => r.value as DeliveryCommandPage);
+        pageRecords.push(commandPages.length);
+        const commands = commandPages.flatMap(commandsOfPage).map((command) => command.clientId);
         produced.push(commands);
         const pages = (batches.find((b) => b.topic === 'deliveries.status-pages')?.records ?? []).map((r) => r.value as DeliveryStatusPage);
         statuses.push(pages.flatMap(statusesOfPage));
@@ -83,7 +88,7 @@ function setup(options: { failOnPage?: number } = {}) {
       return page.map(client);
     },
   };
-  return { run: () => runFanout(deps, { mailingId: mailing.id, occurredAt: NOW }, async () => undefined), produced, statuses, checkpoints, clientLoads, events };
+  return { run: () => runFanout(deps, { mailingId: mailing.id, occurredAt: NOW }, async () => undefined), produced, pageRecords, statuses, checkpoints, clientLoads, events };
 }
 
 describe('runFanout: reading a page ahead of the one being produced', () => {
@@ -106,6 +111,12 @@ describe('runFanout: reading a page ahead of the one being produced', () => {
       [['c3', 'queued', 'm1', NOW], ['c4', 'queued', 'm1', NOW]],
       [['c5', 'queued', 'm1', NOW], ['c6', 'queued', 'm1', NOW]],
     ]);
+  });
+
+  it('sends each page\'s commands as one page record on deliveries.bulk-pages, not a record per recipient', async () => {
+    const { run, pageRecords } = setup();
+    await run();
+    expect(pageRecords).toEqual([1, 1, 1]);
   });
 
   it('fails the fan-out when a page is refused, with the checkpoint at the last page that was acknowledged', async () => {

@@ -9,6 +9,7 @@ import type { UnsubscribeLinks } from '../../platform/unsubscribe';
 import { createDirectoryReader } from '../../platform/redis/directory';
 import { candidateSets, isFirstSetOf, matchesFilter } from '../../domain/audience';
 import { eventStamp } from '../../domain/deliveries/build';
+import { fanoutCommandsBatch } from '../../domain/deliveries/command-page';
 import { statusPagesBatch } from '../../domain/deliveries/status-page';
 import { finishBeforeStart, recordFanoutDone, startRun } from '../../domain/mailing-run/record';
 import { NO_PROVIDED_CONTEXT, pageContexts, type ContextSource, type RecipientContexts } from '../context-providers';
@@ -202,14 +203,10 @@ export function renderFor(
   return unsubscribeUrl ? withUnsubscribeLink(content, unsubscribeUrl) : content;
 }
 
-/** One page's commands (on the mailing's lane) and statuses (as page records: status-page.ts) in one Kafka request. */
+/** One page's commands and statuses in one Kafka request, as page records (command-page.ts, status-page.ts). */
 export async function produceQueuedPage(producer: TypedProducer, mailing: Mailing, page: Page): Promise<void> {
   if (page.statuses.length === 0) return;
-  const commandTopic = mailing.priority === 'express' ? TOPICS.deliveriesExpress : TOPICS.deliveriesBulk;
-  await producer.sendBatch([
-    { topic: commandTopic, records: page.commands.map((command) => ({ key: command.clientId, value: command })), schema: 'deliveries.command' },
-    statusPagesBatch(page.statuses),
-  ]);
+  await producer.sendBatch([fanoutCommandsBatch(page.commands, mailing.priority), statusPagesBatch(page.statuses)]);
 }
 
 async function loadCheckpoint(redis: Redis, mailingId: string): Promise<Checkpoint> {

@@ -1,4 +1,3 @@
-import type { DecodedRecord } from '../../platform/kafka';
 import { silentLogger } from '../../platform/logger';
 import { activeContext, activeTraceId } from '../../platform/tracing/active';
 import { traceHeadersOf } from '../../platform/tracing/propagation';
@@ -17,8 +16,7 @@ beforeAll(() => {
 afterAll(() => tracing.shutdown());
 
 const command = (deliveryId: string) => ({ deliveryId, channel: 'sms', attempt: 1 }) as DeliveryCommand;
-const record = (deliveryId: string, headers: Record<string, string>) =>
-  ({ topic: 't', partition: 0, offset: '0', key: null, timestamp: 0, value: command(deliveryId), headers }) as DecodedRecord<DeliveryCommand>;
+const record = (deliveryId: string, headers: Record<string, string>) => ({ commands: [command(deliveryId)], headers });
 
 /** The traceparent a provider call made inside the scope would send. */
 async function sentTraceparent(scope: ReturnType<typeof createCommandTraceScope>, deliveryId: string) {
@@ -32,6 +30,12 @@ describe('a command trace reaches its provider call and its status', () => {
   it('keeps each command record headers by delivery id (the same object), none for a command without', () => {
     expect(traces.get('d1')).toBe(headers);
     expect(traces.has('d2')).toBe(false);
+  });
+
+  it('gives every command of a page record the page record headers', () => {
+    const page = commandTracesOf([{ commands: [command('p1'), command('p2')], headers }]);
+    expect(page.get('p1')).toBe(headers);
+    expect(page.get('p2')).toBe(headers);
   });
 
   it('bulk, not sampled: the call runs in the command context as it came, no span of its own', async () => {

@@ -1,5 +1,4 @@
 import { TraceFlags, type Context } from '@opentelemetry/api';
-import type { DecodedRecord } from '../../platform/kafka';
 import { withContext } from '../../platform/tracing/active';
 import { extractTrace, onlyTraceHeaders, spanContextOf, TRACEPARENT, type RecordHeaders } from '../../platform/tracing/propagation';
 import { inSpan, SpanKind } from '../../platform/tracing/tracer';
@@ -8,12 +7,22 @@ import type { DeliveryCommand } from '../../schemas/types';
 /** Each command's trace headers, by delivery id, as its record carried them. */
 export type CommandTraces = ReadonlyMap<string, RecordHeaders>;
 
-/** The trace headers of a batch's command records; the records' own header objects, not copies. */
-export function commandTracesOf(records: readonly DecodedRecord<DeliveryCommand>[]): Map<string, RecordHeaders> {
+/** The commands of one record (one command, or a page of them) and the record's headers. */
+export interface RecordCommands {
+  headers: RecordHeaders;
+  commands: readonly DeliveryCommand[];
+}
+
+/**
+ * The trace headers of a batch's command records, by delivery id: every command of a page has its page's.
+ * The records' own header objects, not copies.
+ */
+export function commandTracesOf(records: readonly RecordCommands[]): Map<string, RecordHeaders> {
   const traces = new Map<string, RecordHeaders>();
   for (const record of records) {
-    const headers = record.value ? onlyTraceHeaders(record.headers) : undefined;
-    if (headers && record.value) traces.set(record.value.deliveryId, headers);
+    const headers = onlyTraceHeaders(record.headers);
+    if (!headers) continue;
+    for (const command of record.commands) traces.set(command.deliveryId, headers);
   }
   return traces;
 }

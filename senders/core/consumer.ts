@@ -1,6 +1,6 @@
 /**
- * The sender loop: one consumer group reading delivery commands, per partition batch (never a Redis
- * round trip per message):
+ * The sender loop: one consumer group reading delivery commands (one per record, or a bulk mailing's page
+ * of them per record: read-commands.ts), per partition batch (never a Redis round trip per message):
  *
  *   a. cancellation: one MGET of the batch's mailing docs (deleted or cancelled → cancelled);
  *   b. precheck: expired/cancelled → `expired` status; before notBefore / outside the send window →
@@ -26,7 +26,6 @@
  *      and re-sends as above. A crash between (2) and (3) replays commands whose claims say `done:`.
  */
 import type { Kafka } from 'kafkajs';
-import type { Codec } from '../../platform/codec/codec';
 import { createBatchConsumer, type BatchConsumer, type ConsumedTopic, type TopicBatch } from '../../platform/kafka';
 import type { RetryPolicy as BatchRetryPolicy } from '../../platform/kafka';
 import type { TypedProducer } from '../../platform/kafka/producer';
@@ -34,9 +33,10 @@ import type { Logger } from '../../platform/logger';
 import type { Redis } from '../../platform/redis/client';
 import { execOrThrow, type DelayQueue, type DelayedRecord } from '../../platform/redis/delay-queue';
 import { createDirectoryReader } from '../../platform/redis/directory';
-import { TOPICS } from '../../platform/topics';
+import { TOPICS, type TopicName } from '../../platform/topics';
+import { SCHEMA_OF_TOPIC, type Codec } from '../../platform/codec/codec';
 import type { RecordHeaders } from '../../platform/tracing/propagation';
-import type { Channel, DeliveryCommand, DeliveryStatusName } from '../../schemas/types';
+import type { Channel, DeliveryCommand, DeliveryCommandPage, DeliveryStatusName } from '../../schemas/types';
 import { permanent, retriable, type SendResult } from '../policy/send-result';
 import {
   cancelledMailings, commandTopicOf, mailingIdsOf, planPrechecks, planSettle, recheckLater,
@@ -51,8 +51,7 @@ import { capReason, type FrequencyCapRule } from '../../domain/deliveries/freque
 import { applyFrequencyCaps, type CapDecision } from './frequency-caps';
 import { takeProviderSlots, type ProviderRates, type ProviderRoutes } from './provider-rates';
 import { decideOutcome, suppressedByCap, type AmbiguousOutcomeAction, type MessageTtl, type RetryPolicy } from './outcome';
-import { commandProblems } from './validate-command';
-import { invalidRecord } from '../../platform/kafka/invalid-record';
+import { readCommands } from './read-commands';
 import { commandTracesOf, createCommandTraceScope, type CommandTraces } from './command-traces';
 
 /** What happened to one command, for metrics: a status name, or what was done instead of sending. */
@@ -66,7 +65,7 @@ export interface SenderConsumerOptions {
   delayQueue: DelayQueue;
   deliverers: Partial<Record<Channel, ChannelDeliverer>>;
   groupId: string;
-  /** Command topics to read (deliveries.express / bulk / retry; a test topic with `schema`). */
+  /** Command topics to read (deliveries.express / bulk / bulk-pages / retry; a test topic with `schema`, pages if `deliveries.command-page`). */
   topics: readonly ConsumedTopic[];
   /** Where statuses, retries and fallback commands go; defaults to the TOPICS ones. */
   outputs?: Partial<SenderTopics>;
@@ -124,22 +123,21 @@ export function createSenderConsumer(options: SenderConsumerOptions): SenderCons
   const logger = options.logger.child({ module: 'sender', groupId: options.groupId });
   const handleBatch = createBatchHandler({ ...options, topics, logger });
   const settleChunkSize = options.settleChunkSize ?? DEFAULT_SETTLE_CHUNK;
-  const consumer: BatchConsumer = createBatchConsumer<DeliveryCommand>({
+  const pageTopics = new Set(options.topics.filter((t) => (t.schema ?? SCHEMA_OF_TOPIC[t.topic as TopicName]) === 'deliveries.command-page').map((t) => t.topic));
+  const consumer: BatchConsumer = createBatchConsumer<DeliveryCommand | DeliveryCommandPage>({
     kafka: options.kafka, codec: options.codec, producer: options.producer, groupId: options.groupId,
     topics: options.topics, logger: options.logger, fromBeginning: options.fromBeginning,
     partitionsConsumedConcurrently: options.partitionsConsumedConcurrently, retry: options.batchRetry,
     deadLetterTopic: options.deadLetterTopic,
     handler: async (records, context) => {
-      const commands = records.flatMap((r) => {
-        if (!r.value) return [];
-        const problems = commandProblems(r.value);
-        if (problems.length === 0) return [r.value];
-        context.deadLetter(r, invalidRecord(`delivery command ${r.value.deliveryId}`, problems));
-        return [];
-      });
+      const isPageTopic = pageTopics.has(context.topic);
+      const read = readCommands(records, isPageTopic, (record, error) => context.deadLetter(record, error));
+      const commands = read.flatMap((r) => r.commands);
       // Each command's trace goes on to its provider call and its status (command-traces.ts).
-      const traces = commandTracesOf(records);
-      await settleInChunks(commands, settleChunkSize, (chunk) => handleBatch(chunk, context.topic, traces), () => context.heartbeat());
+      const traces = commandTracesOf(read);
+      // A page's commands are bulk commands: a deferral or re-check returns each alone to deliveries.bulk.
+      const lane = isPageTopic ? topics.bulk : context.topic;
+      await settleInChunks(commands, settleChunkSize, (chunk) => handleBatch(chunk, lane, traces), () => context.heartbeat());
     },
   });
   return { start: () => consumer.start(), stop: () => consumer.stop(), joined: () => consumer.joined() };

@@ -73,9 +73,9 @@ describe('Vestnik on the cluster world (3 Kafka nodes, a Redis Cluster, 2 ClickH
     console.log(`cluster-world measured: ${JSON.stringify(measured)}`);
   });
 
-  it('survives a broker leading deliveries.bulk killed, a ClickHouse shard restarted and a Redis master killed: every message once, statistics exact', async () => {
+  it('survives a broker leading deliveries.bulk-pages killed, a ClickHouse shard restarted and a Redis master killed: every message once, statistics exact', async () => {
     // The topics and tables are the cluster's: three copies of every partition, a Distributed table over two shards.
-    const bulk = await partitionsOf(stack.runtime.kafka(), stack.topic('deliveries.bulk'));
+    const bulk = await partitionsOf(stack.runtime.kafka(), stack.topic('deliveries.bulk-pages'));
     expect(bulk.every((partition) => partition.replicas.length === 3)).toBe(true);
     const shards = world.clickhouse.shards.map((shard) => createClickHouseClient({ url: shard.url }));
     const engines = await shards[1]!.query<{ name: string; engine: string }>(
@@ -86,9 +86,9 @@ describe('Vestnik on the cluster world (3 Kafka nodes, a Redis Cluster, 2 ClickH
     const began = Date.now();
     const mailingId = await startMailing(stack, audience);
 
-    // 1. kill -9 of the broker leading the most deliveries.bulk partitions, with commands and statuses flowing.
+    // 1. kill -9 of the broker leading the most deliveries.bulk-pages partitions (the mailing's commands), with commands and statuses flowing.
     await when('an eighth of the messages accepted', () => acceptedCount(sms, mailingId, audience!) >= CLIENTS / 8, 180_000);
-    const leader = busiestLeader(world.kafka.nodes, await partitionsOf(stack.runtime.kafka(), stack.topic('deliveries.bulk')));
+    const leader = busiestLeader(world.kafka.nodes, await partitionsOf(stack.runtime.kafka(), stack.topic('deliveries.bulk-pages')));
     await leader.process.kill('SIGKILL');
     const acceptedAtBrokerKill = acceptedCount(sms, mailingId, audience);
     measured.brokerKilledAtAccepted = acceptedAtBrokerKill;
@@ -96,8 +96,8 @@ describe('Vestnik on the cluster world (3 Kafka nodes, a Redis Cluster, 2 ClickH
     const brokerKilledAt = Date.now();
     // The controller fences the dead broker once its heartbeats stop (broker.session.timeout.ms, 9 s) and
     // moves its partitions' leadership to the in-sync copies on the other two.
-    await when('no deliveries.bulk partition led by the killed broker', async () =>
-      (await partitionsOf(stack.runtime.kafka(), stack.topic('deliveries.bulk'))).every((partition) => partition.leader !== leader.nodeId), 60_000);
+    await when('no deliveries.bulk-pages partition led by the killed broker', async () =>
+      (await partitionsOf(stack.runtime.kafka(), stack.topic('deliveries.bulk-pages'))).every((partition) => partition.leader !== leader.nodeId), 60_000);
     measured.leadersMovedMs = Date.now() - brokerKilledAt;
     const acceptedAtFailover = acceptedCount(sms, mailingId, audience);
     await when('sending goes on after the fail-over', () => acceptedCount(sms, mailingId, audience!) >= acceptedAtFailover + 300, 180_000);

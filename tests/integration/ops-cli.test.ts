@@ -87,19 +87,19 @@ describe('operator CLI (vestnik lag | topics | mailing watch | dlq)', () => {
   it('lag prints a table of the stack\'s consumer groups, and --json the same rows', async () => {
     const table = await runCli(['lag'], env);
     expect(table.code).toBe(0);
-    expect(table.stdout).toMatch(/│ group +│ topic +│ partitions │ +lag │ state +│ members │/);
+    expect(table.stdout).toMatch(/│ group +│ topic +│ partitions +│ +lag │ state +│ members │/);
     expect(table.stdout).toContain(`${stack.id}-`);
-    expect(table.stdout).toContain('deliveries.bulk');
+    expect(table.stdout).toContain('deliveries.bulk-pages');
     const json = await runCli(['lag', '--json'], env);
     const rows = JSON.parse(json.stdout).items as { group: string; topic: string; lag: number | null }[];
     expect(rows.length).toBeGreaterThan(3);
     for (const row of rows) expect(row.group.startsWith(`${stack.id}-`)).toBe(true);
-    // The bulk senders consumed the whole mailing: their lag on deliveries.bulk is 0 and nothing is left.
+    // The bulk senders consumed the whole mailing (its commands came as pages): their lag is 0 and nothing is left.
     await waitFor(async () => {
       const now = JSON.parse((await runCli(['lag', '--json', '--group', 'bulk'], env)).stdout).items as typeof rows;
-      const bulk = now.filter((row) => row.topic === 'deliveries.bulk');
+      const bulk = now.filter((row) => row.topic === 'deliveries.bulk-pages');
       return bulk.length > 0 && bulk.every((row) => row.lag === 0);
-    }, { timeoutMs: 30_000, intervalMs: 1000, description: 'deliveries.bulk lag 0' });
+    }, { timeoutMs: 30_000, intervalMs: 1000, description: 'deliveries.bulk-pages lag 0' });
   });
 
   it('topics lists the stack\'s prefixed topics', async () => {

@@ -13,9 +13,10 @@ import { SCHEMA_OF_TOPIC } from '../../platform/codec/codec';
 import { deliveryIdOf, statusIdOf } from '../../platform/ids';
 import { TOPICS, type TopicName } from '../../platform/topics';
 import type {
-  Client, DeadLetter, DeliveryCommand, DeliveryStatus, DeliveryStatusPage, EpisodeReleased, Mailing, MailingResendRequested, MailingStarted, NotificationRequested, Template,
+  Client, DeadLetter, DeliveryCommand, DeliveryCommandPage, DeliveryStatus, DeliveryStatusPage, EpisodeReleased, Mailing, MailingResendRequested, MailingStarted, NotificationRequested, Template,
   UserActivity, UserRegistered,
 } from '../../schemas/types';
+import { commandPagesOf } from '../../domain/deliveries/command-page';
 import { smsMessageId } from '../../senders/sms/message';
 import { createSmsSimulator, type SmsSimulator } from '../../simulators/sms';
 import { createSmsApiToken } from '../../simulators/sms/token';
@@ -197,6 +198,14 @@ const statusPage = (over: Partial<DeliveryStatusPage['entries'][number]> = {}): 
   };
 };
 
+/** One command page (what the mailing fan-out writes) of commands that share their source and times. */
+const commandPage = (first: DeliveryCommand, second: DeliveryCommand): DeliveryCommandPage => {
+  const shared = { sourceId: first.sourceId, createdAt: first.createdAt, expiresAt: first.expiresAt };
+  const pages = commandPagesOf([first, { ...second, ...shared, deliveryId: deliveryIdOf('notification', first.sourceId, second.clientId, 'sms') }]);
+  expect(pages).toHaveLength(1);
+  return pages[0]!;
+};
+
 const invalid = (name: string, key: string, value: unknown, reason: RegExp, code = 'VALIDATION_FAILED'): InvalidCase =>
   ({ name, key, value, code, reason });
 
@@ -337,6 +346,30 @@ const ROWS: PoisonRow[] = [
   commandRow(TOPICS.deliveriesExpress, { priority: 'express' }),
   commandRow(TOPICS.deliveriesBulk, { priority: 'bulk' }),
   commandRow(TOPICS.deliveriesRetry, { priority: 'bulk', attempt: 1 }),
+  {
+    topic: TOPICS.deliveriesBulkPages,
+    // A page naming a content it lacks is refused whole; a page with one bad command is dead-lettered naming
+    // it, while its good command is sent (a replay of the letter finds that one done).
+    invalid: async () => {
+      const [broken] = commandPagesOf([command({ priority: 'bulk' })]);
+      const mixed = commandPage(command({ priority: 'bulk', timezone: 'Mars/Olympus' }), command({ priority: 'bulk' }));
+      return [
+        invalid('an entry naming a content the page lacks', 'c1', { ...broken!, contents: [] }, /names content 0 of 0/),
+        invalid('a page with a command in an unknown time zone', 'c1', mixed, /command page of notification .*: [0-9a-f-]{36}: timezone/),
+      ];
+    },
+    good: async () => {
+      const value = commandPage(command({ priority: 'bulk' }), command({ priority: 'bulk' }));
+      const ids = value.entries.map((entry) => entry.deliveryId);
+      return { key: value.entries[0]!.clientId, value, effect: async () => ids.every((id) => smsOf(id)?.accepted === 1) };
+    },
+    after: async ([broken, mixed]) => {
+      for (const entry of (broken!.value as DeliveryCommandPage).entries) expect(smsOf(entry.deliveryId)).toBeUndefined();
+      const [bad, good] = (mixed!.value as DeliveryCommandPage).entries;
+      await waitFor(() => smsOf(good!.deliveryId)?.accepted === 1, { timeoutMs: EFFECT_TIMEOUT_MS, description: 'the good command of the page with a bad one' });
+      expect(smsOf(bad!.deliveryId)).toBeUndefined();
+    },
+  },
   {
     topic: TOPICS.deliveriesStatus,
     invalid: async () => [

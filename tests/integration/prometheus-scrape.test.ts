@@ -17,6 +17,8 @@ import { createAdminApi, type AdminApi } from '../../infra/local/admin-api';
 import { freePort } from '../../infra/local/private-services';
 import { createSmsSimulator, type SmsSimulator } from '../../simulators/sms';
 import { createSmsApiToken } from '../../simulators/sms/token';
+import { TOPICS } from '../../platform/topics';
+import { recordsOn } from '../support/fault-scenario';
 import { createClients, iso } from '../support/mailings';
 import type { Role } from '../../cli/roles';
 import { createRoleProcess, killAllChildren } from '../support/processes';
@@ -153,20 +155,24 @@ describe('metrics through a real Prometheus', () => {
     // Both lanes' senders report by lane: a mailing is bulk.
     expect(await scalar('sum(vestnik_deliveries_total{lane="bulk", status="sent"})')).toBe(clients.length);
 
-    // Lag of the bulk senders' group: reported per topic and partition, and back to 0 once everything is handled.
+    // Lag of the bulk senders' group on the mailing's command pages: per topic and partition, and back to 0 once everything is handled.
     const group = `${id}-senders-bulk`;
     const lagSeries = await waitFor(async () => {
       const series = await query(`vestnik_kafka_consumer_lag{group="${group}"}`);
-      return series.some((s) => s.metric.topic === 'deliveries.bulk') ? series : null;
+      return series.some((s) => s.metric.topic === 'deliveries.bulk-pages') ? series : null;
     }, { timeoutMs: 30_000, intervalMs: 500, description: 'the bulk senders lag in Prometheus' });
-    expect(new Set(lagSeries.filter((s) => s.metric.topic === 'deliveries.bulk').map((s) => s.metric.partition)).size).toBeGreaterThan(1);
-    await waitFor(async () => (await scalar(`sum(vestnik_kafka_consumer_lag{group="${group}", topic="deliveries.bulk"})`)) === 0,
+    expect(new Set(lagSeries.filter((s) => s.metric.topic === 'deliveries.bulk-pages').map((s) => s.metric.partition)).size).toBeGreaterThan(1);
+    await waitFor(async () => (await scalar(`sum(vestnik_kafka_consumer_lag{group="${group}", topic="deliveries.bulk-pages"})`)) === 0,
       { timeoutMs: 30_000, intervalMs: 500, description: 'the bulk senders lag back to 0' });
 
     // The rest of the pipeline reported too (each process is scraped on its own second, so poll): records
-    // consumed, ClickHouse rows (a queued and a sent status per client), provider calls, the delay queue.
+    // consumed (the mailing's command pages, each one record), ClickHouse rows (a queued and a sent status per
+    // client), provider calls, the delay queue.
+    const pages = await recordsOn(stack!, TOPICS.deliveriesBulkPages);
+    expect(pages).toBeGreaterThanOrEqual(1);
+    expect(pages).toBeLessThan(clients.length);
     await waitFor(async () => {
-      expect(await scalar(`sum(vestnik_kafka_records_consumed_total{group="${group}", topic="deliveries.bulk"})`)).toBe(clients.length);
+      expect(await scalar(`sum(vestnik_kafka_records_consumed_total{group="${group}", topic="deliveries.bulk-pages"})`)).toBe(pages);
       expect(await scalar('sum(vestnik_clickhouse_rows_inserted_total{table="delivery_status"})')).toBeGreaterThanOrEqual(2 * clients.length);
       return true;
     }, { timeoutMs: 30_000, intervalMs: 500, description: 'records consumed and ClickHouse rows in Prometheus' });

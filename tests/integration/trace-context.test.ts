@@ -5,6 +5,7 @@ import { deliveryIdOf } from '../../platform/ids';
 import { createSmsApiToken } from '../../simulators/sms/token';
 import { createTestClient, randomPhone } from '../support/clients';
 import { createRoleProcess, killAllChildren, type ManagedChild } from '../support/processes';
+import { pagedCommands } from '../support/command-pages';
 import { createKafkaTestContext, type RawRecord } from '../support/kafka';
 import { startStack, TEST_ADMIN_KEY, type TestStack } from '../support/stack';
 import { memoryLogger, spansOfExport, startRecordingServer } from '../support/trace-capture';
@@ -177,7 +178,8 @@ describe('trace context across the pipeline', () => {
     const fanned = () => lines.find((l) => l.msg === 'fan-out finished' && l.mailingId === mailingId);
     await waitFor(fanned, { timeoutMs: 30_000, description: 'the fan-out line' });
     expect(fanned()?.trace_id).toBe(traceId);
-    const commands = (await kt.readAll(stack.topic(TOPICS.deliveriesBulk))).filter((r) => clientIds.includes(r.key ?? ''));
+    const commands = (await pagedCommands(kt, stack)).filter((r) => clientIds.includes(r.command.clientId));
+    expect(commands.map((r) => r.command.clientId).sort()).toEqual([...clientIds].sort());
     expect(commands.map((r) => traceIdOf(r.headers.traceparent))).toEqual(clientIds.map(() => traceId));
   });
 });
