@@ -17,8 +17,9 @@ const LEASE_MS = 30_000;
 
 /**
  * senders: two lanes with nothing shared but the process — express (deliveries.express) and bulk
- * (deliveries.bulk-pages + deliveries.bulk + deliveries.retry) each have their own consumer group, Kafka connections, Redis
- * connection and provider connection pool, so a million-message mailing never delays an express message.
+ * (deliveries.bulk-pages + deliveries.bulk + deliveries.retry) each have their own consumer group, Kafka
+ * connections, Redis connection and provider connection pool, so a million-message mailing never delays an
+ * express message.
  */
 export async function startSenders(runtime: Runtime): Promise<Stoppable[]> {
   // LANES picks the lanes of this process: production runs the express lane as processes of its own, so a

@@ -1,6 +1,6 @@
 /**
- * The sender loop: one consumer group reading delivery commands (one per record, or a bulk mailing's page
- * of them per record: read-commands.ts), per partition batch (never a Redis round trip per message):
+ * The sender loop: one consumer group reading delivery commands (one per record, or a fan-out's page of
+ * bulk commands per record: read-commands.ts), per partition batch (never a Redis round trip per message):
  *
  *   a. cancellation: one MGET of the batch's mailing docs (deleted or cancelled → cancelled);
  *   b. precheck: expired/cancelled → `expired` status; before notBefore / outside the send window →
@@ -65,7 +65,10 @@ export interface SenderConsumerOptions {
   delayQueue: DelayQueue;
   deliverers: Partial<Record<Channel, ChannelDeliverer>>;
   groupId: string;
-  /** Command topics to read (deliveries.express / bulk / bulk-pages / retry; a test topic with `schema`, pages if `deliveries.command-page`). */
+  /**
+   * Command topics to read (deliveries.express / bulk / bulk-pages / retry; a test topic with `schema`, read as
+   * pages when that is `deliveries.command-page`).
+   */
   topics: readonly ConsumedTopic[];
   /** Where statuses, retries and fallback commands go; defaults to the TOPICS ones. */
   outputs?: Partial<SenderTopics>;
@@ -123,7 +126,9 @@ export function createSenderConsumer(options: SenderConsumerOptions): SenderCons
   const logger = options.logger.child({ module: 'sender', groupId: options.groupId });
   const handleBatch = createBatchHandler({ ...options, topics, logger });
   const settleChunkSize = options.settleChunkSize ?? DEFAULT_SETTLE_CHUNK;
-  const pageTopics = new Set(options.topics.filter((t) => (t.schema ?? SCHEMA_OF_TOPIC[t.topic as TopicName]) === 'deliveries.command-page').map((t) => t.topic));
+  // Topics of command pages (deliveries.bulk-pages, or a test topic of that schema) are read page by page.
+  const schemaOf = (t: ConsumedTopic) => t.schema ?? SCHEMA_OF_TOPIC[t.topic as TopicName];
+  const pageTopics = new Set(options.topics.filter((t) => schemaOf(t) === 'deliveries.command-page').map((t) => t.topic));
   const consumer: BatchConsumer = createBatchConsumer<DeliveryCommand | DeliveryCommandPage>({
     kafka: options.kafka, codec: options.codec, producer: options.producer, groupId: options.groupId,
     topics: options.topics, logger: options.logger, fromBeginning: options.fromBeginning,
