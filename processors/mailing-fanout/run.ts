@@ -3,7 +3,6 @@ import type { TypedProducer } from '../../platform/kafka';
 import type { Logger } from '../../platform/logger';
 import type { Redis } from '../../platform/redis/client';
 import { KEYS } from '../../platform/redis/keys';
-import { TOPICS } from '../../platform/topics';
 import type { Client, DeliveryCommand, DeliveryStatus, Mailing, MessageContent, Template } from '../../schemas/types';
 import type { UnsubscribeLinks } from '../../platform/unsubscribe';
 import { createDirectoryReader } from '../../platform/redis/directory';
