@@ -5,7 +5,7 @@ import type { Logger } from '../../platform/logger';
 import type { Redis } from '../../platform/redis/client';
 import { KEYS } from '../../platform/redis/keys';
 import { TOPICS } from '../../platform/topics';
-import type { EpisodeReleased, Template } from '../../schemas/types';
+import type { EpisodeReleased } from '../../schemas/types';
 import { createDirectoryReader, warnCorrupt } from '../../platform/redis/directory';
 import { fanoutCommandsBatch } from '../../domain/deliveries/command-page';
 import { statusPagesBatch } from '../../domain/deliveries/status-page';

@@ -11,7 +11,7 @@ import { createBatchConsumer, type BatchContext, type DecodedRecord, type TypedP
 import type { Logger } from '../../platform/logger';
 import type { Redis } from '../../platform/redis/client';
 import { createDirectoryReader, warnCorrupt, type DirectoryReader } from '../../platform/redis/directory';
-import { KEYS, VIEW_KEY_PATTERNS } from '../../platform/redis/keys';
+import { KEYS } from '../../platform/redis/keys';
 import { TOPICS } from '../../platform/topics';
 import type { Client, Mailing, Template } from '../../schemas/types';
 import { applyViewOps } from './apply';

@@ -2,7 +2,7 @@ import { deliveryOf, statusOf } from '../../domain/deliveries/build';
 import { decideSendTime } from '../../platform/time-window';
 import { assertUnreachable } from '../../platform/errors';
 import type { AmbiguousAction } from '../../platform/config';
-import type { Channel, DeliveryCommand, DeliveryStatus, DeliveryStatusName, Priority } from '../../schemas/types';
+import type { Channel, DeliveryCommand, DeliveryStatus, Priority } from '../../schemas/types';
 import { nextRetryDelay, retryDelayCap } from '../policy/backoff';
 import type { SendResult } from '../policy/channel';
 
