@@ -1,7 +1,8 @@
 import fc from 'fast-check';
-import type { Channel, DeliveryCommand, MessageContent } from '../../schemas/types';
+import type { Channel, DeliveryCommand, DeliveryCommandPage, MessageContent } from '../../schemas/types';
 import { commandOf, deliveryOf } from './build';
-import { commandPagesOf, commandsOfPage } from './command-page';
+import { createCodec } from '../../platform/codec';
+import { commandPagesOf, commandsOfPage, fanoutCommandRequests, MAX_PAGE_BYTES_PER_REQUEST, pageBytesAtMost } from './command-page';
 
 const content = (text: string, extra: Partial<MessageContent> = {}): MessageContent =>
   ({ text, subject: null, html: null, title: null, headers: {}, ...extra });
@@ -83,6 +84,43 @@ describe('command pages: a fan-out page\'s bulk commands in one record', () => {
       expect(pages.every((page) => page.entries.length >= 1 && page.entries.length <= entries)).toBe(true);
       expect(pages.flatMap(commandsOfPage).sort(byContent)).toEqual([...commands].sort(byContent));
     }));
+  });
+});
+
+describe('a fan-out page\'s produce requests', () => {
+  const pagesOf = (batch: { records: readonly { value: unknown }[] }) => batch.records.map((r) => r.value as DeliveryCommandPage);
+
+  it('sends nothing for no commands, express commands one record each, and small bulk pages in one request', () => {
+    expect(fanoutCommandRequests([], 'bulk')).toEqual([]);
+    const express = fanoutCommandRequests([command('c-1'), command('c-2')].map((c) => ({ ...c, priority: 'express' as const })), 'express');
+    expect(express.map((b) => [b.topic, b.records.length])).toEqual([['deliveries.express', 2]]);
+    const bulk = fanoutCommandRequests(Array.from({ length: 1000 }, (_, i) => command(`c-${i}`)), 'bulk');
+    expect(bulk.map((b) => [b.topic, b.records.length])).toEqual([['deliveries.bulk-pages', 1]]);
+  });
+
+  it('spreads large contents over requests that each stay under Kafka\'s batch limit, whatever partition their pages land on', () => {
+    // A thousand personal emails of 2,000 Cyrillic characters each: about 4 MB of UTF-8.
+    const letter = 'Здравствуйте! '.repeat(143);
+    const commands = Array.from({ length: 1000 }, (_, i) => command(`c-${i}`, { text: `${letter} №${i}` }));
+    const requests = fanoutCommandRequests(commands, 'bulk');
+    expect(requests.length).toBeGreaterThan(4);
+    for (const request of requests) {
+      expect(pagesOf(request).reduce((sum, page) => sum + pageBytesAtMost(page), 0)).toBeLessThanOrEqual(MAX_PAGE_BYTES_PER_REQUEST);
+    }
+    expect(requests.flatMap(pagesOf).flatMap(commandsOfPage)).toEqual(commands);
+  });
+
+  it('never under-counts a page\'s encoded size', async () => {
+    const codec = createCodec();
+    const texts = ['Hi', 'Здравствуйте, Анна', '😀 emoji '.repeat(50), 'x'.repeat(3000)];
+    for (const text of texts) {
+      const commands = Array.from({ length: 50 }, (_, i) => ({
+        ...command(`client-${i}`, { text: `${text} ${i}` }), deviceTokens: [`token-${i}`], fallback: { channel: 'email' as const, address: `c${i}@example.org` },
+      }));
+      for (const page of commandPagesOf(commands)) {
+        expect((await codec.encode('deliveries.command-page', page)).length).toBeLessThanOrEqual(pageBytesAtMost(page));
+      }
+    }
   });
 });
 

@@ -32,7 +32,7 @@ export interface PageLimits {
 export const DEFAULT_PAGE_LIMITS: PageLimits = { entries: 1000, chars: 250_000 };
 
 /** Characters an entry adds besides its content: its ids, address, tokens and fallback. */
-function entryChars(command: DeliveryCommand): number {
+function entryChars(command: Pick<DeliveryCommand, 'deliveryId' | 'clientId' | 'address' | 'timezone' | 'deviceTokens' | 'fallback'>): number {
   let chars = command.deliveryId.length + command.clientId.length + command.address.length + command.timezone.length;
   for (const token of command.deviceTokens) chars += token.length;
   if (command.fallback) chars += command.fallback.address.length;
@@ -107,25 +107,46 @@ function emptyPage(command: DeliveryCommand): DeliveryCommandPage {
   };
 }
 
-/** The commands as page records for a sendBatch, each keyed by its first recipient so that pages spread over partitions. */
-export function commandPagesBatch(commands: readonly DeliveryCommand[], limits?: PageLimits): TopicBatch {
-  return {
-    topic: TOPICS.deliveriesBulkPages,
-    records: commandPagesOf(commands, limits).map((value) => ({ key: value.entries[0]!.clientId, value })),
-  };
+/** The most bytes a page's record can take: 3 of UTF-8 per character, and some per entry for Avro's lengths and markers. */
+export function pageBytesAtMost(page: DeliveryCommandPage): number {
+  let chars = page.sourceId.length;
+  for (const content of page.contents) chars += contentChars(content);
+  for (const entry of page.entries) chars += entryChars(entry);
+  return 3 * chars + 40 * (page.entries.length + page.contents.length) + 200;
 }
 
 /**
- * A fan-out page's new commands for a sendBatch: bulk ones as page records, express ones one record each on
- * deliveries.express. The express lane reads no page topic: a page would only hold its first message back
- * until the page is built, and an express audience is small.
+ * The most page bytes one produce request carries. Kafka refuses a partition's batch over 1 MiB
+ * (`message.max.bytes`), a request's records are batched per partition, and every page of a request may land
+ * on the same one.
  */
-export function fanoutCommandsBatch(commands: readonly DeliveryCommand[], priority: Priority): TopicBatch {
-  if (priority === 'bulk') return commandPagesBatch(commands);
-  return {
-    topic: TOPICS.deliveriesExpress, schema: 'deliveries.command',
-    records: commands.map((command) => ({ key: command.clientId, value: command })),
-  };
+export const MAX_PAGE_BYTES_PER_REQUEST = 900 * 1024;
+
+/**
+ * A fan-out page's new commands as the batches of its produce requests, one per request, in order (none when
+ * there are no commands). Bulk ones go as page records, keyed by their first recipient so that pages spread
+ * over partitions, as many to a request as stay under MAX_PAGE_BYTES_PER_REQUEST: one request unless the
+ * contents are large. Express ones go one record each on deliveries.express, in one request, as before: the
+ * express lane reads no page topic, since a page would only hold its first message back until the page is
+ * built, and an express audience is small.
+ */
+export function fanoutCommandRequests(commands: readonly DeliveryCommand[], priority: Priority, limits?: PageLimits): TopicBatch[] {
+  if (commands.length === 0) return [];
+  if (priority !== 'bulk') {
+    return [{ topic: TOPICS.deliveriesExpress, schema: 'deliveries.command', records: commands.map((command) => ({ key: command.clientId, value: command })) }];
+  }
+  const requests: DeliveryCommandPage[][] = [];
+  let bytes = 0;
+  for (const page of commandPagesOf(commands, limits)) {
+    const size = pageBytesAtMost(page);
+    if (requests.length === 0 || bytes + size > MAX_PAGE_BYTES_PER_REQUEST) {
+      requests.push([]);
+      bytes = 0;
+    }
+    requests[requests.length - 1]!.push(page);
+    bytes += size;
+  }
+  return requests.map((pages) => ({ topic: TOPICS.deliveriesBulkPages, records: pages.map((value) => ({ key: value.entries[0]!.clientId, value })) }));
 }
 
 /**

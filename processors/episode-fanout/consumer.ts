@@ -7,8 +7,7 @@ import { KEYS } from '../../platform/redis/keys';
 import { TOPICS } from '../../platform/topics';
 import type { EpisodeReleased } from '../../schemas/types';
 import { createDirectoryReader, warnCorrupt } from '../../platform/redis/directory';
-import { fanoutCommandsBatch } from '../../domain/deliveries/command-page';
-import { statusPagesBatch } from '../../domain/deliveries/status-page';
+import { produceFanoutPage } from '../produce-fanout-page';
 import { createRenderer, type Renderer } from '../rendering/render';
 import { decideEpisode, isSubscriber, type EpisodeDecision } from './decide';
 import { episodeReleasedProblems } from './validate';
@@ -84,9 +83,9 @@ export async function fanOutEpisode(deps: EpisodeFanoutDeps, event: EpisodeRelea
   deps.logger.info({ eventId: event.eventId, seriesId: event.seriesId, template: template.id, ...counts }, 'episode fanned out');
 }
 
-/** One Kafka request per page: the emails and every status (queued, suppressed, failed), each as page records. */
+/** A page's emails and every status (queued, suppressed, failed), as page records (produce-fanout-page.ts). */
 async function producePage(producer: EpisodeFanoutDeps['producer'], decisions: EpisodeDecision[]): Promise<void> {
   if (decisions.length === 0) return;
   const commands = decisions.flatMap((d) => (d.kind === 'deliver' ? [d.command] : []));
-  await producer.sendBatch([fanoutCommandsBatch(commands, 'bulk'), statusPagesBatch(decisions.map((d) => d.status))]);
+  await produceFanoutPage(producer, commands, 'bulk', decisions.map((d) => d.status));
 }

@@ -8,8 +8,7 @@ import type { UnsubscribeLinks } from '../../platform/unsubscribe';
 import { createDirectoryReader } from '../../platform/redis/directory';
 import { candidateSets, isFirstSetOf, matchesFilter } from '../../domain/audience';
 import { eventStamp } from '../../domain/deliveries/build';
-import { fanoutCommandsBatch } from '../../domain/deliveries/command-page';
-import { statusPagesBatch } from '../../domain/deliveries/status-page';
+import { produceFanoutPage } from '../produce-fanout-page';
 import { finishBeforeStart, recordFanoutDone, startRun } from '../../domain/mailing-run/record';
 import { NO_PROVIDED_CONTEXT, pageContexts, type ContextSource, type RecipientContexts } from '../context-providers';
 import { renderTemplate, type Renderer } from '../rendering/render';
@@ -49,8 +48,9 @@ interface Checkpoint {
 
 /**
  * Walks the mailing's audience one page of ids at a time (ZRANGEBYLEX over the index sets), so memory
- * holds two pages whatever the audience size. Each page is one Redis MGET, one Kafka request (commands
- * and their statuses together) and one checkpoint write. The next page is read and rendered while the
+ * holds two pages whatever the audience size. Each page is one Redis MGET, one Kafka request (its commands
+ * and statuses as page records; more requests only for large contents: produce-fanout-page.ts) and one
+ * checkpoint write. The next page is read and rendered while the
  * previous one is being produced (the produce is mostly waiting on the broker); checkpoints still advance
  * in page order, each only after its page is acknowledged. A crash repeats at most the two pages in
  * flight; their commands carry the same delivery ids, so senders send them once.
@@ -202,10 +202,10 @@ export function renderFor(
   return unsubscribeUrl ? withUnsubscribeLink(content, unsubscribeUrl) : content;
 }
 
-/** One page's commands and statuses in one Kafka request, as page records (command-page.ts, status-page.ts). */
+/** One page's commands and statuses, as page records (produce-fanout-page.ts). */
 export async function produceQueuedPage(producer: TypedProducer, mailing: Mailing, page: Page): Promise<void> {
   if (page.statuses.length === 0) return;
-  await producer.sendBatch([fanoutCommandsBatch(page.commands, mailing.priority), statusPagesBatch(page.statuses)]);
+  await produceFanoutPage(producer, page.commands, mailing.priority, page.statuses);
 }
 
 async function loadCheckpoint(redis: Redis, mailingId: string): Promise<Checkpoint> {

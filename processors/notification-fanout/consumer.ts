@@ -4,8 +4,7 @@ import type { UnsubscribeLinks } from '../../platform/unsubscribe';
 import { TOPICS } from '../../platform/topics';
 import type { Client, NotificationRequested, Template } from '../../schemas/types';
 import { candidateSets, isFirstSetOf } from '../../domain/audience';
-import { fanoutCommandsBatch } from '../../domain/deliveries/command-page';
-import { statusPagesBatch } from '../../domain/deliveries/status-page';
+import { produceFanoutPage } from '../produce-fanout-page';
 import { belongsToLane, type FanoutLane } from '../../domain/lanes';
 import { createDirectoryReader, warnCorrupt, type DirectoryReader } from '../../platform/redis/directory';
 import { createLaneDeadLetterFilter, redisDeadLetterClaim } from '../lane-dead-letters';
@@ -108,7 +107,7 @@ async function* recipientPages(deps: Deps, request: NotificationRequested): Asyn
   }
 }
 
-/** One Kafka request per page: the commands on the priority's topic (bulk ones as page records) and every status. */
+/** A page's commands on the priority's topic (bulk ones as page records) and every status (produce-fanout-page.ts). */
 async function producePage(
   deps: Deps, request: NotificationRequested, template: Template, context: Record<string, unknown>, clients: Client[],
 ): Promise<FanoutTally> {
@@ -120,6 +119,6 @@ async function producePage(
     decideNotification(request, client, template, deps.renderer, now, context, deps.unsubscribeLink, provided(client.id)));
   if (decisions.length === 0) return EMPTY_TALLY;
   const commands = decisions.flatMap((d) => (d.kind === 'deliver' ? [d.command] : []));
-  await deps.producer.sendBatch([fanoutCommandsBatch(commands, request.priority), statusPagesBatch(decisions.map((d) => d.status))]);
+  await produceFanoutPage(deps.producer, commands, request.priority, decisions.map((d) => d.status));
   return tallyOf(decisions.map((d) => d.status));
 }
