@@ -56,6 +56,13 @@ describe('batch processor: decoding', () => {
     expect(metrics).toEqual([expect.objectContaining({ outcome: 'processed', received: 2, handled: 2, deadLettered: 0 })]);
   });
 
+  it('tells the handler the topic and the schema its records were decoded with', async () => {
+    const contexts: { topic: string; schema: string; partition: number }[] = [];
+    const { process } = setup(async (_records, context) => void contexts.push({ topic: context.topic, schema: context.schema, partition: context.partition }));
+    await process(createFakePayload('t', 2, [message(5, json({ n: 1 }))]).payload);
+    expect(contexts).toEqual([{ topic: 't', schema: 'events.user-activity', partition: 2 }]);
+  });
+
   it('dead-letters undecodable bytes with their raw bytes and still hands over the records around them', async () => {
     const seen: string[] = [];
     const { process, producer } = setup(async (records) => void seen.push(...records.map((r) => r.offset)));

@@ -13,6 +13,8 @@ import type { BatchMetrics } from './observer';
 /** What the handler gets besides its records. */
 export interface BatchContext<T> {
   topic: string;
+  /** The schema the batch's records were decoded with: a handler of several topics tells them apart by it. */
+  schema: SchemaName;
   partition: number;
   groupId: string;
   /** 1 on the first try of this batch, 2 after one retriable failure, and so on. */
@@ -95,11 +97,12 @@ export function createBatchProcessor<T>(deps: BatchProcessorDeps<T>): (payload: 
 async function settle<T>(deps: BatchProcessorDeps<T>, payload: EachBatchPayload, attempt: number): Promise<Settled> {
   const { batch } = payload;
   const topic = topicOf(deps, batch);
-  const decoded = await decodeBatch<T>(deps.codec, deps.schemaOf(topic), { topic, partition: batch.partition, messages: batch.messages });
+  const schema = deps.schemaOf(topic);
+  const decoded = await decodeBatch<T>(deps.codec, schema, { topic, partition: batch.partition, messages: batch.messages });
   const undecodable = decoded.undecodable.map(({ message, error }) => candidate(topic, batch, message, error));
   const rawOf = new Map(batch.messages.map((message) => [message.offset, message]));
   const flagged = new Map<string, DeadLetterCandidate>();
-  const context = createContext(deps, payload, attempt, { rawOf, flagged });
+  const context = createContext(deps, payload, attempt, { schema, rawOf, flagged });
   try {
     if (decoded.records.length > 0) {
       const meta = { topic, groupId: deps.groupId, tracing: deps.tracing };
@@ -123,12 +126,13 @@ function createContext<T>(
   deps: BatchProcessorDeps<T>,
   payload: EachBatchPayload,
   attempt: number,
-  { rawOf, flagged }: { rawOf: Map<string, KafkaMessage>; flagged: Map<string, DeadLetterCandidate> },
+  { schema, rawOf, flagged }: { schema: SchemaName; rawOf: Map<string, KafkaMessage>; flagged: Map<string, DeadLetterCandidate> },
 ): BatchContext<T> {
   const { batch } = payload;
   const topic = topicOf(deps, batch);
   return {
     topic,
+    schema,
     partition: batch.partition,
     groupId: deps.groupId,
     attempt,

@@ -33,8 +33,8 @@ import type { Logger } from '../../platform/logger';
 import type { Redis } from '../../platform/redis/client';
 import { execOrThrow, type DelayQueue, type DelayedRecord } from '../../platform/redis/delay-queue';
 import { createDirectoryReader } from '../../platform/redis/directory';
-import { TOPICS, type TopicName } from '../../platform/topics';
-import { SCHEMA_OF_TOPIC, type Codec } from '../../platform/codec/codec';
+import { TOPICS } from '../../platform/topics';
+import type { Codec } from '../../platform/codec/codec';
 import type { RecordHeaders } from '../../platform/tracing/propagation';
 import type { Channel, DeliveryCommand, DeliveryCommandPage, DeliveryStatusName } from '../../schemas/types';
 import { permanent, retriable, type SendResult } from '../policy/send-result';
@@ -126,16 +126,14 @@ export function createSenderConsumer(options: SenderConsumerOptions): SenderCons
   const logger = options.logger.child({ module: 'sender', groupId: options.groupId });
   const handleBatch = createBatchHandler({ ...options, topics, logger });
   const settleChunkSize = options.settleChunkSize ?? DEFAULT_SETTLE_CHUNK;
-  // Topics of command pages (deliveries.bulk-pages, or a test topic of that schema) are read page by page.
-  const schemaOf = (t: ConsumedTopic) => t.schema ?? SCHEMA_OF_TOPIC[t.topic as TopicName];
-  const pageTopics = new Set(options.topics.filter((t) => schemaOf(t) === 'deliveries.command-page').map((t) => t.topic));
   const consumer: BatchConsumer = createBatchConsumer<DeliveryCommand | DeliveryCommandPage>({
     kafka: options.kafka, codec: options.codec, producer: options.producer, groupId: options.groupId,
     topics: options.topics, logger: options.logger, fromBeginning: options.fromBeginning,
     partitionsConsumedConcurrently: options.partitionsConsumedConcurrently, retry: options.batchRetry,
     deadLetterTopic: options.deadLetterTopic,
     handler: async (records, context) => {
-      const isPageTopic = pageTopics.has(context.topic);
+      // Command pages (deliveries.bulk-pages, or a test topic of that schema) are read page by page.
+      const isPageTopic = context.schema === 'deliveries.command-page';
       const read = readCommands(records, isPageTopic, (record, error) => context.deadLetter(record, error));
       const commands = read.flatMap((r) => r.commands);
       // Each command's trace goes on to its provider call and its status (command-traces.ts).
