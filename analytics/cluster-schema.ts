@@ -2,8 +2,8 @@
  * The analytics tables on a ClickHouse cluster (CLICKHOUSE_CLUSTER): each shard keeps its rows in local
  * tables (`delivery_status_local`, `delivery_current_local`, `delivery_final_rows_local`, and the views
  * between them, created by the same migrations as on a single server), and a Distributed table of the usual
- * name over them on every shard. The application reads and inserts through the usual names only, so no query knows whether it
- * runs on one server or many.
+ * name over them on every shard. The application reads and inserts through the usual names only, so no query
+ * knows whether it runs on one server or many.
  *
  * Rows are sharded by message (source, client, channel): every change of a delivery, and every re-send of
  * it, lives on one shard. That is what keeps the statistics exact across shards: a message's current status

@@ -1,10 +1,10 @@
 /**
  * The fan-out alone (issue 15): a mailing to the whole audience while no bulk sender runs, timed from its
  * start to the fan-out checkpoint's `done`, so the walk has the cores to itself. Then its commands are taken
- * off deliveries.bulk-pages and deliveries.bulk (records deleted up to the end: nothing else is there, no bulk sender having read it)
- * and the mailing is cancelled, so the measured mailing that follows starts on an empty topic. Its `queued`
- * statuses stay in the statistics of that cancelled mailing; the bench waits until analytics has them all,
- * so their ingest does not fall into the next measurement.
+ * off deliveries.bulk-pages and deliveries.bulk (records deleted up to the end: nothing else is there, no
+ * bulk sender having read it) and the mailing is cancelled, so the measured mailing that follows starts on
+ * empty topics. Its `queued` statuses stay in the statistics of that cancelled mailing; the bench waits until
+ * analytics has them all, so their ingest does not fall into the next measurement.
  */
 import { outputModeOf } from '../cli/output/mode';
 import { createProgressView } from '../cli/output/progress';

@@ -21,9 +21,9 @@
  * 5. Permanent failure thrown for the whole batch: every record of the batch is dead-lettered with
  *    that reason and the offsets move past them. A poison record never stalls a partition forever.
  * 6. `stop()` stops fetching, waits for the batch in flight to settle and commit, leaves the group.
- * 7. A group that starts at the end (fromBeginning false, per topic) commits the end offset of every assigned
- *    partition of such a topic it never committed, on joining, so a crash before its first commit there replays the
- *    records instead of skipping them (start-offsets.ts).
+ * 7. A group that starts at the end of a topic (fromBeginning false, set per topic or for all) commits the
+ *    end offset of every assigned partition of such a topic it never committed, on joining, so a crash
+ *    before its first commit there replays the records instead of skipping them (start-offsets.ts).
  * 8. A crash kafkajs does not restart itself (a non-retriable error escaping the batch) is restarted
  *    here after a backoff (crash-restart.ts): the member never silently leaves the group for good.
  *
