@@ -81,16 +81,18 @@ export function commandPagesOf(commands: readonly DeliveryCommand[], limits: Pag
     let current = open.get(key);
     const last = current?.page.contents[current.page.contents.length - 1];
     const newContent = !last || !sameContent(last, command.content);
-    const adds = entryChars(command) + (newContent ? contentChars(command.content) : 0);
-    if (!current || current.page.entries.length >= limits.entries || current.chars + adds > limits.chars) {
+    const entry = entryChars(command);
+    const content = contentChars(command.content);
+    if (!current || current.page.entries.length >= limits.entries || current.chars + entry + (newContent ? content : 0) > limits.chars) {
       current = { page: emptyPage(command), chars: 0 };
       open.set(key, current);
       pages.push(current.page);
     }
     const { page } = current;
+    // A new page has no content yet: its first command's always goes in.
     const reuse = page.contents.length > 0 && !newContent;
     if (!reuse) page.contents.push(command.content);
-    current.chars += entryChars(command) + (reuse ? 0 : contentChars(command.content));
+    current.chars += entry + (reuse ? 0 : content);
     page.entries.push({
       deliveryId: command.deliveryId, clientId: command.clientId, address: command.address, deviceTokens: command.deviceTokens,
       content: page.contents.length - 1, fallback: command.fallback, timezone: command.timezone,
