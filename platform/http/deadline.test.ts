@@ -1,4 +1,4 @@
-import { callDeadline } from './deadline';
+import { callDeadline, startDeadline } from './deadline';
 
 describe('call deadlines without a timer per call', () => {
   beforeEach(() => jest.useFakeTimers());
@@ -82,5 +82,21 @@ describe('call deadlines without a timer per call', () => {
     const caller = new AbortController();
     caller.abort();
     expect(callDeadline(1_000, caller.signal).signal.aborted).toBe(true);
+  });
+
+  it('calls a signal-free deadline back once when due, and never once released; it shares the queue of its length', () => {
+    const expired: string[] = [];
+    const due = startDeadline(300, () => expired.push('due'));
+    const released = startDeadline(300, () => expired.push('released'));
+    const withSignal = callDeadline(300);
+    released.release();
+    expect(jest.getTimerCount()).toBe(1);
+    jest.advanceTimersByTime(299);
+    expect(expired).toEqual([]);
+    jest.advanceTimersByTime(11);
+    expect(expired).toEqual(['due']);
+    expect([due.timedOut(), released.timedOut(), withSignal.timedOut()]).toEqual([true, false, true]);
+    jest.advanceTimersByTime(1_000);
+    expect(expired).toEqual(['due']);
   });
 });

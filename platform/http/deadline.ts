@@ -7,29 +7,37 @@
  * when it fires.
  *
  * A call releases its deadline when it ends. Most calls end in time, so that is the common path: a
- * released deadline is skipped by the sweep, never aborted (an abort dispatches an event and makes a
- * DOMException, which cost more than the rest of the deadline). A call's one signal is aborted by its
- * deadline or by its caller's signal, each time with a reason of this call's own: undici rejects with
- * that reason, and request-sent.ts judges an error written or not by its identity, so a reason shared by
- * several calls would carry one call's verdict to all.
+ * released deadline is skipped by the sweep, never fired. A deadline calls back when it is due
+ * (startDeadline); the providers' calls abort their request from there (exchange.ts). callDeadline
+ * wraps one in an AbortSignal for callers that need a signal: it is aborted by its deadline or by its
+ * caller's signal, each time with a reason of this call's own (an abort dispatches an event and makes a
+ * DOMException, which cost more than the rest of the deadline, hence the signal-free kind).
  */
 
 /** Deadlines due this close together are aborted by one timer run: a deadline may fire up to this late. */
 const SWEEP_SLACK_MS = 10;
 
-/** One call's deadline, and the signal its request is made with. */
-export interface CallDeadline {
+/** A deadline that calls back when it comes due, unless released first. */
+export interface Deadline {
+  /** True once the deadline has come due and called back. */
+  timedOut(): boolean;
+  /** The work is over in time: the deadline will not call back. */
+  release(): void;
+}
+
+/**
+ * One call's deadline, and the signal its request is made with. timedOut() is true once the deadline, not
+ * the caller, has aborted the call; release() also stops listening to the caller's signal.
+ */
+export interface CallDeadline extends Deadline {
   /** Aborts at the deadline (a `TimeoutError`) or when the caller's signal aborts (its reason's name). */
   readonly signal: AbortSignal;
-  /** True once the deadline, not the caller, has aborted the call. */
-  timedOut(): boolean;
-  /** The call is over: its deadline will not fire, and the caller's signal is no longer listened to. */
-  release(): void;
 }
 
 interface Pending {
   dueAt: number;
-  controller: AbortController;
+  /** What the deadline does when due (at most once). */
+  expire: () => void;
   /** Set by release(): the sweep passes over it. */
   released: boolean;
   timedOut: boolean;
@@ -62,9 +70,9 @@ function sweep(queue: DeadlineQueue): void {
     const due = queue.pending[queue.head]!;
     queue.pending[queue.head] = undefined as unknown as Pending; // let it be collected before compaction
     queue.head += 1;
-    if (due.released || due.controller.signal.aborted) continue;
+    if (due.released) continue;
     due.timedOut = true;
-    due.controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+    due.expire();
   }
   if (queue.head === queue.pending.length) {
     queue.pending = [];
@@ -84,14 +92,34 @@ function arm(queue: DeadlineQueue, now: number): void {
   queue.timer = setTimeout(sweep, Math.max(0, oldest.dueAt - now) + SWEEP_SLACK_MS, queue).unref();
 }
 
-/** A call's deadline `timeoutMs` from now (up to SWEEP_SLACK_MS late), cut short by `callerSignal`. */
-export function callDeadline(timeoutMs: number, callerSignal?: AbortSignal): CallDeadline {
+/**
+ * Calls `expire` `timeoutMs` from now (up to SWEEP_SLACK_MS late) unless released before: for a caller
+ * that can end its work without a signal (platform/http/exchange.ts aborts its request directly).
+ */
+export function startDeadline(timeoutMs: number, expire: () => void): Deadline {
   const queue = queueFor(timeoutMs);
-  const controller = new AbortController();
   const now = performance.now();
-  const pending: Pending = { dueAt: now + timeoutMs, controller, released: false, timedOut: false };
+  const pending: Pending = { dueAt: now + timeoutMs, expire, released: false, timedOut: false };
   queue.pending.push(pending);
   if (!queue.timer) arm(queue, now);
+  return {
+    timedOut: () => pending.timedOut,
+    release() {
+      pending.released = true;
+    },
+  };
+}
+
+/** A call's deadline `timeoutMs` from now (up to SWEEP_SLACK_MS late), cut short by `callerSignal`. */
+export function callDeadline(timeoutMs: number, callerSignal?: AbortSignal): CallDeadline {
+  const controller = new AbortController();
+  // A signal the caller aborted first is not aborted again, and the deadline does not count as timed out.
+  let timedOut = false;
+  const deadline = startDeadline(timeoutMs, () => {
+    if (controller.signal.aborted) return;
+    timedOut = true;
+    controller.abort(new DOMException('The operation was aborted due to timeout', 'TimeoutError'));
+  });
   let onCallerAbort: (() => void) | null = null;
   if (callerSignal) {
     const name = () => (callerSignal.reason instanceof DOMException ? callerSignal.reason.name : 'AbortError');
@@ -101,9 +129,9 @@ export function callDeadline(timeoutMs: number, callerSignal?: AbortSignal): Cal
   }
   return {
     signal: controller.signal,
-    timedOut: () => pending.timedOut,
+    timedOut: () => timedOut,
     release() {
-      pending.released = true;
+      deadline.release();
       if (onCallerAbort) callerSignal!.removeEventListener('abort', onCallerAbort);
     },
   };

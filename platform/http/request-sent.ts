@@ -6,13 +6,13 @@
  * undici has no per-request hook for this in its current handler API, so it is read from undici's own
  * diagnostics channels, its documented instrumentation point: `undici:request:bodySent` marks a request
  * whose headers and whole body were handed to the socket, and `undici:request:error` gives the error that
- * ended the request; an error that ended a marked request is remembered. The error object is the one the
- * caller's `request()` rejects with, so the caller asks about that.
+ * ended the request; an error that ended a marked request is remembered. The error object is the one
+ * undici hands the request's handler (exchange.ts), so the caller asks about that.
  *
  * "Written" means handed to the socket, not acknowledged by the peer: a reset just after the write may
  * still mean the server never read it, but that cannot be told apart from "read, acted on, then reset",
  * so it counts as written. The error must be one request's own: a caller that aborts several requests
- * with one shared reason gets each a reason of its own (provider-http does), or a written one would mark
+ * with one shared reason gets each a reason of its own (exchange.ts does), or a written one would mark
  * them all.
  */
 import { subscribe } from 'node:diagnostics_channel';

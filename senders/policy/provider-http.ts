@@ -1,6 +1,6 @@
 import { Pool } from 'undici';
-import { callDeadline, type CallDeadline } from '../../platform/http/deadline';
-import { failedAfterRequestWritten, trackRequestsWritten } from '../../platform/http/request-sent';
+import { callDeadline } from '../../platform/http/deadline';
+import { exchange } from '../../platform/http/exchange';
 import { activeContext } from '../../platform/tracing/active';
 import { traceHeadersOf } from '../../platform/tracing/propagation';
 import { createAdaptiveConcurrency, type ProviderConcurrency } from './adaptive-concurrency';
@@ -45,10 +45,9 @@ const OVERLOAD_STATUSES = new Set([429, 503]);
  * A failure tells whether the request may have reached the provider: one that failed after it was
  * written (no answer in time, the connection closed under it, an answer cut off) is `ambiguous`; one
  * that never left (refused, never connected, still queued for a connection at the deadline) is a plain
- * retriable result. platform/http/request-sent.ts says how "written" is known.
+ * retriable result. platform/http/exchange.ts makes the request and says how "written" is known.
  */
 export function createProviderHttp(options: ProviderHttpOptions) {
-  trackRequestsWritten();
   const base = new URL(options.url);
   const pool = new Pool(base.origin, {
     connections: options.concurrency,
@@ -64,31 +63,24 @@ export function createProviderHttp(options: ProviderHttpOptions) {
   // A request that takes a quarter of its deadline waits in the provider's queue: cut before they time out.
   const slots = createAdaptiveConcurrency({ max: options.concurrency, slowRttMs: options.timeoutMs / 4 });
 
-  async function request(call: ProviderRequest, deadline: CallDeadline): Promise<ProviderAnswer> {
+  /** The request once sent, and whether the caller's signal ended it. */
+  async function request(call: ProviderRequest, callerSignal: AbortSignal | undefined): Promise<{ answer: ProviderAnswer; cancelled: boolean }> {
     const { method, path, headers, body } = call;
-    let answered = false;
-    try {
-      // The delivery's trace (senders/core/command-traces.ts) goes to the provider as W3C `traceparent`.
-      const trace = traceHeadersOf(activeContext());
-      const response = await pool.request({
-        method, path, headers: trace ? { ...headers, ...trace } : headers, body, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs, signal: deadline.signal,
-      });
-      answered = true;
-      const text = await response.body.text();
-      return { kind: 'answer', status: response.statusCode, body: text, retryAfter: response.headers['retry-after'] };
-    } catch (error) {
-      // An answer that began arriving proves the request arrived; what it said is lost.
-      const written = answered || failedAfterRequestWritten(error);
-      if (deadline.timedOut()) {
-        return { kind: 'failed', result: written
-          ? ambiguous('PROVIDER_UNAVAILABLE', `no answer within ${options.timeoutMs} ms after the request was sent`)
-          : retriable('PROVIDER_UNAVAILABLE', `not sent within ${options.timeoutMs} ms (no connection free or made)`) };
-      }
-      const result = classifyError(error);
-      return { kind: 'failed', result: written && result.kind === 'retriable' ? ambiguous(result.code, `${result.reason} after the request was sent`) : result };
-    } finally {
-      deadline.release();
+    // The delivery's trace (senders/core/command-traces.ts) goes to the provider as W3C `traceparent`.
+    const trace = traceHeadersOf(activeContext());
+    const done = await exchange(pool, {
+      method, path, headers: trace ? { ...headers, ...trace } : headers, body, headersTimeout: options.timeoutMs, bodyTimeout: options.timeoutMs,
+    }, options.timeoutMs, callerSignal);
+    if (done.kind === 'answer') return { answer: done, cancelled: false };
+    const { written, timedOut, cancelled } = done;
+    if (timedOut) {
+      return { cancelled, answer: { kind: 'failed', result: written
+        ? ambiguous('PROVIDER_UNAVAILABLE', `no answer within ${options.timeoutMs} ms after the request was sent`)
+        : retriable('PROVIDER_UNAVAILABLE', `not sent within ${options.timeoutMs} ms (no connection free or made)`) } };
     }
+    const result = classifyError(done.error);
+    const failed = written && result.kind === 'retriable' ? ambiguous(result.code, `${result.reason} after the request was sent`) : result;
+    return { cancelled, answer: { kind: 'failed', result: failed } };
   }
 
   /**
@@ -109,12 +101,10 @@ export function createProviderHttp(options: ProviderHttpOptions) {
           : retriable('PROVIDER_UNAVAILABLE', 'not sent: the call was cancelled') };
       }
     }
-    const deadline = callDeadline(options.timeoutMs, callerSignal);
-    const answer = await request(call, deadline);
+    const { answer, cancelled } = await request(call, callerSignal);
     // Cancelled by the caller before it was written: no word from the provider. (Not written by the
     // deadline is a drop: with a slot there is a connection to use or make, so the provider did not take
     // the connection in time, as a full listen backlog does. Written and unanswered is a drop too.)
-    const cancelled = deadline.signal.aborted && !deadline.timedOut();
     if (answer.kind === 'failed' && answer.result.kind === 'retriable' && !answer.result.ambiguous && cancelled) slot.withdraw();
     else slot.release({ dropped: answer.kind === 'failed' ? answer.result.kind !== 'permanent' : OVERLOAD_STATUSES.has(answer.status) });
     return answer;
