@@ -3,9 +3,14 @@
  * (issue 15: per-message work is what bounds the fan-out). Prints µs per call and writes the JSON.
  * Usage: node dist/bench/hot-paths.js [--out F]
  */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
+import { Pool } from 'undici';
 import { v5 as uuidPackageV5 } from 'uuid';
 import { callDeadline } from '../platform/http/deadline';
+import { exchange } from '../platform/http/exchange';
+import { trackRequestsWritten } from '../platform/http/request-sent';
 import { uuidv5, VESTNIK_NAMESPACE } from '../platform/ids';
 import { murmur2 } from '../platform/kafka/partitioner';
 import { fmt, renderTable, writeJson, type TableRow } from './report';
@@ -68,6 +73,82 @@ async function deadlineMicros(make: (timeoutMs: number) => BenchDeadline, endsIn
   return Math.min(...rounds);
 }
 
+const PROVIDER_CALLS = 60_000;
+const PROVIDER_CONCURRENCY = 64;
+const PROVIDER_TIMEOUT_MS = 5_000;
+
+/**
+ * A loopback provider in a process of its own (its CPU is not the client's), answering every POST with
+ * a small JSON body as the SMS simulator does. Returns its origin and how to stop it.
+ */
+async function startLoopbackProvider(): Promise<{ origin: string; stop(): void }> {
+  const child = spawn(process.execPath, ['-e', `
+    require('node:http').createServer((req, res) => {
+      req.resume();
+      req.on('end', () => { res.writeHead(200, { 'content-type': 'application/json' }); res.end('{"code":0}'); });
+    }).listen(0, '127.0.0.1', function () { process.stdout.write(this.address().port + '\\n'); });
+  `], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const [line] = (await once(child.stdout!, 'data')) as [Buffer];
+  return { origin: `http://127.0.0.1:${line.toString().trim()}`, stop: () => child.kill() };
+}
+
+/**
+ * Client CPU µs per provider call: PROVIDER_CALLS POSTs, PROVIDER_CONCURRENCY at a time, over one
+ * keep-alive pool, each with its deadline and the whole answer read. Rounds of each way alternate (the
+ * machine is shared); the best round of each counts.
+ */
+async function providerCallMicros(): Promise<{ requestUs: number; exchangeUs: number }> {
+  trackRequestsWritten(); // as the senders run: the "written" judgement listens on undici's channels
+  const provider = await startLoopbackProvider();
+  const pool = new Pool(provider.origin, { connections: PROVIDER_CONCURRENCY, pipelining: 1, keepAliveTimeout: 30_000 });
+  const body = JSON.stringify({ id: 4_503_599_627_370_496, phone: 79_001_234_567, text: 'Your order 1042 has shipped and arrives tomorrow' });
+  const options = { method: 'POST' as const, path: '/v1/send/1', headers: { 'content-type': 'application/json' }, body, headersTimeout: PROVIDER_TIMEOUT_MS, bodyTimeout: PROVIDER_TIMEOUT_MS };
+  // What provider-http.ts did before exchange.ts: request() with a call deadline's signal, the body read as text.
+  const viaRequest = async () => {
+    const deadline = callDeadline(PROVIDER_TIMEOUT_MS);
+    try {
+      const response = await pool.request({ ...options, signal: deadline.signal });
+      return `${response.statusCode}${await response.body.text()}`;
+    } finally {
+      deadline.release();
+    }
+  };
+  const viaExchange = async () => {
+    const done = await exchange(pool, options, PROVIDER_TIMEOUT_MS);
+    if (done.kind !== 'answer') throw new Error('the loopback provider did not answer', { cause: done.error });
+    return `${done.status}${done.body}`;
+  };
+  const round = async (call: () => Promise<string>, calls: number) => {
+    let next = 0;
+    let sink = 0;
+    const cpu = process.cpuUsage();
+    const worker = async () => {
+      while (next < calls) {
+        next += 1;
+        sink += (await call()).length;
+      }
+    };
+    await Promise.all(Array.from({ length: PROVIDER_CONCURRENCY }, worker));
+    const used = process.cpuUsage(cpu);
+    if (sink === 0) throw new Error('nothing answered');
+    return (used.user + used.system) / calls;
+  };
+  try {
+    await round(viaRequest, PROVIDER_CALLS / 10); // warm-up: connections made, code optimised
+    await round(viaExchange, PROVIDER_CALLS / 10);
+    const requestRounds: number[] = [];
+    const exchangeRounds: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      requestRounds.push(await round(viaRequest, PROVIDER_CALLS));
+      exchangeRounds.push(await round(viaExchange, PROVIDER_CALLS));
+    }
+    return { requestUs: Math.min(...requestRounds), exchangeUs: Math.min(...exchangeRounds) };
+  } finally {
+    await pool.close();
+    provider.stop();
+  }
+}
+
 async function main(): Promise<void> {
   const outIndex = process.argv.indexOf('--out');
   const out = outIndex >= 0 ? process.argv[outIndex + 1]! : `bench/results/hot-paths-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
@@ -82,6 +163,7 @@ async function main(): Promise<void> {
     abortSignalTimeoutUs: await deadlineMicros((ms) => ({ signal: AbortSignal.timeout(ms) }), false),
     deadlineEndedInTimeUs: await deadlineMicros(callDeadline, true),
     deadlineTimedOutUs: await deadlineMicros(callDeadline, false),
+    ...(await providerCallMicros()),
   };
   const rows: TableRow[] = [
     { figure: 'delivery id: the uuid package\'s v5', value: `${fmt(figures.uuidPackageV5Us, 2)} µs`, target: '', met: null },
@@ -91,9 +173,11 @@ async function main(): Promise<void> {
     { figure: 'call deadline: AbortSignal.timeout, set and fired (CPU)', value: `${fmt(figures.abortSignalTimeoutUs, 2)} µs`, target: '', met: null },
     { figure: 'call deadline: platform/http/deadline.ts, call ended in time (CPU)', value: `${fmt(figures.deadlineEndedInTimeUs, 2)} µs`, target: 'faster', met: figures.deadlineEndedInTimeUs < figures.abortSignalTimeoutUs },
     { figure: 'call deadline: platform/http/deadline.ts, call timed out (CPU)', value: `${fmt(figures.deadlineTimedOutUs, 2)} µs`, target: '', met: null },
+    { figure: 'provider call on loopback: undici request() with a deadline signal (client CPU)', value: `${fmt(figures.requestUs, 1)} µs`, target: '', met: null },
+    { figure: 'provider call on loopback: platform/http/exchange.ts (client CPU)', value: `${fmt(figures.exchangeUs, 1)} µs`, target: 'faster', met: figures.exchangeUs < figures.requestUs },
   ];
   process.stdout.write(`${renderTable(rows)}\n`);
-  await writeJson(out, { calls: CALLS, deadlines: DEADLINES, ...figures });
+  await writeJson(out, { calls: CALLS, deadlines: DEADLINES, providerCalls: PROVIDER_CALLS, providerConcurrency: PROVIDER_CONCURRENCY, ...figures });
   process.stdout.write(`written to ${out}\n`);
 }
 

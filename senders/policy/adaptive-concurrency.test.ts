@@ -129,16 +129,16 @@ describe('the AIMD limit', () => {
 });
 
 describe('the slots', () => {
-  const never = () => new AbortController().signal;
+  const acquire = (slots: ReturnType<typeof createAdaptiveConcurrency>) => slots.waitForSlot().slot;
 
   it('admits up to the limit at once and the rest in arrival order as slots free', async () => {
     let clock = 0;
     const slots = createAdaptiveConcurrency({ max: 2, initial: 2, now: () => clock });
-    const first = await slots.acquire(never());
-    const second = await slots.acquire(never());
+    const first = await acquire(slots);
+    const second = await acquire(slots);
     const order: string[] = [];
-    const third = slots.acquire(never()).then((slot) => (order.push('third'), slot));
-    const fourth = slots.acquire(never()).then((slot) => (order.push('fourth'), slot));
+    const third = acquire(slots).then((slot) => (order.push('third'), slot));
+    const fourth = acquire(slots).then((slot) => (order.push('fourth'), slot));
     expect([slots.inFlight(), slots.waiting()]).toEqual([2, 2]);
     clock = 10;
     first!.release({ dropped: false });
@@ -152,23 +152,25 @@ describe('the slots', () => {
 
   it('lets a waiter whose deadline passes leave without a slot, and does not count it', async () => {
     const slots = createAdaptiveConcurrency({ max: 1, initial: 1 });
-    const held = await slots.acquire(never());
-    const deadline = new AbortController();
-    const gaveUp = slots.acquire(deadline.signal);
-    const next = slots.acquire(never());
-    deadline.abort();
-    expect(await gaveUp).toBeNull();
+    const held = await acquire(slots);
+    const gaveUp = slots.waitForSlot();
+    const next = slots.waitForSlot();
+    gaveUp.leave();
+    gaveUp.leave(); // twice: still one place given up
+    expect(await gaveUp.slot).toBeNull();
     expect(slots.waiting()).toBe(1);
     held!.release({ dropped: false });
-    expect(await next).not.toBeNull();
-    expect(slots.inFlight()).toBe(1);
+    const granted = await next.slot;
+    expect(granted).not.toBeNull();
+    next.leave(); // after the grant: nothing, the slot stays taken
+    expect([slots.inFlight(), slots.waiting()]).toEqual([1, 0]);
   });
 
   it('takes a withdrawn slot back without moving the limit (a request we cancelled before it was written)', async () => {
     const slots = createAdaptiveConcurrency({ max: 10, initial: 10 });
     const changes: number[] = [];
     slots.onLimitChange((limit) => changes.push(limit));
-    for (let i = 0; i < 20; i++) (await slots.acquire(never()))!.withdraw();
+    for (let i = 0; i < 20; i++) (await acquire(slots))!.withdraw();
     expect(changes).toEqual([]);
     expect([slots.limit(), slots.inFlight()]).toEqual([10, 0]);
   });
@@ -177,7 +179,7 @@ describe('the slots', () => {
     const slots = createAdaptiveConcurrency({ max: 10, initial: 10 });
     const changes: number[] = [];
     slots.onLimitChange((limit) => changes.push(limit));
-    const slot = await slots.acquire(never());
+    const slot = await acquire(slots);
     slot!.release({ dropped: true });
     slot!.release({ dropped: true });
     expect(changes).toEqual([9]);

@@ -100,16 +100,23 @@ export interface ConcurrencySlot {
   withdraw(): void;
 }
 
+/** A wait for a slot: the slot once granted (null if left first), and how to give up waiting. */
+export interface SlotWait {
+  readonly slot: Promise<ConcurrencySlot | null>;
+  /** Leaves the queue, having sent nothing; nothing once the slot was granted. */
+  leave(): void;
+}
+
 /**
  * The slots: a request takes one before it is sent (in arrival order, waiting while the limit is reached)
- * and gives it back with its outcome, which moves the limit. A waiter whose signal aborts leaves the queue
- * having sent nothing.
+ * and gives it back with its outcome, which moves the limit. A waiter that leaves (its deadline, its
+ * caller) gives up its place having sent nothing.
  */
 export function createAdaptiveConcurrency(options: ConcurrencyLimitOptions & { now?: () => number }) {
   const now = options.now ?? (() => performance.now());
   const limit = createAimdLimit(options);
   // Waiters that gave up stay in the queue marked as gone (a deadline aborts many at once; no search).
-  const waiting: { gone: boolean; grant(): void }[] = [];
+  const waiting: { gone: boolean; granted: boolean; grant(): void }[] = [];
   let waitingCount = 0;
   let inFlight = 0;
   let listener: ((limit: number) => void) | null = null;
@@ -146,28 +153,35 @@ export function createAdaptiveConcurrency(options: ConcurrencyLimitOptions & { n
   return {
     /** A slot now if one is free and nobody waits, else null (then acquire() to wait for one). */
     tryAcquire,
-    /** A slot now or when one frees; null when `signal` aborts first (the request was never sent). */
-    acquire(signal: AbortSignal): Promise<ConcurrencySlot | null> {
-      if (signal.aborted) return Promise.resolve(null);
+    /**
+     * A place in the queue for a slot (after tryAcquire() gave none): its slot when one frees, or null
+     * once the caller left first (its deadline or its cancel; the request was never sent). No signal: a
+     * waiting call is the common case under load, and an AbortSignal per call costs more than the rest.
+     */
+    waitForSlot(): SlotWait {
       const free = tryAcquire();
-      if (free) return Promise.resolve(free);
-      return new Promise((resolve) => {
-        const leave = () => {
+      if (free) return { slot: Promise.resolve(free), leave: () => undefined };
+      let settle!: (slot: ConcurrencySlot | null) => void;
+      const slot = new Promise<ConcurrencySlot | null>((resolve) => (settle = resolve));
+      const waiter = {
+        gone: false,
+        granted: false,
+        grant: () => {
+          waiter.granted = true;
+          settle(take());
+        },
+      };
+      waiting.push(waiter);
+      waitingCount += 1;
+      return {
+        slot,
+        leave() {
+          if (waiter.gone || waiter.granted) return;
           waiter.gone = true;
           waitingCount -= 1;
-          resolve(null);
-        };
-        const waiter = {
-          gone: false,
-          grant: () => {
-            signal.removeEventListener('abort', leave);
-            resolve(take());
-          },
-        };
-        signal.addEventListener('abort', leave, { once: true });
-        waiting.push(waiter);
-        waitingCount += 1;
-      });
+          settle(null);
+        },
+      };
     },
     limit: () => limit.current(),
     inFlight: () => inFlight,

@@ -1,5 +1,5 @@
 import { Pool } from 'undici';
-import { callDeadline } from '../../platform/http/deadline';
+import { startDeadline } from '../../platform/http/deadline';
 import { exchange } from '../../platform/http/exchange';
 import { activeContext } from '../../platform/tracing/active';
 import { traceHeadersOf } from '../../platform/tracing/propagation';
@@ -92,11 +92,15 @@ export function createProviderHttp(options: ProviderHttpOptions) {
   async function send(call: ProviderRequest, callerSignal?: AbortSignal): Promise<ProviderAnswer> {
     let slot = slots.tryAcquire();
     if (!slot) {
-      const wait = callDeadline(options.timeoutMs, callerSignal);
-      slot = await slots.acquire(wait.signal);
-      wait.release();
+      if (callerSignal?.aborted) return { kind: 'failed', result: retriable('PROVIDER_UNAVAILABLE', 'not sent: the call was cancelled') };
+      const wait = slots.waitForSlot();
+      const deadline = startDeadline(options.timeoutMs, wait.leave);
+      callerSignal?.addEventListener('abort', wait.leave, { once: true });
+      slot = await wait.slot;
+      deadline.release();
+      callerSignal?.removeEventListener('abort', wait.leave);
       if (!slot) {
-        return { kind: 'failed', result: wait.timedOut()
+        return { kind: 'failed', result: deadline.timedOut()
           ? retriable('PROVIDER_UNAVAILABLE', `not sent within ${options.timeoutMs} ms (waiting for the provider's concurrency limit, ${slots.limit()})`)
           : retriable('PROVIDER_UNAVAILABLE', 'not sent: the call was cancelled') };
       }
