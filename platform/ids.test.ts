@@ -9,6 +9,15 @@ describe('uuidv5', () => {
     }), { numRuns: 2_000 });
   });
 
+  it('gives the same ids for names around and past the length hashed in place (a buffer of its own then)', () => {
+    // 341 UTF-16 units always fit the in-place buffer; multi-byte text near and past it takes either path.
+    fc.assert(fc.property(fc.string({ unit: 'binary', minLength: 300, maxLength: 1_500 }), (name) => {
+      expect(uuidv5(name)).toBe(uuidPackageV5(name, VESTNIK_NAMESPACE));
+    }), { numRuns: 300 });
+    expect(uuidv5('ж'.repeat(341))).toBe(uuidPackageV5('ж'.repeat(341), VESTNIK_NAMESPACE));
+    expect(uuidv5('😀'.repeat(600))).toBe(uuidPackageV5('😀'.repeat(600), VESTNIK_NAMESPACE));
+  });
+
   it('is a version 5 RFC 4122 id', () => {
     const id = deliveryIdOf('mailing', 'm1', 'c1', 'sms');
     expect(validate(id)).toBe(true);

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { DeliveryCommand } from '../../schemas/types';
 import { SendResult, permanent } from '../policy/send-result';
 
@@ -21,7 +21,7 @@ const MSG_ID_HEX_DIGITS = 13;
  * matter if the provider deduplicates by id, and the deliveryId stays the key of record.
  */
 export function smsMessageId(deliveryId: string): number {
-  const digest = createHash('sha256').update(deliveryId, 'utf8').digest('hex');
+  const digest = hash('sha256', deliveryId, 'hex'); // one-shot: no Hash object per message
   return Number.parseInt(digest.slice(0, MSG_ID_HEX_DIGITS), 16) + 1;
 }
 
