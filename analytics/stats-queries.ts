@@ -13,6 +13,7 @@ import { FINAL_STATUSES, OPERATOR_SOURCE_TYPES, type Channel, type DeliveryStatu
 import type { ClickHouseClient } from './clickhouse-client';
 import { STATUS_PRECEDENCE } from './migrations';
 import { currentStatusTable, finalRowsTable, statusTable } from './schema';
+import { idWindowEnd } from './id-window';
 import { inRange, type TimeRange } from './time-range';
 import { SqlFragment, sql, sqlArray, sqlJoin, sqlList } from './sql-escape';
 import {
@@ -135,9 +136,31 @@ export function createStatsQueries({ client, database }: { client: ClickHouseCli
     return numbers;
   }
 
-  async function messagePage(sourceType: SourceType, sourceId: string, limit: number, after: string | null, status: DeliveryStatusName | undefined) {
+  /**
+   * A page of a source's deliveries by id. `total` is about how many the source has: a large source's
+   * first page is read from a range of ids that should hold it (id-window.ts), widened until it does.
+   */
+  async function messagePage(
+    sourceType: SourceType, sourceId: string, limit: number, after: string | null, status: DeliveryStatusName | undefined, total: number,
+  ) {
+    for (let widening = 0; ; widening++) {
+      // A status filter keeps what it finds anywhere in the source: no range can be sized for it.
+      const end = status === undefined ? idWindowEnd(after, limit + 1, total, widening) : null;
+      const rows = await messageRows(sourceType, sourceId, limit, after, status, end);
+      if (end !== null && rows.length <= limit) continue; // the range held too few: the page may go on past it
+      const page = rows.slice(0, limit).map(toSourceMessage);
+      const last = page[page.length - 1];
+      return { messages: page, nextCursor: rows.length > limit && last ? encodeCursor(last.deliveryId) : null };
+    }
+  }
+
+  /** Up to limit + 1 deliveries after `after` (and before `end`, when given), each with its current status. */
+  function messageRows(
+    sourceType: SourceType, sourceId: string, limit: number, after: string | null, status: DeliveryStatusName | undefined, end: string | null,
+  ): Promise<MessageRow[]> {
     const conditions = [sql`sourceType = ${sourceType}`, sql`sourceId = ${sourceId}`];
     if (after !== null) conditions.push(sql`deliveryId > ${after}`);
+    if (end !== null) conditions.push(sql`deliveryId < ${end}`);
     if (status === undefined) {
       // The page's delivery ids first, from that one sorted column (a fraction of aggregating every
       // delivery of the source: 60–100 ms against ~500 at a million), then only their rows.
@@ -145,7 +168,7 @@ export function createStatsQueries({ client, database }: { client: ClickHouseCli
         SELECT deliveryId FROM ${table} WHERE ${whereAll(conditions)}
         ORDER BY deliveryId LIMIT 1 BY deliveryId LIMIT ${limit + 1})`);
     }
-    const rows = await client.query<MessageRow>(sql`
+    return client.query<MessageRow>(sql`
       SELECT deliveryId,
         any(clientId) AS deliveryClientId,
         any(channel) AS deliveryChannel,
@@ -159,9 +182,6 @@ export function createStatsQueries({ client, database }: { client: ClickHouseCli
       ${status === undefined ? sql`` : sql`HAVING currentStatus = ${status}`}
       ORDER BY deliveryId
       LIMIT ${limit + 1}`);
-    const page = rows.slice(0, limit).map(toSourceMessage);
-    const last = page[page.length - 1];
-    return { messages: page, nextCursor: rows.length > limit && last ? encodeCursor(last.deliveryId) : null };
   }
 
   return {
@@ -185,7 +205,7 @@ export function createStatsQueries({ client, database }: { client: ClickHouseCli
       // saw is in the page's read too. In parallel, a batch inserted between the two reads gave counts of 5
       // with a page of 4 (a delivery's first rows can arrive in the same batch as its last).
       const counts = await sourceCounts(sourceType, sourceId);
-      const messages = await messagePage(sourceType, sourceId, limit, after, page.status);
+      const messages = await messagePage(sourceType, sourceId, limit, after, page.status, counts.total);
       return { ...counts, ...messages };
     },
 

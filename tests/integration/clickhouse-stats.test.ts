@@ -13,6 +13,7 @@ import { createStatsQueries, type StatsQueries } from '../../analytics/stats-que
 import { topFailureReasons } from '../../analytics/overview-queries';
 import { createDayTotals } from '../../analytics/day-totals';
 import { createStatusStore } from '../../analytics/status-store';
+import { uuidv5 } from '../../platform/ids';
 import { uniqueName } from '../support/unique';
 
 jest.setTimeout(60_000);
@@ -185,6 +186,51 @@ describe('sourceDetail', () => {
   it('returns an empty page and zero counts for an unknown source', async () => {
     const page = await stats.sourceDetail('mailing', "no'such", { limit: 5 });
     expect(page).toEqual({ ...counts({}), messages: [], nextCursor: null });
+  });
+});
+
+describe('sourceDetail of a large source (its pages read from a range of ids)', () => {
+  // Its own database: the other tests count across sources.
+  const bigDatabase = uniqueName('vestnik_test_stats_big', { separator: '_' });
+  const BIG: [SourceType, string] = ['mailing', 'big'];
+  const ids = Array.from({ length: 600 }, (_, i) => uuidv5(`mailing:big:client-${i}:sms`));
+  let big: StatsQueries;
+
+  beforeAll(async () => {
+    await migrate(client, bigDatabase);
+    const store = createStatusStore({ client, database: bigDatabase });
+    // Every delivery queued, most then sent: two rows each, as a fan-out and its senders write them.
+    await store.insertBatch(ids.map((id, i) => change(BIG, id, `client-${i}`, 'sms', 'queued', 0, DAY1)));
+    await store.insertBatch(ids.flatMap((id, i) => (i % 10 === 0 ? [] : [change(BIG, id, `client-${i}`, 'sms', 'sent', 1, DAY1 + 1000)])));
+    big = createStatsQueries({ client, database: bigDatabase });
+  });
+
+  afterAll(async () => {
+    await client.exec(sql`DROP DATABASE IF EXISTS ${sqlIdentifier(bigDatabase)}`);
+  });
+
+  it('pages through every delivery once, in id order, with none skipped at a range\'s edge', async () => {
+    // A page of 7 asks for a range of ids when the source has more than 20 times 8: this one has 600.
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const page = await big.sourceDetail(...BIG, { limit: 7, cursor });
+      expect(page).toMatchObject(counts({ queued: 60, sent: 540 }));
+      expect(page.messages.length).toBe(pages < 85 ? 7 : 5);
+      seen.push(...page.messages.map((m) => m.deliveryId));
+      cursor = page.nextCursor;
+      pages += 1;
+    } while (cursor !== null && pages < 100);
+    expect(pages).toBe(86);
+    expect(seen).toEqual([...ids].sort());
+  });
+
+  it('pages a status filter across the whole source', async () => {
+    const page = await big.sourceDetail(...BIG, { limit: 100, status: 'queued' });
+    expect(page.messages).toHaveLength(60);
+    expect(page.messages.map((m) => m.deliveryId)).toEqual(ids.filter((_, i) => i % 10 === 0).sort());
+    expect(page.nextCursor).toBeNull();
   });
 });
 
