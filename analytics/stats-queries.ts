@@ -138,14 +138,14 @@ export function createStatsQueries({ client, database }: { client: ClickHouseCli
 
   /**
    * A page of a source's deliveries by id. `total` is about how many the source has: a large source's
-   * first page is read from a range of ids that should hold it (id-window.ts), widened until it does.
+   * page is read from a range of ids that should hold it (id-window.ts), widened until it does.
    */
   async function messagePage(
     sourceType: SourceType, sourceId: string, limit: number, after: string | null, status: DeliveryStatusName | undefined, total: number,
   ) {
-    for (let widening = 0; ; widening++) {
+    for (let attempt = 0; ; attempt++) {
       // A status filter keeps what it finds anywhere in the source: no range can be sized for it.
-      const end = status === undefined ? idWindowEnd(after, limit + 1, total, widening) : null;
+      const end = status === undefined ? idWindowEnd(after, limit + 1, total, attempt) : null;
       const rows = await messageRows(sourceType, sourceId, limit, after, status, end);
       if (end !== null && rows.length <= limit) continue; // the range held too few: the page may go on past it
       const page = rows.slice(0, limit).map(toSourceMessage);

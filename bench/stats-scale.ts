@@ -42,7 +42,11 @@ function parseArgs(argv: readonly string[]): Args {
   return { deliveries, out: valueOf('--out') ?? `bench/results/stats-scale-${stamp}.json` };
 }
 
-/** `count` deliveries of mailing `sourceId`, each a `queued` then a `sent` change, one INSERT per CHUNK. */
+/**
+ * `count` deliveries of mailing `sourceId`, each a `queued` then a `sent` change, one INSERT per CHUNK. Their
+ * ids are UUID-shaped and spread as the pipeline's v5 ids are (hex of a hash), which the page's id range
+ * counts on (analytics/id-window.ts).
+ */
 async function insertMailing(client: ClickHouseClient, database: string, sourceId: string, count: number, onChunk: (n: number) => void): Promise<void> {
   const start = Date.UTC(2026, 11, 1);
   for (let from = 0; from < count; from += CHUNK) {
@@ -53,9 +57,11 @@ async function insertMailing(client: ClickHouseClient, database: string, sourceI
       SELECT concat(deliveryId, ':', change, ':', toString(attempt)), deliveryId, 'mailing', ${sourceId}, clientId, 'sms', 'bulk', change, attempt,
         '', '', if(change = 'sent', 'sms-api', ''), toDateTime(intDiv(atMs, 1000)), atMs, now()
       FROM (
-        SELECT concat(${sourceId}, '-', toString(number)) AS deliveryId, concat('c', toString(number)) AS clientId,
+        SELECT concat(substring(h, 1, 8), '-', substring(h, 9, 4), '-5', substring(h, 14, 3), '-', substring(h, 17, 4), '-', substring(h, 21, 12)) AS deliveryId,
+          concat('c', toString(number)) AS clientId,
           arrayJoin(['queued', 'sent']) AS change, toUInt32(change = 'sent') AS attempt,
-          toUInt64(${start} + number * 2 + (change = 'sent')) AS atMs
+          toUInt64(${start} + number * 2 + (change = 'sent')) AS atMs,
+          lower(hex(MD5(concat(${sourceId}, '-', toString(number))))) AS h
         FROM numbers(${from}, ${n})
       )`);
     onChunk(n);
