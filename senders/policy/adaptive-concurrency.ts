@@ -151,7 +151,7 @@ export function createAdaptiveConcurrency(options: ConcurrencyLimitOptions & { n
   };
 
   return {
-    /** A slot now if one is free and nobody waits, else null (then acquire() to wait for one). */
+    /** A slot now if one is free and nobody waits, else null (then waitForSlot() to wait for one). */
     tryAcquire,
     /**
      * A place in the queue for a slot (after tryAcquire() gave none): its slot when one frees, or null
