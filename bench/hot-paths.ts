@@ -3,6 +3,7 @@
  * (issue 15: per-message work is what bounds the fan-out). Prints µs per call and writes the JSON.
  * Usage: node dist/bench/hot-paths.js [--out F]
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
@@ -71,6 +72,43 @@ async function deadlineMicros(make: (timeoutMs: number) => BenchDeadline, endsIn
     rounds.push((used.user + used.system) / DEADLINES);
   }
   return Math.min(...rounds);
+}
+
+const ASYNC_CHAINS = 200_000;
+/** Async calls per chain: about a provider call's nesting in the senders (consumer, breaker, channel, client). */
+const ASYNC_CALLS_PER_CHAIN = 12;
+
+/**
+ * CPU µs per async call, in chains of ASYNC_CALLS_PER_CHAIN nested awaits, 256 chains at a time. Measured
+ * twice in this process: first with no AsyncLocalStorage, then with one active, as in every Vestnik process
+ * (tracing's context manager carries each message's trace through its awaits, and on Node 20 that hooks
+ * every promise). An active store cannot be switched off again, hence that order.
+ */
+async function asyncCallMicros(): Promise<number> {
+  const innermost = async (x: number) => x + 1;
+  const middle = async (x: number) => await innermost(x);
+  const outer = async (x: number) => await middle(x);
+  const chain = async (x: number) => {
+    let value = x;
+    for (let i = 0; i < ASYNC_CALLS_PER_CHAIN / 3; i++) value = await outer(value);
+    return value;
+  };
+  const rounds: number[] = [];
+  for (let round = 0; round < 4; round++) {
+    const cpu = process.cpuUsage();
+    let pending: Promise<number>[] = [];
+    for (let i = 0; i < ASYNC_CHAINS; i++) {
+      pending.push(chain(i));
+      if (pending.length === 256) {
+        await Promise.all(pending);
+        pending = [];
+      }
+    }
+    await Promise.all(pending);
+    const used = process.cpuUsage(cpu);
+    rounds.push((used.user + used.system) / (ASYNC_CHAINS * ASYNC_CALLS_PER_CHAIN));
+  }
+  return Math.min(...rounds.slice(1)); // the first round warms the code up
 }
 
 const PROVIDER_CALLS = 60_000;
@@ -164,6 +202,11 @@ async function main(): Promise<void> {
     deadlineEndedInTimeUs: await deadlineMicros(callDeadline, true),
     deadlineTimedOutUs: await deadlineMicros(callDeadline, false),
     ...(await providerCallMicros()),
+    asyncCallUs: await asyncCallMicros(),
+    asyncCallWithContextUs: await (async () => {
+      new AsyncLocalStorage<object>().enterWith({}); // from here on, this process hooks every promise
+      return asyncCallMicros();
+    })(),
   };
   const rows: TableRow[] = [
     { figure: 'delivery id: the uuid package\'s v5', value: `${fmt(figures.uuidPackageV5Us, 2)} µs`, target: '', met: null },
@@ -175,9 +218,13 @@ async function main(): Promise<void> {
     { figure: 'call deadline: platform/http/deadline.ts, call timed out (CPU)', value: `${fmt(figures.deadlineTimedOutUs, 2)} µs`, target: '', met: null },
     { figure: 'provider call on loopback: undici request() with a deadline signal (client CPU)', value: `${fmt(figures.requestUs, 1)} µs`, target: '', met: null },
     { figure: 'provider call on loopback: platform/http/exchange.ts (client CPU)', value: `${fmt(figures.exchangeUs, 1)} µs`, target: 'faster', met: figures.exchangeUs < figures.requestUs },
+    { figure: 'an async call (CPU)', value: `${fmt(figures.asyncCallUs, 3)} µs`, target: '', met: null },
+    { figure: 'an async call with an AsyncLocalStorage active, as with tracing (CPU)', value: `${fmt(figures.asyncCallWithContextUs, 3)} µs`, target: '', met: null },
   ];
   process.stdout.write(`${renderTable(rows)}\n`);
-  await writeJson(out, { calls: CALLS, deadlines: DEADLINES, providerCalls: PROVIDER_CALLS, providerConcurrency: PROVIDER_CONCURRENCY, ...figures });
+  await writeJson(out, {
+    calls: CALLS, deadlines: DEADLINES, providerCalls: PROVIDER_CALLS, providerConcurrency: PROVIDER_CONCURRENCY, asyncCalls: ASYNC_CHAINS * ASYNC_CALLS_PER_CHAIN, ...figures,
+  });
   process.stdout.write(`written to ${out}\n`);
 }
 
