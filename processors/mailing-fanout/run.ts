@@ -52,8 +52,8 @@ interface Checkpoint {
  * and statuses as page records; more requests only for large contents: produce-fanout-page.ts) and one
  * checkpoint write. The next page is read and rendered while the previous one is being produced (the
  * produce is mostly waiting on the broker); checkpoints still advance in page order, each only after its
- * page is acknowledged. A crash repeats at most the two pages in
- * flight; their commands carry the same delivery ids, so senders send them once.
+ * page is acknowledged. A crash repeats at most the two pages in flight; their commands carry the same
+ * delivery ids, so senders send them once.
  */
 export async function runFanout(deps: FanoutDeps, started: StartEvent, heartbeat: () => Promise<void>): Promise<void> {
   const { mailingId } = started;
