@@ -20,6 +20,9 @@ function scriptedClient(results: unknown[][]) {
   return { client, statements };
 }
 
+/** One FINAL stream unless a test says otherwise, so each canned answer goes to the query it is for. */
+const queriesOf = (client: ClickHouseClient) => createStatsQueries({ client, database: 'v', finalStreams: 1 });
+
 const message = (id: string) => ({
   deliveryId: id, deliveryClientId: 'c', deliveryChannel: 'sms', currentStatus: 'sent', attempts: '1',
   lastError: '', firstAt: '1', lastAt: '2',
@@ -34,14 +37,14 @@ describe('STATUS_PRECEDENCE', () => {
 describe('countsBySource', () => {
   it('asks nothing for an empty id list', async () => {
     const { client, statements } = scriptedClient([]);
-    const result = await createStatsQueries({ client, database: 'v' }).countsBySource('mailing', []);
+    const result = await queriesOf(client).countsBySource('mailing', []);
     expect(result.size).toBe(0);
     expect(statements).toHaveLength(0);
   });
 
   it('binds the ids as an escaped IN list and counts per source', async () => {
     const { client, statements } = scriptedClient([[{ sourceId: 'm1', status: 'sent', n: '2' }]]);
-    const result = await createStatsQueries({ client, database: 'v' }).countsBySource('mailing', ['m1', "m'2"]);
+    const result = await queriesOf(client).countsBySource('mailing', ['m1', "m'2"]);
     expect(statements[0]).toContain("sourceId IN ('m1', 'm\\'2')");
     expect(result.get('m1')?.byStatus.sent).toBe(2);
     expect(result.get("m'2")?.total).toBe(0);
@@ -51,7 +54,7 @@ describe('countsBySource', () => {
 describe('sourceDetail pagination', () => {
   it('fetches one row more than the page to know whether another page exists', async () => {
     const { client, statements } = scriptedClient([[], [message('a'), message('b'), message('c')]]);
-    const detail = await createStatsQueries({ client, database: 'v' }).sourceDetail('mailing', 'm1', { limit: 2 });
+    const detail = await queriesOf(client).sourceDetail('mailing', 'm1', { limit: 2 });
     expect(statements.some((s) => /LIMIT 3\s*$/.test(s))).toBe(true);
     expect(detail.messages.map((m) => m.deliveryId)).toEqual(['a', 'b']);
     expect(detail.nextCursor).toBe(encodeCursor('b'));
@@ -59,7 +62,7 @@ describe('sourceDetail pagination', () => {
 
   it('continues after the cursor and ends with a null cursor', async () => {
     const { client, statements } = scriptedClient([[], [message('c')]]);
-    const detail = await createStatsQueries({ client, database: 'v' })
+    const detail = await queriesOf(client)
       .sourceDetail('mailing', 'm1', { limit: 2, cursor: encodeCursor('b') });
     expect(statements.some((s) => s.includes("deliveryId > 'b'"))).toBe(true);
     expect(detail.nextCursor).toBeNull();
@@ -67,7 +70,7 @@ describe('sourceDetail pagination', () => {
 
   it.each([0, 1001, 1.5])('refuses limit %p', async (limit) => {
     const { client } = scriptedClient([]);
-    await expect(createStatsQueries({ client, database: 'v' }).sourceDetail('mailing', 'm1', { limit }))
+    await expect(queriesOf(client).sourceDetail('mailing', 'm1', { limit }))
       .rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
   });
 });
@@ -75,7 +78,7 @@ describe('sourceDetail pagination', () => {
 describe('channelCountsBySource', () => {
   it('asks nothing for an empty id list', async () => {
     const { client, statements } = scriptedClient([]);
-    expect((await createStatsQueries({ client, database: 'v' }).channelCountsBySource('notification', [])).size).toBe(0);
+    expect((await queriesOf(client).channelCountsBySource('notification', [])).size).toBe(0);
     expect(statements).toHaveLength(0);
   });
 
@@ -85,7 +88,7 @@ describe('channelCountsBySource', () => {
       { sourceId: 'n1', channel: 'push', status: 'fallback', n: '1' },
       { sourceId: 'n1@5', channel: 'email', status: 'suppressed', n: 1 },
     ]]);
-    const result = await createStatsQueries({ client, database: 'v' }).channelCountsBySource('notification', ['n1', 'n1@5', 'n2']);
+    const result = await queriesOf(client).channelCountsBySource('notification', ['n1', 'n1@5', 'n2']);
     expect(statements).toHaveLength(1);
     expect(statements[0]).toContain("sourceId IN ('n1', 'n1@5', 'n2')");
     expect(statements[0]).toMatch(/GROUP BY sourceId, deliveryChannel, currentStatus/);
@@ -93,5 +96,52 @@ describe('channelCountsBySource', () => {
     expect(result.get('n1')?.get('push')?.byStatus.fallback).toBe(1);
     expect(result.get('n1@5')?.get('email')?.total).toBe(1);
     expect(result.get('n2')?.size).toBe(0);
+  });
+});
+
+describe('FINAL reads in streams', () => {
+  it('reads delivery_current once per key range, each range bounded where the next begins', async () => {
+    const { client, statements } = scriptedClient([[{ sourceId: 'm1', status: 'sent', n: '2' }]]);
+    await createStatsQueries({ client, database: 'v', finalStreams: 2 }).countsBySource('mailing', ['m1']);
+    expect(statements).toHaveLength(1);
+    expect(statements[0]?.match(/FINAL/g)).toHaveLength(2);
+    expect(statements[0]).toContain('messageHigh < 9223372036854775808 UNION ALL SELECT');
+    expect(statements[0]).toContain('messageHigh >= 9223372036854775808');
+  });
+
+  it("asks the server's max_threads once and reads in that many streams", async () => {
+    const counts = [{ sourceId: 'm1', status: 'sent', n: '2' }];
+    const { client, statements } = scriptedClient([[{ value: '3' }], counts, counts]);
+    const stats = createStatsQueries({ client, database: 'v' });
+    await stats.countsBySource('mailing', ['m1']);
+    await stats.countsBySource('mailing', ['m1']);
+    expect(statements.filter((s) => s.includes("name = 'max_threads'"))).toHaveLength(1);
+    expect(statements[2]?.match(/FINAL/g)).toHaveLength(3);
+  });
+
+  it('asks again after a failed ask', async () => {
+    const statements: string[] = [];
+    let failNext = true;
+    const client: ClickHouseClient = {
+      ...scriptedClient([]).client,
+      query: async <T>(statement: SqlFragment) => {
+        statements.push(statement.text);
+        if (failNext) {
+          failNext = false;
+          throw new Error('ClickHouse is down');
+        }
+        return (statement.text.includes('max_threads') ? [{ value: '2' }] : []) as T[];
+      },
+    };
+    const stats = createStatsQueries({ client, database: 'v' });
+    await expect(stats.countsBySource('mailing', ['m1'])).rejects.toThrow('ClickHouse is down');
+    await stats.countsBySource('mailing', ['m1']);
+    expect(statements.filter((s) => s.includes('max_threads'))).toHaveLength(2);
+    expect(statements[2]?.match(/FINAL/g)).toHaveLength(2);
+  });
+
+  it('refuses a stream count out of range when built', () => {
+    const { client } = scriptedClient([]);
+    expect(() => createStatsQueries({ client, database: 'v', finalStreams: 0 })).toThrow(RangeError);
   });
 });

@@ -13,6 +13,7 @@ import { FINAL_STATUSES, OPERATOR_SOURCE_TYPES, type Channel, type DeliveryStatu
 import type { ClickHouseClient } from './clickhouse-client';
 import { STATUS_PRECEDENCE } from './migrations';
 import { currentStatusTable, finalRowsTable, statusTable } from './schema';
+import { finalInStreams, keyRanges, streamsForMaxThreads } from './final-streams';
 import { idWindowEnd } from './id-window';
 import { inRange, type TimeRange } from './time-range';
 import { SqlFragment, sql, sqlArray, sqlJoin, sqlList } from './sql-escape';
@@ -93,10 +94,21 @@ export interface StatsQueries {
   countsByDay(filter?: DayFilter): Promise<DayCounts[]>;
 }
 
-export function createStatsQueries({ client, database }: { client: ClickHouseClient; database: string }): StatsQueries {
+export interface StatsQueriesOptions {
+  client: ClickHouseClient;
+  database: string;
+  /**
+   * How many key ranges a FINAL read of delivery_current is split into (final-streams.ts). Unset: as many as
+   * the server's `max_threads`, asked once.
+   */
+  finalStreams?: number;
+}
+
+export function createStatsQueries({ client, database, finalStreams }: StatsQueriesOptions): StatsQueries {
   const table = statusTable(database);
   const current = currentStatusTable(database);
   const finalRows = finalRowsTable(database);
+  const streams = streamCount(client, finalStreams);
 
   /**
    * One row per message matching `where` (a source's delivery to one client on one channel), with its
@@ -113,16 +125,20 @@ export function createStatsQueries({ client, database }: { client: ClickHouseCli
   /**
    * The same rows as `currentStatuses`, read from delivery_current: FINAL keeps each message's row of the
    * largest rank (migrations.ts CURRENT_RANK), the argMax above, whether or not a merge has folded them yet.
-   * For the current status only: the latest status within a time range needs every change.
+   * For the current status only: the latest status within a time range needs every change. Read in as many
+   * streams as the server has threads (final-streams.ts).
    */
-  const currentStatusesKept = (where: SqlFragment) => sql`
-    SELECT sourceType, sourceId, clientId AS messageClientId, channel AS deliveryChannel, status AS currentStatus
-    FROM ${current} FINAL WHERE ${where}`;
+  const currentStatusesKept = async (where: SqlFragment) => finalInStreams(
+    current,
+    sql`sourceType, sourceId, clientId AS messageClientId, channel AS deliveryChannel, status AS currentStatus`,
+    where,
+    await streams(),
+  );
 
   async function sourceCounts(sourceType: SourceType, sourceId: string): Promise<StatusCounts> {
     const rows = await client.query<StatusCountRow>(sql`
       SELECT currentStatus AS status, count() AS n
-      FROM (${currentStatusesKept(sql`sourceType = ${sourceType} AND sourceId = ${sourceId}`)})
+      FROM (${await currentStatusesKept(sql`sourceType = ${sourceType} AND sourceId = ${sourceId}`)})
       GROUP BY currentStatus`);
     return toStatusCounts(rows);
   }
@@ -192,7 +208,7 @@ export function createStatsQueries({ client, database }: { client: ClickHouseCli
       if (range) conditions.push(inRange(range));
       const rows = await client.query<StatusCountRow & { sourceId: string }>(sql`
         SELECT sourceId, currentStatus AS status, count() AS n
-        FROM (${range ? currentStatuses(whereAll(conditions)) : currentStatusesKept(whereAll(conditions))})
+        FROM (${range ? currentStatuses(whereAll(conditions)) : await currentStatusesKept(whereAll(conditions))})
         GROUP BY sourceId, currentStatus
         ORDER BY sourceId`);
       return groupStatusCounts(rows, 'sourceId', sourceIds ?? []);
@@ -224,7 +240,7 @@ export function createStatsQueries({ client, database }: { client: ClickHouseCli
     async countsByChannel(filter = {}) {
       const rows = await client.query<StatusCountRow & { channel: string }>(sql`
         SELECT deliveryChannel AS channel, currentStatus AS status, count() AS n
-        FROM (${filter.range ? currentStatuses(whereAll(channelConditions(filter))) : currentStatusesKept(whereAll(channelConditions(filter)))})
+        FROM (${filter.range ? currentStatuses(whereAll(channelConditions(filter))) : await currentStatusesKept(whereAll(channelConditions(filter)))})
         GROUP BY deliveryChannel, currentStatus
         ORDER BY deliveryChannel`);
       return groupStatusCounts(rows, 'channel') as Map<Channel, StatusCounts>;
@@ -234,7 +250,7 @@ export function createStatsQueries({ client, database }: { client: ClickHouseCli
       if (sourceIds.length === 0) return new Map();
       const rows = await client.query<StatusCountRow & { sourceId: string; channel: string }>(sql`
         SELECT sourceId, deliveryChannel AS channel, currentStatus AS status, count() AS n
-        FROM (${currentStatusesKept(sql`sourceType = ${sourceType} AND sourceId IN ${sqlList(sourceIds)}`)})
+        FROM (${await currentStatusesKept(sql`sourceType = ${sourceType} AND sourceId IN ${sqlList(sourceIds)}`)})
         GROUP BY sourceId, deliveryChannel, currentStatus
         ORDER BY sourceId, deliveryChannel`);
       const bySource = new Map<string, Map<Channel, StatusCounts>>();
@@ -295,4 +311,26 @@ function checkLimit(limit: number): number {
     throw new VestnikError('VALIDATION_FAILED', `limit must be an integer from 1 to ${MAX_PAGE_SIZE}`, { details: { limit } });
   }
   return limit;
+}
+
+/**
+ * The number of streams for FINAL reads: `configured`, or the server's `max_threads`, asked at the first
+ * read and kept (a failed ask is asked again: the query it was for fails the same way).
+ */
+function streamCount(client: ClickHouseClient, configured: number | undefined): () => Promise<number> {
+  if (configured !== undefined) {
+    keyRanges(configured); // refuses a count out of range at construction, not at the first query
+    return () => Promise.resolve(configured);
+  }
+  let asked: Promise<number> | null = null;
+  return () => {
+    asked ??= client.query<{ value: string }>(sql`SELECT value FROM system.settings WHERE name = 'max_threads'`).then(
+      (rows) => streamsForMaxThreads(rows[0]?.value ?? '1'),
+      (error: unknown) => {
+        asked = null;
+        throw error;
+      },
+    );
+    return asked;
+  };
 }

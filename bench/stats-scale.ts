@@ -4,7 +4,8 @@
  * `sent` change per delivery, as the pipeline writes them), so the figure is the queries', not the pipeline's.
  * Each query runs RUNS times and the median is reported: right after the inserts (nothing merged, the worst
  * case), and at the end after OPTIMIZE … FINAL. The per-change query the counts used before delivery_current
- * (argMax over every change, stats-queries.ts LATEST) is timed beside them on the same data.
+ * (argMax over every change, stats-queries.ts LATEST), and the counts read in one FINAL stream (before
+ * final-streams.ts), are timed beside them on the same data.
  * Works in a database of its own on the configured ClickHouse, dropped at the end.
  * Usage: node dist/bench/stats-scale.js [--deliveries N] [--out F]
  */
@@ -84,6 +85,8 @@ async function timed<T>(query: () => Promise<T>): Promise<{ medianMs: number; an
 interface Timings {
   /** The console's mailing page: its counts by status. */
   mailingCounts: number;
+  /** The same counts read in one FINAL stream, as before final-streams.ts. */
+  mailingCountsOneStream: number;
   /** Its counts and first page of 100 deliveries. */
   mailingDetail: number;
   /** The mailing list: counts of 50 mailings in one query. */
@@ -96,10 +99,14 @@ interface Timings {
   finalRowsCounted: number;
 }
 
-async function measure(client: ClickHouseClient, database: string, stats: StatsQueries, target: string, listed: string[], expected: number): Promise<Timings> {
+async function measure(
+  client: ClickHouseClient, database: string, stats: StatsQueries, oneStream: StatsQueries, target: string, listed: string[], expected: number,
+): Promise<Timings> {
   const counts = await timed(() => stats.countsBySource('mailing', [target]));
   const sent = counts.answer.get(target)?.byStatus.sent;
   if (sent !== expected) throw new Error(`the mailing's counts say ${sent} sent, not ${expected}`);
+  const countsOneStream = await timed(() => oneStream.countsBySource('mailing', [target]));
+  if (countsOneStream.answer.get(target)?.byStatus.sent !== expected) throw new Error('the counts in one stream differ');
   const detail = await timed(() => stats.sourceDetail('mailing', target, { limit: 100 }));
   const list = await timed(() => stats.countsBySource('mailing', listed));
   const perChange = await timed(() => client.query<{ status: string; n: string }>(sql`
@@ -114,7 +121,7 @@ async function measure(client: ClickHouseClient, database: string, stats: StatsQ
     WHERE sourceType = 'mailing' AND sourceId IN ${sqlList(listed)} AND status IN ${sqlList([...FINAL_STATUSES])}
     GROUP BY sourceId`));
   return {
-    mailingCounts: counts.medianMs, mailingDetail: detail.medianMs, mailingList: list.medianMs, perChangeCounts: perChange.medianMs,
+    mailingCounts: counts.medianMs, mailingCountsOneStream: countsOneStream.medianMs, mailingDetail: detail.medianMs, mailingList: list.medianMs, perChangeCounts: perChange.medianMs,
     finalRows: finalRows.medianMs, finalRowsCounted: finalRowsCounted.medianMs,
   };
 }
@@ -131,6 +138,7 @@ async function main(): Promise<void> {
   try {
     await migrate(client, database);
     const stats = createStatsQueries({ client, database });
+    const oneStream = createStatsQueries({ client, database, finalStreams: 1 });
     const insert = async (label: string, mailings: [string, number][]) => {
       const total = mailings.reduce((sum, [, count]) => sum + count, 0);
       const view = createProgressView({ label, mode: outputModeOf({}) });
@@ -142,18 +150,19 @@ async function main(): Promise<void> {
     };
     await insert(`${fmt(n)} deliveries of one mailing, ${SMALL_MAILINGS} of ${fmt(SMALL_SIZE)}`, [[target, n], ...small.map((id): [string, number] => [id, SMALL_SIZE])]);
     const listed = [target, ...small];
-    const atN = await measure(client, database, stats, target, listed, n);
+    const atN = await measure(client, database, stats, oneStream, target, listed, n);
     await insert(`${fmt(9 * n)} deliveries of 9 other mailings`, others.map((id): [string, number] => [id, n]));
-    const atTenN = await measure(client, database, stats, target, listed, n);
+    const atTenN = await measure(client, database, stats, oneStream, target, listed, n);
     process.stdout.write('merging (OPTIMIZE … FINAL)…\n');
     await client.exec(sql`OPTIMIZE TABLE ${sqlIdentifier(`${database}.delivery_status`)} FINAL`);
     await client.exec(sql`OPTIMIZE TABLE ${sqlIdentifier(`${database}.delivery_current`)} FINAL`);
-    const merged = await measure(client, database, stats, target, listed, n);
+    const merged = await measure(client, database, stats, oneStream, target, listed, n);
 
     const rows: TableRow[] = [
       { figure: `mailing counts, ${fmt(n)} deliveries, table ${fmt(n)}`, value: ms(atN.mailingCounts), target: `≤ ${TARGET_MS} ms`, met: atN.mailingCounts <= TARGET_MS },
       { figure: `mailing counts, table ${fmt(10 * n)}`, value: ms(atTenN.mailingCounts), target: `≤ 2 × ${ms(atN.mailingCounts)}`, met: atTenN.mailingCounts <= 2 * atN.mailingCounts },
       { figure: `mailing counts, table ${fmt(10 * n)}, merged`, value: ms(merged.mailingCounts), target: `≤ ${TARGET_MS} ms`, met: merged.mailingCounts <= TARGET_MS },
+      { figure: 'before: mailing counts in one FINAL stream, table N / 10 N / merged', value: [atN, atTenN, merged].map((t) => ms(t.mailingCountsOneStream)).join(' / '), target: '', met: null },
       { figure: 'mailing counts + first page of 100, table N / 10 N / merged', value: [atN, atTenN, merged].map((t) => ms(t.mailingDetail)).join(' / '), target: '', met: null },
       { figure: `list of ${listed.length} mailings, table N / 10 N / merged`, value: [atN, atTenN, merged].map((t) => ms(t.mailingList)).join(' / '), target: '', met: null },
       { figure: 'before: per-change argMax counts, table N / 10 N / merged', value: [atN, atTenN, merged].map((t) => ms(t.perChangeCounts)).join(' / '), target: '', met: null },

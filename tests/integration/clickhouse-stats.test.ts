@@ -226,6 +226,19 @@ describe('sourceDetail of a large source (its pages read from a range of ids)', 
     expect(seen).toEqual([...ids].sort());
   });
 
+  it('counts every message once however many streams its FINAL read is split into, replays included', async () => {
+    // A replayed batch: rows equal to the first ones, still in parts of their own (no merge has folded them).
+    await createStatusStore({ client, database: bigDatabase })
+      .insertBatch(ids.slice(0, 50).map((id, i) => (i % 10 === 0
+        ? change(BIG, id, `client-${i}`, 'sms', 'queued', 0, DAY1)
+        : change(BIG, id, `client-${i}`, 'sms', 'sent', 1, DAY1 + 1000))));
+    for (const finalStreams of [1, 2, 3, 16]) {
+      const split = createStatsQueries({ client, database: bigDatabase, finalStreams });
+      expect((await split.countsBySource(BIG[0], [BIG[1]])).get(BIG[1])).toEqual(counts({ queued: 60, sent: 540 }));
+      expect((await split.countsByChannel({ sourceType: BIG[0], sourceId: BIG[1] })).get('sms')).toEqual(counts({ queued: 60, sent: 540 }));
+    }
+  });
+
   it('pages a status filter across the whole source', async () => {
     const page = await big.sourceDetail(...BIG, { limit: 100, status: 'queued' });
     expect(page.messages).toHaveLength(60);
