@@ -109,6 +109,15 @@ describe('FINAL reads in streams', () => {
     expect(statements[0]).toContain('messageHigh >= 9223372036854775808');
   });
 
+  it('reads a list of sources in one stream, and a whole source type in as many as asked', async () => {
+    const { client, statements } = scriptedClient([[], [], []]);
+    const stats = createStatsQueries({ client, database: 'v', finalStreams: 2 });
+    await stats.countsBySource('mailing', ['m1', 'm2']);
+    await stats.channelCountsBySource('notification', ['n1']);
+    await stats.countsBySource('mailing');
+    expect(statements.map((s) => s.match(/FINAL/g)?.length)).toEqual([1, 1, 2]);
+  });
+
   it("asks the server's max_threads once and reads in that many streams", async () => {
     const counts = [{ sourceId: 'm1', status: 'sent', n: '2' }];
     const { client, statements } = scriptedClient([[{ value: '3' }], counts, counts]);
