@@ -21,7 +21,14 @@ export interface FanoutAloneResult {
   commandsPerSecond: number;
 }
 
-export async function measureFanoutAlone(vestnik: Deployment, tag: string, n: number): Promise<FanoutAloneResult> {
+/** Called as the walk starts and as its checkpoint says done: the bench reads every process's CPU there. */
+export interface WalkHooks {
+  started(): void;
+  done(): void;
+}
+
+export async function measureFanoutAlone(vestnik: Deployment, tag: string, n: number, hooks: WalkHooks): Promise<FanoutAloneResult> {
+  hooks.started();
   const { mailingId, startedAt } = await startMailing(vestnik, tag);
   const redis = vestnik.runtime.redis();
   const view = createProgressView({ label: 'commands fanned out (no sender running)', mode: outputModeOf({}) });
@@ -29,7 +36,10 @@ export async function measureFanoutAlone(vestnik: Deployment, tag: string, n: nu
   let doneAt: number | null = null;
   while (doneAt === null) {
     const checkpoint = await redis.hgetall(KEYS.fanoutCursor(mailingId));
-    if (checkpoint.done === '1') doneAt = Date.now();
+    if (checkpoint.done === '1') {
+      doneAt = Date.now();
+      hooks.done();
+    }
     else if (Date.now() > deadline) throw new Error('bench: the fan-out alone did not finish');
     else {
       view.update({ value: Number(checkpoint.queued ?? 0), total: n });

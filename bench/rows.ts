@@ -37,12 +37,20 @@ export interface RawFigures {
   providerMeanPerSecond: number;
 }
 
+/** One process's CPU over some stretch of the run. */
+export interface ProcessCpu {
+  name: string;
+  cpuSeconds: number;
+}
+
 export interface RowInputs {
   clients: number;
   concurrency: number;
   raw: RawFigures;
   load: LoadResult;
   fanoutAlone: FanoutAloneResult;
+  /** Each process's CPU from the fan-out alone's start to its checkpoint's done, most first. */
+  fanoutAloneCpu: ProcessCpu[];
   bulk: BulkResult;
   express: ExpressFigures;
   processes: ProcessFigures[];
@@ -81,6 +89,7 @@ export function buildRows(input: RowInputs): TableRow[] {
     row('raw simulator, before / after / mean', `${rate(raw.provider.requestsPerSecond)} / ${rate(raw.providerAfter.requestsPerSecond)} / ${rate(raw.providerMeanPerSecond)} (${fmt(raw.provider.ms / 1000)} s each, concurrency ${input.concurrency})`),
     row('fan-out alone (no bulk sender running)', `${rate(input.fanoutAlone.commandsPerSecond)} (${ms(input.fanoutAlone.fanoutMs)}; ${share(input.fanoutAlone.commandsPerSecond, raw.kafka.produceRecordsPerSecond)} of raw kafka produce)`,
       '≥ 40,000/s (stretch 100,000/s)', input.fanoutAlone.commandsPerSecond >= 40_000),
+    row('CPU during the fan-out alone, in cores, by process', coresByProcess(input.fanoutAloneCpu, input.fanoutAlone.fanoutMs)),
     row('fan-out under load', bulk.fanoutMs === null ? 'never reported done' : `${rate(bulk.fanoutCommandsPerSecond)} (${ms(bulk.fanoutMs)}; ${share(bulk.fanoutCommandsPerSecond, raw.kafka.recordsPerSecond)} of raw kafka)`,
       '≥ 10,000/s', bulk.fanoutCommandsPerSecond >= 10_000),
     row('end to end, mailing start → last receipt', `${rate(bulk.deliveriesPerSecond)} (${ms(bulk.deliveryMs)}; ${share(e2eShare, 1)} of the mean raw provider)${bulk.stalled ? ' STALLED, partial' : ''}`,
@@ -104,6 +113,14 @@ export function buildRows(input: RowInputs): TableRow[] {
       `${p.peakRssBytes === null ? 'n/a' : mib(p.peakRssBytes)}; CPU ${p.bulkCpuSeconds === null ? 'n/a' : `${fmt(p.bulkCpuSeconds, 1)} s, idle ${fmt(p.idleCpuPerSecond ?? 0, 3)}/s, net ${fmt(p.bulkNetCpuSeconds ?? 0, 1)} s`}`,
       p.kind === 'vestnik' ? `< ${RSS_TARGET_BYTES / MIB} MiB` : '', p.kind === 'vestnik' ? p.peakRssBytes !== null && p.peakRssBytes < RSS_TARGET_BYTES : null)),
   ];
+}
+
+/** `name 0.93, name 0.41, …`: each process's CPU seconds over `ms` of wall time, the busiest first. */
+function coresByProcess(cpu: readonly ProcessCpu[], ms: number): string {
+  if (cpu.length === 0 || ms <= 0) return 'n/a';
+  const shown = cpu.filter((p) => p.cpuSeconds * 1000 >= ms * 0.01);
+  const total = cpu.reduce((sum, p) => sum + p.cpuSeconds, 0);
+  return `${shown.map((p) => `${p.name} ${fmt((p.cpuSeconds * 1000) / ms, 2)}`).join(', ')}; all ${fmt((total * 1000) / ms, 2)}`;
 }
 
 /** ClickHouse's CPU in the window: each query shape's, then the rest (merges, background) as its process's less the queries'. */

@@ -28,7 +28,7 @@ import { summariseProfiles } from './profile-summary';
 import { measureRawKafka, type RawKafkaResult } from './raw-kafka';
 import { measureRawPlatformaticKafka } from './raw-kafka-platformatic';
 import { measureRawProvider, type RawProviderResult } from './raw-provider';
-import { buildRows, type ExpressFigures, type ProcessFigures } from './rows';
+import { buildRows, type ExpressFigures, type ProcessCpu, type ProcessFigures } from './rows';
 import { renderTable, writeJson } from './report';
 import { commandRecordBytes } from './sample-command';
 import { latencySummary, percentile, pollUntil, sleep } from './stats';
@@ -90,6 +90,15 @@ const cpuBetween = (before: Usage, after: Usage, name: string) => {
   return a && b ? b.cpuSeconds - a.cpuSeconds : null;
 };
 
+/** Each process's CPU seconds between two readings, most first (none when either reading is missing). */
+function cpuByProcess(world: BenchWorld, readings: [Usage, Usage] | null): ProcessCpu[] {
+  if (!readings) return [];
+  return world.processes()
+    .map((p) => ({ name: p.name, cpuSeconds: cpuBetween(readings[0], readings[1], p.name) }))
+    .filter((p): p is ProcessCpu => p.cpuSeconds !== null)
+    .sort((a, b) => b.cpuSeconds - a.cpuSeconds);
+}
+
 /** Every process's CPU per second while nothing is sent. */
 async function measureIdleCpu(world: BenchWorld): Promise<Map<string, number | null>> {
   const before = usageOf(world);
@@ -137,6 +146,7 @@ async function createExpressTemplate(vestnik: Deployment): Promise<string> {
 interface PipelineFigures {
   load: LoadResult;
   fanoutAlone: FanoutAloneResult;
+  fanoutAloneCpu: ProcessCpu[];
   bulk: BulkResult;
   express: ExpressFigures;
   processes: ProcessFigures[];
@@ -156,7 +166,13 @@ async function measurePipeline(world: BenchWorld, vestnik: Deployment, clients: 
   console.log(`loaded in ${load.totalMs} ms; ${IDLE_EXPRESS_PROBES} idle express probes…`);
   const idle = await prober.idle(IDLE_EXPRESS_PROBES);
   console.log(`fan-out alone: a mailing to all ${clients} with no bulk sender running…`);
-  const fanoutAlone = await measureFanoutAlone(vestnik, tag, clients);
+  let walkCpu: [Usage, Usage] | null = null;
+  let walkCpuBefore: Usage | null = null;
+  const fanoutAlone = await measureFanoutAlone(vestnik, tag, clients, {
+    started: () => { walkCpuBefore = usageOf(world); },
+    done: () => { walkCpu = walkCpuBefore && [walkCpuBefore, usageOf(world)]; },
+  });
+  const fanoutAloneCpu = cpuByProcess(world, walkCpu);
   await vestnik.startBulkSenders();
   console.log(`every process's idle CPU for ${IDLE_CPU_WINDOW_MS / 1000} s…`);
   const idleCpu = await measureIdleCpu(world);
@@ -199,7 +215,7 @@ async function measurePipeline(world: BenchWorld, vestnik: Deployment, clients: 
     return null;
   }).finally(() => Promise.all(clickhouses.map((client) => client.close())));
   return {
-    load, bulk, fanoutAlone, processes, windowMs, statsQueryMs, clickhouseCpu,
+    load, bulk, fanoutAlone, fanoutAloneCpu, processes, windowMs, statsQueryMs, clickhouseCpu,
     express: {
       idle: latencySummary(idle),
       underLoad: { ...latencySummary(underLoad.latencies), lost: underLoad.lost, refused: refused.length, firstRefusal: refused[0] ?? null },
