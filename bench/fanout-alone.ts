@@ -39,8 +39,7 @@ export async function measureFanoutAlone(vestnik: Deployment, tag: string, n: nu
     if (checkpoint.done === '1') {
       doneAt = Date.now();
       hooks.done();
-    }
-    else if (Date.now() > deadline) throw new Error('bench: the fan-out alone did not finish');
+    } else if (Date.now() > deadline) throw new Error('bench: the fan-out alone did not finish');
     else {
       view.update({ value: Number(checkpoint.queued ?? 0), total: n });
       await sleep(10);
