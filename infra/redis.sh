@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Uses the Redis that answers on 127.0.0.1:$REDIS_PORT, or starts redis-server there with its data in .cache/redis
-# (append-only file, fsync every second, so idempotency keys survive a restart of the Redis we run).
+# (append-only file, fsynced before every answer, so idempotency keys and claims survive a restart of the Redis we
+# run; README "Delivery guarantees" says what that costs and where it matters).
 # `redis.sh stop` stops only a Redis we started.
 set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
