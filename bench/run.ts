@@ -166,13 +166,12 @@ async function measurePipeline(world: BenchWorld, vestnik: Deployment, clients: 
   console.log(`loaded in ${load.totalMs} ms; ${IDLE_EXPRESS_PROBES} idle express probes…`);
   const idle = await prober.idle(IDLE_EXPRESS_PROBES);
   console.log(`fan-out alone: a mailing to all ${clients} with no bulk sender running…`);
-  let walkCpu: [Usage, Usage] | null = null;
-  let walkCpuBefore: Usage | null = null;
+  const walkCpu: Usage[] = [];
   const fanoutAlone = await measureFanoutAlone(vestnik, tag, clients, {
-    started: () => { walkCpuBefore = usageOf(world); },
-    done: () => { walkCpu = walkCpuBefore && [walkCpuBefore, usageOf(world)]; },
+    started: () => void walkCpu.push(usageOf(world)),
+    done: () => void walkCpu.push(usageOf(world)),
   });
-  const fanoutAloneCpu = cpuByProcess(world, walkCpu);
+  const fanoutAloneCpu = cpuByProcess(world, walkCpu.length === 2 ? [walkCpu[0]!, walkCpu[1]!] : null);
   await vestnik.startBulkSenders();
   console.log(`every process's idle CPU for ${IDLE_CPU_WINDOW_MS / 1000} s…`);
   const idleCpu = await measureIdleCpu(world);
