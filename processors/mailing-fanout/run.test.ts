@@ -46,8 +46,12 @@ function fakeRedis(ids: string[]) {
   return { redis, checkpoints };
 }
 
-/** Six clients in pages of two; `failOnPage` makes that produce (1-based) reject after a tick. */
-function setup(options: { failOnPage?: number } = {}) {
+/**
+ * Six clients in pages of two; `failOnPage` makes that produce (1-based) reject after a tick, `failReadOfPage` that
+ * page's client read, and `cancelledFromRead` the mailing
+ * read as cancelled from its n-th read on (the fan-out's start reads it first, then each page's read).
+ */
+function setup(options: { failOnPage?: number; failReadOfPage?: number; cancelledFromRead?: number } = {}) {
   const ids = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'];
   const { redis, checkpoints } = fakeRedis(ids);
   const produced: string[][] = [];
@@ -59,6 +63,7 @@ function setup(options: { failOnPage?: number } = {}) {
   /** What happened in which order: `read <first id>` and `acked <first id>`. */
   const events: string[] = [];
   let sends = 0;
+  let mailingReads = 0;
   const deps: FanoutDeps = {
     redis,
     producer: {
@@ -80,10 +85,14 @@ function setup(options: { failOnPage?: number } = {}) {
     clock: { now: () => NOW },
     batchSize: 2,
     logger: silentLogger,
-    loadMailing: async () => mailing,
+    loadMailing: async () => {
+      mailingReads += 1;
+      return options.cancelledFromRead !== undefined && mailingReads >= options.cancelledFromRead ? { ...mailing, status: 'cancelled' } : mailing;
+    },
     loadTemplate: async () => null,
     loadClients: async (page) => {
       clientLoads.push([...page]);
+      if (clientLoads.length === options.failReadOfPage) throw new Error('Redis gone');
       events.push(`read ${page[0]}`);
       return page.map(client);
     },
@@ -127,6 +136,20 @@ describe('runFanout: reading a page ahead of the one being produced', () => {
     expect(clientLoads.length).toBeLessThanOrEqual(3);
     expect(checkpoints.map((c) => c.after)).toEqual(['c2']);
     expect(checkpoints.some((c) => c.done === '1')).toBe(false);
+  });
+
+  it('fails the fan-out when a page cannot be read, after the page before it is acknowledged', async () => {
+    const { run, produced, checkpoints } = setup({ failReadOfPage: 2 });
+    await expect(run()).rejects.toThrow('Redis gone');
+    expect(produced).toEqual([['c1', 'c2']]);
+    expect(checkpoints.map((c) => c.after)).toEqual(['c2']);
+  });
+
+  it('stops at the first page read after the mailing is cancelled, producing nothing of it or after it', async () => {
+    const { run, produced, checkpoints } = setup({ cancelledFromRead: 3 });
+    await run();
+    expect(produced).toEqual([['c1', 'c2']]);
+    expect(checkpoints.map((c) => [c.after, c.done])).toEqual([['c2', '0']]);
   });
 
   it('resumes from that checkpoint: the retry sends the refused page and the rest, nothing twice', async () => {
