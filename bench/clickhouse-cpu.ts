@@ -47,6 +47,7 @@ export async function clickHouseCpuByQuery(clients: readonly ClickHouseClient[],
   return { shapes: shown, queriesCpuSeconds: all.reduce((sum, r) => sum + r.cpuSeconds, 0) };
 }
 
+/** The queries' shapes, less the bench's own reading of the log (its flush and its query of it). */
 async function queryShapes(client: ClickHouseClient, database: string, fromMs: number, toMs: number): Promise<QueryShapeCpu[]> {
   await client.exec(sql`SYSTEM FLUSH LOGS`);
   // The run's database name goes (quoted in our SQL, bare in what a Distributed table sends a shard), then
@@ -57,7 +58,7 @@ async function queryShapes(client: ClickHouseClient, database: string, fromMs: n
       sum(arraySum(arrayMap((name, value) -> if(name = 'UserTimeMicroseconds' OR name = 'SystemTimeMicroseconds', value, 0), ProfileEvents.Names, ProfileEvents.Values))) / 1e6 AS cpuSeconds
     FROM system.query_log
     WHERE type = 2 AND query_start_time >= toDateTime(${Math.floor(fromMs / 1000)}) AND query_start_time <= toDateTime(${Math.ceil(toMs / 1000)})
-      AND query NOT LIKE '%system.query_log%'
+      AND query NOT LIKE '%system.query_log%' AND query NOT LIKE 'SYSTEM FLUSH LOGS%'
     GROUP BY shape ORDER BY cpuSeconds DESC`);
   return rows.map((row) => ({ shape: row.shape.replace(/\s+/g, ' ').trim(), queries: Number(row.queries), cpuSeconds: Number(row.cpuSeconds) }));
 }

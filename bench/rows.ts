@@ -60,6 +60,8 @@ export interface RowInputs {
   statsQueryMs: number | null;
   /** ClickHouse's queries in the window by shape (null: query_log could not be read). */
   clickhouseCpu: ClickHouseCpu | null;
+  /** Its queries that started while the statistics calls ran (to the second), by shape; null: not timed or not read. */
+  clickhouseDuringStats: ClickHouseCpu | null;
 }
 
 const RSS_TARGET_BYTES = 512 * 1024 * 1024;
@@ -98,6 +100,8 @@ export function buildRows(input: RowInputs): TableRow[] {
       : `${ms(exactAfterReceipt)} (${Object.entries(bulk.finalStatuses ?? {}).filter(([, n]) => n > 0).map(([status, n]) => `${status} ${fmt(n)}`).join(', ')})`,
     '≤ 5,000 ms', exactAfterReceipt !== null && exactAfterReceipt <= 5_000),
     row('a mailing\'s statistics (GET /api/stats/mailings/{id})', ms(input.statsQueryMs), '≤ 100 ms', input.statsQueryMs !== null && input.statsQueryMs <= 100),
+    row('ClickHouse CPU while the statistics calls ran, by query', input.clickhouseDuringStats === null ? 'n/a'
+      : input.clickhouseDuringStats.shapes.map((s) => `${fmt(s.cpuSeconds * 1000)} ms ${s.shape} (×${fmt(s.queries)})`).join('; ')),
     row('accepted / duplicates / missing', `${fmt(bulk.accepted)} / ${bulk.duplicates} / ${bulk.missing}`, `${fmt(input.clients)} / 0 / 0`,
       bulk.accepted === input.clients && bulk.duplicates === 0 && bulk.missing === 0),
     row('express idle p50/p95/p99', pcts(express.idle), 'p99 ≤ 50 ms', express.idle.p99 !== null && express.idle.p99 <= 50),

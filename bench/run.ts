@@ -153,6 +153,7 @@ interface PipelineFigures {
   windowMs: number;
   statsQueryMs: number | null;
   clickhouseCpu: ClickHouseCpu | null;
+  clickhouseDuringStats: ClickHouseCpu | null;
 }
 
 async function measurePipeline(world: BenchWorld, vestnik: Deployment, clients: number): Promise<PipelineFigures> {
@@ -207,14 +208,20 @@ async function measurePipeline(world: BenchWorld, vestnik: Deployment, clients: 
   const probes = await probesStopped;
   const underLoad = await settleProbes(world.sms, probes, 30_000);
   const refused = (probing as ReturnType<typeof prober.every> | null)?.refused ?? [];
+  const statsStartedAt = Date.now();
   const statsQueryMs = bulk.statsMs === null ? null : await timeStatsQuery(vestnik, bulk.mailingId);
+  const statsEndedAt = Date.now();
   const clickhouses = world.clickhouseUrls.map((url) => createClickHouseClient({ url }));
-  const clickhouseCpu = await clickHouseCpuByQuery(clickhouses, world.id, windowStartedAt, windowEndedAt).catch((error: unknown) => {
+  const cpuByQuery = (fromMs: number, toMs: number) => clickHouseCpuByQuery(clickhouses, world.id, fromMs, toMs).catch((error: unknown) => {
     console.warn(`ClickHouse's CPU could not be broken down by query: ${String(error)}`);
     return null;
-  }).finally(() => Promise.all(clickhouses.map((client) => client.close())));
+  });
+  const clickhouseCpu = await cpuByQuery(windowStartedAt, windowEndedAt);
+  // What the statistics calls ran beside: their own queries, and the scheduler's checks of the mailing just finished.
+  const clickhouseDuringStats = statsQueryMs === null ? null : await cpuByQuery(statsStartedAt, statsEndedAt);
+  await Promise.all(clickhouses.map((client) => client.close()));
   return {
-    load, bulk, fanoutAlone, fanoutAloneCpu, processes, windowMs, statsQueryMs, clickhouseCpu,
+    load, bulk, fanoutAlone, fanoutAloneCpu, processes, windowMs, statsQueryMs, clickhouseCpu, clickhouseDuringStats,
     express: {
       idle: latencySummary(idle),
       underLoad: { ...latencySummary(underLoad.latencies), lost: underLoad.lost, refused: refused.length, firstRefusal: refused[0] ?? null },

@@ -44,6 +44,9 @@ describe('the benchmark (npm run bench) with 1,000 clients', () => {
     expect(insert.queries).toBeGreaterThan(0);
     expect(insert.cpuSeconds).toBeGreaterThanOrEqual(0);
     expect(printed).toMatch(/ClickHouse CPU in the window, by query .*INSERT INTO \S*delivery_status.*merges and other background work/);
+    // And while the statistics calls ran: their own counts query among what ClickHouse did then.
+    expect(result.clickhouseDuringStats.shapes.some((s: { shape: string }) => /currentStatus/.test(s.shape))).toBe(true);
+    expect(printed).toMatch(/ClickHouse CPU while the statistics calls ran, by query .*currentStatus/);
     expect(result.express.idle.count).toBe(100);
     expect(result.express.underLoad.lost).toBe(0);
     // Every process of the deployment and the world, each with a peak RSS and its CPU in the bulk phase.
