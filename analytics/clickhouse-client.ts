@@ -1,11 +1,10 @@
 /**
  * A thin ClickHouse client over @clickhouse/client, limited to what works the same on 18.16 (our CI
  * server) and current releases: statements are fully bound `SqlFragment`s (no server-side parameters),
- * results come as JSONEachRow, inserts are one HTTP request each in TabSeparated. The library sends no
+ * results come as JSONEachRow, inserts are one HTTP request each in JSONEachRow. The library sends no
  * settings unless asked; we keep compression off and its own logger silent (we log, and classify
  * errors into VestnikErrors once, here).
  */
-import { Readable } from 'node:stream';
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
 import type { Logger } from '../platform/logger';
 import { silentLogger } from '../platform/logger';
@@ -17,11 +16,8 @@ export interface ClickHouseClient {
   query<T>(statement: SqlFragment): Promise<T[]>;
   /** Runs a statement without a result set (DDL). */
   exec(statement: SqlFragment): Promise<void>;
-  /**
-   * One HTTP INSERT into `table` (`db.table`) of `rows`, each a TabSeparated line (fields escaped by
-   * tab-separated.ts, no line end) of `columns` in order; no request for no rows.
-   */
-  insertTabSeparated(table: string, columns: readonly string[], rows: readonly string[]): Promise<void>;
+  /** One HTTP INSERT of all rows (JSONEachRow) into `table` (`db.table`); no request for no rows. */
+  insertJsonRows(table: string, rows: readonly object[]): Promise<void>;
   /** True when the server answers /ping. Never throws. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
@@ -85,15 +81,11 @@ export function createClickHouseClient(options: ClickHouseClientOptions): ClickH
       });
     },
 
-    async insertTabSeparated(table: string, columns: readonly string[], rows: readonly string[]): Promise<void> {
+    async insertJsonRows(table: string, rows: readonly object[]): Promise<void> {
       const target = sqlIdentifier(table).text;
-      const names = columns.map((column) => sqlIdentifier(column).text);
       if (rows.length === 0) return;
-      if (names.length === 0) throw new TypeError(`an insert into ${table} names no columns`);
-      // A byte stream, not object mode: the library passes TabSeparated text through as it is.
-      const text = Readable.from([`${rows.join('\n')}\n`], { objectMode: false });
       return run('insert', async () => {
-        await client.insert({ table: target, columns: names as [string, ...string[]], values: text, format: 'TabSeparated' });
+        await client.insert({ table: target, values: rows as object[], format: 'JSONEachRow' });
       });
     },
 

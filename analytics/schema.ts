@@ -1,6 +1,6 @@
 /**
  * Creating the analytics database and tables, and the one mapping from a DeliveryStatus record to
- * a row of `delivery_status` (a TabSeparated line).
+ * a row of `delivery_status`.
  */
 import type { DeliveryStatus } from '../schemas/types';
 import type { ClickHouseClient } from './clickhouse-client';
@@ -10,18 +10,29 @@ import {
   type ColumnMigration, type StatusFeed, type TableNames,
 } from './migrations';
 import { SqlFragment, sql, sqlIdentifier } from './sql-escape';
-import { tsvField } from './tab-separated';
 
 export { CURRENT_STATUS_TABLE, DELIVERY_STATUS_TABLE };
 
-/**
- * The columns of `delivery_status` the analytics insert writes, in the order of each line's fields
- * (toStatusLine). `provider` is last: it was added after the table was first created (migrations.ts).
- */
-export const STATUS_LINE_COLUMNS = [
-  'statusId', 'deliveryId', 'sourceType', 'sourceId', 'clientId', 'channel', 'priority', 'status', 'attempt', 'reason',
-  'providerMessageId', 'occurredAt', 'occurredAtMs', 'insertedAt', 'provider',
-] as const;
+/** A row of `delivery_status` as sent in JSONEachRow. */
+export interface DeliveryStatusRow {
+  statusId: string;
+  deliveryId: string;
+  sourceType: string;
+  sourceId: string;
+  clientId: string;
+  channel: string;
+  priority: string;
+  status: string;
+  attempt: number;
+  reason: string;
+  providerMessageId: string;
+  /** Which provider took the call; '' for none. */
+  provider: string;
+  /** 'YYYY-MM-DD hh:mm:ss' in UTC: the text form both 18.16 and current servers parse for DateTime('UTC'). */
+  occurredAt: string;
+  occurredAtMs: number;
+  insertedAt: string;
+}
 
 /**
  * Creates `database` and every table, if missing. Safe to call at every boot and concurrently. With a
@@ -97,17 +108,25 @@ export function statusTable(database: string): SqlFragment {
   return sqlIdentifier(statusTableName(database));
 }
 
-/**
- * One status change as its row of `delivery_status`: a TabSeparated line of STATUS_LINE_COLUMNS.
- * `insertedAt` is when this process wrote it, already formatted (formatDateTimeUtc), the same for a whole
- * insert. Avro null is stored as '' (no Nullable columns); the time both as a UTC DateTime text (the form
- * 18.16 and current servers parse, for partitioning) and in ms (for ordering).
- */
-export function toStatusLine(status: DeliveryStatus, insertedAt: string): string {
-  return `${tsvField(status.statusId)}\t${tsvField(status.deliveryId)}\t${tsvField(status.sourceType)}\t${tsvField(status.sourceId)}\t`
-    + `${tsvField(status.clientId)}\t${tsvField(status.channel)}\t${tsvField(status.priority)}\t${tsvField(status.status)}\t`
-    + `${status.attempt}\t${tsvField(status.reason ?? '')}\t${tsvField(status.providerMessageId ?? '')}\t`
-    + `${formatDateTimeUtc(status.occurredAt)}\t${status.occurredAt}\t${insertedAt}\t${tsvField(status.provider ?? '')}`;
+/** Maps one status change to its row; `insertedAtMs` is when this process wrote it. */
+export function toDeliveryStatusRow(status: DeliveryStatus, insertedAtMs: number): DeliveryStatusRow {
+  return {
+    statusId: status.statusId,
+    deliveryId: status.deliveryId,
+    sourceType: status.sourceType,
+    sourceId: status.sourceId,
+    clientId: status.clientId,
+    channel: status.channel,
+    priority: status.priority,
+    status: status.status,
+    attempt: status.attempt,
+    reason: status.reason ?? '',
+    providerMessageId: status.providerMessageId ?? '',
+    provider: status.provider ?? '',
+    occurredAt: formatDateTimeUtc(status.occurredAt),
+    occurredAtMs: status.occurredAt,
+    insertedAt: formatDateTimeUtc(insertedAtMs),
+  };
 }
 
 /**

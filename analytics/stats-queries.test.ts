@@ -13,7 +13,7 @@ function scriptedClient(results: unknown[][]) {
       return (results.shift() ?? []) as T[];
     },
     exec: async () => undefined,
-    insertTabSeparated: async () => undefined,
+    insertJsonRows: async () => undefined,
     ping: async () => true,
     close: async () => undefined,
   };

@@ -3,12 +3,12 @@ import type { ClickHouseClient } from './clickhouse-client';
 import { createStatusStore } from './status-store';
 
 function recordingClient() {
-  const inserts: { table: string; columns: readonly string[]; rows: readonly string[] }[] = [];
+  const inserts: { table: string; rows: readonly object[] }[] = [];
   const client: ClickHouseClient = {
     query: async () => [],
     exec: async () => undefined,
-    insertTabSeparated: async (table, columns, rows) => {
-      inserts.push({ table, columns, rows });
+    insertJsonRows: async (table, rows) => {
+      inserts.push({ table, rows });
     },
     ping: async () => true,
     close: async () => undefined,
@@ -28,9 +28,8 @@ describe('createStatusStore', () => {
     await store.insertBatch([status(1), status(2), status(3)]);
     expect(inserts).toHaveLength(1);
     expect(inserts[0]?.table).toBe('vestnik.delivery_status');
-    const fields = (inserts[0]?.rows ?? []).map((line) => Object.fromEntries(line.split('\t').map((v, i) => [inserts[0]?.columns[i], v])));
-    expect(fields.map((row) => row.statusId)).toEqual(['s1', 's2', 's3']);
-    expect(fields[0]).toMatchObject({ insertedAt: '2024-03-01 10:01:40', providerMessageId: 'p1', provider: 'sms-api' });
+    expect(inserts[0]?.rows.map((r) => (r as { statusId: string }).statusId)).toEqual(['s1', 's2', 's3']);
+    expect(inserts[0]?.rows[0]).toMatchObject({ insertedAt: '2024-03-01 10:01:40', providerMessageId: 'p1' });
   });
 
   it('sends nothing for an empty batch', async () => {
@@ -47,7 +46,7 @@ describe('createStatusStore', () => {
   it('lets the client error through, so the consumer keeps its offset', async () => {
     const { client } = recordingClient();
     const failure = new Error('down');
-    client.insertTabSeparated = async () => Promise.reject(failure);
+    client.insertJsonRows = async () => Promise.reject(failure);
     await expect(createStatusStore({ client, database: 'v' }).insertBatch([status(1)])).rejects.toBe(failure);
   });
 });

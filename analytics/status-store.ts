@@ -9,7 +9,7 @@ import { silentLogger } from '../platform/logger';
 import type { DeliveryStatus } from '../schemas/types';
 import type { ClickHouseClient } from './clickhouse-client';
 import { sqlIdentifier } from './sql-escape';
-import { STATUS_LINE_COLUMNS, formatDateTimeUtc, statusTableName, toStatusLine } from './schema';
+import { statusTableName, toDeliveryStatusRow } from './schema';
 
 export interface StatusStore {
   /** Inserts the whole batch in one request; throws a VestnikError (see `retriable`) and writes nothing on failure. */
@@ -32,9 +32,9 @@ export function createStatusStore({ client, database, logger = silentLogger, now
   return {
     async insertBatch(statuses) {
       if (statuses.length === 0) return;
-      const insertedAt = formatDateTimeUtc(now());
-      const rows = statuses.map((status) => toStatusLine(status, insertedAt));
-      await client.insertTabSeparated(table, STATUS_LINE_COLUMNS, rows);
+      const insertedAt = now();
+      const rows = statuses.map((status) => toDeliveryStatusRow(status, insertedAt));
+      await client.insertJsonRows(table, rows);
       log.debug({ rows: rows.length }, 'status batch inserted');
     },
   };

@@ -14,8 +14,6 @@ import { exchange } from '../platform/http/exchange';
 import { trackRequestsWritten } from '../platform/http/request-sent';
 import { uuidv5, VESTNIK_NAMESPACE } from '../platform/ids';
 import { murmur2 } from '../platform/kafka/partitioner';
-import { formatDateTimeUtc, toStatusLine } from '../analytics/schema';
-import type { DeliveryStatus } from '../schemas/types';
 import { fmt, renderTable, writeJson, type TableRow } from './report';
 
 // kafkajs's Long-based murmur2, which its default partitioner runs per record.
@@ -189,36 +187,12 @@ async function providerCallMicros(): Promise<{ requestUs: number; exchangeUs: nu
   }
 }
 
-/** A fan-out's `queued` status as analytics inserts it, the `i`-th of a page. */
-function queuedStatus(i: number): DeliveryStatus {
-  return {
-    statusId: `5f0c1b2e-8d1a-5c3e-9b7a-${String(i).padStart(12, '0')}`, deliveryId: `0b7d3c3e-2f7a-5a8e-9a61-${String(i).padStart(12, '0')}`,
-    sourceType: 'mailing', sourceId: '0b7d3c3e-2f7a-4a8e-9a61-1c1d7a9d4f10', clientId: `client-${i}`, channel: 'sms', priority: 'bulk',
-    status: 'queued', attempt: 0, reason: null, providerMessageId: null, provider: null, occurredAt: 1_764_000_000_000 + (i % 1000),
-  };
-}
-
-/** The row analytics built before TabSeparated, encoded as @clickhouse/client encodes a JSONEachRow value. */
-function jsonEachRowLine(status: DeliveryStatus, insertedAt: string): string {
-  return `${JSON.stringify({
-    statusId: status.statusId, deliveryId: status.deliveryId, sourceType: status.sourceType, sourceId: status.sourceId,
-    clientId: status.clientId, channel: status.channel, priority: status.priority, status: status.status, attempt: status.attempt,
-    reason: status.reason ?? '', providerMessageId: status.providerMessageId ?? '', provider: status.provider ?? '',
-    occurredAt: formatDateTimeUtc(status.occurredAt), occurredAtMs: status.occurredAt, insertedAt,
-  })}\n`;
-}
-
 async function main(): Promise<void> {
   const outIndex = process.argv.indexOf('--out');
   const out = outIndex >= 0 ? process.argv[outIndex + 1]! : `bench/results/hot-paths-${new Date().toISOString().replace(/[:.]/g, '-')}.json`;
   // A delivery id's name, as the fan-out builds one per recipient (platform/ids.ts deliveryIdOf).
   const nameOf = (i: number) => `mailing:0b7d3c3e-2f7a-4a8e-9a61-1c1d7a9d4f10:client-${i}:sms`;
-  const statuses = Array.from({ length: 1000 }, (_, i) => queuedStatus(i));
-  const insertedAt = formatDateTimeUtc(Date.now());
   const figures = {
-    // Each line's UTF-8 length, which flattens a line built by concatenation, as the insert's join does.
-    statusJsonEachRowUs: microsPerCall((i) => Buffer.byteLength(jsonEachRowLine(statuses[i % 1000]!, insertedAt))),
-    statusTabSeparatedUs: microsPerCall((i) => Buffer.byteLength(toStatusLine(statuses[i % 1000]!, insertedAt))),
     uuidPackageV5Us: microsPerCall((i) => uuidPackageV5(nameOf(i), VESTNIK_NAMESPACE)),
     idsUuidV5Us: microsPerCall((i) => uuidv5(nameOf(i))),
     kafkajsMurmur2Us: microsPerCall((i) => kafkajsMurmur2(`client-${i}`)),
@@ -235,8 +209,6 @@ async function main(): Promise<void> {
     })(),
   };
   const rows: TableRow[] = [
-    { figure: 'a status row for ClickHouse: a JSONEachRow object, as analytics wrote until 2026-12-06', value: `${fmt(figures.statusJsonEachRowUs, 2)} µs`, target: '', met: null },
-    { figure: 'a status row for ClickHouse: analytics/schema.ts toStatusLine (TabSeparated)', value: `${fmt(figures.statusTabSeparatedUs, 2)} µs`, target: 'faster', met: figures.statusTabSeparatedUs < figures.statusJsonEachRowUs },
     { figure: 'delivery id: the uuid package\'s v5', value: `${fmt(figures.uuidPackageV5Us, 2)} µs`, target: '', met: null },
     { figure: 'delivery id: platform/ids.ts uuidv5 (same ids)', value: `${fmt(figures.idsUuidV5Us, 2)} µs`, target: 'faster', met: figures.idsUuidV5Us < figures.uuidPackageV5Us },
     { figure: 'partition of a record\'s key: kafkajs\'s murmur2', value: `${fmt(figures.kafkajsMurmur2Us, 2)} µs`, target: '', met: null },
