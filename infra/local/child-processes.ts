@@ -187,13 +187,17 @@ async function readyOrFail(spec: ChildSpec, child: ChildProcess, exited: Promise
   }
 }
 
-/** Runs a one-shot command to completion (also under pdeathsig); rejects on a non-zero exit with its output. */
+/**
+ * Runs a one-shot command to completion (also under pdeathsig); rejects on a non-zero exit with its output.
+ * Resolves with the last 64 KiB of what it printed: enough for the bench's whole table (every row is padded
+ * to its widest value) and the profile summaries after it.
+ */
 export async function runCommand(command: string, args: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<string> {
   const [file, argv] = hasSetpriv ? ['setpriv', ['--pdeathsig', 'KILL', '--', command, ...args]] : [command, args];
   return new Promise((resolveRun, reject) => {
     const child = spawn(file as string, argv as string[], { cwd: REPO_ROOT, env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
-    const collect = (chunk: Buffer) => void (output = (output + chunk.toString('utf8')).slice(-16 * 1024));
+    const collect = (chunk: Buffer) => void (output = (output + chunk.toString('utf8')).slice(-64 * 1024));
     child.stdout.on('data', collect);
     child.stderr.on('data', collect);
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
