@@ -101,7 +101,7 @@ export function buildRows(input: RowInputs): TableRow[] {
     '≤ 5,000 ms', exactAfterReceipt !== null && exactAfterReceipt <= 5_000),
     row('a mailing\'s statistics (GET /api/stats/mailings/{id})', ms(input.statsQueryMs), '≤ 100 ms', input.statsQueryMs !== null && input.statsQueryMs <= 100),
     row('ClickHouse CPU while the statistics calls ran, by query', input.clickhouseDuringStats === null ? 'n/a'
-      : input.clickhouseDuringStats.shapes.map((s) => `${fmt(s.cpuSeconds * 1000)} ms ${s.shape} (×${fmt(s.queries)})`).join('; ')),
+      : shapesText(input.clickhouseDuringStats, (seconds) => `${fmt(seconds * 1000)} ms`).join('; ')),
     row('accepted / duplicates / missing', `${fmt(bulk.accepted)} / ${bulk.duplicates} / ${bulk.missing}`, `${fmt(input.clients)} / 0 / 0`,
       bulk.accepted === input.clients && bulk.duplicates === 0 && bulk.missing === 0),
     row('express idle p50/p95/p99', pcts(express.idle), 'p99 ≤ 50 ms', express.idle.p99 !== null && express.idle.p99 <= 50),
@@ -134,9 +134,14 @@ function clickhouseRow(input: RowInputs): TableRow {
   const servers = input.processes.filter((p) => isClickHouse(p.name));
   const net = servers.length === 0 || servers.some((p) => p.bulkNetCpuSeconds === null)
     ? null : servers.reduce((sum, p) => sum + p.bulkNetCpuSeconds!, 0);
-  const shapes = input.clickhouseCpu.shapes.map((s) => `${fmt(s.cpuSeconds, 1)} s ${s.shape} (×${fmt(s.queries)})`);
+  const shapes = shapesText(input.clickhouseCpu, (seconds) => `${fmt(seconds, 1)} s`);
   const rest = net === null ? [] : [`${fmt(Math.max(0, net - input.clickhouseCpu.queriesCpuSeconds), 1)} s merges and other background work`];
   return row(figure, [...shapes, ...rest].join('; '));
+}
+
+/** Each query shape as `<its CPU> <shape> (×<queries>)`, its CPU written by `cpu`. */
+function shapesText(clickhouse: ClickHouseCpu, cpu: (seconds: number) => string): string[] {
+  return clickhouse.shapes.map((s) => `${cpu(s.cpuSeconds)} ${s.shape} (×${fmt(s.queries)})`);
 }
 
 /** `clickhouse`, or `clickhouse-N` for each shard of the cluster world. */

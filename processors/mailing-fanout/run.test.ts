@@ -47,9 +47,9 @@ function fakeRedis(ids: string[]) {
 }
 
 /**
- * Six clients in pages of two; `failOnPage` makes that produce (1-based) reject after a tick, `failReadOfPage` that
- * page's client read, and `cancelledFromRead` the mailing
- * read as cancelled from its n-th read on (the fan-out's start reads it first, then each page's read).
+ * Six clients in pages of two. `failOnPage` makes that produce (1-based) reject after a tick, `failReadOfPage`
+ * that page's client read; `cancelledFromRead` has the mailing read as cancelled from its n-th read on (the
+ * fan-out's start reads it first, then each page's read).
  */
 function setup(options: { failOnPage?: number; failReadOfPage?: number; cancelledFromRead?: number } = {}) {
   const ids = ['c1', 'c2', 'c3', 'c4', 'c5', 'c6'];
