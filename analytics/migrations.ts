@@ -6,13 +6,23 @@
  * LowCardinality/Nullable (their semantics differ across those versions).
  */
 import { FINAL_STATUSES, type DeliveryStatusName } from '../schemas/types';
+import { SOURCE_KEY_COLUMNS } from './source-key';
 import { SqlFragment, sql, sqlArray, sqlIdentifier, sqlList } from './sql-escape';
 
 export const DELIVERY_STATUS_TABLE = 'delivery_status';
-/** Each message's current status, kept at insert time (003 below). */
-export const CURRENT_STATUS_TABLE = 'delivery_current';
+/**
+ * Each message's current status, kept at insert time (005 below). `_v2`: a table's sorting key cannot change in
+ * place, and the second one is ordered by numbers where the first was ordered by the source's text.
+ */
+export const CURRENT_STATUS_TABLE = 'delivery_current_v2';
 /** The materialized view that feeds it from every insert into delivery_status. */
-export const CURRENT_STATUS_VIEW = 'delivery_current_feed';
+export const CURRENT_STATUS_VIEW = 'delivery_current_v2_feed';
+/**
+ * The first table of current statuses and its view (migration 003, ordered by the source's text), superseded by
+ * 005: dropped by schema.ts once 005's view exists and has backfilled its table from delivery_status.
+ */
+const RETIRED_CURRENT_TABLE = 'delivery_current';
+const RETIRED_CURRENT_VIEW = 'delivery_current_feed';
 /** How many final rows each source has, kept at insert time (004 below). */
 export const FINAL_ROWS_TABLE = 'delivery_final_rows';
 /** The materialized view that feeds it. */
@@ -31,6 +41,8 @@ export interface TableNames {
   currentFeed: string;
   finalRows: string;
   finalRowsFeed: string;
+  /** Tables and views of earlier migrations, dropped: the view first, so nothing writes to a dropped table. */
+  retired: readonly string[];
 }
 
 export function tableNames(database: string, shardLocal = false): TableNames {
@@ -38,6 +50,7 @@ export function tableNames(database: string, shardLocal = false): TableNames {
   return {
     database, status: DELIVERY_STATUS_TABLE + suffix, current: CURRENT_STATUS_TABLE + suffix, currentFeed: CURRENT_STATUS_VIEW + suffix,
     finalRows: FINAL_ROWS_TABLE + suffix, finalRowsFeed: FINAL_ROWS_VIEW + suffix,
+    retired: [RETIRED_CURRENT_VIEW + suffix, RETIRED_CURRENT_TABLE + suffix],
   };
 }
 
@@ -68,11 +81,11 @@ export const CURRENT_RANK = sql`bitOr(bitShiftLeft(toUInt64(status != 'queued'),
  * million rows unmerged, 69 against 105 merged); two messages of one source share a key with a
  * probability of about n² / 2¹²⁹ (1.5 × 10⁻²⁵ at ten million), as unlikely as two equal random UUIDs.
  */
-const MESSAGE_KEY = sql`cityHash64(clientId, channel) AS messageHigh, sipHash64(clientId, channel) AS messageLow`;
+export const MESSAGE_KEY = sql`cityHash64(clientId, channel) AS messageHigh, sipHash64(clientId, channel) AS messageLow`;
 
 /** The columns delivery_current takes from a delivery_status row, named, in the order of its definition. */
-const CURRENT_COLUMN_NAMES = sql`sourceType, sourceId, messageHigh, messageLow, clientId, channel, deliveryId, status, attempt, reason, occurredAtMs, rank`;
-const CURRENT_COLUMNS = sql`sourceType, sourceId, ${MESSAGE_KEY}, clientId, channel, deliveryId, status, attempt, reason, occurredAtMs, ${CURRENT_RANK} AS rank`;
+const CURRENT_COLUMN_NAMES = sql`typeHash, sourceHigh, sourceLow, sourceType, sourceId, messageHigh, messageLow, clientId, channel, deliveryId, status, attempt, reason, occurredAtMs, rank`;
+const CURRENT_COLUMNS = sql`${SOURCE_KEY_COLUMNS}, sourceType, sourceId, ${MESSAGE_KEY}, clientId, channel, deliveryId, status, attempt, reason, occurredAtMs, ${CURRENT_RANK} AS rank`;
 
 export interface Migration {
   id: string;
@@ -121,32 +134,6 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
   {
-    id: '003-delivery-current',
-    statements: (tables) => [
-      // One row per message (a source's delivery to one client on one channel; a re-send is a new delivery
-      // id of the same message) with its current status, so a source's counts read one row per message
-      // instead of every change. Rows are written at insert time by the view below; until a merge has
-      // folded a message's rows, queries read it with FINAL, which keeps the largest rank: exact at once,
-      // and a replayed batch's rows have the rank they had. Ordered by source first: a source's counts read
-      // that source's rows only, however large the table; within it by the message's key (MESSAGE_KEY).
-      sql`CREATE TABLE IF NOT EXISTS ${qualified(tables, tables.current)} (
-        sourceType String,
-        sourceId String,
-        messageHigh UInt64,
-        messageLow UInt64,
-        clientId String,
-        channel String,
-        deliveryId String,
-        status String,
-        attempt UInt32,
-        reason String,
-        occurredAtMs UInt64,
-        rank UInt64
-      ) ENGINE = ReplacingMergeTree(rank)
-      ORDER BY (sourceType, sourceId, messageHigh, messageLow)`,
-    ],
-  },
-  {
     id: '004-delivery-final-rows',
     statements: (tables) => [
       // How many final rows each source has, summed at insert time by the view below: the scheduler asks it of
@@ -162,6 +149,36 @@ export const MIGRATIONS: readonly Migration[] = [
         finalRows UInt64
       ) ENGINE = SummingMergeTree()
       ORDER BY (sourceType, sourceId)`,
+    ],
+  },
+  {
+    id: '005-delivery-current-v2',
+    statements: (tables) => [
+      // One row per message (a source's delivery to one client on one channel; a re-send is a new delivery
+      // id of the same message) with its current status, so a source's counts read one row per message
+      // instead of every change. Rows are written at insert time by the view below; until a merge has
+      // folded a message's rows, queries read it with FINAL, which keeps the largest rank: exact at once,
+      // and a replayed batch's rows have the rank they had. Ordered by source first (its key, source-key.ts):
+      // a source's counts read that source's rows only, however large the table; within it by the message's
+      // key (MESSAGE_KEY).
+      sql`CREATE TABLE IF NOT EXISTS ${qualified(tables, tables.current)} (
+        typeHash UInt64,
+        sourceHigh UInt64,
+        sourceLow UInt64,
+        sourceType String,
+        sourceId String,
+        messageHigh UInt64,
+        messageLow UInt64,
+        clientId String,
+        channel String,
+        deliveryId String,
+        status String,
+        attempt UInt32,
+        reason String,
+        occurredAtMs UInt64,
+        rank UInt64
+      ) ENGINE = ReplacingMergeTree(rank)
+      ORDER BY (typeHash, sourceHigh, sourceLow, messageHigh, messageLow)`,
     ],
   },
 ];

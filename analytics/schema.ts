@@ -48,6 +48,7 @@ export async function migrate(client: ClickHouseClient, database: string, cluste
   for (const shard of cluster.shards) {
     await createDistributedTables(shard, cluster.name, local, distributed);
     for (const added of COLUMN_MIGRATIONS) await addColumn(shard, distributed, added);
+    await dropRetired(shard, distributed);
   }
 }
 
@@ -59,6 +60,12 @@ async function migrateServer(client: ClickHouseClient, tables: TableNames): Prom
   }
   for (const added of COLUMN_MIGRATIONS) await addColumn(client, tables, added);
   for (const feed of STATUS_FEEDS) await createFeed(client, tables, feed);
+  await dropRetired(client, tables);
+}
+
+/** What earlier migrations made and later ones replaced; after the feeds, so the replacement has its rows first. */
+async function dropRetired(client: ClickHouseClient, tables: TableNames): Promise<void> {
+  for (const name of tables.retired) await client.exec(sql`DROP TABLE IF EXISTS ${qualified(tables, name)}`);
 }
 
 /** A view that keeps a table from delivery_status's inserts, and, by the boot that creates it, the rows from before it. */
@@ -98,7 +105,7 @@ export function finalRowsTable(database: string): SqlFragment {
   return sqlIdentifier(`${database}.${FINAL_ROWS_TABLE}`);
 }
 
-/** `db.delivery_current` as a quoted SQL identifier: each message's current status (migrations.ts 003). */
+/** `db.delivery_current_v2` as a quoted SQL identifier: each message's current status (migrations.ts 005). */
 export function currentStatusTable(database: string): SqlFragment {
   return sqlIdentifier(`${database}.${CURRENT_STATUS_TABLE}`);
 }

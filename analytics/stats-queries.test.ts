@@ -42,6 +42,15 @@ describe('countsBySource', () => {
     expect(statements).toHaveLength(0);
   });
 
+  it('reads one source by its key and names its id, so no source text is read', async () => {
+    const { client, statements } = scriptedClient([[{ sourceId: 'm1', status: 'sent', n: '2' }]]);
+    const result = await queriesOf(client).countsBySource('mailing', ['m1']);
+    expect(statements[0]).toContain("sourceHigh = cityHash64('mailing', 'm1')");
+    expect(statements[0]).toContain("SELECT 'm1' AS sourceId, status AS currentStatus FROM");
+    expect(statements[0]).not.toMatch(/sourceId (=|IN)/);
+    expect(result.get('m1')?.byStatus.sent).toBe(2);
+  });
+
   it('binds the ids as an escaped IN list and counts per source', async () => {
     const { client, statements } = scriptedClient([[{ sourceId: 'm1', status: 'sent', n: '2' }]]);
     const result = await queriesOf(client).countsBySource('mailing', ['m1', "m'2"]);
@@ -72,6 +81,23 @@ describe('sourceDetail pagination', () => {
     const { client } = scriptedClient([]);
     await expect(queriesOf(client).sourceDetail('mailing', 'm1', { limit }))
       .rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+  });
+});
+
+describe('sourceDetail counts', () => {
+  it('read the status alone from delivery_current, found by the source key', async () => {
+    const { client, statements } = scriptedClient([[{ status: 'sent', n: '1' }], [message('a')]]);
+    await queriesOf(client).sourceDetail('mailing', 'm1', { limit: 2 });
+    expect(statements[0]).toContain("SELECT status AS currentStatus FROM `v`.`delivery_current_v2` FINAL WHERE ((typeHash = cityHash64('mailing')) AND (sourceHigh");
+    expect(statements[0]?.split('FROM (')[1]).not.toMatch(/sourceId/);
+  });
+});
+
+describe('countsByChannel', () => {
+  it('leaves the operators’ own messages out by their type hash', async () => {
+    const { client, statements } = scriptedClient([[]]);
+    await queriesOf(client).countsByChannel();
+    expect(statements[0]).toContain("typeHash NOT IN (cityHash64('test'), cityHash64('report'))");
   });
 });
 

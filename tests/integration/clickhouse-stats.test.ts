@@ -94,8 +94,8 @@ describe('schema', () => {
       sql`SELECT name, engine FROM system.tables WHERE database = ${database} ORDER BY name`,
     );
     expect(tables).toEqual([
-      { name: 'delivery_current', engine: 'ReplacingMergeTree' },
-      { name: 'delivery_current_feed', engine: 'MaterializedView' },
+      { name: 'delivery_current_v2', engine: 'ReplacingMergeTree' },
+      { name: 'delivery_current_v2_feed', engine: 'MaterializedView' },
       { name: 'delivery_final_rows', engine: 'SummingMergeTree' },
       { name: 'delivery_final_rows_feed', engine: 'MaterializedView' },
       { name: 'delivery_status', engine: 'ReplacingMergeTree' },
@@ -116,15 +116,23 @@ describe('schema', () => {
     expect(Number(current?.rows)).toBeGreaterThan(Number(current?.messages));
   });
 
-  it('fills delivery_current from the rows written before it existed (an upgrade), once', async () => {
+  it('fills delivery_current from the rows written before it existed (an upgrade), once, and drops the table it replaces', async () => {
     const older = uniqueName('vestnik_test_upgrade', { separator: '_' });
     try {
       await client.exec(sql`CREATE DATABASE ${sqlIdentifier(older)}`);
       for (const statement of MIGRATIONS[0]!.statements(tableNames(older))) await client.exec(statement);
       await client.exec(sql`ALTER TABLE ${statusTable(older)} ADD COLUMN provider String DEFAULT ''`);
+      // The first table of current statuses, ordered by the source's text, and its view, as migration 003 made them.
+      const retired = (name: string) => sqlIdentifier(`${older}.${name}`);
+      await client.exec(sql`CREATE TABLE ${retired('delivery_current')} (sourceType String, sourceId String, clientId String, channel String,
+        status String, rank UInt64) ENGINE = ReplacingMergeTree(rank) ORDER BY (sourceType, sourceId, clientId, channel)`);
+      await client.exec(sql`CREATE MATERIALIZED VIEW ${retired('delivery_current_feed')} TO ${retired('delivery_current')}
+        AS SELECT sourceType, sourceId, clientId, channel, status, occurredAtMs AS rank FROM ${statusTable(older)}`);
       await createStatusStore({ client, database: older }).insertBatch([...batchA, ...batchB]);
       await migrate(client, older);
       await migrate(client, older);
+      const left = await client.query<{ name: string }>(sql`SELECT name FROM system.tables WHERE database = ${older} AND name LIKE 'delivery_current%' ORDER BY name`);
+      expect(left.map((table) => table.name)).toEqual(['delivery_current_v2', 'delivery_current_v2_feed']);
       const upgraded = createStatsQueries({ client, database: older });
       expect(await upgraded.countsBySource('mailing')).toEqual(await stats.countsBySource('mailing'));
       // The final rows too, each counted once by the one boot that created their view.
