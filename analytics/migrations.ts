@@ -74,6 +74,12 @@ export const STATUS_PRECEDENCE = [
 
 const precedence = sqlArray(STATUS_PRECEDENCE);
 export const CURRENT_RANK = sql`bitOr(bitShiftLeft(toUInt64(status != 'queued'), 62), bitOr(bitShiftLeft(occurredAtMs, 12), bitOr(bitShiftLeft(toUInt64(indexOf(${precedence}, status)), 8), toUInt64(least(attempt, 255)))))`;
+/**
+ * A delivery_current row's status, read back from its rank's precedence bits: FINAL reads the rank anyway (it is
+ * the version), so counts that take the status from it never read the status column (about a seventh less time
+ * at a million fresh rows, scratch tables, 2026-12-06). Every status has a precedence (stats-queries.test.ts).
+ */
+export const STATUS_OF_RANK = sql`arrayElement(${precedence}, toUInt8(bitAnd(bitShiftRight(rank, 8), 15)))`;
 
 /**
  * A message's key in delivery_current: 128 bits of two hashes of its client and channel. Sorting by them

@@ -11,7 +11,7 @@
 import { VestnikError } from '../platform/errors';
 import { FINAL_STATUSES, OPERATOR_SOURCE_TYPES, type Channel, type DeliveryStatusName, type SourceType } from '../schemas/types';
 import type { ClickHouseClient } from './clickhouse-client';
-import { STATUS_PRECEDENCE } from './migrations';
+import { STATUS_OF_RANK, STATUS_PRECEDENCE } from './migrations';
 import { currentStatusTable, finalRowsTable, statusTable } from './schema';
 import { finalInStreams, keyRanges, streamsForMaxThreads } from './final-streams';
 import { idWindowEnd } from './id-window';
@@ -134,8 +134,8 @@ export function createStatsQueries({ client, database, finalStreams }: StatsQuer
    * checks), and each extra stream reads their few granules again (2.4× the CPU and twice the time at 40
    * one-message sources, measured with 2 streams).
    *
-   * `columns` are the ones the caller groups by, and only those are read: a mailing's counts read the status
-   * alone, not the source's or the client's text.
+   * `columns` are the ones the caller groups by, and only those are read: a mailing's counts read the rank
+   * alone (its status is in it, migrations.ts STATUS_OF_RANK), not the source's or the client's text.
    */
   const currentStatusesKept = async (selection: SourceSelection, columns: SqlFragment, read: 'split' | 'one stream') => finalInStreams(
     current,
@@ -147,7 +147,7 @@ export function createStatsQueries({ client, database, finalStreams }: StatsQuer
   async function sourceCounts(sourceType: SourceType, sourceId: string): Promise<StatusCounts> {
     const rows = await client.query<StatusCountRow>(sql`
       SELECT currentStatus AS status, count() AS n
-      FROM (${await currentStatusesKept({ sourceType, sourceIds: [sourceId] }, sql`status AS currentStatus`, 'split')})
+      FROM (${await currentStatusesKept({ sourceType, sourceIds: [sourceId] }, sql`${STATUS_OF_RANK} AS currentStatus`, 'split')})
       GROUP BY currentStatus`);
     return toStatusCounts(rows);
   }
@@ -218,7 +218,7 @@ export function createStatsQueries({ client, database, finalStreams }: StatsQuer
       const rows = await client.query<StatusCountRow & { sourceId: string }>(sql`
         SELECT sourceId, currentStatus AS status, count() AS n
         FROM (${range ? currentStatuses(whereAll(conditions)) : await currentStatusesKept(
-          { sourceType, sourceIds }, sql`${sourceIdColumn(sourceIds)}, status AS currentStatus`, sourceIds !== undefined && sourceIds.length > 1 ? 'one stream' : 'split',
+          { sourceType, sourceIds }, sql`${sourceIdColumn(sourceIds)}, ${STATUS_OF_RANK} AS currentStatus`, sourceIds !== undefined && sourceIds.length > 1 ? 'one stream' : 'split',
         )})
         GROUP BY sourceId, currentStatus
         ORDER BY sourceId`);
@@ -252,7 +252,7 @@ export function createStatsQueries({ client, database, finalStreams }: StatsQuer
       const rows = await client.query<StatusCountRow & { channel: string }>(sql`
         SELECT deliveryChannel AS channel, currentStatus AS status, count() AS n
         FROM (${filter.range ? currentStatuses(whereAll(channelConditions(filter))) : await currentStatusesKept(
-          sourceSelection(filter), sql`channel AS deliveryChannel, status AS currentStatus`, 'split',
+          sourceSelection(filter), sql`channel AS deliveryChannel, ${STATUS_OF_RANK} AS currentStatus`, 'split',
         )})
         GROUP BY deliveryChannel, currentStatus
         ORDER BY deliveryChannel`);
@@ -263,7 +263,7 @@ export function createStatsQueries({ client, database, finalStreams }: StatsQuer
       if (sourceIds.length === 0) return new Map();
       const rows = await client.query<StatusCountRow & { sourceId: string; channel: string }>(sql`
         SELECT sourceId, deliveryChannel AS channel, currentStatus AS status, count() AS n
-        FROM (${await currentStatusesKept({ sourceType, sourceIds }, sql`${sourceIdColumn(sourceIds)}, channel AS deliveryChannel, status AS currentStatus`, 'one stream')})
+        FROM (${await currentStatusesKept({ sourceType, sourceIds }, sql`${sourceIdColumn(sourceIds)}, channel AS deliveryChannel, ${STATUS_OF_RANK} AS currentStatus`, 'one stream')})
         GROUP BY sourceId, deliveryChannel, currentStatus
         ORDER BY sourceId, deliveryChannel`);
       const bySource = new Map<string, Map<Channel, StatusCounts>>();
