@@ -4,14 +4,16 @@
  * `sent` change per delivery, as the pipeline writes them), so the figure is the queries', not the pipeline's.
  * Each query runs RUNS times and the median is reported: right after the inserts (nothing merged, the worst
  * case), and at the end after OPTIMIZE … FINAL. The per-change query the counts used before delivery_current
- * (argMax over every change, stats-queries.ts LATEST), and the counts read in one FINAL stream (before
- * final-streams.ts), are timed beside them on the same data.
+ * (argMax over every change, stats-queries.ts LATEST), the counts read in one FINAL stream (before
+ * final-streams.ts), and the counts from a table ordered by the source's text (before analytics/source-key.ts),
+ * are timed beside them on the same data.
  * Works in a database of its own on the configured ClickHouse, dropped at the end.
  * Usage: node dist/bench/stats-scale.js [--deliveries N] [--out F]
  */
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { createClickHouseClient, type ClickHouseClient } from '../analytics/clickhouse-client';
-import { migrate, statusTable } from '../analytics/schema';
+import { CURRENT_STATUS_TABLE, migrate, statusTable } from '../analytics/schema';
 import { sql, sqlIdentifier, sqlList } from '../analytics/sql-escape';
 import { LATEST, createStatsQueries, type StatsQueries } from '../analytics/stats-queries';
 import { outputModeOf } from '../cli/output/mode';
@@ -19,6 +21,7 @@ import { createProgressView } from '../cli/output/progress';
 import { loadConfig } from '../platform/config';
 import { FINAL_STATUSES } from '../schemas/types';
 import { fmt, ms, renderTable, writeJson, type TableRow } from './report';
+import { createTextKeyedCurrent, textKeyedCounts, textKeyedTable } from './text-keyed-current';
 
 const RUNS = 7;
 /** Deliveries per INSERT … SELECT: a few seconds each, so the progress line moves. */
@@ -44,28 +47,32 @@ function parseArgs(argv: readonly string[]): Args {
 }
 
 /**
- * `count` deliveries of mailing `sourceId`, each a `queued` then a `sent` change, one INSERT per CHUNK. Their
- * ids are UUID-shaped and spread as the pipeline's v5 ids are (hex of a hash), which the page's id range
- * counts on (analytics/id-window.ts).
+ * `count` deliveries of mailing `sourceId`, each a `queued` then a `sent` change: every `queued` first, then every
+ * `sent`, one INSERT per CHUNK of either, so that a message's two rows are in different parts, as the pipeline
+ * writes them (the fan-out's, then the senders'), and FINAL folds them across parts. Their ids are UUID-shaped and
+ * spread as the pipeline's v5 ids are (hex of a hash), which the page's id range counts on (analytics/id-window.ts).
+ * `onChunk` is told of the rows (changes) written.
  */
-async function insertMailing(client: ClickHouseClient, database: string, sourceId: string, count: number, onChunk: (n: number) => void): Promise<void> {
+async function insertMailing(client: ClickHouseClient, database: string, sourceId: string, count: number, onChunk: (rows: number) => void): Promise<void> {
   const start = Date.UTC(2026, 11, 1);
-  for (let from = 0; from < count; from += CHUNK) {
-    const n = Math.min(CHUNK, count - from);
-    await client.exec(sql`
-      INSERT INTO ${statusTable(database)} (statusId, deliveryId, sourceType, sourceId, clientId, channel, priority, status, attempt,
-        reason, providerMessageId, provider, occurredAt, occurredAtMs, insertedAt)
-      SELECT concat(deliveryId, ':', change, ':', toString(attempt)), deliveryId, 'mailing', ${sourceId}, clientId, 'sms', 'bulk', change, attempt,
-        '', '', if(change = 'sent', 'sms-api', ''), toDateTime(intDiv(atMs, 1000)), atMs, now()
-      FROM (
-        SELECT concat(substring(h, 1, 8), '-', substring(h, 9, 4), '-5', substring(h, 14, 3), '-', substring(h, 17, 4), '-', substring(h, 21, 12)) AS deliveryId,
-          concat('c', toString(number)) AS clientId,
-          arrayJoin(['queued', 'sent']) AS change, toUInt32(change = 'sent') AS attempt,
-          toUInt64(${start} + number * 2 + (change = 'sent')) AS atMs,
-          lower(hex(MD5(concat(${sourceId}, '-', toString(number))))) AS h
-        FROM numbers(${from}, ${n})
-      )`);
-    onChunk(n);
+  for (const change of ['queued', 'sent'] as const) {
+    for (let from = 0; from < count; from += CHUNK) {
+      const n = Math.min(CHUNK, count - from);
+      await client.exec(sql`
+        INSERT INTO ${statusTable(database)} (statusId, deliveryId, sourceType, sourceId, clientId, channel, priority, status, attempt,
+          reason, providerMessageId, provider, occurredAt, occurredAtMs, insertedAt)
+        SELECT concat(deliveryId, ':', change, ':', toString(attempt)), deliveryId, 'mailing', ${sourceId}, clientId, 'sms', 'bulk', change, attempt,
+          '', '', if(change = 'sent', 'sms-api', ''), toDateTime(intDiv(atMs, 1000)), atMs, now()
+        FROM (
+          SELECT concat(substring(h, 1, 8), '-', substring(h, 9, 4), '-5', substring(h, 14, 3), '-', substring(h, 17, 4), '-', substring(h, 21, 12)) AS deliveryId,
+            concat('c', toString(number)) AS clientId,
+            ${change} AS change, toUInt32(change = 'sent') AS attempt,
+            toUInt64(${start} + number * 2 + (change = 'sent')) AS atMs,
+            lower(hex(MD5(concat(${sourceId}, '-', toString(number))))) AS h
+          FROM numbers(${from}, ${n})
+        )`);
+      onChunk(n);
+    }
   }
 }
 
@@ -87,6 +94,8 @@ interface Timings {
   mailingCounts: number;
   /** The same counts read in one FINAL stream, as before final-streams.ts. */
   mailingCountsOneStream: number;
+  /** The same counts from the table ordered by the source's text, as before source-key.ts (two streams). */
+  mailingCountsTextKeyed: number;
   /** Its counts and first page of 100 deliveries. */
   mailingDetail: number;
   /** The mailing list: counts of 50 mailings in one query. */
@@ -107,6 +116,8 @@ async function measure(
   if (sent !== expected) throw new Error(`the mailing's counts say ${sent} sent, not ${expected}`);
   const countsOneStream = await timed(() => oneStream.countsBySource('mailing', [target]));
   if (countsOneStream.answer.get(target)?.byStatus.sent !== expected) throw new Error('the counts in one stream differ');
+  const countsTextKeyed = await timed(() => textKeyedCounts(client, database, target, 2));
+  if (countsTextKeyed.answer.get('sent') !== expected) throw new Error('the counts from the text-keyed table differ');
   const detail = await timed(() => stats.sourceDetail('mailing', target, { limit: 100 }));
   const list = await timed(() => stats.countsBySource('mailing', listed));
   const perChange = await timed(() => client.query<{ status: string; n: string }>(sql`
@@ -121,7 +132,8 @@ async function measure(
     WHERE sourceType = 'mailing' AND sourceId IN ${sqlList(listed)} AND status IN ${sqlList([...FINAL_STATUSES])}
     GROUP BY sourceId`));
   return {
-    mailingCounts: counts.medianMs, mailingCountsOneStream: countsOneStream.medianMs, mailingDetail: detail.medianMs, mailingList: list.medianMs, perChangeCounts: perChange.medianMs,
+    mailingCounts: counts.medianMs, mailingCountsOneStream: countsOneStream.medianMs,
+    mailingCountsTextKeyed: countsTextKeyed.medianMs, mailingDetail: detail.medianMs, mailingList: list.medianMs, perChangeCounts: perChange.medianMs,
     finalRows: finalRows.medianMs, finalRowsCounted: finalRowsCounted.medianMs,
   };
 }
@@ -132,15 +144,17 @@ async function main(): Promise<void> {
   const client = createClickHouseClient({ url: config.clickhouse.url, username: config.clickhouse.user, password: config.clickhouse.password });
   const database = `vestnik_bench_stats_${Date.now().toString(36)}`;
   const n = args.deliveries;
-  const target = 'target';
-  const small = Array.from({ length: SMALL_MAILINGS }, (_, i) => `small-${i}`);
-  const others = Array.from({ length: 9 }, (_, i) => `other-${i}`);
+  // UUIDs, as the API gives mailings: a short id made the source's text, which the table was once ordered by, look cheap.
+  const target = randomUUID();
+  const small = Array.from({ length: SMALL_MAILINGS }, () => randomUUID());
+  const others = Array.from({ length: 9 }, () => randomUUID());
   try {
     await migrate(client, database);
+    await createTextKeyedCurrent(client, database);
     const stats = createStatsQueries({ client, database });
     const oneStream = createStatsQueries({ client, database, finalStreams: 1 });
     const insert = async (label: string, mailings: [string, number][]) => {
-      const total = mailings.reduce((sum, [, count]) => sum + count, 0);
+      const total = 2 * mailings.reduce((sum, [, count]) => sum + count, 0); // rows: two changes per delivery
       const view = createProgressView({ label, mode: outputModeOf({}) });
       let done = 0;
       for (const [id, count] of mailings) {
@@ -148,14 +162,15 @@ async function main(): Promise<void> {
       }
       view.stop({ value: done, total });
     };
-    await insert(`${fmt(n)} deliveries of one mailing, ${SMALL_MAILINGS} of ${fmt(SMALL_SIZE)}`, [[target, n], ...small.map((id): [string, number] => [id, SMALL_SIZE])]);
+    await insert(`${fmt(n)} deliveries of one mailing, ${SMALL_MAILINGS} of ${fmt(SMALL_SIZE)} (status changes written)`, [[target, n], ...small.map((id): [string, number] => [id, SMALL_SIZE])]);
     const listed = [target, ...small];
     const atN = await measure(client, database, stats, oneStream, target, listed, n);
-    await insert(`${fmt(9 * n)} deliveries of 9 other mailings`, others.map((id): [string, number] => [id, n]));
+    await insert(`${fmt(9 * n)} deliveries of 9 other mailings (status changes written)`, others.map((id): [string, number] => [id, n]));
     const atTenN = await measure(client, database, stats, oneStream, target, listed, n);
     process.stdout.write('merging (OPTIMIZE … FINAL)…\n');
     await client.exec(sql`OPTIMIZE TABLE ${sqlIdentifier(`${database}.delivery_status`)} FINAL`);
-    await client.exec(sql`OPTIMIZE TABLE ${sqlIdentifier(`${database}.delivery_current`)} FINAL`);
+    await client.exec(sql`OPTIMIZE TABLE ${sqlIdentifier(`${database}.${CURRENT_STATUS_TABLE}`)} FINAL`);
+    await client.exec(sql`OPTIMIZE TABLE ${textKeyedTable(database)} FINAL`);
     const merged = await measure(client, database, stats, oneStream, target, listed, n);
 
     const rows: TableRow[] = [
@@ -163,6 +178,7 @@ async function main(): Promise<void> {
       { figure: `mailing counts, table ${fmt(10 * n)}`, value: ms(atTenN.mailingCounts), target: `≤ 2 × ${ms(atN.mailingCounts)}`, met: atTenN.mailingCounts <= 2 * atN.mailingCounts },
       { figure: `mailing counts, table ${fmt(10 * n)}, merged`, value: ms(merged.mailingCounts), target: `≤ ${TARGET_MS} ms`, met: merged.mailingCounts <= TARGET_MS },
       { figure: 'before: mailing counts in one FINAL stream, table N / 10 N / merged', value: [atN, atTenN, merged].map((t) => ms(t.mailingCountsOneStream)).join(' / '), target: '', met: null },
+      { figure: 'before: mailing counts from the table ordered by source text, two streams, table N / 10 N / merged', value: [atN, atTenN, merged].map((t) => ms(t.mailingCountsTextKeyed)).join(' / '), target: '', met: null },
       { figure: 'mailing counts + first page of 100, table N / 10 N / merged', value: [atN, atTenN, merged].map((t) => ms(t.mailingDetail)).join(' / '), target: '', met: null },
       { figure: `list of ${listed.length} mailings, table N / 10 N / merged`, value: [atN, atTenN, merged].map((t) => ms(t.mailingList)).join(' / '), target: '', met: null },
       { figure: 'before: per-change argMax counts, table N / 10 N / merged', value: [atN, atTenN, merged].map((t) => ms(t.perChangeCounts)).join(' / '), target: '', met: null },
