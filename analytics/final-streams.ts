@@ -10,6 +10,7 @@
  * and then `messageHigh`, so each branch reads only its range's granules. Measured at a million messages on 2
  * cores (`npm run bench:stats` prints it beside one stream): see the README's "Statistics at scale".
  */
+import type { ClickHouseClient } from './clickhouse-client';
 import { type SqlFragment, sql, sqlJoin } from './sql-escape';
 
 /** More streams than this only add branches: the server's threads, not the branches, bound the work. */
@@ -51,4 +52,10 @@ export function finalInStreams(table: SqlFragment, columns: SqlFragment, where: 
 export function streamsForMaxThreads(value: string): number {
   const threads = Number(/\d+/.exec(value)?.[0] ?? 1);
   return Math.min(MAX_FINAL_STREAMS, Math.max(1, threads));
+}
+
+/** How many streams the server's `max_threads` asks for (streamsForMaxThreads), asked of it once per call. */
+export async function askStreams(client: ClickHouseClient): Promise<number> {
+  const rows = await client.query<{ value: string }>(sql`SELECT value FROM system.settings WHERE name = 'max_threads'`);
+  return streamsForMaxThreads(rows[0]?.value ?? '1');
 }

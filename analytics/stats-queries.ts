@@ -13,7 +13,7 @@ import { FINAL_STATUSES, OPERATOR_SOURCE_TYPES, type Channel, type DeliveryStatu
 import type { ClickHouseClient } from './clickhouse-client';
 import { STATUS_OF_RANK, STATUS_PRECEDENCE } from './migrations';
 import { currentStatusTable, finalRowsTable, statusTable } from './schema';
-import { finalInStreams, keyRanges, streamsForMaxThreads } from './final-streams';
+import { askStreams, finalInStreams, keyRanges } from './final-streams';
 import { idWindowEnd } from './id-window';
 import { currentSourceConditions, type SourceSelection } from './source-key';
 import { inRange, type TimeRange } from './time-range';
@@ -351,13 +351,10 @@ function streamCount(client: ClickHouseClient, configured: number | undefined): 
   }
   let asked: Promise<number> | null = null;
   return () => {
-    asked ??= client.query<{ value: string }>(sql`SELECT value FROM system.settings WHERE name = 'max_threads'`).then(
-      (rows) => streamsForMaxThreads(rows[0]?.value ?? '1'),
-      (error: unknown) => {
-        asked = null;
-        throw error;
-      },
-    );
+    asked ??= askStreams(client).catch((error: unknown) => {
+      asked = null;
+      throw error;
+    });
     return asked;
   };
 }
