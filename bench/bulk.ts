@@ -22,6 +22,11 @@ export interface BulkResult {
   deliveriesPerSecond: number;
   /** Mailing start → GET /api/stats/mailings shows every one of the N final; null if it never did. */
   statsMs: number | null;
+  /**
+   * Mailing start → the mailing shows `finished` (the scheduler's lifecycle check,
+   * processors/scheduler/mailing-lifecycle.ts); null if statistics never were exact or it never did.
+   */
+  finishedMs: number | null;
   /** The mailing's counts by status then (a `failed` one is an ambiguous call, counted). */
   finalStatuses: Record<string, number> | null;
   /** Acceptances stopped progressing for STALL_MS before reaching N: the figures are partial. */
@@ -90,13 +95,22 @@ export async function runBulkMailing(
       console.error(error.message);
       return { at: null, byStatus: null };
     });
-  const [fanoutAt, , statsAt] = await Promise.all([fanout.catch(() => null), delivered, stats]);
+  // How long an operator waits to see it finished; the statistics call is timed after this (run.ts).
+  const finished = stats.then(({ at }) => (at === null ? null : pollUntil(async () => {
+    const response = await vestnik.api('GET', `/api/mailings/${mailingId}`);
+    return response.body?.status === 'finished' ? Date.now() : null;
+  }, { timeoutMs: 60_000, intervalMs: 100, what: 'the mailing finished' }).catch((error: Error) => {
+    console.error(error.message);
+    return null;
+  })));
+  const [fanoutAt, , statsAt, finishedAt] = await Promise.all([fanout.catch(() => null), delivered, stats, finished]);
   const audit = await auditAcceptances(sms, mailingId, clientIds);
   const deliveryMs = audit.lastAcceptedAt - startedAt;
   const fanoutMs = fanoutAt === null ? null : fanoutAt - startedAt;
   return {
     mailingId, fanoutMs, fanoutCommandsPerSecond: fanoutMs === null ? 0 : perSecond(n, fanoutMs), deliveryMs,
-    deliveriesPerSecond: perSecond(audit.accepted, deliveryMs), statsMs: statsAt.at === null ? null : statsAt.at - startedAt, finalStatuses: statsAt.byStatus,
+    deliveriesPerSecond: perSecond(audit.accepted, deliveryMs), statsMs: statsAt.at === null ? null : statsAt.at - startedAt,
+    finishedMs: finishedAt === null ? null : finishedAt - startedAt, finalStatuses: statsAt.byStatus,
     accepted: audit.accepted, duplicates: audit.duplicates, missing: audit.missing, stalled: progress.stalled,
   };
 }

@@ -1,5 +1,6 @@
 import type { BulkResult } from './bulk';
 import type { LoadResult } from './clients';
+import type { CurrentTableState } from './current-parts';
 import type { ClickHouseCpu } from './clickhouse-cpu';
 import type { FanoutAloneResult } from './fanout-alone';
 import type { RawKafkaResult } from './raw-kafka';
@@ -62,6 +63,8 @@ export interface RowInputs {
   clickhouseCpu: ClickHouseCpu | null;
   /** Its queries that started while the statistics calls ran (to the second), by shape; null: not timed or not read. */
   clickhouseDuringStats: ClickHouseCpu | null;
+  /** delivery_current_v2's parts and running merges as the statistics calls began; null: not read. */
+  currentAtStats: CurrentTableState | null;
 }
 
 const RSS_TARGET_BYTES = 512 * 1024 * 1024;
@@ -99,7 +102,11 @@ export function buildRows(input: RowInputs): TableRow[] {
     row('statistics exact (every message final) after the last receipt', exactAfterReceipt === null ? 'never'
       : `${ms(exactAfterReceipt)} (${Object.entries(bulk.finalStatuses ?? {}).filter(([, n]) => n > 0).map(([status, n]) => `${status} ${fmt(n)}`).join(', ')})`,
     '≤ 5,000 ms', exactAfterReceipt !== null && exactAfterReceipt <= 5_000),
-    row('a mailing\'s statistics (GET /api/stats/mailings/{id})', ms(input.statsQueryMs), '≤ 100 ms', input.statsQueryMs !== null && input.statsQueryMs <= 100),
+    row('mailing shown finished (the scheduler\'s lifecycle check) after the last receipt',
+      bulk.finishedMs === null ? 'never' : ms(bulk.finishedMs - bulk.deliveryMs)),
+    row('a mailing\'s statistics (GET /api/stats/mailings/{id}), once finished', ms(input.statsQueryMs), '≤ 100 ms', input.statsQueryMs !== null && input.statsQueryMs <= 100),
+    row('delivery_current_v2 as the statistics calls began (what their FINAL folds)',
+      input.currentAtStats === null ? 'n/a' : `${input.currentAtStats.parts} parts, ${input.currentAtStats.merges} merges running`),
     row('ClickHouse CPU while the statistics calls ran, by query', input.clickhouseDuringStats === null ? 'n/a'
       : shapesText(input.clickhouseDuringStats, (seconds) => `${fmt(seconds * 1000)} ms`).join('; ')),
     row('accepted / duplicates / missing', `${fmt(bulk.accepted)} / ${bulk.duplicates} / ${bulk.missing}`, `${fmt(input.clients)} / 0 / 0`,

@@ -31,6 +31,7 @@ import { measureRawProvider, type RawProviderResult } from './raw-provider';
 import { buildRows, type ExpressFigures, type ProcessCpu, type ProcessFigures } from './rows';
 import { renderTable, writeJson } from './report';
 import { commandRecordBytes } from './sample-command';
+import { currentTableState, type CurrentTableState } from './current-parts';
 import { latencySummary, percentile, pollUntil, sleep } from './stats';
 import { startBenchWorld, type BenchWorld } from './world';
 
@@ -154,6 +155,7 @@ interface PipelineFigures {
   statsQueryMs: number | null;
   clickhouseCpu: ClickHouseCpu | null;
   clickhouseDuringStats: ClickHouseCpu | null;
+  currentAtStats: CurrentTableState | null;
 }
 
 async function measurePipeline(world: BenchWorld, vestnik: Deployment, clients: number): Promise<PipelineFigures> {
@@ -208,10 +210,15 @@ async function measurePipeline(world: BenchWorld, vestnik: Deployment, clients: 
   const probes = await probesStopped;
   const underLoad = await settleProbes(world.sms, probes, 30_000);
   const refused = (probing as ReturnType<typeof prober.every> | null)?.refused ?? [];
+  const clickhouses = world.clickhouseUrls.map((url) => createClickHouseClient({ url }));
+  // The counts read delivery_current_v2 with FINAL, whose cost is the parts not yet merged: printed beside the figure.
+  const currentAtStats = await currentTableState(clickhouses, world.id).catch((error: unknown) => {
+    console.warn(`delivery_current_v2's parts could not be read: ${String(error)}`);
+    return null;
+  });
   const statsStartedAt = Date.now();
   const statsQueryMs = bulk.statsMs === null ? null : await timeStatsQuery(vestnik, bulk.mailingId);
   const statsEndedAt = Date.now();
-  const clickhouses = world.clickhouseUrls.map((url) => createClickHouseClient({ url }));
   const cpuByQuery = (fromMs: number, toMs: number) => clickHouseCpuByQuery(clickhouses, world.id, fromMs, toMs).catch((error: unknown) => {
     console.warn(`ClickHouse's CPU could not be broken down by query: ${String(error)}`);
     return null;
@@ -221,7 +228,7 @@ async function measurePipeline(world: BenchWorld, vestnik: Deployment, clients: 
   const clickhouseDuringStats = statsQueryMs === null ? null : await cpuByQuery(statsStartedAt, statsEndedAt);
   await Promise.all(clickhouses.map((client) => client.close()));
   return {
-    load, bulk, fanoutAlone, fanoutAloneCpu, processes, windowMs, statsQueryMs, clickhouseCpu, clickhouseDuringStats,
+    load, bulk, fanoutAlone, fanoutAloneCpu, processes, windowMs, statsQueryMs, clickhouseCpu, clickhouseDuringStats, currentAtStats,
     express: {
       idle: latencySummary(idle),
       underLoad: { ...latencySummary(underLoad.latencies), lost: underLoad.lost, refused: refused.length, firstRefusal: refused[0] ?? null },

@@ -26,6 +26,10 @@ describe('the benchmark (npm run bench) with 1,000 clients', () => {
     expect(result.fanoutAlone.fanoutMs).toBeGreaterThan(0);
     expect(result.fanoutAlone.mailingId).not.toBe(result.bulk.mailingId);
     expect(result.bulk.statsMs).toBeGreaterThan(0);
+    // The statistics call is timed once the mailing shows finished, with the parts its FINAL read folds beside it.
+    expect(result.bulk.finishedMs).toBeGreaterThanOrEqual(result.bulk.statsMs);
+    expect(result.currentAtStats.parts).toBeGreaterThanOrEqual(1);
+    expect(printed).toMatch(/delivery_current_v2 as the statistics calls began \(what their FINAL folds\) +\| \d+ parts, \d+ merges running/);
     expect(result.raw.kafka.records).toBe(1000);
     // The same records with @platformatic/kafka (issue 15: each Kafka client's raw rates), printed beside kafkajs.
     expect(result.raw.platformaticKafka).toMatchObject({ records: 1000, recordBytes: result.raw.kafka.recordBytes });
