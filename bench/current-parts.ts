@@ -4,7 +4,7 @@
  * 20 unmerged parts, 39 ms from merged ones), so the figure is printed with it.
  */
 import type { ClickHouseClient } from '../analytics/clickhouse-client';
-import { CURRENT_STATUS_TABLE } from '../analytics/migrations';
+import { CURRENT_STATUS_TABLE } from '../analytics/schema';
 import { sql } from '../analytics/sql-escape';
 
 export interface CurrentTableState {

@@ -211,29 +211,32 @@ async function measurePipeline(world: BenchWorld, vestnik: Deployment, clients: 
   const underLoad = await settleProbes(world.sms, probes, 30_000);
   const refused = (probing as ReturnType<typeof prober.every> | null)?.refused ?? [];
   const clickhouses = world.clickhouseUrls.map((url) => createClickHouseClient({ url }));
-  // The counts read delivery_current_v2 with FINAL, whose cost is the parts not yet merged: printed beside the figure.
-  const currentAtStats = await currentTableState(clickhouses, world.id).catch((error: unknown) => {
-    console.warn(`delivery_current_v2's parts could not be read: ${String(error)}`);
-    return null;
-  });
-  const statsStartedAt = Date.now();
-  const statsQueryMs = bulk.statsMs === null ? null : await timeStatsQuery(vestnik, bulk.mailingId);
-  const statsEndedAt = Date.now();
-  const cpuByQuery = (fromMs: number, toMs: number) => clickHouseCpuByQuery(clickhouses, world.id, fromMs, toMs).catch((error: unknown) => {
-    console.warn(`ClickHouse's CPU could not be broken down by query: ${String(error)}`);
-    return null;
-  });
-  const clickhouseCpu = await cpuByQuery(windowStartedAt, windowEndedAt);
-  // What the statistics calls ran beside: their own queries, and the scheduler's checks of the mailing just finished.
-  const clickhouseDuringStats = statsQueryMs === null ? null : await cpuByQuery(statsStartedAt, statsEndedAt);
-  await Promise.all(clickhouses.map((client) => client.close()));
-  return {
-    load, bulk, fanoutAlone, fanoutAloneCpu, processes, windowMs, statsQueryMs, clickhouseCpu, clickhouseDuringStats, currentAtStats,
-    express: {
-      idle: latencySummary(idle),
-      underLoad: { ...latencySummary(underLoad.latencies), lost: underLoad.lost, refused: refused.length, firstRefusal: refused[0] ?? null },
-    },
-  };
+  try {
+    // The counts read delivery_current_v2 with FINAL, whose cost is the parts not yet merged: printed beside the figure.
+    const currentAtStats = await currentTableState(clickhouses, world.id).catch((error: unknown) => {
+      console.warn(`delivery_current_v2's parts could not be read: ${String(error)}`);
+      return null;
+    });
+    const statsStartedAt = Date.now();
+    const statsQueryMs = bulk.statsMs === null ? null : await timeStatsQuery(vestnik, bulk.mailingId);
+    const statsEndedAt = Date.now();
+    const cpuByQuery = (fromMs: number, toMs: number) => clickHouseCpuByQuery(clickhouses, world.id, fromMs, toMs).catch((error: unknown) => {
+      console.warn(`ClickHouse's CPU could not be broken down by query: ${String(error)}`);
+      return null;
+    });
+    const clickhouseCpu = await cpuByQuery(windowStartedAt, windowEndedAt);
+    // What the statistics calls ran beside: their own queries, and the scheduler's checks of the mailing just finished.
+    const clickhouseDuringStats = statsQueryMs === null ? null : await cpuByQuery(statsStartedAt, statsEndedAt);
+    return {
+      load, bulk, fanoutAlone, fanoutAloneCpu, processes, windowMs, statsQueryMs, clickhouseCpu, clickhouseDuringStats, currentAtStats,
+      express: {
+        idle: latencySummary(idle),
+        underLoad: { ...latencySummary(underLoad.latencies), lost: underLoad.lost, refused: refused.length, firstRefusal: refused[0] ?? null },
+      },
+    };
+  } finally {
+    await Promise.all(clickhouses.map((client) => client.close()));
+  }
 }
 
 async function main(): Promise<void> {
