@@ -122,13 +122,19 @@ export interface DeliveryStatus {
 }
 
 /**
- * The first statuses of a fan-out page's deliveries in one record (deliveries.status-pages): what they share
- * once, and per delivery what differs. It stands for one DeliveryStatus per entry, with attempt 0 and no
- * provider (domain/deliveries/status-page.ts); analytics inserts those.
+ * Statuses of one source's deliveries on one channel in one record (deliveries.status-pages): what they share
+ * once, and per delivery what differs. A fan-out page's first statuses and a bulk sender chunk's outcomes travel
+ * so (domain/deliveries/status-page.ts); analytics inserts the DeliveryStatus each entry stands for.
  */
 export interface DeliveryStatusPage {
   sourceType: SourceType; sourceId: string; channel: Channel; priority: Priority; occurredAt: number;
-  entries: { statusId: string; deliveryId: string; clientId: string; status: DeliveryStatusName; reason: string | null }[];
+  entries: StatusPageEntry[];
+}
+
+/** One delivery's status in a page; `occurredAt` null: the page's. */
+export interface StatusPageEntry {
+  statusId: string; deliveryId: string; clientId: string; status: DeliveryStatusName; reason: string | null;
+  attempt: number; providerMessageId: string | null; provider: string | null; occurredAt: number | null;
 }
 
 export interface DeadLetter {

@@ -1,6 +1,8 @@
 import { VestnikError } from '../errors';
 import { loadFixtures } from '../../tests/vectors/vectors';
-import { createCodec, createSchemaSet, loadSchemaSet, SCHEMA_NAMES, SchemaName } from './index';
+import { createCodec, createSchemaSet, defaultSchemaDir, loadSchemaSet, SCHEMA_NAMES, SchemaName } from './index';
+import fs from 'node:fs';
+import path from 'node:path';
 import { fingerprintToBytes } from './crc64-avro';
 
 const schemaSet = loadSchemaSet();
@@ -173,5 +175,17 @@ describe('createCodec: schema evolution', () => {
     const error = await decodeError(reader.decode(schema, await clashWriter.encode(schema, { ...value, age: 3 })));
     expect(error.code).toBe('DECODE_FAILED');
     expect(error.message).toContain('fingerprint');
+  });
+});
+
+describe('deliveries.status-page: the page written before entries carried a provider call', () => {
+  const first = JSON.parse(fs.readFileSync(path.join(defaultSchemaDir(), 'history', 'deliveries.status-page', '1.avsc'), 'utf8')) as object;
+  const oldFanout = createCodec({ schemaSet: createSchemaSet({ 'deliveries.status-page': { current: first } }) });
+
+  it('reads as entries of attempt 0, no provider and the page\'s time: the statuses it stood for then', async () => {
+    const entry = { statusId: 's-1', deliveryId: 'd-1', clientId: 'c-1', status: 'queued', reason: null };
+    const page = { sourceType: 'mailing', sourceId: 'm-1', channel: 'sms', priority: 'bulk', occurredAt: 1_000, entries: [entry] };
+    const decoded = await codec.decode('deliveries.status-page', await oldFanout.encode('deliveries.status-page', page as never));
+    expect(decoded).toEqual({ ...page, entries: [{ ...entry, attempt: 0, providerMessageId: null, provider: null, occurredAt: null }] });
   });
 });

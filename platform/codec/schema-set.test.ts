@@ -24,7 +24,7 @@ const PYTHON_FINGERPRINTS: Record<string, string> = {
   'deliveries.command': '46c1300bff505efe',
   'deliveries.command-page': 'cf889c6be1128731',
   'deliveries.status': '200ba3e6774bf5ce',
-  'deliveries.status-page': '616d8ef3798028cb',
+  'deliveries.status-page': '9445b773731d0734',
   'deliveries.dead-letter': '343374aff73c0c76',
 };
 

@@ -7,7 +7,7 @@ import { statusOf } from '../../domain/deliveries/build';
 import type { Outcome } from './outcome';
 
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
-const TOPICS: SenderTopics = { status: 'st', retry: 'rt', express: 'ex', bulk: 'bk' };
+const TOPICS: SenderTopics = { status: 'st', statusPages: 'sp', retry: 'rt', express: 'ex', bulk: 'bk' };
 
 const command = (overrides: Partial<DeliveryCommand> = {}): DeliveryCommand => ({
   deliveryId: 'd-1', sourceType: 'mailing', sourceId: 'm-1', clientId: 'c-1', channel: 'sms', priority: 'bulk',

@@ -10,7 +10,10 @@ import type { AmbiguousOutcomeAction, MessageTtl, Outcome } from './outcome';
 
 /** The output topics of a sender; injectable so tests do not share the global ones. */
 export interface SenderTopics {
+  /** The express lane's statuses, a record each. */
   status: string;
+  /** The bulk lane's statuses, as page records (domain/deliveries/status-page.ts). */
+  statusPages: string;
   retry: string;
   express: string;
   bulk: string;

@@ -34,9 +34,11 @@ import type { Redis } from '../../platform/redis/client';
 import { execOrThrow, type DelayQueue, type DelayedRecord } from '../../platform/redis/delay-queue';
 import { createDirectoryReader } from '../../platform/redis/directory';
 import { TOPICS } from '../../platform/topics';
+import type { Lane } from '../../platform/lanes';
+import { statusPagesBatch } from '../../domain/deliveries/status-page';
 import type { Codec } from '../../platform/codec/codec';
 import type { RecordHeaders } from '../../platform/tracing/propagation';
-import type { Channel, DeliveryCommand, DeliveryCommandPage, DeliveryStatusName } from '../../schemas/types';
+import type { Channel, DeliveryCommand, DeliveryCommandPage, DeliveryStatus, DeliveryStatusName } from '../../schemas/types';
 import { permanent, retriable, type SendResult } from '../policy/send-result';
 import {
   cancelledMailings, commandTopicOf, mailingIdsOf, planPrechecks, planSettle, recheckLater,
@@ -117,7 +119,7 @@ export interface SenderConsumer {
 }
 
 export const DEFAULT_SENDER_TOPICS: SenderTopics = {
-  status: TOPICS.deliveriesStatus, retry: TOPICS.deliveriesRetry, express: TOPICS.deliveriesExpress, bulk: TOPICS.deliveriesBulk,
+  status: TOPICS.deliveriesStatus, statusPages: TOPICS.deliveriesStatusPages, retry: TOPICS.deliveriesRetry, express: TOPICS.deliveriesExpress, bulk: TOPICS.deliveriesBulk,
 };
 
 /** A sender consumer group member running the loop described at the top of this file. */
@@ -166,7 +168,7 @@ export function createBatchHandler(deps: HandlerDeps): (commands: DeliveryComman
     const route = { sourceTopic, topics: deps.topics };
     const prechecked = planPrechecks(commands, now, cancelled, route, deps.messageTtl);
     // Before the claim: what the provider's rate has no room for now is not claimed, only scheduled again.
-    const lane = sourceTopic === deps.topics.express ? 'express' : 'bulk';
+    const lane: Lane = sourceTopic === deps.topics.express ? 'express' : 'bulk';
     const throttled = await takeProviderSlots(deps.redis, prechecked.toSend, deps.providerRates, deps.providerRoutes ?? {}, lane, now);
     const claims = await claimDeliveries(deps.redis, throttled.toSend, deps);
     const leased = claims.leased.map((c) => recheckLater(c, now + deps.leaseMs, route));
@@ -175,7 +177,7 @@ export function createBatchHandler(deps: HandlerDeps): (commands: DeliveryComman
     const settled = await deliverAll(deps, caps, traced, now, (command) => ({ from: throttled.providerOf.get(command.deliveryId), lane }));
     const overRate = throttled.later.map(({ command, dueAt }) => recheckLater(command, dueAt, route));
     countOverRate(deps, overRate);
-    await recordInPlace(() => record(deps, prechecked, settled, [...prechecked.deferred, ...leased, ...overRate], traced.headersOf), {
+    await recordInPlace(() => record(deps, lane, prechecked, settled, [...prechecked.deferred, ...leased, ...overRate], traced.headersOf), {
       policy: deps.recordRetry ?? DEFAULT_RECORD_RETRY,
       clock: deps.clock,
       renewLeases: async () => void await renewLeases(deps.redis, claims.claimed, deps),
@@ -226,14 +228,11 @@ async function deliverOne(deps: HandlerDeps, command: DeliveryCommand, route: De
 
 /** Steps (1) and (2) of the crash-safe order written at the top of this file. */
 async function record(
-  deps: HandlerDeps, prechecked: PrecheckPlan, settled: SettlePlan, later: DelayedCommand[], traceOf: CommandTraceScope['headersOf'],
+  deps: HandlerDeps, lane: Lane, prechecked: PrecheckPlan, settled: SettlePlan, later: DelayedCommand[], traceOf: CommandTraceScope['headersOf'],
 ): Promise<void> {
+  const statuses = [...prechecked.statuses, ...settled.statuses];
   const batches: TopicBatch[] = [
-    {
-      topic: deps.topics.status, schema: 'deliveries.status',
-      // A status carries its command's trace (the same header object); one without falls back to the active one.
-      records: [...prechecked.statuses, ...settled.statuses].map((s) => ({ key: s.deliveryId, value: s, headers: traceOf(s.deliveryId) })),
-    },
+    ...(lane === 'bulk' ? statusPageBatches(statuses, traceOf, deps.topics) : [statusBatch(statuses, traceOf, deps.topics)]),
     ...fallbackBatches(settled.fallbacks, deps.topics),
   ];
   await deps.producer.sendBatch(batches);
@@ -246,6 +245,26 @@ async function record(
     await writeClaims(deps.redis, settled);
     await deps.delayQueue.scheduleNow(delayed);
   } else await execOrThrow(deps.delayQueue.schedule(queueClaimWrites(deps.redis.multi(), settled), delayed));
+}
+
+/** Express: a record per status, each with its command's trace (the same header object); one without falls back to the active one. */
+function statusBatch(statuses: readonly DeliveryStatus[], traceOf: CommandTraceScope['headersOf'], topics: SenderTopics): TopicBatch {
+  return { topic: topics.status, schema: 'deliveries.status', records: statuses.map((s) => ({ key: s.deliveryId, value: s, headers: traceOf(s.deliveryId) })) };
+}
+
+/**
+ * Bulk: the chunk's statuses as page records (domain/deliveries/status-page.ts), one per source and channel
+ * of each trace, carrying it: a fan-out page's commands share one trace, so a chunk is a page or a few.
+ */
+function statusPageBatches(statuses: readonly DeliveryStatus[], traceOf: CommandTraceScope['headersOf'], topics: SenderTopics): TopicBatch[] {
+  const byTrace = new Map<RecordHeaders | undefined, DeliveryStatus[]>();
+  for (const status of statuses) {
+    const headers = traceOf(status.deliveryId);
+    const group = byTrace.get(headers);
+    if (group) group.push(status);
+    else byTrace.set(headers, [status]);
+  }
+  return [...byTrace].map(([headers, group]) => ({ ...statusPagesBatch(group, headers), topic: topics.statusPages }) as TopicBatch);
 }
 
 function fallbackBatches(fallbacks: readonly DeliveryCommand[], topics: SenderTopics): TopicBatch[] {

@@ -148,7 +148,10 @@ describe('new-episode emails end to end', () => {
     await consumedToEnd(stack.runtime.groupId('senders-bulk'), TOPICS.deliveriesBulkPages, 'the bulk senders read the replayed commands');
     expect(episodeEmails()).toHaveLength(3);
     for (const who of receivers) expect(smtp.messagesTo(people[who].email)).toHaveLength(1);
-    await consumedToEnd(stack.runtime.groupId('analytics'), TOPICS.deliveriesStatus, 'analytics read the replayed statuses');
+    // The fan-out's and the bulk senders' statuses travel as pages; any other on deliveries.status.
+    for (const topic of [TOPICS.deliveriesStatusPages, TOPICS.deliveriesStatus]) {
+      await consumedToEnd(stack.runtime.groupId('analytics'), topic, 'analytics read the replayed statuses');
+    }
     const [row] = await emailStats(episode.eventId);
     expect(Object.fromEntries(Object.entries(row!.byStatus).filter(([, n]) => n > 0))).toEqual({ sent: 3, suppressed: 2 });
   });

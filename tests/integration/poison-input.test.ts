@@ -190,7 +190,10 @@ const status = (over: Partial<DeliveryStatus> = {}): DeliveryStatus => {
 const statusPage = (over: Partial<DeliveryStatusPage['entries'][number]> = {}): DeliveryStatusPage => {
   const entry = (clientId: string) => {
     const deliveryId = randomUUID();
-    return { statusId: statusIdOf(deliveryId, 'queued', 0), deliveryId, clientId, status: 'queued' as const, reason: null };
+    return {
+      statusId: statusIdOf(deliveryId, 'queued', 0), deliveryId, clientId, status: 'queued' as const, reason: null,
+      attempt: 0, providerMessageId: null, provider: null, occurredAt: null,
+    };
   };
   return {
     sourceType: 'mailing', sourceId: uniqueName('poison-page'), channel: 'sms', priority: 'bulk', occurredAt: now(),
