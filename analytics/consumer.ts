@@ -16,8 +16,8 @@ const STATUS_PARTITIONS = TOPIC_SPECS.filter((spec) => (STATUS_TOPICS as readonl
   .reduce((sum, spec) => sum + spec.partitions, 0);
 
 /**
- * Streams deliveries.status, and the fan-out's status pages read as the statuses they stand for
- * (domain/deliveries/status-page.ts), into ClickHouse: each consumed batch handed to `store`, which the analytics
+ * Streams deliveries.status, and the status pages of the fan-outs and the bulk senders read as the statuses
+ * they stand for (domain/deliveries/status-page.ts), into ClickHouse: each consumed batch handed to `store`, which the analytics
  * role makes coalescing (the batches of one fetch share an INSERT). When ClickHouse is down the
  * insert fails as retriable, the offset stays where it is and the batch is inserted once it is back;
  * a batch inserted twice (crash after insert, before commit) counts once (statusId).
@@ -48,8 +48,9 @@ export function createAnalyticsConsumer(options: {
       const statuses = records.flatMap((record) => {
         if (!record.value) return [];
         const { of, subject } = statusesOf(record);
-        // A page is written by our own fan-out, so an entry ClickHouse cannot hold is a bug: the page is kept
-        // whole in the dead letters, none of it inserted, rather than split.
+        // A page is written by our own fan-outs and bulk senders, from ids and times they made, so an entry
+        // ClickHouse cannot hold is a bug: the page is kept whole in the dead letters, none of it inserted,
+        // rather than split.
         const problems = of.flatMap((status) => statusProblems(status).map((problem) => (of.length > 1 ? `${status.statusId}: ${problem}` : problem)));
         if (problems.length === 0) return of;
         ctx.deadLetter(record, invalidRecord(subject, problems));
