@@ -8,12 +8,13 @@
  *   c. provider rates: one Lua call per rate-limited channel takes the slots its providers' rates have
  *      now (each command is sent starting at the provider that gave its slot); the rest go back through
  *      the delay queue, due at their place in line (never waited for here);
- *      claim: one pipeline of SET NX PX leases; a `done:` claim is a replay (dropped), a `sending:`
- *      lease someone else holds is re-checked through the delay queue after the lease, never lost;
+ *      claim: one script call takes every free claim as a lease (claims.ts; a SET NX PX each on a Redis
+ *      Cluster); a `done:` claim is a replay (dropped), a `sending:` lease someone else holds is re-checked
+ *      through the delay queue after the lease, never lost;
  *   d. frequency caps: one Lua call checks and counts the claimed commands (over a cap → `suppressed`,
  *      never called); deliver the others concurrently (each channel's pool bounds the concurrency);
  *   e. record, in this order, which is what makes a crash safe:
- *      (1) ONE produce of every status and fallback command;
+ *      (1) ONE produce of every status (bulk: as status pages) and fallback command;
  *      (2) ONE Redis MULTI: final claims `done:<status>`, released claims deleted, retries and
  *          deferrals into the delay queue (on a Redis Cluster the claims, then the queue: see record());
  *      (3) return, and the consumer layer commits the offsets.
