@@ -265,7 +265,8 @@ function statusPageBatches(statuses: readonly DeliveryStatus[], traceOf: Command
     if (group) group.push(status);
     else byTrace.set(headers, [status]);
   }
-  return [...byTrace].map(([headers, group]) => ({ ...statusPagesBatch(group, headers), topic: topics.statusPages }) as TopicBatch);
+  // The schema named: the topic may be a test's own (outputs), which SCHEMA_OF_TOPIC does not know.
+  return [...byTrace].map(([headers, group]) => ({ ...statusPagesBatch(group, headers), topic: topics.statusPages, schema: 'deliveries.status-page' }) as TopicBatch);
 }
 
 function fallbackBatches(fallbacks: readonly DeliveryCommand[], topics: SenderTopics): TopicBatch[] {
