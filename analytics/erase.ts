@@ -42,7 +42,7 @@ export function createAnalyticsErasure(deps: { client: ClickHouseClient; databas
       const tables = tableNames(deps.database, Boolean(deps.cluster));
       for (const server of deps.cluster?.shards ?? [deps.client]) {
         await server.exec(sql`ALTER TABLE ${qualified(tables, tables.status)} DELETE WHERE clientId = ${clientId}`);
-        // The person's current statuses too (migrations.ts 005): the same client id, the same mutation.
+        // The person's current statuses too (migrations.ts 006): the same client id, the same mutation.
         await server.exec(sql`ALTER TABLE ${qualified(tables, tables.current)} DELETE WHERE clientId = ${clientId}`);
       }
       return true;

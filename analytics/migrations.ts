@@ -11,18 +11,35 @@ import { SqlFragment, sql, sqlArray, sqlIdentifier, sqlList } from './sql-escape
 
 export const DELIVERY_STATUS_TABLE = 'delivery_status';
 /**
- * Each message's current status, kept at insert time (005 below). `_v2`: a table's sorting key cannot change in
- * place, and the second one is ordered by numbers where the first was ordered by the source's text.
+ * Each message's current status, kept at insert time (006 below). A table's sorting and partition keys cannot
+ * change in place: `_v2` was ordered by numbers where the first was ordered by the source's text, and `_v3` is
+ * partitioned by mailing buckets (CURRENT_PARTITION), so that a finished mailing's rows can be folded alone.
  */
-export const CURRENT_STATUS_TABLE = 'delivery_current_v2';
+export const CURRENT_STATUS_TABLE = 'delivery_current_v3';
 /** The materialized view that feeds it from every insert into delivery_status. */
-export const CURRENT_STATUS_VIEW = 'delivery_current_v2_feed';
+export const CURRENT_STATUS_VIEW = 'delivery_current_v3_feed';
 /**
- * The first table of current statuses and its view (migration 003, ordered by the source's text), superseded by
- * 005: dropped by schema.ts once 005's view exists and has backfilled its table from delivery_status.
+ * The earlier tables of current statuses and their views (003, ordered by the source's text; 005, not
+ * partitioned), dropped by schema.ts once 006's view exists and has backfilled its table from delivery_status.
  */
-const RETIRED_CURRENT_TABLE = 'delivery_current';
-const RETIRED_CURRENT_VIEW = 'delivery_current_feed';
+const RETIRED_CURRENT = ['delivery_current_feed', 'delivery_current', 'delivery_current_v2_feed', 'delivery_current_v2'];
+/**
+ * How many buckets a mailing's rows fall in: one each, `sourceHigh % MAILING_BUCKETS`. Folding a mailing
+ * (fold-mailing.ts) rewrites its whole bucket, about 1/16 of the mailings' rows; more buckets would make that
+ * cheaper and an insert of several mailings' statuses split into more parts.
+ */
+export const MAILING_BUCKETS = 16;
+/**
+ * delivery_current's partition of a row: its mailing's bucket, or one more for every other source (express
+ * notifications, episodes, welcomes, activity, test sends), whose many small sources would otherwise split
+ * each insert into a part per bucket; none of them is folded.
+ */
+const CURRENT_PARTITION = sql`if(sourceType = 'mailing', sourceHigh % ${MAILING_BUCKETS}, ${MAILING_BUCKETS})`;
+
+/** The partition of a mailing's rows in delivery_current, as SQL (the same hash as the rows' sourceHigh, source-key.ts). */
+export function mailingPartitionOf(mailingId: string): SqlFragment {
+  return sql`cityHash64('mailing', ${mailingId}) % ${MAILING_BUCKETS}`;
+}
 /** How many final rows each source has, kept at insert time (004 below). */
 export const FINAL_ROWS_TABLE = 'delivery_final_rows';
 /** The materialized view that feeds it. */
@@ -50,7 +67,7 @@ export function tableNames(database: string, shardLocal = false): TableNames {
   return {
     database, status: DELIVERY_STATUS_TABLE + suffix, current: CURRENT_STATUS_TABLE + suffix, currentFeed: CURRENT_STATUS_VIEW + suffix,
     finalRows: FINAL_ROWS_TABLE + suffix, finalRowsFeed: FINAL_ROWS_VIEW + suffix,
-    retired: [RETIRED_CURRENT_VIEW + suffix, RETIRED_CURRENT_TABLE + suffix],
+    retired: RETIRED_CURRENT.map((name) => name + suffix),
   };
 }
 
@@ -158,7 +175,7 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
   {
-    id: '005-delivery-current-v2',
+    id: '006-delivery-current-v3',
     statements: (tables) => [
       // One row per message (a source's delivery to one client on one channel; a re-send is a new delivery
       // id of the same message) with its current status, so a source's counts read one row per message
@@ -166,7 +183,10 @@ export const MIGRATIONS: readonly Migration[] = [
       // folded a message's rows, queries read it with FINAL, which keeps the largest rank: exact at once,
       // and a replayed batch's rows have the rank they had. Ordered by source first (its key, source-key.ts):
       // a source's counts read that source's rows only, however large the table; within it by the message's
-      // key (MESSAGE_KEY).
+      // key (MESSAGE_KEY). Partitioned by mailing buckets (CURRENT_PARTITION): background merges join only small
+      // recent parts, so a large mailing's `queued` rows and its outcomes stay in different parts, and FINAL folds
+      // them at every read; once it is finished, fold-mailing.ts merges its partition, where merging the whole
+      // table (005, unpartitioned) would have cost in proportion to everything ever sent.
       sql`CREATE TABLE IF NOT EXISTS ${qualified(tables, tables.current)} (
         typeHash UInt64,
         sourceHigh UInt64,
@@ -184,6 +204,7 @@ export const MIGRATIONS: readonly Migration[] = [
         occurredAtMs UInt64,
         rank UInt64
       ) ENGINE = ReplacingMergeTree(rank)
+      PARTITION BY ${CURRENT_PARTITION}
       ORDER BY (typeHash, sourceHigh, sourceLow, messageHigh, messageLow)`,
     ],
   },

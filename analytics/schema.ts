@@ -105,7 +105,7 @@ export function finalRowsTable(database: string): SqlFragment {
   return sqlIdentifier(`${database}.${FINAL_ROWS_TABLE}`);
 }
 
-/** `db.delivery_current_v2` as a quoted SQL identifier: each message's current status (migrations.ts 005). */
+/** `db.delivery_current_v3` as a quoted SQL identifier: each message's current status (migrations.ts 006). */
 export function currentStatusTable(database: string): SqlFragment {
   return sqlIdentifier(`${database}.${CURRENT_STATUS_TABLE}`);
 }

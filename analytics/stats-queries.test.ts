@@ -88,7 +88,7 @@ describe('sourceDetail counts', () => {
   it('read the rank alone from delivery_current, found by the source key', async () => {
     const { client, statements } = scriptedClient([[{ status: 'sent', n: '1' }], [message('a')]]);
     await queriesOf(client).sourceDetail('mailing', 'm1', { limit: 2 });
-    expect(statements[0]).toContain("toUInt8(bitAnd(bitShiftRight(rank, 8), 15))) AS currentStatus FROM `v`.`delivery_current_v2` FINAL WHERE ((typeHash = cityHash64('mailing')) AND (sourceHigh");
+    expect(statements[0]).toContain("toUInt8(bitAnd(bitShiftRight(rank, 8), 15))) AS currentStatus FROM `v`.`delivery_current_v3` FINAL WHERE ((typeHash = cityHash64('mailing')) AND (sourceHigh");
     // Neither the status column nor the source's text is read.
     expect(statements[0]?.split('FROM (')[1]).not.toMatch(/sourceId|\bstatus\b/);
   });

@@ -91,6 +91,11 @@ export const envSchema = z.object({
   CLICKHOUSE_USER: z.string().default('default'),
   CLICKHOUSE_PASSWORD: z.string().default(''),
   /**
+   * A finished mailing of at least this many messages has its statistics rows folded into one part
+   * (analytics/fold-mailing.ts), so its counts read fast; a smaller one reads little anyway.
+   */
+  STATS_FOLD_MIN_MESSAGES: int(50_000, 1),
+  /**
    * A ClickHouse cluster (analytics/cluster-schema.ts): its name in the servers' `remote_servers`, and one
    * HTTP URL per shard, where setup creates each shard's tables and erasure deletes rows. CLICKHOUSE_URL
    * then reaches any shard (or a balancer over them). Unset: one server.
@@ -287,7 +292,11 @@ export interface Config {
   };
   /** `clusterNodes`: a Redis Cluster's seed nodes (host:port), or null for the one Redis of `url`. */
   redis: { url: string; keyPrefix: string; clusterNodes: string[] | null };
-  clickhouse: { url: string; database: string; user: string; password: string; cluster: { name: string; shardUrls: string[] } | null };
+  clickhouse: {
+    url: string; database: string; user: string; password: string; cluster: { name: string; shardUrls: string[] } | null;
+    /** analytics/fold-mailing.ts: the fewest messages of a finished mailing folded. */
+    foldMinMessages: number;
+  };
   analytics: { startFrom: 'earliest' | 'latest' };
   http: { host: string; port: number; publicBaseUrl: string };
   auth: {
@@ -377,7 +386,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Readonly<Co
       schemaRegistryUrl: e.SCHEMA_REGISTRY_URL,
     },
     redis: { url: e.REDIS_URL, keyPrefix: e.REDIS_KEY_PREFIX, clusterNodes: redisClusterNodesOf(e) },
-    clickhouse: { url: e.CLICKHOUSE_URL, database: e.CLICKHOUSE_DATABASE, user: e.CLICKHOUSE_USER, password: e.CLICKHOUSE_PASSWORD, cluster: clickhouseClusterOf(e) },
+    clickhouse: {
+      url: e.CLICKHOUSE_URL, database: e.CLICKHOUSE_DATABASE, user: e.CLICKHOUSE_USER, password: e.CLICKHOUSE_PASSWORD, cluster: clickhouseClusterOf(e),
+      foldMinMessages: e.STATS_FOLD_MIN_MESSAGES,
+    },
     analytics: { startFrom: e.ANALYTICS_START_FROM },
     http: { host: e.HTTP_HOST, port: e.HTTP_PORT, publicBaseUrl: e.PUBLIC_BASE_URL },
     auth: {

@@ -1,4 +1,5 @@
 import { createDayTotals } from '../../analytics/day-totals';
+import { createMailingFolder, DEFAULT_FOLD_POLICY } from '../../analytics/fold-mailing';
 import { createStatsQueries } from '../../analytics/stats-queries';
 import { createExpressDeliveries } from '../../domain/deliveries/express';
 import { createDirectoryReader, warnCorrupt } from '../../platform/redis/directory';
@@ -19,6 +20,10 @@ export async function startScheduler(runtime: Runtime): Promise<Stoppable[]> {
   // 40 one-message sources) and nobody waits on the answer; the streams are for people waiting on a large
   // mailing's counts.
   const stats = createStatsQueries({ client: runtime.clickhouse(), database: runtime.config.clickhouse.database, finalStreams: 1 });
+  const folder = createMailingFolder({
+    client: runtime.clickhouse(), database: runtime.config.clickhouse.database, shards: runtime.clickhouseCluster()?.shards,
+    policy: { ...DEFAULT_FOLD_POLICY, minMessages: runtime.config.clickhouse.foldMinMessages },
+  });
   const ownerId = `${process.pid}-${Math.random().toString(36).slice(2)}`;
   const scheduler = createScheduler({
     redis,
@@ -32,6 +37,7 @@ export async function startScheduler(runtime: Runtime): Promise<Stoppable[]> {
     pumpDelayed: createDelayPump({ queue: createDelayQueue({ redis }), producer: await runtime.rawProducer() }),
     ownerId,
     dailyReport: await dailyReportOf(runtime, ownerId),
+    foldMailing: (mailingId, messages) => folder.fold(mailingId, messages),
     clock: runtime.clock,
   });
   scheduler.start();

@@ -25,7 +25,7 @@ export function isMailingFinished(input: { now: number; endAt: number; fanoutDon
  * is a distinct count over every final row of the mailing (0.4 s at a million), so it is asked only of the
  * mailings their final rows cannot rule out (nearly-done.ts).
  */
-export async function finishMailings(deps: { redis: Redis; stats: MailingCounts; now: number }): Promise<string[]> {
+export async function finishMailings(deps: { redis: Redis; stats: MailingCounts; now: number }): Promise<FinishedMailing[]> {
   const states = await readRunningMailings(deps.redis, (raw) => parseViewDoc<Mailing>(raw));
   if (states.length === 0) return [];
   const countable = states.filter(({ run, mailing }) =>
@@ -33,9 +33,15 @@ export async function finishMailings(deps: { redis: Redis; stats: MailingCounts;
   const finals = await exactFinalsOfNearlyDone(deps.stats, countable.map(({ id, run }) => ({ id, total: run.fanoutTotal })));
   const finished = states.filter(({ id, run, mailing }) => !mailing || mailing.status === 'cancelled' || isMailingFinished({
     now: deps.now, endAt: mailing.endAt, fanoutDone: run.fanoutDone, fanoutTotal: run.fanoutTotal, finalCount: finals.get(id) ?? 0,
-  })).map(({ id }) => id);
-  await finishRuns(deps.redis, finished, deps.now);
+  })).map(({ id, run }) => ({ id, messages: run.fanoutTotal }));
+  await finishRuns(deps.redis, finished.map(({ id }) => id), deps.now);
   return finished;
+}
+
+/** A mailing the lifecycle has just finished, with how many messages its fan-out decided (0 if it never ended). */
+export interface FinishedMailing {
+  id: string;
+  messages: number;
 }
 
 /** The exact final count of each mailing whose final rows reach its total; the others are absent (not done). */

@@ -7,7 +7,8 @@ import { loadConfig } from '../../platform/config';
 import type { Channel, DeliveryStatus, DeliveryStatusName, SourceType } from '../../schemas/types';
 import { createClickHouseClient, type ClickHouseClient } from '../../analytics/clickhouse-client';
 import { currentStatusTable, migrate, statusTable } from '../../analytics/schema';
-import { MIGRATIONS, tableNames } from '../../analytics/migrations';
+import { CURRENT_STATUS_TABLE, MAILING_BUCKETS, MIGRATIONS, mailingPartitionOf, tableNames } from '../../analytics/migrations';
+import { createMailingFolder, DEFAULT_FOLD_POLICY } from '../../analytics/fold-mailing';
 import { sql, sqlIdentifier } from '../../analytics/sql-escape';
 import { createStatsQueries, type StatsQueries } from '../../analytics/stats-queries';
 import { topFailureReasons } from '../../analytics/overview-queries';
@@ -94,8 +95,8 @@ describe('schema', () => {
       sql`SELECT name, engine FROM system.tables WHERE database = ${database} ORDER BY name`,
     );
     expect(tables).toEqual([
-      { name: 'delivery_current_v2', engine: 'ReplacingMergeTree' },
-      { name: 'delivery_current_v2_feed', engine: 'MaterializedView' },
+      { name: 'delivery_current_v3', engine: 'ReplacingMergeTree' },
+      { name: 'delivery_current_v3_feed', engine: 'MaterializedView' },
       { name: 'delivery_final_rows', engine: 'SummingMergeTree' },
       { name: 'delivery_final_rows_feed', engine: 'MaterializedView' },
       { name: 'delivery_status', engine: 'ReplacingMergeTree' },
@@ -116,7 +117,21 @@ describe('schema', () => {
     expect(Number(current?.rows)).toBeGreaterThan(Number(current?.messages));
   });
 
-  it('fills delivery_current from the rows written before it existed (an upgrade), once, and drops the table it replaces', async () => {
+  it('keeps each mailing\'s current rows in its bucket\'s partition, and every other source\'s in one partition more', async () => {
+    const rows = await client.query<{ sourceType: string; sourceId: string; partition: string }>(sql`
+      SELECT DISTINCT sourceType, sourceId, _partition_id AS partition FROM ${currentStatusTable(database)}
+      WHERE sourceId IN ('m1', 'm2') ORDER BY sourceType, sourceId`);
+    const bucketOf = async (mailingId: string) =>
+      (await client.query<{ partition: string }>(sql`SELECT toString(${mailingPartitionOf(mailingId)}) AS partition`))[0]?.partition;
+    expect(rows).toEqual([
+      { sourceType: 'mailing', sourceId: 'm1', partition: await bucketOf('m1') },
+      { sourceType: 'mailing', sourceId: 'm2', partition: await bucketOf('m2') },
+      { sourceType: 'notification', sourceId: 'm1', partition: String(MAILING_BUCKETS) },
+    ]);
+    expect(Number(await bucketOf('m1'))).toBeLessThan(MAILING_BUCKETS);
+  });
+
+  it('fills delivery_current from the rows written before it existed (an upgrade), once, and drops the tables it replaces', async () => {
     const older = uniqueName('vestnik_test_upgrade', { separator: '_' });
     try {
       await client.exec(sql`CREATE DATABASE ${sqlIdentifier(older)}`);
@@ -128,11 +143,16 @@ describe('schema', () => {
         status String, rank UInt64) ENGINE = ReplacingMergeTree(rank) ORDER BY (sourceType, sourceId, clientId, channel)`);
       await client.exec(sql`CREATE MATERIALIZED VIEW ${retired('delivery_current_feed')} TO ${retired('delivery_current')}
         AS SELECT sourceType, sourceId, clientId, channel, status, occurredAtMs AS rank FROM ${statusTable(older)}`);
+      // The second (migration 005), not partitioned, with its view.
+      await client.exec(sql`CREATE TABLE ${retired('delivery_current_v2')} (sourceType String, sourceId String, rank UInt64)
+        ENGINE = ReplacingMergeTree(rank) ORDER BY (sourceType, sourceId)`);
+      await client.exec(sql`CREATE MATERIALIZED VIEW ${retired('delivery_current_v2_feed')} TO ${retired('delivery_current_v2')}
+        AS SELECT sourceType, sourceId, occurredAtMs AS rank FROM ${statusTable(older)}`);
       await createStatusStore({ client, database: older }).insertBatch([...batchA, ...batchB]);
       await migrate(client, older);
       await migrate(client, older);
       const left = await client.query<{ name: string }>(sql`SELECT name FROM system.tables WHERE database = ${older} AND name LIKE 'delivery_current%' ORDER BY name`);
-      expect(left.map((table) => table.name)).toEqual(['delivery_current_v2', 'delivery_current_v2_feed']);
+      expect(left.map((table) => table.name)).toEqual(['delivery_current_v3', 'delivery_current_v3_feed']);
       const upgraded = createStatsQueries({ client, database: older });
       expect(await upgraded.countsBySource('mailing')).toEqual(await stats.countsBySource('mailing'));
       // The final rows too, each counted once by the one boot that created their view.
@@ -376,6 +396,44 @@ describe('finalDeliveriesBySource', () => {
     const mailingRows = await stats.finalRowsBySource('mailing', ['m1', 'm2']);
     expect(mailingRows.get('m1')).toBeGreaterThanOrEqual(5);
     expect(mailingRows.get('m2')).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('folding a finished mailing (fold-mailing.ts)', () => {
+  const FOLDED: [SourceType, string] = ['mailing', 'folded'];
+  const activeParts = async (partition: number) => Number((await client.query<{ n: string }>(sql`SELECT count() AS n FROM system.parts
+    WHERE database = ${database} AND table = ${CURRENT_STATUS_TABLE} AND partition = ${String(partition)} AND active`))[0]?.n);
+
+  it('merges the mailing\'s partition into one part, its counts unchanged; a mailing too small for the policy is left alone', async () => {
+    const store = createStatusStore({ client, database });
+    // No background merge meanwhile: the parts below must still be apart when the fold begins.
+    const table = sqlIdentifier(`${database}.${CURRENT_STATUS_TABLE}`);
+    await client.exec(sql`SYSTEM STOP MERGES ${table}`);
+    // As a mailing writes them: every message's `queued` first, its outcome in a later insert, replayed once.
+    const messages = Array.from({ length: 60 }, (_, i) => `f${String(i).padStart(2, '0')}`);
+    await store.insertBatch(messages.map((id) => change(FOLDED, id, `client-${id}`, 'sms', 'queued', 0, DAY1)));
+    const outcomes = messages.map((id, i) => change(FOLDED, id, `client-${id}`, 'sms', i % 10 === 0 ? 'failed' : 'sent', 1, DAY1 + 1000 + i));
+    await store.insertBatch(outcomes);
+    await store.insertBatch(outcomes.slice(0, 20));
+    const [{ partition } = { partition: 'none' }] = await client.query<{ partition: string }>(sql`SELECT ${mailingPartitionOf(FOLDED[1])} AS partition`);
+    const before = await stats.sourceDetail(...FOLDED, { limit: 100 });
+    expect(before).toMatchObject(counts({ sent: 54, failed: 6 }));
+    expect(await activeParts(Number(partition))).toBeGreaterThanOrEqual(3);
+    await client.exec(sql`SYSTEM START MERGES ${table}`);
+
+    const small = await createMailingFolder({ client, database }).fold(FOLDED[1], messages.length);
+    expect(small).toMatchObject({ folded: false, reason: `60 messages, fewer than ${DEFAULT_FOLD_POLICY.minMessages}` });
+
+    const folder = createMailingFolder({ client, database, policy: { minMessages: 10, maxPartitionRowsPerMessage: 8 } });
+    const folded = await folder.fold(FOLDED[1], messages.length);
+    expect(folded).toMatchObject({ folded: true });
+    expect(folded.partitionRows).toBeGreaterThanOrEqual(messages.length * 2);
+    expect(await activeParts(Number(partition))).toBe(1);
+    expect(await stats.sourceDetail(...FOLDED, { limit: 100 })).toEqual(before);
+    // Folded: one row per message of the mailing in the table itself, not only through FINAL.
+    const [row] = await client.query<{ rows: string }>(sql`SELECT count() AS rows FROM ${currentStatusTable(database)}
+      WHERE sourceType = ${FOLDED[0]} AND sourceId = ${FOLDED[1]}`);
+    expect(Number(row?.rows)).toBe(messages.length);
   });
 });
 

@@ -47,9 +47,8 @@ describe('Vestnik on the cluster world (3 Kafka nodes, a Redis Cluster, 2 ClickH
 
   beforeAll(async () => {
     // 80 ms per answer over 4 connections: about 50 messages/s, so the mailing is long enough to break three
-    // things in. At 40 ms (100/s) it could end before the Redis master's kill: after the broker's, kafkajs may
-    // crash the analytics consumer (retries to the dead broker exhausted) and its restart waits about 25 s to
-    // rejoin the group, so the shard's kill waits that long for analytics' next insert to fail.
+    // things in, with room for the waits between them (the shard's kill waits for analytics' next insert to
+    // fail, which took up to 25 s more while its consumer could still crash after the broker's kill).
     sms = createSmsSimulator({ jwtSecret: secret, faults: { latencyMs: 80 } });
     await sms.start();
     const began = Date.now();
