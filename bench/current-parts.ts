@@ -1,31 +1,69 @@
 /**
- * The state of delivery_current_v2 when the bench times a mailing's statistics: its counts read the table with
- * FINAL, whose cost is mostly the parts it folds (README, "Statistics at scale": the same 2M rows in 147 ms from
- * 20 unmerged parts, 39 ms from merged ones), so the figure is printed with it.
+ * The state of delivery_current when the bench times a mailing's statistics: its counts read the mailing's rows
+ * with FINAL, whose cost is mostly the parts it folds (README, "Statistics at scale"), so the figure is printed
+ * with it. A finished mailing large enough is folded by the scheduler (analytics/fold-mailing.ts) into one part
+ * of its partition; the bench waits for that, as a person opening a finished mailing meets it folded, and says
+ * how long it waited, or why the mailing is not folded.
  */
 import type { ClickHouseClient } from '../analytics/clickhouse-client';
+import { whyNotFold, type FoldPolicy } from '../analytics/fold-mailing';
+import { mailingPartitionOf } from '../analytics/migrations';
 import { CURRENT_STATUS_TABLE } from '../analytics/schema';
 import { sql } from '../analytics/sql-escape';
+import { sleep } from './stats';
 
 export interface CurrentTableState {
-  /** Active parts, and merges running on the table, summed over the servers. */
+  /** Active parts of the mailing's partition, and of the whole table, and merges running on it, over the servers. */
+  partitionParts: number;
   parts: number;
   merges: number;
+  /** How long the bench waited for the fold; null with `unfolded` when it is not folded. */
+  waitedMs: number | null;
+  /** Why the mailing is not folded (the policy, or no fold in time). */
+  unfolded: string | null;
 }
 
 /** On a cluster the local tables carry a suffix; a `LIKE` on the name counts both forms. */
 const TABLE_LIKE = `${CURRENT_STATUS_TABLE}%`;
+const FOLD_WAIT_MS = 120_000;
 
-export async function currentTableState(clients: readonly ClickHouseClient[], database: string): Promise<CurrentTableState> {
-  let parts = 0;
-  let merges = 0;
+async function readState(clients: readonly ClickHouseClient[], database: string, partition: number) {
+  let [partitionParts, partitionRows, parts, merges] = [0, 0, 0, 0];
   for (const client of clients) {
-    const [row] = await client.query<{ parts: string; merges: string }>(sql`
+    const [row] = await client.query<{ partitionParts: string; partitionRows: string; parts: string; merges: string }>(sql`
       SELECT
+        (SELECT count() FROM system.parts WHERE database = ${database} AND table LIKE ${TABLE_LIKE} AND active AND partition = ${String(partition)}) AS partitionParts,
+        (SELECT sum(rows) FROM system.parts WHERE database = ${database} AND table LIKE ${TABLE_LIKE} AND active AND partition = ${String(partition)}) AS partitionRows,
         (SELECT count() FROM system.parts WHERE database = ${database} AND table LIKE ${TABLE_LIKE} AND active) AS parts,
         (SELECT count() FROM system.merges WHERE database = ${database} AND table LIKE ${TABLE_LIKE}) AS merges`);
+    partitionParts += Number(row?.partitionParts ?? 0);
+    partitionRows += Number(row?.partitionRows ?? 0);
     parts += Number(row?.parts ?? 0);
     merges += Number(row?.merges ?? 0);
   }
-  return { parts, merges };
+  return { partitionParts, partitionRows, parts, merges };
+}
+
+/**
+ * Waits until the mailing's partition is one part on each server (its fold done) when the scheduler's fold
+ * policy (the deployment's) folds a mailing of `messages` messages, then reads the table's state; at once when
+ * the policy does not fold it.
+ */
+export async function currentTableState(
+  clients: readonly ClickHouseClient[], database: string, mailing: { id: string; messages: number }, policy: FoldPolicy,
+): Promise<CurrentTableState> {
+  const [first] = clients;
+  if (!first) throw new Error('bench: no ClickHouse to read delivery_current from');
+  const [row] = await first.query<{ partition: string }>(sql`SELECT ${mailingPartitionOf(mailing.id)} AS partition`);
+  const partition = Number(row?.partition);
+  const began = Date.now();
+  for (;;) {
+    const state = await readState(clients, database, partition);
+    // The same judgement as the scheduler's, on the rows it found when it folded: before, or with the same rows.
+    const notFolded = whyNotFold({ messages: mailing.messages, partitionRows: state.partitionRows }, policy);
+    if (notFolded !== null) return { ...state, waitedMs: null, unfolded: notFolded };
+    if (state.partitionParts <= clients.length) return { ...state, waitedMs: Date.now() - began, unfolded: null };
+    if (Date.now() - began > FOLD_WAIT_MS) return { ...state, waitedMs: null, unfolded: `not folded within ${FOLD_WAIT_MS / 1000} s` };
+    await sleep(100);
+  }
 }

@@ -63,7 +63,7 @@ export interface RowInputs {
   clickhouseCpu: ClickHouseCpu | null;
   /** Its queries that started while the statistics calls ran (to the second), by shape; null: not timed or not read. */
   clickhouseDuringStats: ClickHouseCpu | null;
-  /** delivery_current_v2's parts and running merges as the statistics calls began; null: not read. */
+  /** delivery_current's parts (the mailing's partition's too) and running merges as the statistics calls began; null: not read. */
   currentAtStats: CurrentTableState | null;
 }
 
@@ -105,8 +105,7 @@ export function buildRows(input: RowInputs): TableRow[] {
     row('mailing shown finished (the scheduler\'s lifecycle check) after the last receipt',
       bulk.finishedMs === null ? 'never' : ms(bulk.finishedMs - bulk.deliveryMs)),
     row('a mailing\'s statistics (GET /api/stats/mailings/{id}), once finished', ms(input.statsQueryMs), '≤ 100 ms', input.statsQueryMs !== null && input.statsQueryMs <= 100),
-    row('delivery_current_v2 as the statistics calls began (what their FINAL folds)',
-      input.currentAtStats === null ? 'n/a' : `${input.currentAtStats.parts} parts, ${input.currentAtStats.merges} merges running`),
+    row('delivery_current as the statistics calls began (what their FINAL folds)', currentText(input.currentAtStats)),
     row('ClickHouse CPU while the statistics calls ran, by query', input.clickhouseDuringStats === null ? 'n/a'
       : shapesText(input.clickhouseDuringStats, (seconds) => `${fmt(seconds * 1000)} ms`).join('; ')),
     row('accepted / duplicates / missing', `${fmt(bulk.accepted)} / ${bulk.duplicates} / ${bulk.missing}`, `${fmt(input.clients)} / 0 / 0`,
@@ -154,4 +153,11 @@ function shapesText(clickhouse: ClickHouseCpu, cpu: (seconds: number) => string)
 /** `clickhouse`, or `clickhouse-N` for each shard of the cluster world. */
 function isClickHouse(name: string): boolean {
   return name === 'clickhouse' || name.startsWith('clickhouse-');
+}
+
+/** The mailing's partition (folded or not, and why), then the whole table. */
+function currentText(state: CurrentTableState | null): string {
+  if (state === null) return 'n/a';
+  const fold = state.unfolded === null ? `folded, waited ${fmt(state.waitedMs ?? 0)} ms for it` : `not folded: ${state.unfolded}`;
+  return `the mailing's partition ${state.partitionParts} parts (${fold}); the table ${state.parts} parts, ${state.merges} merges running`;
 }

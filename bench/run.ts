@@ -13,6 +13,7 @@
 import { mkdirSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createClickHouseClient } from '../analytics/clickhouse-client';
+import { DEFAULT_FOLD_POLICY } from '../analytics/fold-mailing';
 import { loadConfig } from '../platform/config';
 import { createKafka } from '../platform/kafka/client';
 import { silentLogger } from '../platform/logger';
@@ -212,9 +213,11 @@ async function measurePipeline(world: BenchWorld, vestnik: Deployment, clients: 
   const refused = (probing as ReturnType<typeof prober.every> | null)?.refused ?? [];
   const clickhouses = world.clickhouseUrls.map((url) => createClickHouseClient({ url }));
   try {
-    // The counts read delivery_current_v2 with FINAL, whose cost is the parts not yet merged: printed beside the figure.
-    const currentAtStats = await currentTableState(clickhouses, world.id).catch((error: unknown) => {
-      console.warn(`delivery_current_v2's parts could not be read: ${String(error)}`);
+    // The counts read delivery_current with FINAL, whose cost is the parts not yet merged: the mailing's fold
+    // (by the scheduler, once finished) is waited for, and the parts are printed beside the figure.
+    const foldPolicy = { ...DEFAULT_FOLD_POLICY, minMessages: vestnik.runtime.config.clickhouse.foldMinMessages };
+    const currentAtStats = await currentTableState(clickhouses, world.id, { id: bulk.mailingId, messages: clients }, foldPolicy).catch((error: unknown) => {
+      console.warn(`delivery_current's parts could not be read: ${String(error)}`);
       return null;
     });
     const statsStartedAt = Date.now();
