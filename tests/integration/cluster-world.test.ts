@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { Kafka } from 'kafkajs';
 import { createClickHouseClient } from '../../analytics/clickhouse-client';
-import { qualified, tableNames } from '../../analytics/migrations';
+import { mailingPartitionOf, qualified, tableNames } from '../../analytics/migrations';
 import { sql } from '../../analytics/sql-escape';
 import { deliveryIdOf } from '../../platform/ids';
 import { TOPICS } from '../../platform/topics';
@@ -58,6 +58,8 @@ describe('Vestnik on the cluster world (3 Kafka nodes, a Redis Cluster, 2 ClickH
       ...world.env,
       SMS_API_URL: sms.url, SMS_API_TOKEN: createSmsApiToken(secret), SMS_CONCURRENCY: '4', SMS_TIMEOUT_MS: '15000',
       FANOUT_BATCH_SIZE: '50', RETRY_BASE_MS: '200', RETRY_MAX_MS: '2000',
+      // Under the audience, so that the finished mailing's rows are folded on each shard (analytics/fold-mailing.ts).
+      STATS_FOLD_MIN_MESSAGES: '1000',
     };
     stack = await startStack({ roles: ['api', 'scheduler'], env, id });
     for (const role of ['processors', 'senders', 'analytics'] as const) roles.push(createRoleProcess({ roles: [role], id, env }));
@@ -173,6 +175,24 @@ describe('Vestnik on the cluster world (3 Kafka nodes, a Redis Cluster, 2 ClickH
     measured.shardMessages1 = perShard[1]!;
     expect(perShard.every((n) => n > CLIENTS / 4)).toBe(true);
     expect(perShard[0]! + perShard[1]!).toBe(CLIENTS);
+    // Finished, the mailing's partition is folded on each shard into one part (the scheduler's lifecycle check,
+    // which runs in this process), and the statistics read through the Distributed tables stay the same.
+    const partsOnShards = async () => Promise.all(shards.map(async (client) => Number((await client.query<{ n: string }>(sql`
+      SELECT count() AS n FROM system.parts WHERE database = ${id} AND table = ${local.current} AND active
+        AND partition = toString(${mailingPartitionOf(mailingId)})`))[0]?.n)));
+    const foldWaitBegan = Date.now();
+    await when('the mailing\'s partition folded into one part on each shard', async () => (await partsOnShards()).every((n) => n === 1), 60_000);
+    measured.foldedAfterMs = Date.now() - foldWaitBegan;
+    // By the scheduler's merge, not a background one (small parts may merge by themselves): its OPTIMIZE is in each
+    // shard's query log (type 2: QueryFinish, a number on 18.16).
+    const optimizes = await Promise.all(shards.map(async (client) => {
+      await client.exec(sql`SYSTEM FLUSH LOGS`);
+      return Number((await client.query<{ n: string }>(sql`SELECT count() AS n FROM system.query_log
+        WHERE type = 2 AND query LIKE 'OPTIMIZE TABLE%' AND position(query, ${id}) > 0 AND position(query, ${local.current}) > 0`))[0]?.n);
+    }));
+    expect(optimizes.every((n) => n >= 1)).toBe(true);
+    const afterFold = await stack.api('GET', `/api/stats/mailings/${mailingId}?limit=1`);
+    expect({ total: afterFold.body.total, byStatus: nonZero(afterFold.body.byStatus) }).toEqual({ total: CLIENTS, byStatus: { sent: CLIENTS } });
     await Promise.all(shards.map((client) => client.close()));
   });
 
