@@ -159,5 +159,6 @@ function isClickHouse(name: string): boolean {
 function currentText(state: CurrentTableState | null): string {
   if (state === null) return 'n/a';
   const fold = state.unfolded === null ? `folded, waited ${fmt(state.waitedMs ?? 0)} ms for it` : `not folded: ${state.unfolded}`;
-  return `the mailing's partition ${state.partitionParts} parts (${fold}); the table ${state.parts} parts, ${state.merges} merges running`;
+  const parts = (n: number) => `${n} part${n === 1 ? '' : 's'}`;
+  return `the mailing's partition ${parts(state.partitionParts)} (${fold}); the table ${parts(state.parts)}, ${state.merges} merges running`;
 }
