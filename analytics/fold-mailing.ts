@@ -44,9 +44,18 @@ export function whyNotFold(input: { messages: number; partitionRows: number }, p
 
 export type FoldOutcome = { folded: true; partitionRows: number; ms: number } | { folded: false; partitionRows: number; reason: string };
 
+/** A mailing's partition of delivery_current: its id, and its active parts and rows summed over the servers. */
+export interface MailingPartition {
+  partition: number;
+  parts: number;
+  rows: number;
+}
+
 export interface MailingFolder {
   /** Merges the mailing's partition when it pays (whyNotFold); `messages` is how many messages it has. */
   fold(mailingId: string, messages: number): Promise<FoldOutcome>;
+  /** Where the mailing's rows are, and how many parts and rows its partition holds now. */
+  partitionOf(mailingId: string): Promise<MailingPartition>;
 }
 
 export interface MailingFolderOptions {
@@ -64,25 +73,22 @@ export function createMailingFolder({ client, database, shards, policy = DEFAULT
     ? shards.map((shard) => ({ client: shard, tables: tableNames(database, true) }))
     : [{ client, tables: tableNames(database) }];
 
-  async function partitionOf(mailingId: string): Promise<number> {
-    const [row] = await client.query<{ partition: string | number }>(sql`SELECT ${mailingPartitionOf(mailingId)} AS partition`);
-    return Number(row?.partition);
-  }
-
-  async function partitionRows(partition: number): Promise<number> {
-    const counts = await Promise.all(servers.map(async ({ client: server, tables }) => {
-      const [row] = await server.query<{ rows: string | number }>(sql`
-        SELECT sum(rows) AS rows FROM system.parts
+  async function partitionOf(mailingId: string): Promise<MailingPartition> {
+    const [id] = await client.query<{ partition: string | number }>(sql`SELECT ${mailingPartitionOf(mailingId)} AS partition`);
+    const partition = Number(id?.partition);
+    const perServer = await Promise.all(servers.map(async ({ client: server, tables }) => {
+      const [row] = await server.query<{ parts: string | number; rows: string | number }>(sql`
+        SELECT count() AS parts, sum(rows) AS rows FROM system.parts
         WHERE database = ${tables.database} AND table = ${tables.current} AND partition = ${String(partition)} AND active`);
-      return Number(row?.rows ?? 0);
+      return { parts: Number(row?.parts ?? 0), rows: Number(row?.rows ?? 0) };
     }));
-    return counts.reduce((sum, n) => sum + n, 0);
+    return { partition, parts: perServer.reduce((n, s) => n + s.parts, 0), rows: perServer.reduce((n, s) => n + s.rows, 0) };
   }
 
   return {
+    partitionOf,
     async fold(mailingId, messages) {
-      const partition = await partitionOf(mailingId);
-      const rows = await partitionRows(partition);
+      const { partition, rows } = await partitionOf(mailingId);
       const reason = whyNotFold({ messages, partitionRows: rows }, policy);
       if (reason !== null) return { folded: false, partitionRows: rows, reason };
       const began = Date.now();

@@ -6,8 +6,7 @@
  * how long it waited, or why the mailing is not folded.
  */
 import type { ClickHouseClient } from '../analytics/clickhouse-client';
-import { whyNotFold, type FoldPolicy } from '../analytics/fold-mailing';
-import { mailingPartitionOf } from '../analytics/migrations';
+import { createMailingFolder, whyNotFold, type FoldPolicy } from '../analytics/fold-mailing';
 import { CURRENT_STATUS_TABLE } from '../analytics/schema';
 import { sql } from '../analytics/sql-escape';
 import { sleep } from './stats';
@@ -27,21 +26,18 @@ export interface CurrentTableState {
 const TABLE_LIKE = `${CURRENT_STATUS_TABLE}%`;
 const FOLD_WAIT_MS = 120_000;
 
-async function readState(clients: readonly ClickHouseClient[], database: string, partition: number) {
-  let [partitionParts, partitionRows, parts, merges] = [0, 0, 0, 0];
+/** The whole table's active parts and running merges, summed over the servers. */
+async function tableState(clients: readonly ClickHouseClient[], database: string) {
+  let [parts, merges] = [0, 0];
   for (const client of clients) {
-    const [row] = await client.query<{ partitionParts: string; partitionRows: string; parts: string; merges: string }>(sql`
+    const [row] = await client.query<{ parts: string; merges: string }>(sql`
       SELECT
-        (SELECT count() FROM system.parts WHERE database = ${database} AND table LIKE ${TABLE_LIKE} AND active AND partition = ${String(partition)}) AS partitionParts,
-        (SELECT sum(rows) FROM system.parts WHERE database = ${database} AND table LIKE ${TABLE_LIKE} AND active AND partition = ${String(partition)}) AS partitionRows,
         (SELECT count() FROM system.parts WHERE database = ${database} AND table LIKE ${TABLE_LIKE} AND active) AS parts,
         (SELECT count() FROM system.merges WHERE database = ${database} AND table LIKE ${TABLE_LIKE}) AS merges`);
-    partitionParts += Number(row?.partitionParts ?? 0);
-    partitionRows += Number(row?.partitionRows ?? 0);
     parts += Number(row?.parts ?? 0);
     merges += Number(row?.merges ?? 0);
   }
-  return { partitionParts, partitionRows, parts, merges };
+  return { parts, merges };
 }
 
 /**
@@ -54,13 +50,14 @@ export async function currentTableState(
 ): Promise<CurrentTableState> {
   const [first] = clients;
   if (!first) throw new Error('bench: no ClickHouse to read delivery_current from');
-  const [row] = await first.query<{ partition: string }>(sql`SELECT ${mailingPartitionOf(mailing.id)} AS partition`);
-  const partition = Number(row?.partition);
+  // The scheduler's own reading of the partition (several clients: a cluster's shards).
+  const folder = createMailingFolder({ client: first, database, shards: clients.length > 1 ? clients : undefined });
   const began = Date.now();
   for (;;) {
-    const state = await readState(clients, database, partition);
+    const partition = await folder.partitionOf(mailing.id);
+    const state = { partitionParts: partition.parts, ...(await tableState(clients, database)) };
     // The same judgement as the scheduler's, on the rows it found when it folded: before, or with the same rows.
-    const notFolded = whyNotFold({ messages: mailing.messages, partitionRows: state.partitionRows }, policy);
+    const notFolded = whyNotFold({ messages: mailing.messages, partitionRows: partition.rows }, policy);
     if (notFolded !== null) return { ...state, waitedMs: null, unfolded: notFolded };
     if (state.partitionParts <= clients.length) return { ...state, waitedMs: Date.now() - began, unfolded: null };
     if (Date.now() - began > FOLD_WAIT_MS) return { ...state, waitedMs: null, unfolded: `not folded within ${FOLD_WAIT_MS / 1000} s` };
