@@ -36,7 +36,6 @@ import type { Logger } from '../logger';
 import { TOPICS } from '../topics';
 import { createBatchProcessor, type BatchHandler, type BatchMetrics, type BatchProcessorDeps } from './batch-processor';
 import { createCrashRestarter, type CrashRestartPolicy } from './crash-restart';
-import { DEFAULT_KAFKA_RETRY } from './client';
 import { fetchConsumerLag, type PartitionLag } from './lag';
 import { findPartitionsToPin } from './start-offsets';
 import { createPartitionBackoff, DEFAULT_RETRY_POLICY, type RetryPolicy } from './partition-backoff';
@@ -125,13 +124,14 @@ export function createBatchConsumer<T = unknown>(options: BatchConsumerOptions<T
   // Once stop() begins, kafkajs must not restart a crashed consumer: its restart timer is set after the
   // crash handler's own disconnect, so a stop() in between left a consumer restarting forever against a
   // broker that was gone (it kept a test process alive).
-  // The retries are the client's (about a minute), not kafkajs' consumer default of 5: with 5, a fetch from
-  // a broker killed with -9 gave up 12 s after the first refused connection, before the controller had moved
-  // the broker's partitions to the other copies (8–13 s), so the consumer crashed and its restart waited
-  // about 25 s to rejoin the group (analytics, 3 of 4 cluster-world runs, 2026-12-06).
+  // No `retries` here: kafkajs merges this over the client's retry policy (client.ts, about a minute), whereas
+  // its consumer default of 5 applies only when no retry is given. With 5, a fetch from a broker killed with -9
+  // gave up 12 s after the first refused connection, before the controller had moved the broker's partitions to
+  // the other copies (8–13 s), so the consumer crashed and its restart waited about 25 s to rejoin the group
+  // (analytics, 3 of 4 cluster-world runs, 2026-12-06).
   let stopping = false;
   const consumer = options.kafka.consumer({
-    retry: { retries: DEFAULT_KAFKA_RETRY.retries, restartOnFailure: async () => !stopping },
+    retry: { restartOnFailure: async () => !stopping },
     groupId: options.groupId,
     sessionTimeout: options.sessionTimeoutMs ?? 30_000,
     heartbeatInterval: heartbeatIntervalMs,
