@@ -1,8 +1,9 @@
 /**
  * A thin ClickHouse client over @clickhouse/client, limited to what works the same on 18.16 (our CI
- * server) and current releases: statements are fully bound `SqlFragment`s (no server-side parameters),
- * results come as JSONEachRow, inserts are one HTTP request each in JSONEachRow. The library sends no
- * settings unless asked; we keep compression off and its own logger silent (we log, and classify
+ * server) and current releases (tests/integration/clickhouse-current.test.ts runs it on both): statements
+ * are fully bound `SqlFragment`s (no server-side parameters), results come as JSONEachRow, inserts are one
+ * HTTP request each in JSONEachRow. The library sends no settings unless asked; we ask for one on every
+ * call (EVERY_QUERY_SETTINGS), keep compression off and its own logger silent (we log, and classify
  * errors into VestnikErrors once, here).
  */
 import { ClickHouseLogLevel, createClient } from '@clickhouse/client';
@@ -39,6 +40,11 @@ export interface ClickHouseClientOptions {
 }
 
 const CLUSTER_SETTINGS = { distributed_product_mode: 'local', insert_distributed_sync: 1 } as const;
+/**
+ * UInt64 as JSON strings, 18.16's default, which current releases changed (25.8) to numbers: a hash above 2^53
+ * would lose digits as a number.
+ */
+const EVERY_QUERY_SETTINGS = { output_format_json_quote_64bit_integers: 1 } as const;
 
 /** Builds the client; it connects lazily, so construction never fails on a server that is down. */
 export function createClickHouseClient(options: ClickHouseClientOptions): ClickHouseClient {
@@ -52,7 +58,7 @@ export function createClickHouseClient(options: ClickHouseClientOptions): ClickH
     compression: { request: false, response: false },
     log: { level: ClickHouseLogLevel.OFF },
     application: 'vestnik',
-    ...(options.clustered ? { clickhouse_settings: CLUSTER_SETTINGS } : {}),
+    clickhouse_settings: options.clustered ? { ...EVERY_QUERY_SETTINGS, ...CLUSTER_SETTINGS } : EVERY_QUERY_SETTINGS,
   });
 
   async function run<R>(operation: string, call: () => Promise<R>): Promise<R> {
