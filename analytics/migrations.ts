@@ -117,7 +117,7 @@ export interface Migration {
 
 /**
  * A column added to an existing table. 18.16 has no `ADD COLUMN IF NOT EXISTS`, so schema.ts adds it
- * only when system.columns lacks it, and takes "already exists" from a process that raced it as done.
+ * only when system.columns lacks it, and after a failed ALTER looks again (a process that raced it added it).
  */
 export interface ColumnMigration {
   id: string;

@@ -78,20 +78,22 @@ async function createFeed(client: ClickHouseClient, tables: TableNames, feed: St
   await client.exec(feed.backfill(tables));
 }
 
-/** ClickHouse's code for "a column of that name already exists" (DUPLICATE_COLUMN). */
-const DUPLICATE_COLUMN = 'Code: 15,';
-
-/** Adds a migration's column to `tables`' table of its kind, unless it is there already. */
+/**
+ * Adds a migration's column to `tables`' table of its kind, unless it is there already. Two processes booting
+ * at once may both find it missing; the one that loses the race is told the column exists (18.16 with code 44,
+ * ILLEGAL_COLUMN; current releases with 15, DUPLICATE_COLUMN), so a failed ALTER asks the table again rather
+ * than read the error.
+ */
 async function addColumn(client: ClickHouseClient, tables: TableNames, added: ColumnMigration): Promise<void> {
   const table = tables[added.table];
-  const present = await client.query<{ name: string }>(
+  const present = async () => (await client.query<{ name: string }>(
     sql`SELECT name FROM system.columns WHERE database = ${tables.database} AND table = ${table} AND name = ${added.column}`,
-  );
-  if (present.length > 0) return;
+  )).length > 0;
+  if (await present()) return;
   try {
     await client.exec(sql`ALTER TABLE ${qualified(tables, table)} ADD COLUMN ${sqlIdentifier(added.column)} ${added.definition}`);
   } catch (error) {
-    if (!String((error as Error).message).includes(DUPLICATE_COLUMN)) throw error;
+    if (!(await present())) throw error;
   }
 }
 

@@ -28,7 +28,7 @@ import { createFailedDeliveries } from '../../analytics/failed-deliveries';
 import { createClientDeliveries } from '../../analytics/client-deliveries';
 import { createMailingFolder } from '../../analytics/fold-mailing';
 import { createAnalyticsErasure } from '../../analytics/erase';
-import { sql, sqlIdentifier } from '../../analytics/sql-escape';
+import { sql, sqlIdentifier, type SqlFragment } from '../../analytics/sql-escape';
 import { uniqueName } from '../support/unique';
 import { waitFor } from '../support/wait-for';
 
@@ -204,6 +204,24 @@ describe('the same SQL on ClickHouse 18.16 and a current release', () => {
     expect([first.messages.length, second.messages.length, second.nextCursor]).toEqual([4, 4, null]);
     expect((legacy['a mailing, its failed messages'] as { messages: { deliveryId: string }[] }).messages.map((m) => m.deliveryId)).toEqual(['d2', 'd5', 'd6']);
     expect(legacy['final deliveries']).toEqual({ [M1[1]]: 6, [M2[1]]: 2 });
+  });
+
+  // Each server says "already exists" with its own code (18.16: 44, current releases: 15), so the boot asks
+  // the table again rather than read the error.
+  it.each(['18.16', 'the current release'])('takes a column another boot added meanwhile as added, on %s', async (server) => {
+    const client = server === '18.16' ? legacyClient : currentClient;
+    let columnChecks = 0;
+    // A boot that looked just before the other one's ALTER: the first look finds no column.
+    const racing: ClickHouseClient = {
+      ...client,
+      query: async <T>(statement: SqlFragment): Promise<T[]> => {
+        if (!statement.text.includes('system.columns')) return client.query<T>(statement);
+        columnChecks += 1;
+        return columnChecks === 1 ? [] : client.query<T>(statement);
+      },
+    };
+    await expect(migrate(racing, database)).resolves.toBeUndefined();
+    expect(columnChecks).toBeGreaterThan(1);
   });
 
   it('folds a finished mailing into one part on both', () => {
