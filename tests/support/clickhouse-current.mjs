@@ -9,8 +9,8 @@
 // - the answer carries X-ClickHouse-Query-Id, X-ClickHouse-Format and X-ClickHouse-Summary; an error is
 //   `Code: N. DB::Exception: …` with X-ClickHouse-Exception-Code, which the client parses into its
 //   ClickHouseError.
-// One statement at a time, as a single-threaded server would take them. Not served: sessions, compression,
-// authentication, progress headers.
+// One statement at a time, in the order they arrive, so two requests never race on one data directory. Not
+// served: sessions, compression, authentication, progress headers.
 // Configured by environment: CLICKHOUSE_CURRENT_PORT, CLICKHOUSE_CURRENT_DATA (a directory).
 // Prints `listening <url> <version>` on stdout once it accepts connections.
 import http from 'node:http';
