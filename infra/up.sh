@@ -30,6 +30,8 @@ bash "$here/redis.sh"
 bash "$here/clickhouse.sh"
 # A Confluent-compatible schema registry (Apicurio, in memory), for the SCHEMA_REGISTRY_URL path.
 bash "$here/registry.sh"
+# A current ClickHouse engine, for the test that runs the same SQL on it as on 18.16.
+bash "$here/clickhouse-current.sh"
 
 cd "$root"
 log "building (tsc)"

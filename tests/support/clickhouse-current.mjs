@@ -1,7 +1,8 @@
 // A current ClickHouse release on loopback, for the test that runs Vestnik's SQL on it as well as on 18.16
 // (issue 15: "the same SQL on ClickHouse 18.16 and on current releases"). Debian ships only 18.16, and no
 // registry this project reaches serves a current server; npm's `chdb` package carries the current engine as a
-// library (libchdb), so this process serves it over ClickHouse's HTTP interface: the part of it that
+// library (libchdb), installed apart by infra/clickhouse-current.sh (infra/up.sh runs it) into
+// .cache/clickhouse-current. This process serves it over ClickHouse's HTTP interface: the part of it that
 // @clickhouse/client uses for Vestnik's calls, as the server answers them:
 // - the statement is the `query` parameter, then the body (an INSERT's rows follow its `FORMAT` clause);
 // - `database` is the default database, `default_format` the result's format, and every other parameter
@@ -15,9 +16,12 @@
 // Prints `listening <url> <version>` on stdout once it accepts connections.
 import http from 'node:http';
 import { randomUUID } from 'node:crypto';
-import chdb from 'chdb';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
-const { Session } = chdb;
+const installed = new URL('../../.cache/clickhouse-current/package.json', import.meta.url);
+if (!existsSync(installed)) throw new Error('chdb is not installed: run bash infra/clickhouse-current.sh');
+const { Session } = createRequire(installed)('chdb');
 const port = Number(process.env.CLICKHOUSE_CURRENT_PORT);
 const dataDir = process.env.CLICKHOUSE_CURRENT_DATA;
 if (!Number.isInteger(port) || !dataDir) throw new Error('CLICKHOUSE_CURRENT_PORT and CLICKHOUSE_CURRENT_DATA are required');
