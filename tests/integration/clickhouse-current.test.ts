@@ -11,13 +11,11 @@
  * keeps the one inserted last, and current releases fold equal keys within one insert as well
  * (`optimize_on_insert`), so such a copy's time would depend on when parts merge.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { loadConfig } from '../../platform/config';
-import type { Channel, DeliveryStatus, DeliveryStatusName, SourceType } from '../../schemas/types';
+import type { DeliveryStatus, SourceType } from '../../schemas/types';
 import { createClickHouseClient, type ClickHouseClient } from '../../analytics/clickhouse-client';
 import { migrate } from '../../analytics/schema';
 import { createStatusStore } from '../../analytics/status-store';
@@ -30,6 +28,8 @@ import { createMailingFolder } from '../../analytics/fold-mailing';
 import { createAnalyticsErasure } from '../../analytics/erase';
 import { sql, sqlIdentifier, type SqlFragment } from '../../analytics/sql-escape';
 import { uniqueName } from '../support/unique';
+import { statusChange } from '../support/status-rows';
+import { startCurrentClickHouse, type CurrentClickHouse } from '../support/clickhouse-current';
 import { waitFor } from '../support/wait-for';
 
 jest.setTimeout(120_000);
@@ -37,15 +37,10 @@ jest.setTimeout(120_000);
 const T0 = Date.UTC(2026, 11, 5, 10, 0, 0);
 const HOUR = 3_600_000;
 
-function change(
-  source: [SourceType, string], deliveryId: string, clientId: string, channel: Channel,
-  status: DeliveryStatusName, attempt: number, occurredAt: number, reason: string | null = null,
-): DeliveryStatus {
-  return {
-    statusId: `${deliveryId}:${status}:${attempt}`, deliveryId, sourceType: source[0], sourceId: source[1], clientId, channel,
-    priority: 'bulk', status, attempt, reason, providerMessageId: status === 'sent' ? `pm-${deliveryId}` : null,
-    provider: channel === 'sms' && status !== 'queued' ? 'primary' : null, occurredAt,
-  };
+/** A change as statusChange builds it, with the provider's fields a sender would fill. */
+function change(...args: Parameters<typeof statusChange>): DeliveryStatus {
+  const row = statusChange(...args);
+  return { ...row, providerMessageId: row.status === 'sent' ? `pm-${row.deliveryId}` : null, provider: row.channel === 'sms' && row.status !== 'queued' ? 'primary' : null };
 }
 
 const M1: [SourceType, string] = ['mailing', 'mailing-1'];
@@ -137,22 +132,7 @@ async function answersOf(client: ClickHouseClient, database: string): Promise<Re
   return answers;
 }
 
-function startCurrentClickHouse(dataDir: string): Promise<{ child: ChildProcess; url: string; version: string }> {
-  const port = 20_000 + Math.floor(Math.random() * 20_000);
-  const child = spawn(process.execPath, [path.join(__dirname, '../support/clickhouse-current.mjs')], {
-    env: { ...process.env, CLICKHOUSE_CURRENT_PORT: String(port), CLICKHOUSE_CURRENT_DATA: dataDir },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    child.once('exit', (code) => reject(new Error(`clickhouse-current.mjs exited with ${code}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const [word, url, version] = line.split(' ');
-      if (word === 'listening' && url && version) resolve({ child, url, version });
-    });
-  });
-}
-
-let current: { child: ChildProcess; url: string; version: string };
+let current: CurrentClickHouse;
 let dataDir: string;
 let legacyClient: ClickHouseClient;
 let currentClient: ClickHouseClient;

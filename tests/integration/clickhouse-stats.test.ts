@@ -4,7 +4,7 @@
  * purpose: every count must be exact before ReplacingMergeTree has merged anything, and after.
  */
 import { loadConfig } from '../../platform/config';
-import type { Channel, DeliveryStatus, DeliveryStatusName, SourceType } from '../../schemas/types';
+import type { DeliveryStatusName, SourceType } from '../../schemas/types';
 import { createClickHouseClient, type ClickHouseClient } from '../../analytics/clickhouse-client';
 import { currentStatusTable, migrate, statusTable } from '../../analytics/schema';
 import { CURRENT_STATUS_TABLE, MAILING_BUCKETS, MIGRATIONS, mailingPartitionOf, tableNames } from '../../analytics/migrations';
@@ -16,6 +16,7 @@ import { createDayTotals } from '../../analytics/day-totals';
 import { createStatusStore } from '../../analytics/status-store';
 import { uuidv5 } from '../../platform/ids';
 import { uniqueName } from '../support/unique';
+import { statusChange } from '../support/status-rows';
 
 jest.setTimeout(60_000);
 
@@ -25,15 +26,7 @@ const database = uniqueName('vestnik_test_stats', { separator: '_' });
 let client: ClickHouseClient;
 let stats: StatsQueries;
 
-function change(
-  source: [SourceType, string], deliveryId: string, clientId: string, channel: Channel,
-  status: DeliveryStatusName, attempt: number, occurredAt: number, reason: string | null = null,
-): DeliveryStatus {
-  return {
-    statusId: `${deliveryId}:${status}:${attempt}`, deliveryId, sourceType: source[0], sourceId: source[1], clientId,
-    channel, priority: 'bulk', status, attempt, reason, providerMessageId: null, provider: null, occurredAt,
-  };
-}
+const change = statusChange;
 
 const M1: [SourceType, string] = ['mailing', 'm1'];
 const M2: [SourceType, string] = ['mailing', 'm2'];
