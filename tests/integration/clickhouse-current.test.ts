@@ -29,7 +29,7 @@ import { createAnalyticsErasure } from '../../analytics/erase';
 import { sql, sqlIdentifier, type SqlFragment } from '../../analytics/sql-escape';
 import { uniqueName } from '../support/unique';
 import { statusChange } from '../support/status-rows';
-import { startCurrentClickHouse, type CurrentClickHouse } from '../support/clickhouse-current';
+import { startCurrentClickHouse, type CurrentClickHouse } from '../support/current-clickhouse-process';
 import { waitFor } from '../support/wait-for';
 
 jest.setTimeout(120_000);
